@@ -1,0 +1,73 @@
+# Forløp: `make run` serves the app with demo data; `make test` runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install run demo test test-sqlite test-postgres lint messages bench clean system-deps
+
+help:
+	@echo "make run    set up and serve Forløp on http://$(HOST):$(PORT) with demo data (SQLite)"
+	@echo "make test   set up and run every check (lint, migrations, messages, SQLite, PostgreSQL, Chromium)"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+# The lock file pins every Python package; --frozen refuses to run if it is out of date.
+$(BIN)/forlop: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: $(BIN)/forlop
+
+messages: install
+	$(BIN)/forlop compilemessages --ignore ".venv" --ignore ".tools" -v 0
+
+run: install messages
+	DJANGO_DEBUG=true $(BIN)/forlop migrate --noinput -v 0
+	DJANGO_DEBUG=true $(BIN)/forlop demo
+	@echo ""
+	@echo "  Forløp is running on http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password for all: $$(DJANGO_DEBUG=true $(BIN)/forlop demo --print-password)):"
+	@DJANGO_DEBUG=true $(BIN)/forlop demo --list-logins | sed 's/^/    /'
+	@echo ""
+	DJANGO_DEBUG=true $(BIN)/forlop runserver $(HOST):$(PORT)
+
+# Debian packages the tests need, installed only where missing (root on CI machines).
+system-deps:
+	@missing=""; \
+	  command -v chromium >/dev/null || missing="$$missing chromium"; \
+	  dpkg -s libatomic1 >/dev/null 2>&1 || missing="$$missing libatomic1"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    if [ "$$(id -u)" != 0 ]; then echo "Run as root, or install:$$missing" >&2; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=true $(BIN)/forlop makemigrations --check --dry-run
+	$(BIN)/python scripts/check_messages.py
+
+test: system-deps install messages lint
+	bash scripts/test.sh
+
+bench: install
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from forlop.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="core/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", core_views.password_change, name="password-change"),
+    path("i18n/setlang/", login_not_required(set_language), name="set-language"),
+    path("patients/", include("forlop.patients.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "forlop.core.views.bad_request"
+handler403 = "forlop.core.views.permission_denied"
+handler404 = "forlop.core.views.page_not_found"
+handler500 = "forlop.core.views.server_error"

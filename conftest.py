@@ -1,0 +1,109 @@
+"""Shared pytest fixtures: the organisation ladder, users with roles, patients, and Chromium."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from forlop.core.models import Organisation, Role, Unit, User
+from forlop.core.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+CHROMIUM = os.environ.get("FORLOP_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def municipality() -> Organisation:
+    return OrganisationFactory(
+        kind=Organisation.Kind.MUNICIPALITY, name="Testvik kommune", code="testvik"
+    )
+
+
+@pytest.fixture
+def other_municipality() -> Organisation:
+    return OrganisationFactory(
+        kind=Organisation.Kind.MUNICIPALITY, name="Andrevik kommune", code="andrevik"
+    )
+
+
+@pytest.fixture
+def district(municipality: Organisation) -> Unit:
+    return UnitFactory(
+        organisation=municipality,
+        kind=Unit.Kind.HOME_CARE,
+        name="Hjemmetjenesten nord",
+        code="testvik-nord",
+    )
+
+
+@pytest.fixture
+def other_district(municipality: Organisation) -> Unit:
+    return UnitFactory(
+        organisation=municipality,
+        kind=Unit.Kind.HOME_CARE,
+        name="Hjemmetjenesten sør",
+        code="testvik-sor",
+    )
+
+
+@pytest.fixture
+def make_member() -> Callable[..., User]:
+    def make(unit: Unit, role: str = Role.PRIMARY_CONTACT, **kwargs: Any) -> User:
+        user = UserFactory(**kwargs)
+        MembershipFactory(user=user, unit=unit, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def nurse(district: Unit, make_member: Callable[..., User]) -> User:
+    return make_member(
+        district, Role.PRIMARY_CONTACT, username="nurse", first_name="Nina", last_name="Nord"
+    )
+
+
+@pytest.fixture
+def leader(district: Unit, make_member: Callable[..., User]) -> User:
+    return make_member(
+        district, Role.UNIT_LEADER, username="leader", first_name="Lea", last_name="Leder"
+    )
+
+
+# Playwright: Debian's Chromium, never a downloaded browser.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # A tablet in landscape, as a nurse uses it in a patient's home.
+    return {**browser_context_args, "viewport": {"width": 1024, "height": 768}, "locale": "nb-NO"}
+
+
+@pytest.fixture
+def patient(municipality: Organisation, district: Unit) -> Any:
+    from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
+
+    p = PatientFactory(municipality=municipality, given_name="Astrid", family_name="Testesen")
+    PatientServiceFactory(patient=p, unit=district)
+    return p

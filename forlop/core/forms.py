@@ -1,0 +1,34 @@
+"""Form helpers shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class DesignSystemFormMixin:
+    """Give widgets the design system's classes and link errors/help for screen readers."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(
+                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                widget.attrs.setdefault("class", "ds-input")
+                continue
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
+            if field.help_text:
+                widget.attrs.setdefault("aria-describedby", f"id_{name}_help")
+
+
+class Form(DesignSystemFormMixin, forms.Form):
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"

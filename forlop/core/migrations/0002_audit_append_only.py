@@ -1,0 +1,48 @@
+"""Make the audit table append-only in the database itself, not only in the ORM.
+
+PostgreSQL refuses UPDATE and DELETE on audit rows (TRUNCATE, used only by test flushes and
+restores, is a table-level statement and is not affected). SQLite, the embedded development
+database, refuses UPDATE; it keeps DELETE possible because Django's test flush deletes rows.
+"""
+
+from django.db import migrations
+
+PG_UP = """
+CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'audit events are append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE OR DELETE ON core_auditevent
+  FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
+"""
+PG_DOWN = """
+DROP TRIGGER IF EXISTS core_auditevent_no_update ON core_auditevent;
+DROP FUNCTION IF EXISTS core_auditevent_append_only();
+"""
+SQLITE_UP = """
+CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+"""
+SQLITE_DOWN = "DROP TRIGGER IF EXISTS core_auditevent_no_update;"
+
+
+def forwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_UP)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_UP)
+
+
+def backwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_DOWN)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_DOWN)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,130 @@
+"""Forms: validate at the edge, then call a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from forlop.core.forms import Form
+from forlop.core.identifiers import IdentityNumberError, parse_identity_number
+from forlop.core.models import Organisation, Role, Unit, User
+from forlop.core.selectors import units_for_user
+from forlop.patients.services import MIN_EMERGENCY_REASON
+
+
+class IdentityNumberField(forms.CharField):
+    """Accepts 11 digits with optional spaces; the error never repeats the number."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Identity number"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "help_text", _("Fødselsnummer, D-number, H-number or FH-number: 11 digits.")
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        try:
+            return parse_identity_number(value).value
+        except IdentityNumberError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+
+
+class PatientCreateForm(Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    identity_number = IdentityNumberField()
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        required=False,
+        error_messages={"invalid": _("A postal code has four digits.")},
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    serving_unit = forms.ModelChoiceField(label=_("Serving unit"), queryset=Unit.objects.none())
+    service_start = forms.DateField(
+        label=_("Services from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    gp = forms.ModelChoiceField(label=_("GP"), queryset=User.objects.none(), required=False)
+    primary_contact = forms.ModelChoiceField(
+        label=_("Primary contact"), queryset=User.objects.none(), required=False
+    )
+    next_of_kin_name = forms.CharField(label=_("Next of kin"), max_length=200, required=False)
+    next_of_kin_relation = forms.CharField(label=_("Relation"), max_length=100, required=False)
+    next_of_kin_phone = forms.CharField(
+        label=_("Next of kin's phone"), max_length=30, required=False
+    )
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units: QuerySet[Unit] = units_for_user(user=actor).filter(
+            organisation__kind=Organisation.Kind.MUNICIPALITY
+        )
+        self.fields["serving_unit"].queryset = units
+        municipalities = Organisation.objects.filter(units__in=units)
+        self.fields["gp"].queryset = User.objects.filter(
+            memberships__role=Role.GP,
+            memberships__active=True,
+            memberships__unit__organisation__municipality__in=municipalities,
+        ).distinct()
+        self.fields["primary_contact"].queryset = User.objects.filter(
+            memberships__role=Role.PRIMARY_CONTACT,
+            memberships__active=True,
+            memberships__unit__in=units,
+        ).distinct()
+        if units.count() == 1:
+            self.fields["serving_unit"].initial = units.first()
+        self.fields["service_start"].initial = timezone.localdate()
+
+
+class IdentityLookupForm(Form):
+    identity_number = IdentityNumberField()
+
+
+class EmergencyAccessForm(Form):
+    identity_number = IdentityNumberField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why do you need access now?"),
+        min_length=MIN_EMERGENCY_REASON,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your reason is logged and reviewed by the unit leader."),
+    )
+
+
+class EmergencyReviewForm(Form):
+    note = forms.CharField(
+        label=_("Review note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AuditFilterForm(Form):
+    actor = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.none(), required=False)
+    patient = forms.IntegerField(label=_("Patient number (internal)"), required=False, min_value=1)
+    verb = forms.ChoiceField(label=_("What"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    emergency_only = forms.BooleanField(label=_("Only emergency access"), required=False)
+
+    def __init__(self, *args: Any, actors: QuerySet[User], **kwargs: Any) -> None:
+        from forlop.core.models import AuditVerb
+
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = actors
+        self.fields["verb"].choices = [("", _("All")), *AuditVerb.choices]

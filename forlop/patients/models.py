@@ -1,0 +1,226 @@
+"""Patients (the UI says "bruker" in municipal services), who serves them, and hospital stays."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from forlop.core.models import CLINICAL_ROLES, BaseModel, Membership, User
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def visible_to(
+        self, user: User, *, now: datetime, include_emergency: bool = True
+    ) -> PatientQuerySet:
+        """Patients the user has a service need for (tjenstlig behov) at `now`.
+
+        One of: a unit the user is a clinical member of serves the patient; the user is the
+        patient's GP; the user's hospital ward has the patient in an active stay; or the user
+        holds unexpired emergency access. Built from EXISTS subqueries so it never duplicates rows.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        my_units = Membership.objects.filter(
+            user=user, active=True, role__in=CLINICAL_ROLES
+        ).values("unit_id")
+        serving = PatientService.objects.filter(
+            patient=OuterRef("pk"), unit_id__in=my_units, started_on__lte=now.date()
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=now.date()))
+        in_stay = HospitalStay.objects.filter(
+            patient=OuterRef("pk"), ward_id__in=my_units, admitted_at__lte=now
+        ).filter(Q(discharged_at__isnull=True) | Q(discharged_at__gt=now))
+        rule = Q(Exists(serving)) | Q(gp=user) | Q(Exists(in_stay))
+        if include_emergency:
+            emergency = EmergencyAccess.objects.filter(
+                patient=OuterRef("pk"), user=user, granted_at__lte=now, expires_at__gt=now
+            )
+            rule |= Q(Exists(emergency))
+        return self.filter(rule)
+
+
+class Patient(BaseModel):
+    class IdKind(models.TextChoices):
+        FNR = "fnr", _("National identity number")
+        DNR = "dnr", _("D-number")
+        HNR = "hnr", _("H-number")
+        FHN = "fhn", _("FH-number")
+
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    # Never shown in URLs, logs or error pages; shown masked except on the patient page.
+    identity_number = models.CharField(_("identity number"), max_length=11, unique=True)
+    id_kind = models.CharField(_("kind of number"), max_length=3, choices=IdKind.choices)
+    synthetic = models.BooleanField(_("synthetic test number"), default=False)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    municipality = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,  # clinical record: never cascade from organisation changes
+        related_name="residents",
+        limit_choices_to={"kind": "municipality"},
+    )
+    gp = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("GP"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gp_patients",
+    )
+    primary_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("primary contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_patients",
+    )
+    deceased_at = models.DateTimeField(_("died"), null=True, blank=True)
+
+    objects: ClassVar[PatientQuerySet] = PatientQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        ordering = ["family_name", "given_name", "pk"]
+
+    def __str__(self) -> str:
+        # Name only: __str__ ends up in logs and admin messages.
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def masked_identity_number(self) -> str:
+        return f"{self.identity_number[:6]} *****"
+
+
+class NextOfKin(BaseModel):
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="next_of_kin"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_primary = models.BooleanField(_("primary next of kin"), default=False)
+
+    class Meta:
+        verbose_name = _("next of kin")
+        verbose_name_plural = _("next of kin")
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatientService(BaseModel):
+    """A unit serving a patient over a period: the basis of service need for its staff."""
+
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="services"
+    )
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="patient_services",
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="patient_service_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.started_on}–{self.ended_on or ''}"
+
+
+class HospitalStay(BaseModel):
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="stays"
+    )
+    ward = models.ForeignKey(
+        "core.Unit", verbose_name=_("ward"), on_delete=models.PROTECT, related_name="stays"
+    )
+    admitted_at = models.DateTimeField(_("admitted"))
+    ready_for_discharge_at = models.DateTimeField(_("ready for discharge"), null=True, blank=True)
+    discharged_at = models.DateTimeField(_("discharged"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hospital stay")
+        verbose_name_plural = _("hospital stays")
+        ordering = ["-admitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_at__isnull=True)
+                | Q(discharged_at__gte=models.F("admitted_at")),
+                name="stay_discharged_after_admitted",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ward.name} {self.admitted_at:%Y-%m-%d}"
+
+
+class EmergencyAccess(BaseModel):
+    """Emergency access (nødtilgang): time-limited, with a reason, reviewed by a unit leader."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    patient = models.ForeignKey(
+        Patient,
+        verbose_name=_("patient"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(_("granted"))
+    expires_at = models.DateTimeField(_("expires"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("granted_at")),
+                name="emergency_expires_after_grant",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="emergency_reason_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.patient} ({self.granted_at:%Y-%m-%d %H:%M})"

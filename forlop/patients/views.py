@@ -1,0 +1,231 @@
+"""Patient pages: list, lookup, registration, detail, emergency access, access log and audit review."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from forlop.core.audit import audit_record
+from forlop.core.http import AuthedHttpRequest
+from forlop.core.models import AuditVerb, User
+from forlop.core.selectors import is_leader, led_units
+from forlop.patients import selectors, services
+from forlop.patients.forms import (
+    AuditFilterForm,
+    EmergencyAccessForm,
+    EmergencyReviewForm,
+    IdentityLookupForm,
+    PatientCreateForm,
+)
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def patient_list(request: AuthedHttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    if any(ch.isdigit() for ch in query):
+        # Identity numbers must never travel in a URL: send the user to the POST lookup.
+        # Redirect so the number does not stay in the address bar or the browser history.
+        messages.warning(
+            request, _("Search by identity number with the lookup form, not the name search.")
+        )
+        return redirect("patients:list")
+    patients = selectors.patient_list_for_user(user=request.user, query=query)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [p.pk for p in page.object_list]
+    if ids:
+        with transaction.atomic():
+            audit_record(actor=request.user, verb=AuditVerb.PATIENT_VIEWED, data={"list": ids})
+    context = {"page": page, "query": query, "lookup_form": IdentityLookupForm()}
+    template = (
+        "patients/patient_list.html#patient-rows" if request.htmx else "patients/patient_list.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+def patient_lookup(request: AuthedHttpRequest) -> HttpResponse:
+    form = IdentityLookupForm(request.POST)
+    if not form.is_valid():
+        patients = selectors.patient_list_for_user(user=request.user)
+        page = Paginator(patients, PAGE_SIZE).get_page(1)
+        return render(
+            request,
+            "patients/patient_list.html",
+            {"page": page, "lookup_form": form, "query": ""},
+            status=400,
+        )
+    number = form.cleaned_data["identity_number"]
+    patient = selectors.patient_find_by_identity_number(identity_number=number)
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            verb=AuditVerb.PATIENT_SEARCHED,
+            patient_id=patient.pk if patient else None,
+        )
+    if patient is not None:
+        try:
+            selectors.patient_get_for_user(
+                user=request.user, patient_id=patient.pk, verb=AuditVerb.PATIENT_SEARCHED
+            )
+        except Http404:
+            pass
+        else:
+            return redirect("patients:detail", pk=patient.pk)
+    # Not visible (or unknown): offer emergency access without telling whether the patient exists.
+    form = EmergencyAccessForm(initial={"identity_number": number})
+    return render(request, "patients/emergency_access.html", {"form": form})
+
+
+@require_POST
+def emergency_access_take(request: AuthedHttpRequest) -> HttpResponse:
+    form = EmergencyAccessForm(request.POST)
+    if form.is_valid():
+        patient = selectors.patient_find_by_identity_number(
+            identity_number=form.cleaned_data["identity_number"]
+        )
+        if patient is None:
+            messages.error(
+                request, _("No patient with that identity number is registered in Forløp.")
+            )
+            return redirect("patients:list")
+        try:
+            services.emergency_access_grant(
+                actor=request.user, patient=patient, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.warning(
+                request,
+                _("Emergency access granted for a limited time. Your reason has been logged."),
+            )
+            return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/emergency_access.html", {"form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def patient_create(request: AuthedHttpRequest) -> HttpResponse:
+    form = PatientCreateForm(request.POST or None, actor=request.user)
+    if not form.fields["serving_unit"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = data.pop("serving_unit")
+        try:
+            patient = services.patient_create(
+                actor=request.user, municipality=unit.organisation, serving_unit=unit, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Patient registered."))
+            return redirect("patients:detail", pk=patient.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "patients/patient_form.html", {"form": form}, status=status)
+
+
+@require_GET
+def patient_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    patient = selectors.patient_get_for_user(user=request.user, patient_id=pk)
+    now = timezone.now()
+    context = {
+        "patient": patient,
+        "services": patient.services.select_related("unit__organisation"),
+        "stays": patient.stays.select_related("ward__organisation")[:5],
+        "next_of_kin": patient.next_of_kin.all(),
+        "emergency": selectors.patient_access_log(patient=patient)
+        .filter(actor=request.user)
+        .first(),
+        "now": now,
+    }
+    return render(request, "patients/patient_detail.html", context)
+
+
+@require_GET
+def patient_access_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    patient = selectors.patient_get_for_user(
+        user=request.user, patient_id=pk, verb=AuditVerb.ACCESS_LOG_VIEWED
+    )
+    page = Paginator(selectors.patient_access_log(patient=patient), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "patients/patient_access_log.html", {"patient": patient, "page": page})
+
+
+def _require_leader(user: User) -> None:
+    if not is_leader(user=user):
+        raise PermissionDenied
+
+
+@require_GET
+def audit_log(request: AuthedHttpRequest) -> HttpResponse:
+    _require_leader(request.user)
+    actors = User.objects.filter(memberships__unit__in=led_units(user=request.user)).distinct()
+    form = AuditFilterForm(request.GET or None, actors=actors)
+    events = selectors.audit_events_for_leader(user=request.user).none()
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        tz = timezone.get_current_timezone()
+        date_from = data.get("date_from")
+        date_to = data.get("date_to")
+        actor = data.get("actor")
+        events = selectors.audit_events_for_leader(
+            user=request.user,
+            actor_id=actor.pk if actor else None,
+            patient_id=data.get("patient"),
+            verb=data.get("verb", ""),
+            date_from=datetime.combine(date_from, time.min, tzinfo=tz) if date_from else None,
+            date_to=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)
+            if date_to
+            else None,
+            emergency_only=bool(data.get("emergency_only")),
+        )
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    context = {"form": form, "page": page, "querystring": querystring.urlencode()}
+    template = "patients/audit_log.html#audit-rows" if request.htmx else "patients/audit_log.html"
+    return render(request, template, context)
+
+
+@require_GET
+def emergency_review_list(request: AuthedHttpRequest) -> HttpResponse:
+    _require_leader(request.user)
+    accesses = selectors.emergency_accesses_for_leader(user=request.user)
+    return render(
+        request,
+        "patients/emergency_review.html",
+        {"accesses": accesses[:200], "form": EmergencyReviewForm()},
+    )
+
+
+@require_POST
+def emergency_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    _require_leader(request.user)
+    access = get_object_or_404(selectors.emergency_accesses_for_leader(user=request.user), pk=pk)
+    form = EmergencyReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.emergency_access_review(
+                actor=request.user, access=access, note=form.cleaned_data["note"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Emergency access marked as reviewed."))
+    return redirect("patients:emergency-review-list")
