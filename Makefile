@@ -13,6 +13,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Development commands run with DEBUG semantics (a dev secret, local hosts); production sets its own env.
+FORLOP := DJANGO_DEBUG=true $(BIN)/forlop
 
 .PHONY: help install run demo test test-sqlite test-postgres lint messages bench clean system-deps
 
@@ -32,17 +34,17 @@ $(BIN)/forlop: $(UV) pyproject.toml uv.lock
 install: $(BIN)/forlop
 
 messages: install
-	$(BIN)/forlop compilemessages --ignore ".venv" --ignore ".tools" -v 0
+	$(FORLOP) compilemessages --ignore ".venv" --ignore ".tools" -v 0
 
 run: install messages
-	DJANGO_DEBUG=true $(BIN)/forlop migrate --noinput -v 0
-	DJANGO_DEBUG=true $(BIN)/forlop demo
+	$(FORLOP) migrate --noinput -v 0
+	$(FORLOP) demo
 	@echo ""
 	@echo "  Forløp is running on http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password for all: $$(DJANGO_DEBUG=true $(BIN)/forlop demo --print-password)):"
-	@DJANGO_DEBUG=true $(BIN)/forlop demo --list-logins | sed 's/^/    /'
+	@echo "  Demo logins (password for all: $$($(FORLOP) demo --print-password)):"
+	@$(FORLOP) demo --list-logins | sed 's/^/    /'
 	@echo ""
-	DJANGO_DEBUG=true $(BIN)/forlop runserver $(HOST):$(PORT)
+	$(FORLOP) runserver $(HOST):$(PORT)
 
 # Debian packages the tests need, installed only where missing (root on CI machines).
 system-deps:
@@ -60,7 +62,7 @@ system-deps:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DJANGO_DEBUG=true $(BIN)/forlop makemigrations --check --dry-run
+	$(FORLOP) makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 
 test: system-deps install messages lint
