@@ -1,0 +1,691 @@
+"""Statistical process control (SPC): run charts and Shewhart control charts.
+
+Plain Python (no Django, no clock): the numbers reproduce qicharts2 0.8.1 (R, Jacob Anhøj),
+the reference implementation used in Nordic quality improvement. The project's reference
+results live in ``forlop/measures/tests/data/spc_reference`` and are checked by the tests.
+
+Charts: ``run`` (median), ``i`` (individuals, xmR), ``mr`` (moving range), ``p``
+(proportions), ``c`` (counts) and ``u`` (rates).
+
+Semantics, as in qicharts2:
+
+* Subgroups are numbered from 1 (``x``). With a denominator ``n`` the plotted value is
+  ``y / n`` (run, i and mr charts; p and u charts always have a denominator).
+* **Parts**: ``part_ends_at`` lists the last subgroup of every part but the last; each part
+  has its own centre line, limits and runs analysis.
+* **Frozen baseline**: ``freeze=K`` computes the centre line and limits of every part from
+  its first K subgroups only and extends them over the rest of the part. (qicharts2 itself
+  ignores ``freeze`` when parts are given; with one part the two agree.)
+* **Excluded subgroups** (``exclude``, 1-based) are left out of the centre line, the limits
+  and the runs analysis, but are still plotted and may still fall outside the limits.
+* **Runs analysis** (Anhøj rules) compares each included value with the centre line; points
+  exactly on the centre line and missing values are not *useful* and are ignored. The part
+  has a runs signal when the longest run is longer than ``round(log2(n_useful)) + 3`` or
+  the number of crossings is below the 5th percentile of Binomial(n_useful - 1, 0.5)
+  (qicharts2's ``qbinom(0.05, n - 1, 0.5)``). It is computed for control charts too; the
+  mr chart reports the numbers but never signals (as qicharts2).
+* **Too few points**: the product does not signal from a runs analysis with fewer than
+  ``min_points_for_signal`` (default 12) useful points; the part then carries
+  ``too_few_points=True`` instead. qicharts2 has no such rule: pass 0 to reproduce it.
+* **Limits**: i chart sigma = average moving range / 1.128, by default after screening
+  out moving ranges of 3.267 × their average or more (Nelson 1982; Provost p. 156);
+  ``screen_moving_ranges=False`` uses every moving range. qicharts2 screens only when its
+  option ``qic.screenedmr`` is TRUE, which ``library(qicharts2)`` sets but a call as
+  ``qicharts2::qic()`` does not: the reference results were computed *without* screening
+  (cabg_age_i and syn01_i have moving ranges above the screen). mr chart UCL = 3.267 ×
+  average moving range and LCL = 0; p chart limits clipped to [0, 1]; c and u chart LCL
+  clipped at 0.
+* **Multiply** scales the plotted value, centre line and limits (a u chart per 10,000 days,
+  say) after everything else is computed; the sigma signal compares the scaled numbers.
+* A sigma signal is a value above the UCL or below the LCL.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from functools import lru_cache
+from itertools import pairwise
+from typing import Literal, get_args
+
+__all__ = [
+    "CHARTS_NEEDING_N",
+    "CHARTS_WITHOUT_N",
+    "CHART_TYPES",
+    "DEFAULT_MIN_POINTS_FOR_SIGNAL",
+    "ChartResult",
+    "ChartSpec",
+    "ChartType",
+    "Part",
+    "Point",
+    "RunsAnalysis",
+    "binomial_quantile",
+    "c_chart",
+    "compute_chart",
+    "i_chart",
+    "longest_run_max",
+    "mr_chart",
+    "n_crossings_min",
+    "p_chart",
+    "run_chart",
+    "runs_analysis",
+    "u_chart",
+]
+
+ChartType = Literal["run", "i", "mr", "p", "c", "u"]
+CHART_TYPES: tuple[ChartType, ...] = get_args(ChartType)
+CHARTS_NEEDING_N: frozenset[ChartType] = frozenset({"p", "u"})
+CHARTS_WITHOUT_N: frozenset[ChartType] = frozenset({"c"})
+DEFAULT_MIN_POINTS_FOR_SIGNAL = 12
+
+#: Screening factor for moving ranges and the mr chart's UCL (D4 for subgroups of 2).
+MR_UCL_FACTOR = 3.267
+#: d2 for subgroups of 2: sigma = average moving range / d2.
+D2 = 1.128
+#: The percentile of Binomial(n - 1, 0.5) below which crossings are too few.
+CROSSINGS_PERCENTILE = 0.05
+#: R's qbinom() lowers p by this relative fuzz to stay left-continuous.
+_QBINOM_FUZZ = Fraction(1) - 64 * Fraction(2.220446049250313e-16)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSpec:
+    """What to compute: one series of subgroups, in order.
+
+    ``y`` holds the values (for p, c and u charts: the numerator counts); ``n`` the
+    denominators, or None. Missing values are None. ``part_ends_at`` and ``exclude`` are
+    1-based subgroup numbers; ``freeze`` is a number of subgroups from the start of each part.
+    ``screen_moving_ranges`` only matters for the i chart (see the module docstring).
+    """
+
+    chart: ChartType
+    y: tuple[float | None, ...]
+    n: tuple[float | None, ...] | None = None
+    part_ends_at: tuple[int, ...] = ()
+    freeze: int | None = None
+    exclude: frozenset[int] = field(default_factory=frozenset)
+    multiply: float = 1.0
+    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL
+    screen_moving_ranges: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RunsAnalysis:
+    """Anhøj runs analysis of one part.
+
+    The numbers are None when there is no useful point. ``signal`` is the product's
+    verdict: False whenever ``too_few_points`` is True.
+    """
+
+    n_obs: int
+    n_useful: int
+    longest_run: int | None
+    longest_run_max: int | None
+    n_crossings: int | None
+    n_crossings_min: int | None
+    long_run: bool
+    few_crossings: bool
+    too_few_points: bool
+    signal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One subgroup as plotted (values already multiplied)."""
+
+    x: int
+    y: float | None
+    n: float | None
+    cl: float | None
+    lcl: float | None
+    ucl: float | None
+    sigma_signal: bool
+    runs_signal: bool
+    part: int
+    excluded: bool
+    baseline: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a chart: subgroups ``first`` to ``last`` (1-based, inclusive)."""
+
+    number: int
+    first: int
+    last: int
+    cl: float | None
+    runs: RunsAnalysis
+    n_sigma_signals: int
+
+    @property
+    def runs_signal(self) -> bool:
+        return self.runs.signal
+
+
+@dataclass(frozen=True, slots=True)
+class ChartResult:
+    """A computed chart: one point per subgroup and one summary per part."""
+
+    chart: ChartType
+    points: tuple[Point, ...]
+    parts: tuple[Part, ...]
+    multiply: float
+    min_points_for_signal: int
+
+    @property
+    def centre_is_median(self) -> bool:
+        """True for run charts (median); control charts use a mean."""
+        return self.chart == "run"
+
+    @property
+    def has_limits(self) -> bool:
+        return self.chart != "run"
+
+    @property
+    def sigma_signal(self) -> bool:
+        return any(point.sigma_signal for point in self.points)
+
+    @property
+    def runs_signal(self) -> bool:
+        return any(part.runs.signal for part in self.parts)
+
+    @property
+    def too_few_points(self) -> bool:
+        return any(part.runs.too_few_points for part in self.parts)
+
+    def part_of(self, point: Point) -> Part:
+        return self.parts[point.part - 1]
+
+
+# --------------------------------------------------------------------------- runs analysis
+
+
+@lru_cache(maxsize=1024)
+def binomial_quantile(p: float, size: int) -> int:
+    """The p-quantile of Binomial(size, 0.5), as R's ``qbinom(p, size, 0.5)``.
+
+    The smallest k with P(X <= k) >= p, computed exactly with integers (R compares with a
+    relative fuzz of 64 machine epsilons, reproduced here).
+    """
+    if size < 0:
+        raise ValueError(f"size must be at least 0, not {size}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be between 0 and 1, not {p}")
+    # P(X <= k) = sum(C(size, i) for i <= k) / 2**size; compare numerators exactly.
+    threshold = Fraction(p) * _QBINOM_FUZZ * (1 << size)
+    cumulative = 0
+    term = 1  # C(size, 0)
+    for k in range(size + 1):
+        cumulative += term
+        if cumulative >= threshold:
+            return k
+        term = term * (size - k) // (k + 1)
+    return size
+
+
+def longest_run_max(n_useful: int) -> int:
+    """Longest run allowed in random variation: round(log2(n)) + 3 (Schilling 2012)."""
+    if n_useful < 1:
+        raise ValueError(f"n_useful must be at least 1, not {n_useful}")
+    return round(math.log2(n_useful)) + 3
+
+
+def n_crossings_min(n_useful: int) -> int:
+    """Fewest crossings expected in random variation: qbinom(0.05, n - 1, 0.5) (Chen 2010)."""
+    if n_useful < 1:
+        raise ValueError(f"n_useful must be at least 1, not {n_useful}")
+    return binomial_quantile(CROSSINGS_PERCENTILE, n_useful - 1)
+
+
+def runs_analysis(
+    values: Sequence[float | None],
+    centre: float | None,
+    *,
+    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL,
+) -> RunsAnalysis:
+    """Anhøj runs analysis of ``values`` around ``centre``.
+
+    Missing values and values exactly on the centre line are ignored. With fewer than
+    ``min_points_for_signal`` useful values the result is flagged ``too_few_points`` and
+    does not signal (0 reproduces qicharts2, which always signals).
+    """
+    if min_points_for_signal < 0:
+        raise ValueError("min_points_for_signal must be at least 0")
+    sides: list[bool] = []  # True above the centre line
+    if centre is not None:
+        sides = [value > centre for value in values if value is not None and value != centre]
+    n_useful = len(sides)
+    if not n_useful:
+        return RunsAnalysis(
+            n_obs=len(values),
+            n_useful=0,
+            longest_run=None,
+            longest_run_max=None,
+            n_crossings=None,
+            n_crossings_min=None,
+            long_run=False,
+            few_crossings=False,
+            too_few_points=min_points_for_signal > 0,
+            signal=False,
+        )
+    n_crossings = sum(1 for before, after in pairwise(sides) if before != after)
+    longest = current = 1
+    for before, after in pairwise(sides):
+        current = current + 1 if before == after else 1
+        longest = max(longest, current)
+    limit = longest_run_max(n_useful)
+    minimum = n_crossings_min(n_useful)
+    long_run = longest > limit
+    few_crossings = n_crossings < minimum
+    too_few = n_useful < min_points_for_signal
+    return RunsAnalysis(
+        n_obs=len(values),
+        n_useful=n_useful,
+        longest_run=longest,
+        longest_run_max=limit,
+        n_crossings=n_crossings,
+        n_crossings_min=minimum,
+        long_run=long_run,
+        few_crossings=few_crossings,
+        too_few_points=too_few,
+        signal=(long_run or few_crossings) and not too_few,
+    )
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    """Correctly rounded mean of the non-missing values (as R's mean), or None."""
+    present = [Fraction(value) for value in values if value is not None]
+    if not present:
+        return None
+    return float(sum(present, Fraction(0)) / len(present))
+
+
+def _median(values: Iterable[float | None]) -> float | None:
+    present = sorted(value for value in values if value is not None)
+    if not present:
+        return None
+    half, odd = divmod(len(present), 2)
+    if odd:
+        return present[half]
+    return float((Fraction(present[half - 1]) + Fraction(present[half])) / 2)
+
+
+def _sum(values: Iterable[float | None]) -> float:
+    return math.fsum(value for value in values if value is not None)
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return value
+
+
+# --------------------------------------------------------------------------- charts
+
+
+@dataclass(frozen=True, slots=True)
+class _PartLines:
+    y: list[float | None]
+    cl: float | None
+    lcl: list[float | None]
+    ucl: list[float | None]
+
+
+def _part_lines(
+    chart: ChartType,
+    y: list[float | None],
+    counts: list[float | None],
+    n: list[float | None] | None,
+    base: list[bool],
+    *,
+    screen_moving_ranges: bool,
+) -> _PartLines:
+    """Centre line and limits of one part, before multiplying (qicharts2's qic.<chart>)."""
+    size = len(y)
+    none: list[float | None] = [None] * size
+    if chart == "run":
+        cl = _median(value for value, b in zip(y, base, strict=True) if b)
+        return _PartLines(y, cl, none, none)
+    if chart == "i":
+        cl = _mean(value for value, b in zip(y, base, strict=True) if b)
+        based = [value for value, b in zip(y, base, strict=True) if b]
+        ranges: list[float | None] = [
+            None if a is None or b is None or cl is None else abs((b - cl) - (a - cl))
+            for a, b in pairwise(based)
+        ]
+        average = _mean(ranges)
+        if screen_moving_ranges and average is not None:
+            screen = MR_UCL_FACTOR * average
+            average = _mean(r for r in ranges if r is not None and r < screen)
+        if cl is None or average is None:
+            return _PartLines(y, cl, none, none)
+        sigma = average / D2
+        lower, upper = cl - 3 * sigma, cl + 3 * sigma
+        return _PartLines(y, cl, [lower] * size, [upper] * size)
+    if chart == "mr":
+        moving: list[float | None] = [None]
+        moving += [None if a is None or b is None else abs(b - a) for a, b in pairwise(y)]
+        cl = _mean(value for value, b in zip(moving, base, strict=True) if b)
+        upper_mr = None if cl is None else MR_UCL_FACTOR * cl
+        return _PartLines(moving, cl, [0.0] * size, [upper_mr] * size)
+    if chart == "c":
+        cl = _mean(value for value, b in zip(counts, base, strict=True) if b)
+        if cl is None:
+            return _PartLines(counts, cl, none, none)
+        sigma = math.sqrt(cl)
+        return _PartLines(counts, cl, [max(cl - 3 * sigma, 0.0)] * size, [cl + 3 * sigma] * size)
+    # p and u: weighted means with a per-subgroup sigma.
+    if n is None:
+        raise ValueError(f"A {chart} chart needs a denominator (n).")
+    denominator = _sum(d for d, b in zip(n, base, strict=True) if b)
+    if denominator == 0:
+        return _PartLines(y, None, none, none)
+    cl = _sum(c for c, b in zip(counts, base, strict=True) if b) / denominator
+    lcl: list[float | None] = []
+    ucl: list[float | None] = []
+    for size_i in n:
+        if size_i is None:
+            lcl.append(None)
+            ucl.append(None)
+            continue
+        sigma = math.sqrt(cl * (1 - cl) / size_i) if chart == "p" else math.sqrt(cl / size_i)
+        lower, upper = cl - 3 * sigma, cl + 3 * sigma
+        lcl.append(max(lower, 0.0))
+        ucl.append(min(upper, 1.0) if chart == "p" else upper)
+    return _PartLines(y, cl, lcl, ucl)
+
+
+def _check_number(value: float | None, what: str, index: int) -> None:
+    if value is not None and (isinstance(value, bool) or not math.isfinite(value)):
+        raise ValueError(f"Subgroup {index}: {what} must be a finite number, not {value!r}.")
+
+
+def _validate(spec: ChartSpec) -> None:
+    if spec.chart not in CHART_TYPES:
+        raise ValueError(
+            f"Unknown chart type {spec.chart!r}; choose one of {', '.join(CHART_TYPES)}."
+        )
+    count = len(spec.y)
+    for index, value in enumerate(spec.y, start=1):
+        _check_number(value, "the value", index)
+    if spec.n is None:
+        if spec.chart in CHARTS_NEEDING_N:
+            raise ValueError(f"A {spec.chart} chart needs a denominator (n).")
+    else:
+        if spec.chart in CHARTS_WITHOUT_N:
+            raise ValueError(
+                "A c chart plots counts without a denominator; use a u chart for rates."
+            )
+        if len(spec.n) != count:
+            raise ValueError(
+                f"y has {count} values but n has {len(spec.n)}; they must be the same length."
+            )
+        for index, (value, size) in enumerate(zip(spec.y, spec.n, strict=True), start=1):
+            _check_number(size, "the denominator", index)
+            if size is None:
+                continue
+            if size == 0:
+                raise ValueError(
+                    f"Subgroup {index} has a zero denominator (n = 0); "
+                    "a denominator must be positive."
+                )
+            if size < 0:
+                raise ValueError(
+                    f"Subgroup {index} has a negative denominator (n = {size}); "
+                    "a denominator must be positive."
+                )
+            if spec.chart == "p" and value is not None and value > size:
+                raise ValueError(
+                    f"Subgroup {index}: the numerator ({value}) is larger than the "
+                    f"denominator ({size}); a proportion cannot exceed 1."
+                )
+    if spec.chart in {"p", "c", "u"}:
+        for index, value in enumerate(spec.y, start=1):
+            if value is not None and value < 0:
+                raise ValueError(
+                    f"Subgroup {index}: a {spec.chart} chart counts events, "
+                    f"so the value cannot be negative ({value})."
+                )
+    ends = spec.part_ends_at
+    for end in ends:
+        if not 1 <= end < count:
+            raise ValueError(
+                f"A part cannot end at subgroup {end}: it must be between 1 and {count - 1} "
+                f"(the chart has {count} subgroups)."
+            )
+    if list(ends) != sorted(set(ends)):
+        raise ValueError("part_ends_at must be strictly increasing.")
+    if spec.freeze is not None and spec.freeze < 1:
+        raise ValueError(f"freeze must be at least 1, not {spec.freeze}.")
+    for index in spec.exclude:
+        if not 1 <= index <= count:
+            raise ValueError(f"Cannot exclude subgroup {index}: the chart has {count} subgroups.")
+    if not (math.isfinite(spec.multiply) and spec.multiply > 0):
+        raise ValueError(f"multiply must be a positive number, not {spec.multiply!r}.")
+    if spec.min_points_for_signal < 0:
+        raise ValueError("min_points_for_signal must be at least 0.")
+
+
+def compute_chart(spec: ChartSpec) -> ChartResult:
+    """Compute a chart. Raises ValueError with a clear message on invalid input."""
+    _validate(spec)
+    count = len(spec.y)
+    # Plotted values before multiplying: y / n with a denominator (qicharts2 drops both when
+    # either is missing), the raw value otherwise.
+    counts: list[float | None] = list(spec.y)
+    sizes: list[float | None] | None = None
+    if spec.n is None:
+        values: list[float | None] = list(spec.y)
+    else:
+        sizes = [None if v is None or s is None else s for v, s in zip(spec.y, spec.n, strict=True)]
+        counts = [None if s is None else v for v, s in zip(spec.y, sizes, strict=True)]
+        values = [
+            None if v is None or s is None else v / s for v, s in zip(counts, sizes, strict=True)
+        ]
+
+    bounds = [0, *spec.part_ends_at, count]
+    m = spec.multiply
+    points: list[Point] = []
+    parts: list[Part] = []
+    for number, (start, stop) in enumerate(pairwise(bounds), start=1):
+        indices = range(start, stop)
+        included = [(i + 1) not in spec.exclude for i in indices]
+        baseline = [
+            spec.freeze is None or position < spec.freeze for position in range(len(indices))
+        ]
+        base = [inc and b for inc, b in zip(included, baseline, strict=True)]
+        lines = _part_lines(
+            spec.chart,
+            values[start:stop],
+            counts[start:stop],
+            None if sizes is None else sizes[start:stop],
+            base,
+            screen_moving_ranges=spec.screen_moving_ranges,
+        )
+        runs = runs_analysis(
+            [v for v, inc in zip(lines.y, included, strict=True) if inc],
+            lines.cl,
+            min_points_for_signal=spec.min_points_for_signal,
+        )
+        if spec.chart == "mr":  # qicharts2 reports the numbers but never signals an mr chart
+            runs = _without_signal(runs)
+        cl = None if lines.cl is None else lines.cl * m
+        n_signals = 0
+        for offset, i in enumerate(indices):
+            y = lines.y[offset]
+            y_m = None if y is None else y * m
+            lcl = _finite_or_none(None if lines.lcl[offset] is None else lines.lcl[offset] * m)
+            ucl = _finite_or_none(None if lines.ucl[offset] is None else lines.ucl[offset] * m)
+            sigma = y_m is not None and (
+                (ucl is not None and y_m > ucl) or (lcl is not None and y_m < lcl)
+            )
+            n_signals += sigma
+            points.append(
+                Point(
+                    x=i + 1,
+                    y=y_m,
+                    n=None if sizes is None else sizes[i],
+                    cl=cl,
+                    lcl=lcl,
+                    ucl=ucl,
+                    sigma_signal=sigma,
+                    runs_signal=runs.signal,
+                    part=number,
+                    excluded=not included[offset],
+                    baseline=baseline[offset],
+                )
+            )
+        parts.append(
+            Part(
+                number=number,
+                first=start + 1,
+                last=stop,
+                cl=cl,
+                runs=runs,
+                n_sigma_signals=n_signals,
+            )
+        )
+    return ChartResult(
+        chart=spec.chart,
+        points=tuple(points),
+        parts=tuple(parts),
+        multiply=m,
+        min_points_for_signal=spec.min_points_for_signal,
+    )
+
+
+def _without_signal(runs: RunsAnalysis) -> RunsAnalysis:
+    return RunsAnalysis(
+        n_obs=runs.n_obs,
+        n_useful=runs.n_useful,
+        longest_run=runs.longest_run,
+        longest_run_max=runs.longest_run_max,
+        n_crossings=runs.n_crossings,
+        n_crossings_min=runs.n_crossings_min,
+        long_run=runs.long_run,
+        few_crossings=runs.few_crossings,
+        too_few_points=runs.too_few_points,
+        signal=False,
+    )
+
+
+def _spec(
+    chart: ChartType,
+    y: Sequence[float | None],
+    n: Sequence[float | None] | None,
+    part_ends_at: Sequence[int],
+    freeze: int | None,
+    exclude: Iterable[int],
+    multiply: float,
+    min_points_for_signal: int,
+) -> ChartSpec:
+    return ChartSpec(
+        chart=chart,
+        y=tuple(y),
+        n=None if n is None else tuple(n),
+        part_ends_at=tuple(part_ends_at),
+        freeze=freeze,
+        exclude=frozenset(exclude),
+        multiply=multiply,
+        min_points_for_signal=min_points_for_signal,
+    )
+
+
+def run_chart(
+    y: Sequence[float | None],
+    n: Sequence[float | None] | None = None,
+    *,
+    part_ends_at: Sequence[int] = (),
+    freeze: int | None = None,
+    exclude: Iterable[int] = (),
+    multiply: float = 1.0,
+    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL,
+) -> ChartResult:
+    """Run chart: the median of each part (of y / n with a denominator)."""
+    return compute_chart(
+        _spec("run", y, n, part_ends_at, freeze, exclude, multiply, min_points_for_signal)
+    )
+
+
+def i_chart(
+    y: Sequence[float | None],
+    n: Sequence[float | None] | None = None,
+    *,
+    part_ends_at: Sequence[int] = (),
+    freeze: int | None = None,
+    exclude: Iterable[int] = (),
+    multiply: float = 1.0,
+    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL,
+    screen_moving_ranges: bool = True,
+) -> ChartResult:
+    """I (individuals) chart: mean ± 3 sigma, sigma from the (screened) moving ranges."""
+    spec = _spec("i", y, n, part_ends_at, freeze, exclude, multiply, min_points_for_signal)
+    return compute_chart(replace(spec, screen_moving_ranges=screen_moving_ranges))
+
+
+def mr_chart(
+    y: Sequence[float | None],
+    n: Sequence[float | None] | None = None,
+    *,
+    part_ends_at: Sequence[int] = (),
+    freeze: int | None = None,
+    exclude: Iterable[int] = (),
+    multiply: float = 1.0,
+    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL,
+) -> ChartResult:
+    """MR chart: moving ranges (the first of each part missing), UCL = 3.267 × mean."""
+    return compute_chart(
+        _spec("mr", y, n, part_ends_at, freeze, exclude, multiply, min_points_for_signal)
+    )
+
+
+def p_chart(
+    y: Sequence[float | None],
+    n: Sequence[float | None],
+    *,
+    part_ends_at: Sequence[int] = (),
+    freeze: int | None = None,
+    exclude: Iterable[int] = (),
+    multiply: float = 1.0,
+    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL,
+) -> ChartResult:
+    """P chart: proportion y / n, CL = Σy / Σn, limits clipped to [0, 1]."""
+    return compute_chart(
+        _spec("p", y, n, part_ends_at, freeze, exclude, multiply, min_points_for_signal)
+    )
+
+
+def c_chart(
+    y: Sequence[float | None],
+    *,
+    part_ends_at: Sequence[int] = (),
+    freeze: int | None = None,
+    exclude: Iterable[int] = (),
+    multiply: float = 1.0,
+    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL,
+) -> ChartResult:
+    """C chart: counts, CL = mean, sigma = √CL, LCL clipped at 0."""
+    return compute_chart(
+        _spec("c", y, None, part_ends_at, freeze, exclude, multiply, min_points_for_signal)
+    )
+
+
+def u_chart(
+    y: Sequence[float | None],
+    n: Sequence[float | None],
+    *,
+    part_ends_at: Sequence[int] = (),
+    freeze: int | None = None,
+    exclude: Iterable[int] = (),
+    multiply: float = 1.0,
+    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL,
+) -> ChartResult:
+    """U chart: rate y / n, CL = Σy / Σn, sigma = √(CL / n), LCL clipped at 0."""
+    return compute_chart(
+        _spec("u", y, n, part_ends_at, freeze, exclude, multiply, min_points_for_signal)
+    )
