@@ -16,6 +16,9 @@ from forlop.core.tests.factories import (
     UserFactory,
 )
 
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 CHROMIUM = os.environ.get("FORLOP_CHROMIUM", "/usr/bin/chromium")
 
 

@@ -47,10 +47,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.utils.functional import Promise
@@ -59,6 +60,7 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.no import fodselsnummer, orgnr
 
 __all__ = [
+    "FULL_MASK",
     "CheckDigitRule",
     "IdentityKind",
     "IdentityNumber",
@@ -73,6 +75,8 @@ __all__ = [
     "parse_identity_number",
     "validate_org_number",
 ]
+
+_T = TypeVar("_T")
 
 _OSLO = ZoneInfo("Europe/Oslo")
 _SEPARATORS = re.compile(r"[\s.\-]+")
@@ -364,30 +368,44 @@ def mask(value: str | IdentityNumber) -> str:
     return f"{number[:6]} *****"
 
 
-def _individual_series(year: int) -> list[range]:
+def _individual_numbers(year: int) -> list[int]:
+    """The individual numbers the series allow for a birth year."""
     if year < FIRST_BIRTH_YEAR or year > LAST_BIRTH_YEAR:
         raise ValueError(f"birth year must be {FIRST_BIRTH_YEAR}-{LAST_BIRTH_YEAR}")
     if year <= 1899:
-        return [range(500, 750)]
+        return list(range(500, 750))
     if year <= 1999:
-        return [range(500), range(900, 1000)] if year >= 1940 else [range(500)]
-    return [range(500, 1000)]
+        return [*range(500), *range(900, 1000)] if year >= 1940 else list(range(500))
+    return list(range(500, 1000))
 
 
-def _with_check_digits(first_nine: str, rng: random.Random, rule: CheckDigitRule) -> str | None:
-    """Append K1 and K2 for the rule, or None when no valid digits exist for these nine."""
-    if rule is CheckDigitRule.CLASSIC:
-        k1_options = [fodselsnummer.calc_check_digit1(first_nine)]
-    else:
-        # Remainders 1-3 only, so the number is valid only under the 2032 rule.
-        partial = sum(w * int(d) for w, d in zip(_K1_WEIGHTS, first_nine, strict=False))
-        k1_options = [str((r - partial) % 11) for r in (1, 2, 3)]
-    k1_options = [k1 for k1 in k1_options if len(k1) == 1]
-    if not k1_options:
-        return None
-    with_k1 = first_nine + rng.choice(k1_options)
-    k2 = fodselsnummer.calc_check_digit2(with_k1)
-    return with_k1 + k2 if len(k2) == 1 else None
+def _rotated(items: Sequence[_T], rng: random.Random) -> list[_T]:
+    """All items, starting at a random one. Scanning from a random start always finishes, unlike
+    retrying random picks (a test's random source may repeat itself)."""
+    start = rng.randrange(len(items))
+    return [*items[start:], *items[:start]]
+
+
+def _first_with_check_digits(
+    candidates: Sequence[str], rng: random.Random, rule: CheckDigitRule
+) -> str:
+    """The first of the nine-digit candidates (from a random start) that takes check digits."""
+    k1_offset = rng.randrange(3)
+    for first_nine in _rotated(candidates, rng):
+        if rule is CheckDigitRule.CLASSIC:
+            k1_options = [fodselsnummer.calc_check_digit1(first_nine)]
+        else:
+            # Remainders 1-3 only, so the number is valid only under the 2032 rule.
+            partial = sum(w * int(d) for w, d in zip(_K1_WEIGHTS, first_nine, strict=False))
+            remainders = (1, 2, 3)[k1_offset:] + (1, 2, 3)[:k1_offset]
+            k1_options = [str((r - partial) % 11) for r in remainders]
+        for k1 in k1_options:
+            if len(k1) != 1:  # "10": no digit fits
+                continue
+            k2 = fodselsnummer.calc_check_digit2(first_nine + k1)
+            if len(k2) == 1:
+                return first_nine + k1 + k2
+    raise ValueError("no valid number for these digits")  # pragma: no cover
 
 
 def generate_synthetic(
@@ -407,9 +425,11 @@ def generate_synthetic(
     FH-numbers are random), so a generated one could in principle belong to a real person.
     They are made only with ``allow_unmarked=True``, for unit tests: never for demo data.
 
-    ``birth_date`` must be None for FH-numbers and in 1854-2039 for the others.
+    ``birth_date`` must be None for FH-numbers and in 1854-2039 for the others (a date after
+    today gives a number that `parse_identity_number` rejects until that day).
     ``check_digit_rule=RULE_2032`` gives a number valid only under the 2032 rule (fødselsnumre
-    and D-numbers only). Raises ValueError for an impossible request.
+    and D-numbers only). The same ``rng`` state gives the same number. Raises ValueError for an
+    impossible request.
     """
     if kind in (IdentityKind.HNR, IdentityKind.FHN) and not allow_unmarked:
         raise ValueError(f"{kind.value} numbers cannot be marked synthetic; tests only")
@@ -418,27 +438,21 @@ def generate_synthetic(
     if kind is IdentityKind.FHN:
         if birth_date is not None:
             raise ValueError("FH-numbers carry no date of birth; pass None")
-        for _attempt in range(1000):
-            first_nine = rng.choice("89") + "".join(rng.choice("0123456789") for _ in range(8))
-            number = _with_check_digits(first_nine, rng, check_digit_rule)
-            if number is not None:
-                return number
-        raise RuntimeError("could not generate an FH-number")  # pragma: no cover
+        # First digit 8 or 9, then random digits; scan on from there in blocks of 1000.
+        head = rng.choice("89") + "".join(rng.choice("0123456789") for _ in range(5))
+        candidates = [f"{head}{n:03d}" for n in range(1000)]
+        return _first_with_check_digits(candidates, rng, check_digit_rule)
 
     if birth_date is None:
         raise ValueError("birth_date is required for this kind")
-    series = _individual_series(birth_date.year)
+    individuals = _individual_numbers(birth_date.year)
     day = birth_date.day + (D_NUMBER_DAY_OFFSET if kind is IdentityKind.DNR else 0)
     month = birth_date.month + (
         H_NUMBER_MONTH_OFFSET if kind is IdentityKind.HNR else SYNTHETIC_MONTH_OFFSET
     )
     prefix = f"{day:02d}{month:02d}{birth_date.year % 100:02d}"
-    for _attempt in range(1000):
-        individual = rng.choice(rng.choice(series))
-        number = _with_check_digits(f"{prefix}{individual:03d}", rng, check_digit_rule)
-        if number is not None:
-            return number
-    raise RuntimeError("could not generate an identity number")  # pragma: no cover
+    candidates = [f"{prefix}{n:03d}" for n in individuals]
+    return _first_with_check_digits(candidates, rng, check_digit_rule)
 
 
 # --- Organisation numbers ----------------------------------------------------------------
@@ -495,9 +509,9 @@ def generate_org_number(rng: random.Random) -> str:
     It starts with 3, like the synthetic organisations in Skatteetaten's Tenor test data
     (e.g. 310478717); units in the real Enhetsregisteret have numbers starting with 8 or 9.
     """
-    for _attempt in range(1000):
-        first_eight = "3" + "".join(rng.choice("0123456789") for _ in range(7))
+    head = "3" + "".join(rng.choice("0123456789") for _ in range(4))
+    for first_eight in _rotated([f"{head}{n:03d}" for n in range(1000)], rng):
         for check in "0123456789":
             if orgnr.checksum(first_eight + check) == 0:
                 return first_eight + check
-    raise RuntimeError("could not generate an organisation number")  # pragma: no cover
+    raise ValueError("no valid organisation number")  # pragma: no cover

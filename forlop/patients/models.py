@@ -14,33 +14,41 @@ from forlop.core.models import CLINICAL_ROLES, BaseModel, Membership, User
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
-    def visible_to(
-        self, user: User, *, now: datetime, include_emergency: bool = True
-    ) -> PatientQuerySet:
-        """Patients the user has a service need for (tjenstlig behov) at `now`.
+    def with_access(self, user: User, *, now: datetime) -> PatientQuerySet:
+        """Annotate why the user may see each patient at `now` (service need, tjenstlig behov).
 
-        One of: a unit the user is a clinical member of serves the patient; the user is the
-        patient's GP; the user's hospital ward has the patient in an active stay; or the user
-        holds unexpired emergency access. Built from EXISTS subqueries so it never duplicates rows.
+        `access_service`: a unit the user is a clinical member of serves the patient;
+        `access_gp`: the user is the patient's GP; `access_stay`: the user's hospital ward has the
+        patient in an active stay; `access_emergency`: the user holds unexpired emergency access.
+        EXISTS subqueries, so rows are never duplicated.
         """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        my_units = Membership.objects.filter(
-            user=user, active=True, role__in=CLINICAL_ROLES
-        ).values("unit_id")
+        my_units = Membership.objects.filter(user=user, active=True, role__in=CLINICAL_ROLES).values(
+            "unit_id"
+        )
         serving = PatientService.objects.filter(
             patient=OuterRef("pk"), unit_id__in=my_units, started_on__lte=now.date()
         ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=now.date()))
         in_stay = HospitalStay.objects.filter(
             patient=OuterRef("pk"), ward_id__in=my_units, admitted_at__lte=now
         ).filter(Q(discharged_at__isnull=True) | Q(discharged_at__gt=now))
-        rule = Q(Exists(serving)) | Q(gp=user) | Q(Exists(in_stay))
+        emergency = EmergencyAccess.objects.filter(
+            patient=OuterRef("pk"), user=user, granted_at__lte=now, expires_at__gt=now
+        )
+        return self.annotate(
+            access_service=Exists(serving),
+            access_gp=Q(gp=user),
+            access_stay=Exists(in_stay),
+            access_emergency=Exists(emergency),
+        )
+
+    def visible_to(self, user: User, *, now: datetime, include_emergency: bool = True) -> PatientQuerySet:
+        """Patients the user has a service need for at `now` (see `with_access`)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        rule = Q(access_service=True) | Q(access_gp=True) | Q(access_stay=True)
         if include_emergency:
-            emergency = EmergencyAccess.objects.filter(
-                patient=OuterRef("pk"), user=user, granted_at__lte=now, expires_at__gt=now
-            )
-            rule |= Q(Exists(emergency))
-        return self.filter(rule)
+            rule |= Q(access_emergency=True)
+        return self.with_access(user, now=now).filter(rule)
 
 
 class Patient(BaseModel):

@@ -50,7 +50,13 @@ def patient_get_for_user(
     )
     if patient is None:
         raise Http404
-    emergency = _emergency_only(user=user, patient=patient, now=now)
+    emergency = None
+    if not (patient.access_service or patient.access_gp or patient.access_stay):
+        emergency = (
+            EmergencyAccess.objects.filter(user=user, patient=patient, granted_at__lte=now, expires_at__gt=now)
+            .order_by("-granted_at")
+            .first()
+        )
     with transaction.atomic():
         audit_record(
             actor=user,
@@ -62,23 +68,6 @@ def patient_get_for_user(
             data=data,
         )
     return patient
-
-
-def _emergency_only(*, user: User, patient: Patient, now: datetime) -> EmergencyAccess | None:
-    """The emergency access the user relies on, if they have no ordinary service need."""
-    if (
-        Patient.objects.visible_to(user, now=now, include_emergency=False)
-        .filter(pk=patient.pk)
-        .exists()
-    ):
-        return None
-    return (
-        EmergencyAccess.objects.filter(
-            user=user, patient=patient, granted_at__lte=now, expires_at__gt=now
-        )
-        .order_by("-granted_at")
-        .first()
-    )
 
 
 def patient_find_by_identity_number(*, identity_number: str) -> Patient | None:
