@@ -19,6 +19,8 @@ urlpatterns = [
     path("password/", core_views.password_change, name="password-change"),
     path("i18n/setlang/", login_not_required(set_language), name="set-language"),
     path("patients/", include("forlop.patients.urls")),
+    path("goals/", include("forlop.goals.urls")),
+    path("my/", include("forlop.goals.urls_portal")),
     path("admin/", admin.site.urls),
 ]
 
