@@ -86,6 +86,65 @@ class PatientCreateForm(Form):
         self.fields["service_start"].initial = timezone.localdate()
 
 
+class PatientUpdateForm(Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    identity_number = IdentityNumberField(
+        help_text=_("Change only to correct the number, or to replace an H- or FH-number.")
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        required=False,
+        error_messages={"invalid": _("A postal code has four digits.")},
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    gp = forms.ModelChoiceField(label=_("GP"), queryset=User.objects.none(), required=False)
+    primary_contact = forms.ModelChoiceField(
+        label=_("Primary contact"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, patient: Any, **kwargs: Any) -> None:
+        initial = {name: getattr(patient, name) for name in self.base_fields}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["gp"].queryset = User.objects.filter(
+            memberships__role=Role.GP,
+            memberships__active=True,
+            memberships__unit__organisation__municipality=patient.municipality,
+        ).distinct()
+        self.fields["primary_contact"].queryset = User.objects.filter(
+            memberships__role=Role.PRIMARY_CONTACT,
+            memberships__active=True,
+            memberships__unit__organisation=patient.municipality,
+        ).distinct()
+
+
+class ServiceAddForm(Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, patient: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(
+            organisation=patient.municipality
+        ).exclude(kind=Unit.Kind.ADMINISTRATION)
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class ServiceEndForm(Form):
+    ended_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class NextOfKinForm(Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    relation = forms.CharField(label=_("Relation"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    is_primary = forms.BooleanField(label=_("Primary next of kin"), required=False)
+
+
 class IdentityLookupForm(Form):
     identity_number = IdentityNumberField()
 

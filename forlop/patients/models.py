@@ -22,9 +22,9 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         patient in an active stay; `access_emergency`: the user holds unexpired emergency access.
         EXISTS subqueries, so rows are never duplicated.
         """
-        my_units = Membership.objects.filter(user=user, active=True, role__in=CLINICAL_ROLES).values(
-            "unit_id"
-        )
+        my_units = Membership.objects.filter(
+            user=user, active=True, role__in=CLINICAL_ROLES
+        ).values("unit_id")
         serving = PatientService.objects.filter(
             patient=OuterRef("pk"), unit_id__in=my_units, started_on__lte=now.date()
         ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=now.date()))
@@ -41,7 +41,9 @@ class PatientQuerySet(models.QuerySet["Patient"]):
             access_emergency=Exists(emergency),
         )
 
-    def visible_to(self, user: User, *, now: datetime, include_emergency: bool = True) -> PatientQuerySet:
+    def visible_to(
+        self, user: User, *, now: datetime, include_emergency: bool = True
+    ) -> PatientQuerySet:
         """Patients the user has a service need for at `now` (see `with_access`)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()

@@ -53,7 +53,9 @@ def patient_get_for_user(
     emergency = None
     if not (patient.access_service or patient.access_gp or patient.access_stay):
         emergency = (
-            EmergencyAccess.objects.filter(user=user, patient=patient, granted_at__lte=now, expires_at__gt=now)
+            EmergencyAccess.objects.filter(
+                user=user, patient=patient, granted_at__lte=now, expires_at__gt=now
+            )
             .order_by("-granted_at")
             .first()
         )

@@ -248,3 +248,91 @@ def roles_that_register_patients() -> frozenset[str]:
     return frozenset(
         {Role.ALLOCATION_OFFICE, Role.UNIT_LEADER, Role.PRIMARY_CONTACT, Role.ADMINISTRATOR}
     )
+
+
+PATIENT_EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "gp",
+    "primary_contact",
+)
+
+
+def patient_update(
+    *, actor: User, patient: Patient, identity_number: str | None = None, **fields: object
+) -> Patient:
+    """Change a patient's details. A new identity number (an FH-number replaced by a
+    fødselsnummer, say) is validated and checked for duplicates. The audit row names the
+    changed fields, never their values."""
+    unknown = set(fields) - set(PATIENT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(patient, name) != value]
+    for name in changed:
+        value = fields[name]
+        setattr(patient, name, value.strip() if isinstance(value, str) else value)
+    if identity_number is not None and identity_number != patient.identity_number:
+        try:
+            parsed = parse_identity_number(identity_number)
+        except IdentityNumberError as exc:
+            raise ValidationError({"identity_number": exc.message}, code=exc.code) from exc
+        if Patient.objects.filter(identity_number=parsed.value).exclude(pk=patient.pk).exists():
+            raise ValidationError(
+                {
+                    "identity_number": _(
+                        "A patient with this identity number is already registered."
+                    )
+                },
+                code="duplicate",
+            )
+        patient.identity_number = parsed.value
+        patient.id_kind = _kind_for(parsed.kind)
+        patient.synthetic = parsed.synthetic
+        patient.birth_date = parsed.birth_date
+        changed += ["identity_number", "id_kind", "synthetic", "birth_date"]
+    if not changed:
+        return patient
+    patient.full_clean()
+    with transaction.atomic():
+        patient.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.PATIENT_UPDATED,
+            patient_id=patient.pk,
+            target=patient,
+            data={"fields": changed},
+        )
+    return patient
+
+
+def next_of_kin_add(
+    *,
+    actor: User,
+    patient: Patient,
+    name: str,
+    relation: str = "",
+    phone: str = "",
+    is_primary: bool = False,
+) -> NextOfKin:
+    with transaction.atomic():
+        kin = NextOfKin(
+            patient=patient,
+            name=name.strip(),
+            relation=relation.strip(),
+            phone=phone.strip(),
+            is_primary=is_primary,
+        )
+        kin.full_clean()
+        kin.save()
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.PATIENT_UPDATED,
+            patient_id=patient.pk,
+            target=kin,
+            data={"fields": ["next_of_kin"]},
+        )
+    return kin

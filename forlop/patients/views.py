@@ -24,7 +24,11 @@ from forlop.patients.forms import (
     EmergencyAccessForm,
     EmergencyReviewForm,
     IdentityLookupForm,
+    NextOfKinForm,
     PatientCreateForm,
+    PatientUpdateForm,
+    ServiceAddForm,
+    ServiceEndForm,
 )
 
 PAGE_SIZE = 50
@@ -154,6 +158,74 @@ def patient_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "now": now,
     }
     return render(request, "patients/patient_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def patient_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    patient = selectors.patient_get_for_user(user=request.user, patient_id=pk)
+    form = PatientUpdateForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_update(actor=request.user, patient=patient, **form.cleaned_data)
+        except ValidationError as exc:
+            patient.refresh_from_db()
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("patients:detail", pk=patient.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "patients/patient_edit.html", {"patient": patient, "form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def patient_services(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The units that serve the patient: add one, or end one."""
+    patient = selectors.patient_get_for_user(user=request.user, patient_id=pk)
+    add_form = ServiceAddForm(request.POST if "add" in request.POST else None, patient=patient)
+    kin_form = NextOfKinForm(request.POST if "kin" in request.POST else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if "add" in request.POST and add_form.is_valid():
+                services.patient_service_add(
+                    actor=request.user, patient=patient, **add_form.cleaned_data
+                )
+                messages.success(request, _("The unit now serves the patient."))
+                return redirect("patients:services", pk=patient.pk)
+            if "kin" in request.POST and kin_form.is_valid():
+                services.next_of_kin_add(
+                    actor=request.user, patient=patient, **kin_form.cleaned_data
+                )
+                messages.success(request, _("Next of kin added."))
+                return redirect("patients:services", pk=patient.pk)
+            if "end" in request.POST:
+                service = get_object_or_404(
+                    patient.services.filter(ended_on__isnull=True), pk=request.POST.get("service")
+                )
+                end_form = ServiceEndForm(request.POST)
+                if end_form.is_valid():
+                    services.patient_service_end(
+                        actor=request.user, service=service, **end_form.cleaned_data
+                    )
+                    messages.success(request, _("The service has been ended."))
+                    return redirect("patients:services", pk=patient.pk)
+                messages.error(
+                    request, " ".join(e for errs in end_form.errors.values() for e in errs)
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        status = 400
+    context = {
+        "patient": patient,
+        "services": patient.services.select_related("unit__organisation"),
+        "next_of_kin": patient.next_of_kin.all(),
+        "add_form": add_form,
+        "kin_form": kin_form,
+        "end_form": ServiceEndForm(initial={"ended_on": timezone.localdate()}),
+    }
+    return render(request, "patients/patient_services.html", context, status=status)
 
 
 @require_GET

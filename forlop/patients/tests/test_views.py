@@ -175,3 +175,71 @@ def test_password_change(client, allocator):
     assert response.status_code == 302
     allocator.refresh_from_db()
     assert allocator.check_password("Lang-og-sikker-2026")
+
+
+def test_edit_patient_details_is_audited_without_values(client, nurse, patient):
+    client.force_login(nurse)
+    url = reverse("patients:edit", args=[patient.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "given_name": "Astrid",
+            "family_name": "Nyheim",
+            "identity_number": patient.identity_number,
+            "address": "Ny vei 2",
+        },
+    )
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.family_name, patient.address) == ("Nyheim", "Ny vei 2")
+    event = AuditEvent.objects.get(verb="patient.updated", patient_id=patient.pk)
+    assert event.data == {"fields": ["family_name", "address"]}
+
+
+def test_edit_to_a_taken_identity_number_changes_nothing(client, nurse, patient, municipality):
+    from forlop.patients.tests.factories import PatientFactory
+
+    other = PatientFactory(municipality=municipality)
+    client.force_login(nurse)
+    before = (snapshot()[:3], patient.family_name, patient.identity_number)
+    response = client.post(
+        reverse("patients:edit", args=[patient.pk]),
+        {"given_name": "Astrid", "family_name": "Endret", "identity_number": other.identity_number},
+    )
+    assert response.status_code == 400
+    assert (
+        "En pasient med dette fødselsnummeret er allerede registrert." in response.content.decode()
+    )
+    patient.refresh_from_db()
+    assert (snapshot()[:3], patient.family_name, patient.identity_number) == before
+    # the page read is audited; no update is
+    assert not AuditEvent.objects.filter(verb="patient.updated").exists()
+
+
+def test_add_and_end_a_serving_unit(client, nurse, patient, other_district):
+    client.force_login(nurse)
+    url = reverse("patients:services", args=[patient.pk])
+    response = client.post(url, {"add": "1", "unit": other_district.pk, "started_on": "2026-11-01"})
+    assert response.status_code == 302
+    added = patient.services.get(unit=other_district)
+    response = client.post(url, {"end": "1", "service": added.pk, "ended_on": "2026-10-01"})
+    assert response.status_code == 400  # ends before it started: refused
+    added.refresh_from_db()
+    assert added.ended_on is None
+    response = client.post(url, {"end": "1", "service": added.pk, "ended_on": "2026-11-20"})
+    assert response.status_code == 302
+    added.refresh_from_db()
+    assert added.ended_on == date(2026, 11, 20)
+    verbs = set(AuditEvent.objects.filter(patient_id=patient.pk).values_list("verb", flat=True))
+    assert {"patient.service_added", "patient.service_ended"} <= verbs
+
+
+def test_add_next_of_kin(client, nurse, patient):
+    client.force_login(nurse)
+    response = client.post(
+        reverse("patients:services", args=[patient.pk]),
+        {"kin": "1", "name": "Per Testesen", "relation": "sønn"},
+    )
+    assert response.status_code == 302
+    assert patient.next_of_kin.get().name == "Per Testesen"
