@@ -519,8 +519,9 @@ def compute_chart(spec: ChartSpec) -> ChartResult:
         for offset, i in enumerate(indices):
             y = lines.y[offset]
             y_m = None if y is None else y * m
-            lcl = _finite_or_none(None if lines.lcl[offset] is None else lines.lcl[offset] * m)
-            ucl = _finite_or_none(None if lines.ucl[offset] is None else lines.ucl[offset] * m)
+            raw_lcl, raw_ucl = lines.lcl[offset], lines.ucl[offset]
+            lcl = _finite_or_none(None if raw_lcl is None else raw_lcl * m)
+            ucl = _finite_or_none(None if raw_ucl is None else raw_ucl * m)
             sigma = y_m is not None and (
                 (ucl is not None and y_m > ucl) or (lcl is not None and y_m < lcl)
             )

@@ -77,7 +77,7 @@ def _num(value: float) -> str:
 
 def _nice_step(span: float, target_ticks: int) -> float:
     raw = span / max(target_ticks, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
         if raw <= factor * magnitude:
             return factor * magnitude
@@ -363,15 +363,15 @@ def render_chart_svg(
     if annotations:
         out.append('<g class="spc-annotations">')
         for number, annotation in enumerate(sorted(annotations, key=lambda a: a.x)):
-            x = frame.x(annotation.x - 1)
+            ax = frame.x(annotation.x - 1)
             label_y = frame.top - 6 - (number % 2) * (FONT_SIZE + 2)
-            anchor = "end" if x > (frame.left + frame.right) / 2 else "start"
+            anchor = "end" if ax > (frame.left + frame.right) / 2 else "start"
             out.append(
                 f'<g class="spc-annotation" data-x="{annotation.x}">'
-                f'<line x1="{_num(x)}" y1="{_num(frame.top)}" x2="{_num(x)}" '
+                f'<line x1="{_num(ax)}" y1="{_num(frame.top)}" x2="{_num(ax)}" '
                 f'y2="{_num(frame.bottom)}" stroke="{ANNOTATION_COLOUR}" stroke-width="1" '
                 'stroke-dasharray="3 3"/>'
-                f'<text x="{_num(x)}" y="{_num(label_y)}" text-anchor="{anchor}" '
+                f'<text x="{_num(ax)}" y="{_num(label_y)}" text-anchor="{anchor}" '
                 f'fill="{ANNOTATION_COLOUR}">{escape(annotation.label)}</text></g>'
             )
         out.append("</g>")

@@ -147,7 +147,8 @@ def _check_amount(amount: int, name: str) -> None:
 def _norwegian_public_holidays(year: int) -> frozenset[date]:
     # include_sundays is passed explicitly: older releases of `holidays` counted every Sunday as
     # a Norwegian holiday by default. Only the official public holidays are wanted here.
-    return frozenset(holidays.Norway(years=year, include_sundays=False).keys())
+    calendar = holidays.country_holidays("NO", years=year, include_sundays=False)
+    return frozenset(calendar.keys())
 
 
 def is_public_holiday(day: date) -> bool:

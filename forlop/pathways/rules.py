@@ -182,8 +182,8 @@ _E = TypeVar("_E", bound=StrEnum)
 
 def _parse(enum: type[_E], value: object, field_name: str) -> _E:
     try:
-        return enum(value)
-    except ValueError:
+        return enum(value)  # type: ignore[arg-type]  # a wrong type is turned into our error below
+    except (ValueError, TypeError):
         raise UnknownValueError(field_name, value, [member.value for member in enum]) from None
 
 
