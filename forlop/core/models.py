@@ -185,6 +185,7 @@ class AuditVerb(models.TextChoices):
     CHECKLIST_COMPLETED = "checklist.completed", _("Completed checklist")
     CHECKLIST_REOPENED = "checklist.reopened", _("Reopened checklist")
     STOP_POINT_NOT_RELEVANT = "stop_point.not_relevant", _("Marked stop point not relevant")
+    STOP_POINT_ASSIGNED = "stop_point.assigned", _("Assigned stop point")
     EVENT_RECORDED = "event.recorded", _("Recorded event")
     WORKLIST_VIEWED = "worklist.viewed", _("Viewed work list")
     GOALS_VIEWED = "goals.viewed", _("Viewed goals")

@@ -1,0 +1,404 @@
+"""Pathway selectors: access, work lists, adherence, care plan and the collaboration chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.http import Http404
+from django.utils import translation
+
+from forlop.core.models import AuditEvent, AuditVerb, Role, Unit, User
+from forlop.core.tests.factories import UnitFactory
+from forlop.pathways import selectors
+from forlop.pathways.models import (
+    ChainActor,
+    ChecklistAnswer,
+    TemplateVersion,
+)
+from forlop.pathways.rules import StopPointStatus
+from forlop.pathways.tests.factories import (
+    ChecklistItemFactory,
+    PathwayFactory,
+    StopPointDefinitionFactory,
+    StopPointFactory,
+    TemplateVersionFactory,
+    oslo,
+)
+from forlop.patients.models import Patient
+from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests compare messages with their English msgids; pages are tested in Norwegian."""
+    with translation.override("en"):
+        yield
+
+
+# Wednesday 11 March 2026, 10:00 in Oslo; the week ends on Sunday 15 March.
+NOW = oslo(2026, 3, 11, 10)
+
+
+def served_patient(unit: Unit) -> Patient:
+    patient = PatientFactory(municipality=unit.organisation)
+    PatientServiceFactory(patient=patient, unit=unit, started_on=date(2026, 1, 1))
+    return patient
+
+
+def codes(items: list[selectors.WorkItem]) -> list[str]:
+    return [item.code for item in items]
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_pathway_access_ladder(
+    patient: Patient,
+    district: Unit,
+    nurse: User,
+    other_municipality: Any,
+    make_member: Callable[..., User],
+) -> None:
+    # given
+    pathway = PathwayFactory(patient=patient, unit=district)
+    sp = StopPointFactory(pathway=pathway)
+    stranger = make_member(UnitFactory(organisation=other_municipality), Role.PRIMARY_CONTACT)
+    anonymous = User(username="anon", is_active=False)
+
+    # when / then: no access, no audit row
+    for user in (anonymous, stranger):
+        with pytest.raises(Http404):
+            selectors.pathway_get_for_user(user=user, pathway_id=pathway.pk, now=NOW)
+        with pytest.raises(Http404):
+            selectors.stop_point_get_for_user(user=user, pk=sp.pk, now=NOW)
+    with pytest.raises(Http404):
+        selectors.pathway_get_for_user(user=nurse, pathway_id=pathway.pk + 1000, now=NOW)
+    assert AuditEvent.objects.count() == 0
+
+    # when / then: the nurse of the serving unit gets it, audited
+    assert selectors.pathway_get_for_user(user=nurse, pathway_id=pathway.pk, now=NOW) == pathway
+    assert selectors.stop_point_get_for_user(user=nurse, pk=sp.pk, now=NOW) == sp
+    assert list(
+        AuditEvent.objects.order_by("pk").values_list("verb", "actor", "patient_id", "data")
+    ) == [
+        (AuditVerb.PATHWAY_VIEWED, nurse.pk, patient.pk, {"pathway": pathway.pk}),
+        (
+            AuditVerb.CHECKLIST_VIEWED,
+            nurse.pk,
+            patient.pk,
+            {"stop_point": sp.pk, "code": sp.definition.code},
+        ),
+    ]
+
+
+# --- work list ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_worklist_sorts_open_stop_points_by_due_date(
+    patient: Patient,
+    district: Unit,
+    nurse: User,
+    make_member: Callable[..., User],
+    other_district: Unit,
+) -> None:
+    # given
+    pathway = PathwayFactory(patient=patient, unit=district, primary_contact=nurse)
+    overdue = StopPointFactory(
+        pathway=pathway, definition__code="OVERDUE", due_at=oslo(2026, 3, 10)
+    )
+    StopPointFactory(pathway=pathway, definition__code="TODAY", due_at=oslo(2026, 3, 11))
+    StopPointFactory(
+        pathway=pathway, definition__code="HOURS", due_at=oslo(2026, 3, 11, 9), due_all_day=False
+    )
+    StopPointFactory(
+        pathway=pathway, definition__code="LATER", due_at=oslo(2026, 3, 11, 18), due_all_day=False
+    )
+    StopPointFactory(pathway=pathway, definition__code="SUNDAY", due_at=oslo(2026, 3, 15))
+    StopPointFactory(pathway=pathway, definition__code="NEXT_WEEK", due_at=oslo(2026, 3, 16))
+    StopPointFactory(
+        pathway=pathway, definition__code="DONE", due_at=oslo(2026, 3, 10), completed_at=NOW
+    )
+    StopPointFactory(
+        pathway=pathway, definition__code="GONE", due_at=oslo(2026, 3, 10), interrupted_at=NOW
+    )
+    ended = PathwayFactory(patient=patient, unit=district, ended_at=oslo(2026, 3, 9))
+    StopPointFactory(pathway=ended, definition__code="ENDED", due_at=oslo(2026, 3, 10))
+    elsewhere = PathwayFactory(patient=served_patient(other_district), unit=other_district)
+    StopPointFactory(pathway=elsewhere, definition__code="NOT_MINE", due_at=oslo(2026, 3, 10))
+    colleague = make_member(district, Role.PRIMARY_CONTACT)
+    overdue.assignee = colleague
+    overdue.save()
+
+    # when
+    result = selectors.worklist(user=nurse, now=NOW)
+
+    # then
+    assert codes(result.overdue) == ["OVERDUE", "HOURS"]  # by when the deadline ends
+    assert codes(result.due_today) == ["LATER", "TODAY"]
+    assert codes(result.due_this_week) == ["SUNDAY"]
+    assert result.overdue[0].responsible == colleague
+    assert result.due_today[0].responsible == nurse
+    assert result.overdue[0].status is StopPointStatus.OVERDUE
+    assert result.due_today[1].patient == patient
+    assert codes(selectors.worklist(user=nurse, now=NOW, assignee=nurse).overdue) == ["HOURS"]
+    assert selectors.worklist(user=nurse, now=NOW, unit=other_district).total == 0
+    assert selectors.worklist_counts(user=nurse, now=NOW) == {"overdue": 2, "today": 2}
+    assert AuditEvent.objects.filter(verb=AuditVerb.WORKLIST_VIEWED, actor=nurse).count() == 3
+
+
+@pytest.mark.parametrize("n_patients", [3, 30])
+@pytest.mark.django_db
+def test_worklist_query_count_is_constant(
+    n_patients: int, district: Unit, nurse: User, django_assert_num_queries: Any
+) -> None:
+    # given: each patient with an overdue, a today and a this-week stop point, some assigned
+    version = TemplateVersionFactory()
+    for i in range(n_patients):
+        pathway = PathwayFactory(
+            patient=served_patient(district), unit=district, version=version, primary_contact=nurse
+        )
+        for day in (10, 11, 13):
+            StopPointFactory(
+                pathway=pathway, due_at=oslo(2026, 3, day), assignee=nurse if i % 2 else None
+            )
+
+    # when: one SELECT for the list, one INSERT for the audit row
+    with django_assert_num_queries(2):
+        result = selectors.worklist(user=nurse, now=NOW)
+        rendered = [
+            (
+                item.patient.full_name,
+                item.code,
+                item.title,
+                str(item.responsible),
+                item.stop_point.pathway.unit.name,
+            )
+            for group in (result.overdue, result.due_today, result.due_this_week)
+            for item in group
+        ]
+
+    # then
+    assert len(rendered) == 3 * n_patients
+    assert (len(result.overdue), len(result.due_today), len(result.due_this_week)) == (
+        n_patients,
+    ) * 3
+    with django_assert_num_queries(1):
+        assert selectors.worklist_counts(user=nurse, now=NOW) == {
+            "overdue": n_patients,
+            "today": n_patients,
+        }
+
+
+@pytest.mark.django_db
+def test_worklist_for_unit_is_an_audited_system_read(patient: Patient, district: Unit) -> None:
+    # given
+    StopPointFactory(
+        pathway=PathwayFactory(patient=patient, unit=district), due_at=oslo(2026, 3, 12)
+    )
+
+    # when
+    result = selectors.worklist_for_unit(unit=district, now=NOW)
+
+    # then
+    assert len(result.due_this_week) == 1
+    row = AuditEvent.objects.get()
+    assert (row.actor, row.verb, row.data) == (
+        None,
+        AuditVerb.WORKLIST_VIEWED,
+        {"unit": district.code},
+    )
+
+
+# --- adherence ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_adherence_counts_on_time_late_and_missed(
+    patient: Patient,
+    district: Unit,
+    other_district: Unit,
+    nurse: User,
+    make_member: Callable[..., User],
+) -> None:
+    # given: deadlines in March 2026 (and one in April, outside the period)
+    colleague = make_member(district, Role.PRIMARY_CONTACT, first_name="Kari", last_name="Kollega")
+    version = TemplateVersionFactory()
+    a = StopPointDefinitionFactory(version=version, code="A", title="Kartlegging")
+    b = StopPointDefinitionFactory(version=version, code="B", title="Legebesøk")
+    side = StopPointDefinitionFactory(version=version, code="S", title="Tillegg", in_chain=False)
+    north = PathwayFactory(patient=patient, unit=district, version=version)
+    south = PathwayFactory(
+        patient=served_patient(other_district), unit=other_district, version=version
+    )
+    make = StopPointFactory
+    # A, north: on time (done on the due date at 23:59), late, missed, not relevant, interrupted
+    make(
+        pathway=north,
+        definition=a,
+        occurrence=1,
+        due_at=oslo(2026, 3, 5),
+        completed_at=oslo(2026, 3, 5, 23, 59),
+        completed_by=nurse,
+    )
+    make(
+        pathway=north,
+        definition=a,
+        occurrence=2,
+        due_at=oslo(2026, 3, 5),
+        completed_at=oslo(2026, 3, 6),
+        completed_by=colleague,
+    )
+    make(pathway=north, definition=a, occurrence=3, due_at=oslo(2026, 3, 5), assignee=colleague)
+    make(
+        pathway=north,
+        definition=a,
+        occurrence=4,
+        due_at=oslo(2026, 3, 5),
+        not_relevant_at=oslo(2026, 3, 4),
+        not_relevant_reason="x",
+    )
+    make(
+        pathway=north,
+        definition=a,
+        occurrence=5,
+        due_at=oslo(2026, 3, 5),
+        interrupted_at=oslo(2026, 3, 4),
+    )
+    # B, south: an hours deadline met to the minute, one pending (deadline not passed yet)
+    make(
+        pathway=south,
+        definition=b,
+        occurrence=1,
+        due_at=oslo(2026, 3, 20, 12),
+        due_all_day=False,
+        completed_at=oslo(2026, 3, 20, 12),
+        completed_by=nurse,
+    )
+    make(pathway=south, definition=b, occurrence=2, due_at=oslo(2026, 3, 31))
+    # not counted: outside the period, and not a main checklist
+    make(pathway=south, definition=b, occurrence=3, due_at=oslo(2026, 4, 1))
+    make(pathway=north, definition=side, occurrence=1, due_at=oslo(2026, 3, 5))
+    now = oslo(2026, 3, 25, 12)
+    units = [district, other_district]
+
+    # when
+    by_definition = selectors.adherence(
+        units=units, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31), now=now
+    )
+    by_unit = selectors.adherence(
+        units=units, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31), now=now, by="unit"
+    )
+    with translation.override("en"):  # the "Nobody assigned" label is translated
+        by_employee = selectors.adherence(
+            units=units,
+            date_from=date(2026, 3, 1),
+            date_to=date(2026, 3, 31),
+            now=now,
+            by="employee",
+        )
+
+    # then
+    def table(rows: list[selectors.AdherenceRow]) -> list[tuple[Any, ...]]:
+        return [
+            (r.label, r.n_due, r.n_on_time, r.n_late, r.n_missed, r.n_pending, r.share_on_time)
+            for r in rows
+        ]
+
+    assert table(by_definition) == [
+        ("A Kartlegging", 3, 1, 1, 1, 0, pytest.approx(1 / 3)),
+        ("B Legebesøk", 2, 1, 0, 0, 1, 1.0),
+    ]
+    assert table(by_unit) == [
+        ("Hjemmetjenesten nord", 3, 1, 1, 1, 0, pytest.approx(1 / 3)),
+        ("Hjemmetjenesten sør", 2, 1, 0, 0, 1, 1.0),
+    ]
+    assert table(by_employee) == [
+        ("Kari Kollega", 2, 0, 1, 1, 0, 0.0),
+        ("Nina Nord", 2, 2, 0, 0, 0, 1.0),
+        ("Nobody assigned", 1, 0, 0, 0, 1, None),
+    ]
+    assert (
+        table(
+            selectors.adherence(
+                units=[district], date_from=date(2026, 3, 6), date_to=date(2026, 3, 31), now=now
+            )
+        )
+        == []
+    )
+
+
+# --- care plan and chain ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_care_plan_has_the_latest_carried_answer_per_key(
+    patient: Patient, district: Unit, nurse: User
+) -> None:
+    # given: the medication item answered in two pathways, a non-carried item, and a cleared one
+    first = PathwayFactory(patient=patient, unit=district)
+    second = PathwayFactory(patient=patient, unit=district, started_at=oslo(2026, 4, 1))
+    old_sp, new_sp = StopPointFactory(pathway=first), StopPointFactory(pathway=second)
+    med_old = ChecklistItemFactory(
+        definition=old_sp.definition, key="legemidler", carry_to_care_plan=True, domain="medication"
+    )
+    med_new = ChecklistItemFactory(
+        definition=new_sp.definition, key="legemidler", carry_to_care_plan=True, domain="medication"
+    )
+    private = ChecklistItemFactory(definition=new_sp.definition, key="notat")
+    cleared = ChecklistItemFactory(
+        definition=new_sp.definition, key="fall", carry_to_care_plan=True
+    )
+    for sp, item, value, at in [
+        (old_sp, med_old, "Dosett", oslo(2026, 3, 3)),
+        (new_sp, med_new, "Multidose", oslo(2026, 4, 2)),
+        (new_sp, private, "Privat", oslo(2026, 4, 2)),
+        (new_sp, cleared, None, oslo(2026, 4, 2)),
+    ]:
+        ChecklistAnswer.objects.create(
+            stop_point=sp, item=item, value=value, answered_by=nurse, answered_at=at
+        )
+
+    # when
+    plan = selectors.care_plan(patient=patient)
+
+    # then
+    assert [(e.key, e.value, e.domain_label, e.pathway_id) for e in plan] == [
+        ("legemidler", "Multidose", "Medication", second.pk)
+    ]
+
+
+@pytest.mark.django_db
+def test_chain_groups_stop_points_by_actor(
+    hph_version: TemplateVersion, patient: Patient, district: Unit
+) -> None:
+    # given
+    pathway = PathwayFactory(patient=patient, unit=district, version=hph_version)
+    definitions = {d.code: d for d in hph_version.definitions.all()}
+    StopPointFactory(pathway=pathway, definition=definitions["HPH3"], due_at=oslo(2026, 3, 16))
+    StopPointFactory(
+        pathway=pathway,
+        definition=definitions["HPH2"],
+        due_at=oslo(2026, 3, 5),
+        completed_at=oslo(2026, 3, 4),
+    )
+
+    # when
+    chain = selectors.pathway_chain(pathway=pathway, now=NOW)
+
+    # then
+    lanes = {lane.actor: lane for lane in chain.lanes}
+    assert [lane.actor for lane in chain.lanes] == [
+        a for a in ChainActor.values if a in {d.actor for d in definitions.values()}
+    ]
+    assert [(s.code, s.status) for s in lanes[ChainActor.HOME_CARE].stop_points] == [
+        ("HPH2", StopPointStatus.DONE)
+    ]
+    assert [(s.code, s.status) for s in lanes[ChainActor.GP].stop_points] == [
+        ("HPH3", StopPointStatus.DUE)
+    ]
+    assert (chain.previous, chain.next) == (None, None)
