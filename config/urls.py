@@ -19,8 +19,11 @@ urlpatterns = [
     path("password/", core_views.password_change, name="password-change"),
     path("i18n/setlang/", login_not_required(set_language), name="set-language"),
     path("patients/", include("forlop.patients.urls")),
+    path("pathways/", include("forlop.pathways.urls")),
     path("goals/", include("forlop.goals.urls")),
     path("my/", include("forlop.goals.urls_portal")),
+    path("measures/", include("forlop.measures.urls")),
+    path("templates/", include("forlop.pathways.urls_templates")),
     path("admin/", admin.site.urls),
 ]
 

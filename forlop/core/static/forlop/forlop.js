@@ -3,3 +3,39 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".ds-error-summary");
   if (summary) summary.focus();
 });
+
+// Pathways: the state of a checklist row while htmx saves it (the server renders "saved",
+// errors and conflicts; only the states the server cannot see are set here).
+(() => {
+  const row = (evt) => {
+    const elt = evt.detail && evt.detail.elt;
+    return elt && elt.closest ? elt.closest(".checklist-row") : null;
+  };
+  const show = (form, state) => {
+    form.classList.remove("is-saving", "is-failed");
+    if (state) form.classList.add(state);
+    const failed = form.querySelector(".row-failed");
+    const saving = form.querySelector(".row-saving");
+    if (failed) failed.hidden = state !== "is-failed";
+    if (saving) saving.hidden = state !== "is-saving";
+  };
+  document.addEventListener("htmx:beforeRequest", (evt) => {
+    const form = row(evt);
+    if (form) show(form, "is-saving");
+  });
+  // No connection, a timeout or a server error: the answer is not saved; say so in the row.
+  for (const name of ["htmx:sendError", "htmx:responseError", "htmx:timeout"]) {
+    document.addEventListener(name, (evt) => {
+      const form = row(evt);
+      if (form) {
+        form.dataset.state = "failed";
+        show(form, "is-failed");
+      }
+    });
+  }
+  // Print button on the printed day list.
+  document.addEventListener("click", (evt) => {
+    const button = evt.target.closest && evt.target.closest(".js-print");
+    if (button) window.print();
+  });
+})();

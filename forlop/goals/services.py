@@ -1,0 +1,376 @@
+"""Writes for 'what matters to you': goals, scorings, proposals and portal accounts.
+
+Every service opens a transaction, applies the pure rules in `rules.py`, saves and writes an
+audit row. A broken rule raises `ValidationError` (with the rule's stable code) before anything
+is saved, so each call is all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forlop.core.audit import audit_record
+from forlop.core.models import AuditVerb, User
+from forlop.goals import rules
+from forlop.goals.models import (
+    AnsweredBy,
+    Goal,
+    GoalChange,
+    PatientProposal,
+    PortalAccount,
+    Score,
+    Scoring,
+    WhatMattersForm,
+    WhatMattersFormVersion,
+    WhatMattersQuestion,
+)
+from forlop.pathways.models import StopPoint
+from forlop.patients.models import Patient
+
+NATIONAL_FORM_NAME = "Hva er viktig for deg?"
+
+# Question texts of the national default (the PSFS question as the KS guide asks it).
+# Sami versions are added as rows when a validated translation is available.
+DEFAULT_QUESTIONS: dict[str, tuple[str, str, str]] = {
+    "nb": (
+        "Hva er viktig for deg? Hvilke aktiviteter er viktige for deg og vanskelige å utføre nå?",
+        "Klarer ikke å utføre aktiviteten",
+        "Klarer å utføre aktiviteten like godt som før",
+    ),
+    "nn": (
+        "Kva er viktig for deg? Kva aktivitetar er viktige for deg og vanskelege å utføre no?",
+        "Klarer ikkje å utføre aktiviteten",
+        "Klarer å utføre aktiviteten like godt som før",
+    ),
+    "en": (
+        "What matters to you? Which activities matter to you and are hard to do now?",
+        "Unable to perform the activity",
+        "Able to perform the activity as well as before",
+    ),
+}
+
+
+def _as_validation_error(exc: rules.GoalRuleError) -> ValidationError:
+    return ValidationError(exc.message, code=exc.code, params=exc.params or None)
+
+
+def form_version_national_default_ensure() -> WhatMattersFormVersion:
+    """The national default form's published version, created on first use (idempotent)."""
+    with transaction.atomic():
+        form = WhatMattersForm.objects.filter(organisation__isnull=True).order_by("pk").first()
+        if form is None:
+            form = WhatMattersForm.objects.create(name=NATIONAL_FORM_NAME)
+        version = form.versions.filter(published=True).order_by("-number").first()
+        if version is not None:
+            return version
+        version = WhatMattersFormVersion.objects.create(
+            form=form, number=1, published=True, published_at=timezone.now()
+        )
+        WhatMattersQuestion.objects.bulk_create(
+            WhatMattersQuestion(
+                version=version, language=lang, text=text, anchor_min=low, anchor_max=high
+            )
+            for lang, (text, low, high) in DEFAULT_QUESTIONS.items()
+        )
+    return version
+
+
+def form_version_for_patient(*, patient: Patient) -> WhatMattersFormVersion:
+    """The version a patient's goals use: the version already in use, else the municipality's
+    latest published version, else the national default."""
+    in_use = Goal.objects.filter(patient=patient).select_related("version").last()
+    if in_use is not None:
+        return in_use.version
+    version = (
+        WhatMattersFormVersion.objects.filter(
+            form__organisation_id=patient.municipality_id, published=True
+        )
+        .order_by("-number")
+        .first()
+    )
+    return version or form_version_national_default_ensure()
+
+
+def _clean_text(text: str) -> str:
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        raise ValidationError(
+            _("Write the goal in the patient's own words."), code="goal_text_required"
+        )
+    return cleaned
+
+
+def goal_add(
+    *,
+    patient: Patient,
+    actor: User,
+    text: str,
+    answered_by: str = AnsweredBy.PATIENT,
+    version: WhatMattersFormVersion | None = None,
+) -> Goal:
+    """Add a goal in the patient's own words. Refuses empty text and more than max_goals."""
+    text = _clean_text(text)
+    with transaction.atomic():
+        # Lock the patient row so two nurses adding at once cannot pass the count together.
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        version = version or form_version_for_patient(patient=patient)
+        active = Goal.objects.filter(patient=patient, status=Goal.Status.ACTIVE).count()
+        try:
+            rules.validate_goal_count(active, version.max_goals)
+        except rules.GoalCountError as exc:
+            raise _as_validation_error(exc) from None
+        goal = Goal(
+            patient=patient,
+            version=version,
+            text=text,
+            answered_by=answered_by,
+            created_by=actor,
+        )
+        goal.full_clean()
+        goal.save()
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.GOAL_CHANGED,
+            patient_id=patient.pk,
+            target=goal,
+            data={"action": "added"},
+        )
+    return goal
+
+
+def goal_update(*, goal: Goal, actor: User, text: str, note: str = "") -> Goal:
+    """Reword a goal; the previous wording is kept as a GoalChange."""
+    text = _clean_text(text)
+    with transaction.atomic():
+        goal = Goal.objects.select_for_update().get(pk=goal.pk)
+        if text == goal.text:
+            return goal
+        GoalChange.objects.create(
+            goal=goal,
+            changed_by=actor,
+            old_text=goal.text,
+            new_text=text,
+            old_status=goal.status,
+            new_status=goal.status,
+            note=note,
+        )
+        goal.text = text
+        goal.full_clean()
+        goal.save(update_fields=["text", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.GOAL_CHANGED,
+            patient_id=goal.patient_id,
+            target=goal,
+            data={"action": "reworded"},
+        )
+    return goal
+
+
+def goal_status_change(*, goal: Goal, actor: User, status: str, note: str = "") -> Goal:
+    """Mark a goal reached, changed or dropped (or active again); the history is kept."""
+    if status not in Goal.Status.values:
+        raise ValidationError(_("Unknown status."), code="invalid_status")
+    with transaction.atomic():
+        goal = Goal.objects.select_for_update().get(pk=goal.pk)
+        if status == goal.status:
+            return goal
+        if status == Goal.Status.ACTIVE:
+            active = Goal.objects.filter(patient_id=goal.patient_id, status=Goal.Status.ACTIVE)
+            try:
+                rules.validate_goal_count(active.count(), goal.version.max_goals)
+            except rules.GoalCountError as exc:
+                raise _as_validation_error(exc) from None
+        GoalChange.objects.create(
+            goal=goal,
+            changed_by=actor,
+            old_text=goal.text,
+            new_text=goal.text,
+            old_status=goal.status,
+            new_status=status,
+            note=note,
+        )
+        goal.status = status
+        goal.status_changed_at = timezone.now()
+        goal.save(update_fields=["status", "status_changed_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.GOAL_CHANGED,
+            patient_id=goal.patient_id,
+            target=goal,
+            data={"action": "status", "status": status},
+        )
+    return goal
+
+
+def scoring_record(
+    *,
+    patient: Patient,
+    actor: User,
+    kind: str,
+    scores: Mapping[int, object],
+    scored_at: datetime | None = None,
+    answered_by: str = AnsweredBy.PATIENT,
+    stop_point_id: int | None = None,
+) -> Scoring:
+    """Record one scoring (baseline or follow-up) of the patient's active goals.
+
+    ``scores`` maps goal pk to a score 0-10; None or "" means not scored this time. All scores
+    are validated before anything is saved. A follow-up needs an earlier baseline; there is one
+    baseline per form version.
+    """
+    scored_at = scored_at or timezone.now()
+    if kind not in Scoring.Kind.values:
+        raise ValidationError(_("Unknown kind of scoring."), code="invalid_kind")
+    errors: list[ValidationError] = []
+    values: dict[int, int] = {}
+    for goal_id, raw in scores.items():
+        if raw is None or raw == "":
+            continue
+        try:
+            values[int(goal_id)] = rules.validate_score(raw)
+        except rules.ScoreError as exc:
+            errors.append(_as_validation_error(exc))
+    if errors:
+        raise ValidationError(errors)
+    if not values:
+        raise ValidationError(_("Score at least one goal."), code="no_scores")
+    with transaction.atomic():
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        goals = {
+            g.pk: g
+            for g in Goal.objects.filter(
+                patient=patient, status=Goal.Status.ACTIVE, pk__in=values.keys()
+            ).select_related("version")
+        }
+        if set(values) - set(goals):
+            raise ValidationError(
+                _("Only the patient's active goals can be scored."), code="unknown_goal"
+            )
+        version = next(iter(goals.values())).version
+        baseline = Scoring.objects.filter(
+            patient=patient, version=version, kind=Scoring.Kind.BASELINE
+        ).first()
+        if kind == Scoring.Kind.BASELINE and baseline is not None:
+            raise ValidationError(
+                _("The baseline has already been recorded. Record a follow-up instead."),
+                code="baseline_exists",
+            )
+        if kind == Scoring.Kind.FOLLOW_UP:
+            if baseline is None:
+                raise ValidationError(
+                    _("Record the baseline before a follow-up."), code="no_baseline"
+                )
+            try:
+                rules.validate_follow_up_after_baseline(baseline.scored_at, scored_at)
+            except rules.ScoringDateError as exc:
+                raise _as_validation_error(exc) from None
+        if (
+            stop_point_id is not None
+            and not StopPoint.objects.filter(pk=stop_point_id, pathway__patient=patient).exists()
+        ):
+            raise ValidationError(
+                _("The stop point belongs to another patient."), code="wrong_stop_point"
+            )
+        scoring = Scoring(
+            patient=patient,
+            version=version,
+            kind=kind,
+            scored_at=scored_at,
+            answered_by=answered_by,
+            recorded_by=actor,
+            stop_point_id=stop_point_id,
+        )
+        scoring.full_clean()
+        scoring.save()
+        Score.objects.bulk_create(
+            Score(scoring=scoring, goal_id=goal_id, value=value)
+            for goal_id, value in sorted(values.items())
+        )
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.SCORES_RECORDED,
+            patient_id=patient.pk,
+            target=scoring,
+            data={"kind": kind, "goals": len(values)},
+        )
+    return scoring
+
+
+def proposal_create(*, account: PortalAccount, kind: str, text: str) -> PatientProposal:
+    """The patient (or authorised next of kin) proposes a goal or leaves a comment."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise ValidationError(_("Write your proposal or comment."), code="proposal_text_required")
+    with transaction.atomic():
+        proposal = PatientProposal(
+            patient_id=account.patient_id, author=account.user, kind=kind, text=cleaned
+        )
+        proposal.full_clean()
+        proposal.save()
+        audit_record(
+            actor=account.user,
+            verb=AuditVerb.PATIENT_PROPOSAL,
+            patient_id=account.patient_id,
+            target=proposal,
+            data={"kind": kind},
+        )
+    return proposal
+
+
+def proposal_mark_seen(*, proposal: PatientProposal, actor: User) -> PatientProposal:
+    with transaction.atomic():
+        proposal = PatientProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.seen_at is None:
+            proposal.seen_at = timezone.now()
+            proposal.seen_by = actor
+            proposal.save(update_fields=["seen_at", "seen_by", "updated_at"])
+            audit_record(
+                actor=actor,
+                verb=AuditVerb.GOAL_CHANGED,
+                patient_id=proposal.patient_id,
+                target=proposal,
+                data={"action": "proposal_seen"},
+            )
+    return proposal
+
+
+def portal_account_create(
+    *,
+    user: User,
+    patient: Patient,
+    relation: str = PortalAccount.Relation.SELF,
+    authorised_by_patient_at: datetime | None = None,
+    actor: User | None = None,
+) -> PortalAccount:
+    """Give a user (the patient, or authorised next of kin) access to the patient's own pages.
+
+    The user must not hold staff memberships: a portal account and a staff role do not mix.
+    """
+    if user.memberships.exists():
+        raise ValidationError(
+            _("A staff user cannot have a patient portal account."), code="staff_user"
+        )
+    with transaction.atomic():
+        account = PortalAccount(
+            user=user,
+            patient=patient,
+            relation=relation,
+            authorised_by_patient_at=authorised_by_patient_at,
+        )
+        account.full_clean()
+        account.save()
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.PATIENT_UPDATED,
+            patient_id=patient.pk,
+            target=account,
+            data={"action": "portal_account_created", "relation": relation},
+        )
+    return account

@@ -1,0 +1,415 @@
+"""Forms of the pathway pages: validate at the edge, then call a service."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from forlop.core.forms import Form
+from forlop.core.models import Organisation, Role, Unit, User
+from forlop.pathways.models import (
+    ChecklistAnswer,
+    ChecklistItem,
+    EventKindChoices,
+    Pathway,
+    TemplateVersion,
+)
+from forlop.patients.models import Patient
+
+DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A browser `datetime-local` input (minute precision, the user's local time)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=DATETIME_INPUT_FORMAT)
+
+
+class DateTimeLocalField(forms.DateTimeField):
+    widget = DateTimeLocalInput
+    input_formats = [DATETIME_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def now_for_input() -> datetime:
+    """Now, in the current time zone, without seconds: the default of a datetime-local input."""
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+# --------------------------------------------------------------------------------------------
+# Work list
+# --------------------------------------------------------------------------------------------
+
+
+class WorkListFilterForm(Form):
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All my units")
+    )
+    mine = forms.BooleanField(label=_("Only stop points assigned to me"), required=False)
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class PrintDayForm(Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+# --------------------------------------------------------------------------------------------
+# Starting a pathway
+# --------------------------------------------------------------------------------------------
+
+
+class PathwayStartForm(Form):
+    version = forms.ModelChoiceField(label=_("Pathway"), queryset=TemplateVersion.objects.none())
+    start_reason = forms.ChoiceField(label=_("Start reason"), choices=Pathway.StartReason.choices)
+    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
+    primary_contact = forms.ModelChoiceField(
+        label=_("Primary contact"), queryset=User.objects.none(), required=False
+    )
+    started_at = DateTimeLocalField(label=_("Start"))
+    discharged_at = DateTimeLocalField(
+        label=_("Discharged from hospital"),
+        required=False,
+        help_text=_("For a pathway that starts with a discharge."),
+    )
+    arrived_home_at = DateTimeLocalField(
+        label=_("Arrived home"),
+        required=False,
+        help_text=_("Leave empty if the patient is not home yet."),
+    )
+    previous = forms.ModelChoiceField(
+        label=_("Follows the pathway"),
+        queryset=Pathway.objects.none(),
+        required=False,
+        empty_label=_("None (not a readmission)"),
+        help_text=_("Choose the earlier pathway when the patient was readmitted."),
+    )
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        municipality = patient.municipality
+        versions = (
+            TemplateVersion.objects.filter(status=TemplateVersion.Status.PUBLISHED)
+            .filter(
+                Q(template__organisation=municipality)
+                | Q(template__organisation__isnull=True, template__national_default=True)
+            )
+            .select_related("template")
+            .order_by("template__organisation", "template__name", "-number")
+        )
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = lambda v: f"{v.template.name} (v{v.number})"
+        units = Unit.objects.filter(organisation=municipality).select_related("organisation")
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: u.name
+        self.fields["primary_contact"].queryset = User.objects.filter(
+            memberships__role=Role.PRIMARY_CONTACT,
+            memberships__active=True,
+            memberships__unit__organisation=municipality,
+        ).distinct()
+        self.fields["previous"].queryset = Pathway.objects.filter(patient=patient).select_related(
+            "version__template"
+        )
+        if not self.is_bound:
+            first = versions.first()
+            # The municipality's own adapted template first, then the national default.
+            if first is not None:
+                self.fields["version"].initial = first.pk
+            serving = patient.services.filter(unit__organisation=municipality).first()
+            if serving is not None:
+                self.fields["unit"].initial = serving.unit_id
+            if patient.primary_contact_id:
+                self.fields["primary_contact"].initial = patient.primary_contact_id
+            self.fields["started_at"].initial = now_for_input()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        reason = data.get("start_reason")
+        started_at = data.get("started_at")
+        discharged_at = data.get("discharged_at")
+        arrived_home_at = data.get("arrived_home_at")
+        if reason == Pathway.StartReason.DISCHARGE and discharged_at is None and started_at:
+            # A discharge pathway counts from the discharge: default it to the start.
+            data["discharged_at"] = started_at
+        if (
+            reason != Pathway.StartReason.DISCHARGE
+            and arrived_home_at is None
+            and started_at is not None
+        ):
+            # A pathway that starts at home: the patient is already home (rules.PathwayAnchors).
+            data["arrived_home_at"] = started_at
+        if discharged_at and arrived_home_at and arrived_home_at < discharged_at:
+            self.add_error("arrived_home_at", _("The patient cannot arrive home before discharge."))
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The arguments for services.pathway_start (and pathway_preview)."""
+        data = self.cleaned_data
+        return {
+            "version": data["version"],
+            "start_reason": data["start_reason"],
+            "started_at": data["started_at"],
+            "discharged_at": data.get("discharged_at"),
+            "arrived_home_at": data.get("arrived_home_at"),
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Checklist
+# --------------------------------------------------------------------------------------------
+
+YES = "yes"
+NO = "no"
+NOT_RELEVANT = "not_relevant"
+
+
+def item_choices(item: ChecklistItem) -> list[tuple[str, str]]:
+    """An item's choices as (value, label); stored as strings or {"value", "label"} objects."""
+    out: list[tuple[str, str]] = []
+    for choice in item.choices or []:
+        if isinstance(choice, dict):
+            value = str(choice.get("value", choice.get("label", "")))
+            out.append((value, str(choice.get("label", value))))
+        elif isinstance(choice, list | tuple) and len(choice) == 2:
+            out.append((str(choice[0]), str(choice[1])))
+        else:
+            out.append((str(choice), str(choice)))
+    return out
+
+
+class ChecklistAnswerForm(Form):
+    """One checklist item's answer, posted on every change (one form per item row).
+
+    The stop point's revision travels beside it, unprefixed (``RevisionForm``), so one
+    out-of-band swap can update it in every row. Yes/no items have a single radio group: yes, no, not relevant. Other kinds have their
+    input and a "not relevant" switch. "Not relevant" needs a reason.
+    """
+
+    not_relevant = forms.BooleanField(label=_("Not relevant"), required=False)
+    not_relevant_reason = forms.CharField(
+        label=_("Why is it not relevant?"), max_length=1000, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        item: ChecklistItem,
+        answer: ChecklistAnswer | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.item = item
+        prefix = f"item-{item.pk}"
+        initial: dict[str, Any] = {}
+        if answer is not None:
+            initial.update(self.initial_from_answer(item, answer))
+        super().__init__(*args, prefix=prefix, initial=initial, **kwargs)
+        self.fields["value"] = self.value_field(item)
+        self.order_fields(["value", "not_relevant", "not_relevant_reason"])
+        if item.kind == ChecklistItem.Kind.YES_NO or not item.allow_not_relevant:
+            del self.fields["not_relevant"]
+        if not item.allow_not_relevant:
+            del self.fields["not_relevant_reason"]
+        reason = self.fields.get("not_relevant_reason")
+        if reason is not None:
+            reason.widget.attrs["autocomplete"] = "off"
+
+    @staticmethod
+    def value_field(item: ChecklistItem) -> forms.Field:
+        kind = item.kind
+        label = item.text
+        if kind == ChecklistItem.Kind.YES_NO:
+            choices = [(YES, _("Yes")), (NO, _("No"))]
+            if item.allow_not_relevant:
+                choices.append((NOT_RELEVANT, _("Not relevant")))
+            return forms.ChoiceField(
+                label=label, choices=choices, required=False, widget=forms.RadioSelect
+            )
+        if kind == ChecklistItem.Kind.NUMBER:
+            return forms.DecimalField(label=label, required=False, max_digits=12, decimal_places=3)
+        if kind == ChecklistItem.Kind.SINGLE_CHOICE:
+            return forms.ChoiceField(
+                label=label, choices=item_choices(item), required=False, widget=forms.RadioSelect
+            )
+        if kind == ChecklistItem.Kind.MULTIPLE_CHOICE:
+            return forms.MultipleChoiceField(
+                label=label,
+                choices=item_choices(item),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        if kind == ChecklistItem.Kind.DATE:
+            return forms.DateField(
+                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+        if kind == ChecklistItem.Kind.WHAT_MATTERS:
+            return forms.CharField(
+                label=label,
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        return forms.CharField(label=label, required=False, max_length=2000)
+
+    @staticmethod
+    def initial_from_answer(item: ChecklistItem, answer: ChecklistAnswer) -> dict[str, Any]:
+        value = answer.value
+        not_relevant = bool(answer.not_relevant_reason) and value is None
+        initial: dict[str, Any] = {"not_relevant_reason": answer.not_relevant_reason}
+        if item.kind == ChecklistItem.Kind.YES_NO:
+            if not_relevant:
+                initial["value"] = NOT_RELEVANT
+            elif value is True:
+                initial["value"] = YES
+            elif value is False:
+                initial["value"] = NO
+        else:
+            initial["not_relevant"] = not_relevant
+            initial["value"] = value
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        raw = data.get("value")
+        not_relevant = (
+            raw == NOT_RELEVANT
+            if self.item.kind == ChecklistItem.Kind.YES_NO
+            else bool(data.get("not_relevant"))
+        )
+        reason = (data.get("not_relevant_reason") or "").strip()
+        data["is_not_relevant"] = not_relevant
+        if not_relevant:
+            if not self.item.allow_not_relevant:
+                raise forms.ValidationError(
+                    _("This item cannot be marked not relevant."), code="not_relevant_forbidden"
+                )
+            if not reason:
+                self.add_error(
+                    "not_relevant_reason" if "not_relevant_reason" in self.fields else None,
+                    forms.ValidationError(
+                        _("Write why the item is not relevant."), code="reason_required"
+                    ),
+                )
+        data["not_relevant_reason"] = reason if not_relevant else ""
+        return data
+
+    def answer_value(self) -> Any:
+        """The JSON value to store (None when not relevant or left empty)."""
+        data = self.cleaned_data
+        if data["is_not_relevant"]:
+            return None
+        raw = data.get("value")
+        if raw in (None, "", []):
+            return None
+        if self.item.kind == ChecklistItem.Kind.YES_NO:
+            return raw == YES
+        if isinstance(raw, Decimal):
+            return int(raw) if raw == raw.to_integral_value() else float(raw)
+        if isinstance(raw, date):
+            return raw.isoformat()
+        return raw
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RevisionForm(Form):
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class AssignForm(Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Responsible person"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(
+            memberships__unit__in=units, memberships__active=True
+        ).distinct()
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+# --------------------------------------------------------------------------------------------
+
+
+class EventRecordForm(Form):
+    kind = forms.ChoiceField(
+        label=_("What happened"), choices=EventKindChoices.choices, widget=forms.RadioSelect
+    )
+    occurred_at = DateTimeLocalField(label=_("When"))
+    ward = forms.ModelChoiceField(
+        label=_("Ward"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("For an admission: the hospital ward."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Unit.objects.filter(
+            kind=Unit.Kind.HOSPITAL_WARD,
+            organisation__kind=Organisation.Kind.HOSPITAL_TRUST,
+        ).select_related("organisation")
+        if not self.is_bound:
+            self.fields["occurred_at"].initial = now_for_input()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        occurred_at = data.get("occurred_at")
+        if occurred_at is not None and occurred_at > timezone.now() + timedelta(minutes=5):
+            self.add_error("occurred_at", _("The time cannot be in the future."))
+        if data.get("kind") == EventKindChoices.ADMISSION and data.get("ward") is None:
+            self.add_error("ward", _("Choose the ward the patient was admitted to."))
+        return data
+
+
+# --------------------------------------------------------------------------------------------
+# Leaders' view
+# --------------------------------------------------------------------------------------------
+
+
+class AdherencePeriodForm(Form):
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        if date_from and date_to and (date_to - date_from).days > 3 * 366:
+            self.add_error("date_to", _("Choose a period of at most three years."))
+        return data

@@ -1,0 +1,517 @@
+"""Pathway pages through the client: work lists, start, checklist, chain, events, leaders."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from forlop.core.models import AuditEvent, Organisation, Role
+from forlop.core.tests.factories import UnitFactory
+from forlop.pathways import services
+from forlop.pathways.models import (
+    ChecklistAnswer,
+    ChecklistItem,
+    Pathway,
+    PathwayEvent,
+    StopPoint,
+)
+from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def start(patient, version, unit, actor, *, days_ago=5):
+    at = timezone.now() - timedelta(days=days_ago)
+    return services.pathway_start(
+        actor=actor,
+        patient=patient,
+        version=version,
+        unit=unit,
+        start_reason=Pathway.StartReason.DISCHARGE,
+        started_at=at,
+        discharged_at=at,
+        arrived_home_at=at,
+        primary_contact=actor,
+    )
+
+
+@pytest.fixture
+def pathway(patient, hph_version, district, nurse):
+    return start(patient, hph_version, district, nurse)
+
+
+@pytest.fixture
+def hph2(pathway) -> StopPoint:
+    return pathway.stop_points.get(definition__code="HPH2")
+
+
+def item(stop_point, key) -> ChecklistItem:
+    return stop_point.definition.items.get(key=key)
+
+
+def answer_url(stop_point, it):
+    return reverse("pathways:checklist-answer", args=[stop_point.pk, it.pk])
+
+
+def value_key(it):
+    return f"item-{it.pk}-value"
+
+
+# --------------------------------------------------------------------------------------------
+# Work list
+# --------------------------------------------------------------------------------------------
+
+
+def test_worklist_shows_overdue_stop_point_with_patient_deadline_and_responsible(
+    client, nurse, hph2
+):
+    client.force_login(nurse)
+    response = client.get(reverse("pathways:worklist"))
+    assert response.status_code == 200
+    sections = {s.key: s.items for s in response.context["sections"]}
+    codes = [i.code for i in sections["overdue"]]
+    assert "HPH2" in codes
+    card = next(i for i in sections["overdue"] if i.code == "HPH2")
+    assert card.patient.full_name == "Astrid Testesen"
+    assert card.responsible == nurse
+    html = response.content.decode()
+    assert f'href="{reverse("pathways:stop-point-detail", args=[hph2.pk])}"' in html
+    assert 'data-testid="nav-overdue"' in html
+
+
+def test_worklist_htmx_renders_only_the_sections(client, nurse, district, hph2):
+    client.force_login(nurse)
+    response = client.get(reverse("pathways:worklist"), {"unit": district.pk}, headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="worklist-sections"')
+    assert "<html" not in html
+
+
+def test_worklist_of_a_unit_the_user_is_not_in_is_not_found(client, nurse, other_district):
+    client.force_login(nurse)
+    response = client.get(reverse("pathways:worklist"), {"unit": other_district.pk})
+    assert response.status_code == 404
+
+
+def test_worklist_query_count_is_constant(client, nurse, municipality, district, hph_version):
+    from forlop.goals.services import goal_add
+
+    def add_patients(n):
+        for _ in range(n):
+            p = PatientFactory(municipality=municipality)
+            PatientServiceFactory(patient=p, unit=district)
+            start(p, hph_version, district, nurse)
+            goal_add(patient=p, actor=nurse, text="Klare trappen selv")  # the card shows goals
+
+    client.force_login(nurse)
+    add_patients(3)
+    client.get(reverse("pathways:worklist"))  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(reverse("pathways:worklist"))
+    assert len({i.patient.pk for i in response.context["sections"][0].items}) == 3
+    add_patients(27)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("pathways:worklist"))
+    assert len({i.patient.pk for i in response.context["sections"][0].items}) == 30
+    assert "Klare trappen selv" in response.content.decode()
+    # the goals headers on the cards are loaded in one batch, so every query is counted
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_print_view_lists_the_units_day_for_a4(client, nurse, district, hph2):
+    client.force_login(nurse)
+    response = client.get(
+        reverse("pathways:worklist-print"), {"unit": district.pk, "date": "2026-11-23"}
+    )
+    assert response.status_code == 200
+    assert 'data-testid="print-row"' in response.content.decode()
+    assert response.context["unit"] == district
+
+
+def test_print_view_of_another_unit_is_not_found(client, nurse, other_district):
+    client.force_login(nurse)
+    response = client.get(reverse("pathways:worklist-print"), {"unit": other_district.pk})
+    assert response.status_code == 404
+
+
+def test_patient_goals_include_renders_nothing():
+    from django.template.loader import render_to_string
+
+    # No placeholder text: nothing but whitespace when there are no goals.
+    assert render_to_string("pathways/_patient_goals.html", {"patient": None}).strip() == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Starting a pathway
+# --------------------------------------------------------------------------------------------
+
+
+def start_form(version, district, **overrides):
+    data = {
+        "version": version.pk,
+        "start_reason": "discharge",
+        "unit": district.pk,
+        "started_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_start_preview_updates_through_htmx(client, nurse, patient, district, hph_version):
+    client.force_login(nurse)
+    url = reverse("pathways:pathway-start", args=[patient.pk])
+    response = client.get(url, start_form(hph_version, district), headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="ds-card pathway-preview"')
+    codes = re.findall(r'data-testid="preview-row" data-code="([^"]+)"', html)
+    assert codes[:2] == ["HPH0", "HPH1"]
+    assert "HPH3" in codes
+    assert ">hospital_nurse<" not in html  # the role in words
+    assert Pathway.objects.count() == 0
+
+
+def test_start_page_without_js_shows_preview_and_starts(
+    client, nurse, patient, district, hph_version
+):
+    client.force_login(nurse)
+    url = reverse("pathways:pathway-start", args=[patient.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["form"].initial == {} or page.context["form"]["unit"].value() == district.pk
+    preview = client.get(url, start_form(hph_version, district, start_reason="new_user"))
+    assert preview.status_code == 200
+    assert 'data-code="HPH2"' in preview.content.decode()
+    response = client.post(url, start_form(hph_version, district, start_reason="new_user"))
+    pathway = Pathway.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("pathways:pathway-detail", args=[pathway.pk])
+    assert pathway.start_reason == "new_user"
+    assert pathway.started_by == nurse
+    assert pathway.stop_points.filter(definition__code="HPH2").exists()
+
+
+def test_start_with_bad_input_changes_nothing(client, nurse, patient, district, hph_version):
+    client.force_login(nurse)
+    url = reverse("pathways:pathway-start", args=[patient.pk])
+    future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, start_form(hph_version, district, started_at=future))
+    assert response.status_code == 400
+    assert Pathway.objects.count() == 0
+    response = client.post(url, start_form(hph_version, district, start_reason="nonsense"))
+    assert response.status_code == 400
+    assert Pathway.objects.count() == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Checklist
+# --------------------------------------------------------------------------------------------
+
+
+def test_checklist_permission_ladder(
+    client, make_member, nurse, other_municipality, other_district, hph2
+):
+    url = reverse("pathways:stop-point-detail", args=[hph2.pk])
+    # anonymous
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    # another municipality
+    far_unit = UnitFactory(organisation=other_municipality, code="andrevik-hjem")
+    client.force_login(make_member(far_unit, Role.PRIMARY_CONTACT, username="far"))
+    assert client.get(url).status_code == 404
+    assert client.post(answer_url(hph2, item(hph2, "brannsikkerhet")), {}).status_code == 404
+    # another unit in the same municipality
+    client.force_login(make_member(other_district, Role.PRIMARY_CONTACT, username="south"))
+    assert client.get(url).status_code == 404
+    # the serving unit
+    client.force_login(nurse)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == hph2.definition.items.count()
+    assert ChecklistAnswer.objects.count() == 0
+
+
+def test_answer_is_saved_at_once_and_row_comes_back_saved(client, nurse, hph2):
+    client.force_login(nurse)
+    it = item(hph2, "legemiddelliste")
+    response = client.post(
+        answer_url(hph2, it), {value_key(it): "yes", "expected_revision": 0}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-state="saved"' in html
+    assert 'hx-swap-oob="outerHTML:.js-revision"' in html
+    assert 'value="1"' in html
+    answer = ChecklistAnswer.objects.get()
+    assert (answer.item, answer.value, answer.answered_by) == (it, True, nurse)
+    hph2.refresh_from_db()
+    assert hph2.revision == 1
+
+
+def test_answer_without_htmx_redirects_back_to_the_item(client, nurse, hph2):
+    client.force_login(nurse)
+    it = item(hph2, "fallrisiko")
+    response = client.post(answer_url(hph2, it), {value_key(it): "Lav", "expected_revision": 0})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#item-{it.pk}")
+    assert ChecklistAnswer.objects.get().value == "Lav"
+
+
+def test_answer_for_an_item_of_another_version_is_refused(client, nurse, hph2, pathway):
+    client.force_login(nurse)
+    other = pathway.stop_points.get(definition__code="HPH3").definition.items.first()
+    response = client.post(
+        answer_url(hph2, other), {value_key(other): "yes", "expected_revision": 0}, headers=HTMX
+    )
+    assert response.status_code == 404
+    assert ChecklistAnswer.objects.count() == 0
+
+
+def test_not_relevant_needs_a_reason(client, nurse, hph2):
+    client.force_login(nurse)
+    it = item(hph2, "brannsikkerhet")
+    response = client.post(
+        answer_url(hph2, it),
+        {value_key(it): "not_relevant", "expected_revision": 0},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert 'data-state="invalid"' in response.content.decode()
+    assert ChecklistAnswer.objects.count() == 0
+    response = client.post(
+        answer_url(hph2, it),
+        {
+            value_key(it): "not_relevant",
+            f"item-{it.pk}-not_relevant_reason": "Bor i omsorgsbolig med sprinkler",
+            "expected_revision": 0,
+        },
+        headers=HTMX,
+    )
+    answer = ChecklistAnswer.objects.get()
+    assert (answer.value, answer.not_relevant_reason) == (None, "Bor i omsorgsbolig med sprinkler")
+
+
+def test_stale_revision_gets_a_conflict_message_and_changes_nothing(client, nurse, hph2):
+    client.force_login(nurse)
+    first = item(hph2, "legemiddelliste")
+    second = item(hph2, "funksjon-iplos")
+    client.post(answer_url(hph2, first), {value_key(first): "yes", "expected_revision": 0})
+    # a second person still has the page at revision 0
+    response = client.post(
+        answer_url(hph2, second), {value_key(second): "no", "expected_revision": 0}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200  # htmx: the error partial, see views' docstring
+    assert 'data-state="conflict"' in html
+    assert 'data-testid="reload-link"' in html
+    assert "hx-swap-oob" not in html
+    plain = client.post(answer_url(hph2, second), {value_key(second): "no", "expected_revision": 0})
+    assert plain.status_code == 409
+    assert ChecklistAnswer.objects.count() == 1
+    hph2.refresh_from_db()
+    assert hph2.revision == 1
+
+
+def fill_required(client, stop_point):
+    revision = stop_point.revision
+    for key, value in [
+        ("legemiddelliste", "yes"),
+        ("funksjon-iplos", "yes"),
+        ("fallrisiko", "Middels"),
+        ("hva-er-viktig", "Å klare seg selv hjemme"),
+    ]:
+        it = item(stop_point, key)
+        response = client.post(
+            answer_url(stop_point, it),
+            {value_key(it): value, "expected_revision": revision},
+            headers=HTMX,
+        )
+        assert 'data-state="saved"' in response.content.decode(), key
+        revision += 1
+    return revision
+
+
+def test_completion_enforces_required_items_then_signs(client, nurse, hph2):
+    client.force_login(nurse)
+    url = reverse("pathways:stop-point-complete", args=[hph2.pk])
+    response = client.post(url, {"expected_revision": 0})
+    assert response.status_code == 400
+    assert response.context["action_error"]
+    hph2.refresh_from_db()
+    assert hph2.completed_at is None
+    revision = fill_required(client, hph2)
+    response = client.post(url, {"expected_revision": revision})
+    assert response.status_code == 302
+    hph2.refresh_from_db()
+    assert hph2.completed_by == nurse
+    assert hph2.completed_at is not None
+    page = client.get(reverse("pathways:stop-point-detail", args=[hph2.pk]))
+    assert page.context["readonly"] is True
+    assert 'data-testid="signed"' in page.content.decode()
+
+
+def test_reopen_needs_a_reason(client, nurse, hph2):
+    client.force_login(nurse)
+    revision = fill_required(client, hph2)
+    client.post(
+        reverse("pathways:stop-point-complete", args=[hph2.pk]), {"expected_revision": revision}
+    )
+    url = reverse("pathways:stop-point-reopen", args=[hph2.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    hph2.refresh_from_db()
+    assert hph2.completed_at is not None
+    response = client.post(url, {"reason": "Feil i legemiddellisten"})
+    assert response.status_code == 302
+    hph2.refresh_from_db()
+    assert hph2.completed_at is None
+
+
+def test_stop_point_not_relevant_needs_a_reason(client, nurse, hph2):
+    client.force_login(nurse)
+    url = reverse("pathways:stop-point-not-relevant", args=[hph2.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    hph2.refresh_from_db()
+    assert hph2.not_relevant_at is None
+    assert client.post(url, {"reason": "Flyttet til sykehjem"}).status_code == 302
+    hph2.refresh_from_db()
+    assert hph2.not_relevant_reason == "Flyttet til sykehjem"
+
+
+# --------------------------------------------------------------------------------------------
+# Chain, patient summary, events
+# --------------------------------------------------------------------------------------------
+
+
+def test_chain_page_draws_lanes_with_status_in_words(client, nurse, pathway, hph2):
+    client.force_login(nurse)
+    response = client.get(reverse("pathways:pathway-detail", args=[pathway.pk]))
+    assert response.status_code == 200
+    lanes = [lane.actor for lane in response.context["chain"].lanes]
+    assert lanes[:2] == ["hospital", "allocation_office"]
+    html = response.content.decode()
+    assert 'data-testid="lane-home_care"' in html
+    assert "status--overdue" in html
+    assert 'data-testid="care-plan"' in html
+
+
+def test_chain_links_to_the_previous_pathway(client, nurse, patient, hph_version, district):
+    client.force_login(nurse)
+    first = start(patient, hph_version, district, nurse, days_ago=20)
+    second = services.pathway_start(
+        actor=nurse,
+        patient=patient,
+        version=hph_version,
+        unit=district,
+        start_reason=Pathway.StartReason.DISCHARGE,
+        started_at=timezone.now() - timedelta(days=1),
+        discharged_at=timezone.now() - timedelta(days=1),
+        previous=first,
+    )
+    response = client.get(reverse("pathways:pathway-detail", args=[second.pk]))
+    assert f'href="{reverse("pathways:pathway-detail", args=[first.pk])}"' in (
+        response.content.decode()
+    )
+
+
+def test_patient_summary_loads_into_the_patient_page(client, nurse, patient, pathway):
+    client.force_login(nurse)
+    page = client.get(reverse("patients:detail", args=[patient.pk]))
+    summary_url = reverse("pathways:patient-pathways", args=[patient.pk])
+    assert f'hx-get="{summary_url}"' in page.content.decode()
+    response = client.get(summary_url, headers=HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="ds-card pathway-summary"')
+    assert reverse("pathways:pathway-start", args=[patient.pk]) in html
+    assert 'data-testid="event-fall"' in html
+
+
+def test_event_recorded_in_seconds(client, nurse, patient, pathway):
+    client.force_login(nurse)
+    url = reverse("pathways:event-record", args=[patient.pk])
+    page = client.get(url, {"kind": "fall"})
+    assert page.status_code == 200
+    assert page.context["form"]["kind"].value() == "fall"
+    occurred = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {"kind": "fall", "occurred_at": occurred, "note": "På badet"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("patients:detail", args=[patient.pk])
+    event = PathwayEvent.objects.get()
+    assert (event.kind, event.recorded_by, event.note) == ("fall", nurse, "På badet")
+    assert pathway.stop_points.filter(definition__code="HPH4").exists()
+
+
+def test_admission_needs_a_ward_and_bad_next_is_ignored(client, nurse, patient, pathway):
+    client.force_login(nurse)
+    url = reverse("pathways:event-record", args=[patient.pk])
+    occurred = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {"kind": "admission", "occurred_at": occurred})
+    assert response.status_code == 400
+    assert PathwayEvent.objects.count() == 0
+    hospital = Organisation.objects.create(
+        kind=Organisation.Kind.HOSPITAL_TRUST,
+        name="St. Olav",
+        code="stolav",
+        org_number="883974832",
+    )
+    ward = UnitFactory(organisation=hospital, kind="hospital_ward", code="stolav-med")
+    response = client.post(
+        url,
+        {
+            "kind": "admission",
+            "occurred_at": occurred,
+            "ward": ward.pk,
+            "next": "https://evil.example/",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("patients:detail", args=[patient.pk])
+    assert PathwayEvent.objects.get().kind == "admission"
+
+
+# --------------------------------------------------------------------------------------------
+# Leaders' view
+# --------------------------------------------------------------------------------------------
+
+
+def test_leaders_view_is_for_leaders(client, nurse, leader, hph2):
+    client.force_login(nurse)
+    assert client.get(reverse("pathways:leader")).status_code == 403
+    client.force_login(leader)
+    today = timezone.localdate()
+    response = client.get(
+        reverse("pathways:leader"),
+        {"date_from": (today - timedelta(days=30)).isoformat(), "date_to": today.isoformat()},
+    )
+    assert response.status_code == 200
+    tables = {by: rows for by, _title, rows in response.context["tables"]}
+    assert set(tables) == {"definition", "unit", "employee"}
+    hph2_row = next(r for r in tables["definition"] if r.key == "HPH2")
+    assert (hph2_row.n_due, hph2_row.n_missed, hph2_row.share_on_time) == (1, 1, 0.0)
+    assert [i.code for i in response.context["overdue"]].count("HPH2") == 1
+
+
+def test_leaders_view_rejects_a_reversed_period(client, leader):
+    client.force_login(leader)
+    response = client.get(
+        reverse("pathways:leader"), {"date_from": "2026-11-20", "date_to": "2026-11-01"}
+    )
+    assert response.status_code == 400
+    assert response.context["tables"] == []
+
+
+def test_views_write_audit_rows(client, nurse, hph2):
+    client.force_login(nurse)
+    before = AuditEvent.objects.count()
+    client.get(reverse("pathways:stop-point-detail", args=[hph2.pk]))
+    assert AuditEvent.objects.filter(verb="checklist.viewed").count() == 1
+    assert AuditEvent.objects.count() == before + 1
