@@ -1,0 +1,376 @@
+"""Measures computed in the database: one aggregate query per measure and scope.
+
+Every computation returns, per period, a numerator and a denominator from a single
+``GROUP BY period`` query (``TruncMonth``/``TruncWeek`` in Europe/Oslo and
+``Count(filter=Q(...))``), never a loop over patients, so it costs the same whatever the
+number of patients and gives the same numbers on SQLite and PostgreSQL.
+
+**As of**: every query takes ``as_of``. Rows registered after it (``created_at``) are left out
+and stop points completed, marked not relevant or interrupted after it count as not yet so. A
+past period computed "as of" the time it was closed therefore gives the numbers it had then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from forlop.measures.models import Computation, ManualValue, Measure, Period, ScopeLevel
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a measure is computed: a unit, a municipality, a hospital trust or a network.
+
+    ``ids`` are the unit's pk (level unit) or the organisations' pks (other levels).
+    """
+
+    level: str
+    code: str
+    name: str
+    ids: tuple[int, ...]
+
+    @property
+    def across_organisations(self) -> bool:
+        """True where numbers from several organisations meet: shown only as aggregates."""
+        return self.level == ScopeLevel.NETWORK
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCount:
+    period_start: date
+    numerator: float | None
+    denominator: float | None
+
+
+# --------------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------------
+
+
+def period_floor(day: date, period: str) -> date:
+    if period == Period.WEEK:
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def period_next(start: date, period: str) -> date:
+    if period == Period.WEEK:
+        return start + timedelta(days=7)
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def period_starts(first: date, last: date, period: str) -> list[date]:
+    """Every period start from the period holding ``first`` to the one holding ``last``."""
+    starts: list[date] = []
+    current, stop = period_floor(first, period), period_floor(last, period)
+    while current <= stop:
+        starts.append(current)
+        current = period_next(current, period)
+    return starts
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=OSLO)
+
+
+def _as_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(OSLO).date()
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Scopes
+# --------------------------------------------------------------------------------------------
+
+
+def pathway_scope_q(scope: Scope, prefix: str = "") -> Q:
+    """Pathways (reached through ``prefix``) that belong to the scope."""
+    if scope.level == ScopeLevel.UNIT:
+        return Q(**{f"{prefix}unit_id__in": scope.ids})
+    if scope.level == ScopeLevel.HOSPITAL:
+        from forlop.patients.models import HospitalStay
+
+        # A hospital trust's pathways: patients who had a stay at one of its wards.
+        return Q(
+            Exists(
+                HospitalStay.objects.filter(
+                    patient_id=OuterRef(f"{prefix}patient_id"), ward__organisation_id__in=scope.ids
+                )
+            )
+        )
+    # Municipality, or a network: the pathways run by its member municipalities' units.
+    return Q(**{f"{prefix}unit__organisation_id__in": scope.ids})
+
+
+# --------------------------------------------------------------------------------------------
+# The computations
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    queryset: QuerySet
+    date_field: str
+    numerator: Q
+    denominator: Q
+
+
+def _not_before(field: str, as_of: datetime) -> Q:
+    """The event has not happened as of ``as_of`` (not recorded, or recorded later)."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": as_of})
+
+
+def _stop_points(measure: Measure, scope: Scope, as_of: datetime, date_field: str) -> QuerySet:
+    from forlop.pathways.models import StopPoint
+
+    params = measure.parameters or {}
+    queryset = StopPoint.objects.filter(
+        pathway_scope_q(scope, "pathway__"),
+        created_at__lte=as_of,
+        pathway__created_at__lte=as_of,
+    )
+    if params.get("stop_point"):
+        queryset = queryset.filter(definition__code=params["stop_point"])
+    if date_field == "due_at":
+        # Deadline measures count a stop point's first occurrence (repeats are follow-ups).
+        queryset = queryset.filter(occurrence=1)
+    if params.get("in_chain"):
+        queryset = queryset.filter(definition__in_chain=True)
+    return queryset
+
+
+def _plan_stop_point_on_time(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    relevant = _not_before("not_relevant_at", as_of) & (
+        _not_before("interrupted_at", as_of) | Q(completed_at__lte=as_of)
+    )
+    due = Q(ends_at__lte=as_of) | Q(completed_at__lte=as_of)
+    denominator = relevant & due
+    numerator = denominator & Q(completed_at__lte=as_of, completed_at__lt=F("ends_at"))
+    return _Plan(_stop_points(measure, scope, as_of, "due_at"), "due_at", numerator, denominator)
+
+
+def _plan_admission_report(on_time: bool) -> Callable[[Measure, Scope, datetime], _Plan]:
+    def plan(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+        denominator = _not_before("not_relevant_at", as_of) & Q(triggered_at__lte=as_of)
+        numerator = denominator & Q(completed_at__lte=as_of)
+        if on_time:
+            numerator &= Q(completed_at__lt=F("ends_at"))
+        queryset = _stop_points(measure, scope, as_of, "triggered_at")
+        return _Plan(queryset, "triggered_at", numerator, denominator)
+
+    return plan
+
+
+def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    from forlop.goals.models import Goal
+    from forlop.pathways.models import Pathway
+
+    queryset = Pathway.objects.filter(
+        pathway_scope_q(scope),
+        start_reason__in=[Pathway.StartReason.DISCHARGE, Pathway.StartReason.NEW_USER],
+        created_at__lte=as_of,
+        started_at__lte=as_of,
+    )
+    has_goal = Exists(
+        Goal.objects.filter(patient_id=OuterRef("patient_id"), created_at__lte=as_of)
+        .filter(created_at__gte=OuterRef("started_at") - timedelta(days=30))
+        .filter(created_at__lte=OuterRef("started_at") + timedelta(days=14))
+    )
+    return _Plan(queryset, "started_at", Q(has_goal), Q(pk__isnull=False))
+
+
+def _plan_readmission(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    from forlop.pathways.models import EventKindChoices, Pathway, PathwayEvent
+
+    queryset = Pathway.objects.filter(
+        pathway_scope_q(scope),
+        start_reason=Pathway.StartReason.DISCHARGE,
+        created_at__lte=as_of,
+        discharged_at__isnull=False,
+        discharged_at__lte=as_of - timedelta(days=30),
+    )
+    readmitted = Exists(
+        PathwayEvent.objects.filter(
+            patient_id=OuterRef("patient_id"),
+            kind=EventKindChoices.ADMISSION,
+            created_at__lte=as_of,
+        )
+        .filter(occurred_at__gt=OuterRef("discharged_at"))
+        .filter(occurred_at__lte=OuterRef("discharged_at") + timedelta(days=30))
+    )
+    return _Plan(queryset, "discharged_at", Q(readmitted), Q(pk__isnull=False))
+
+
+def _what_matters_rows(scope: Scope, as_of: datetime) -> QuerySet:
+    """First follow-up scorings (the patient's scoring before it is a baseline), with the
+    average score of the follow-up and of that baseline, and the change."""
+    from forlop.goals.models import Score, Scoring
+    from forlop.pathways.models import Pathway
+
+    earlier = Scoring.objects.filter(
+        patient_id=OuterRef("patient_id"),
+        scored_at__lt=OuterRef("scored_at"),
+        created_at__lte=as_of,
+    ).order_by("-scored_at", "-pk")
+    in_scope = Exists(
+        Pathway.objects.filter(
+            pathway_scope_q(scope),
+            patient_id=OuterRef("patient_id"),
+            started_at__lte=OuterRef("scored_at"),
+            created_at__lte=as_of,
+        )
+    )
+
+    def average_of(scoring_id: Subquery | OuterRef) -> Subquery:
+        return Subquery(
+            Score.objects.filter(scoring_id=scoring_id, created_at__lte=as_of)
+            .values("scoring_id")
+            .annotate(average=Avg("value"))
+            .values("average")[:1],
+            output_field=FloatField(),
+        )
+
+    previous_of_outer = Scoring.objects.filter(
+        patient_id=OuterRef(OuterRef("patient_id")),
+        scored_at__lt=OuterRef(OuterRef("scored_at")),
+        created_at__lte=as_of,
+    ).order_by("-scored_at", "-pk")
+    return (
+        Scoring.objects.filter(
+            in_scope,
+            kind=Scoring.Kind.FOLLOW_UP,
+            created_at__lte=as_of,
+            scored_at__lte=as_of,
+        )
+        .annotate(previous_kind=Subquery(earlier.values("kind")[:1]))
+        .filter(previous_kind=Scoring.Kind.BASELINE)
+        .annotate(
+            follow_up_average=average_of(OuterRef("pk")),
+            baseline_average=average_of(Subquery(previous_of_outer.values("pk")[:1])),
+        )
+        .annotate(
+            change=ExpressionWrapper(
+                F("follow_up_average") - F("baseline_average"), output_field=FloatField()
+            )
+        )
+    )
+
+
+def _plan_what_matters(meaningful: bool) -> Callable[[Measure, Scope, datetime], _Plan]:
+    def plan(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+        rows = _what_matters_rows(scope, as_of)
+        both = Q(change__isnull=False)
+        numerator = both & Q(change__gte=F("version__threshold")) if meaningful else both
+        return _Plan(rows, "scored_at", numerator, both)
+
+    return plan
+
+
+PLANS: dict[str, Callable[[Measure, Scope, datetime], _Plan]] = {
+    Computation.STOP_POINT_ON_TIME: _plan_stop_point_on_time,
+    Computation.ADMISSION_REPORT_SENT: _plan_admission_report(on_time=False),
+    Computation.ADMISSION_REPORT_ON_TIME: _plan_admission_report(on_time=True),
+    Computation.GOALS_RECORDED: _plan_goals_recorded,
+    Computation.READMISSION_30_DAYS: _plan_readmission,
+    Computation.WHAT_MATTERS_CHANGE: _plan_what_matters(meaningful=False),
+    Computation.WHAT_MATTERS_MEANINGFUL: _plan_what_matters(meaningful=True),
+}
+
+
+def _trunc(field: str, period: str) -> TruncMonth | TruncWeek:
+    if period == Period.WEEK:
+        return TruncWeek(field, tzinfo=OSLO)
+    return TruncMonth(field, tzinfo=OSLO)
+
+
+def compute_counts(
+    measure: Measure, *, scope: Scope, first: date, last: date, as_of: datetime
+) -> list[PeriodCount]:
+    """Numerator and denominator of every period from ``first`` to ``last`` (inclusive),
+    as of ``as_of``: one database query. Periods without cases have a zero denominator."""
+    period = measure.period
+    starts = period_starts(first, last, period)
+    window_start = local_midnight(starts[0])
+    window_end = local_midnight(period_next(starts[-1], period))
+    found: dict[date, tuple[float | None, float | None]] = {}
+    if measure.computation == Computation.MANUAL:
+        rows = ManualValue.objects.filter(
+            measure=measure,
+            period_start__gte=starts[0],
+            period_start__lte=starts[-1],
+            created_at__lte=as_of,
+        ).values_list("period_start", "numerator", "denominator")
+        for start, numerator, denominator in rows:
+            found[period_floor(start, period)] = (numerator, denominator)
+        return [PeriodCount(start, *found.get(start, (None, None))) for start in starts]
+    plan = PLANS[measure.computation](measure, scope, as_of)
+    if measure.computation == Computation.WHAT_MATTERS_CHANGE:
+        numerator_aggregate = Sum("change", filter=plan.numerator, output_field=FloatField())
+    else:
+        numerator_aggregate = Count("pk", filter=plan.numerator)
+    rows = (
+        plan.queryset.filter(
+            **{f"{plan.date_field}__gte": window_start, f"{plan.date_field}__lt": window_end}
+        )
+        .annotate(period_start=_trunc(plan.date_field, period))
+        .order_by()
+        .values("period_start")
+        .annotate(numerator=numerator_aggregate, denominator=Count("pk", filter=plan.denominator))
+        .values_list("period_start", "numerator", "denominator")
+    )
+    for start, numerator, denominator in rows:
+        found[_as_date(start)] = (float(numerator or 0), float(denominator))
+    return [PeriodCount(start, *found.get(start, (0.0, 0.0))) for start in starts]
+
+
+def compute_on_time_by_stop_point(
+    *, scope: Scope, first: date, last: date, as_of: datetime
+) -> dict[str, tuple[int, int]]:
+    """Adherence per stop point code over the whole window (one query): code -> (done on
+    time, due). Main-checklist stop points only; the leaders' view."""
+    from forlop.pathways.models import StopPoint
+
+    relevant = _not_before("not_relevant_at", as_of) & (
+        _not_before("interrupted_at", as_of) | Q(completed_at__lte=as_of)
+    )
+    denominator = relevant & (Q(ends_at__lte=as_of) | Q(completed_at__lte=as_of))
+    numerator = denominator & Q(completed_at__lte=as_of, completed_at__lt=F("ends_at"))
+    rows = (
+        StopPoint.objects.filter(
+            pathway_scope_q(scope, "pathway__"),
+            definition__in_chain=True,
+            occurrence=1,
+            created_at__lte=as_of,
+            pathway__created_at__lte=as_of,
+            due_at__gte=local_midnight(period_floor(first, Period.MONTH)),
+            due_at__lt=local_midnight(period_next(period_floor(last, Period.MONTH), Period.MONTH)),
+        )
+        .order_by()
+        .values("definition__code")
+        .annotate(
+            numerator=Count("pk", filter=numerator), denominator=Count("pk", filter=denominator)
+        )
+        .values_list("definition__code", "numerator", "denominator")
+    )
+    return {code: (num, den) for code, num, den in sorted(rows)}

@@ -1,0 +1,255 @@
+"""The shipped measures, as data: local defaults derived from the HPH structure.
+
+FHI's official list of measurement points was not found in public material, so these are
+*local defaults* (``Measure.local_default``), derived from the HPH stop points
+(/work/shared/domain/measures.md). Names and texts are English msgids, marked for
+translation; the rows store the English text and the pages translate known defaults.
+
+``install_default_measures()`` is idempotent: a default is found by its code and updated to
+the definition here, so a changed text ships with the next install.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_noop as _noop
+
+from forlop.measures.models import Boundary, ChartKind, Computation, Direction, Measure, Period
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureSpec:
+    code: str
+    name: str
+    description: str
+    numerator: str
+    denominator: str
+    population: str
+    computation: str
+    boundary: str
+    direction: str
+    chart: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    period: str = Period.MONTH
+    is_proportion: bool = True
+    target: float | None = None
+
+
+def _on_time(code: str, days: int, title: str, target: float) -> MeasureSpec:
+    return MeasureSpec(
+        code=f"{code.lower()}-within-{days}-days",
+        name=title,
+        description=_noop(
+            "Local default derived from the HPH stop point. Measures whether the stop point is "
+            "done by its deadline, which the pathway template sets."
+        ),
+        numerator=_noop("Stop points completed no later than the end of their deadline."),
+        denominator=_noop(
+            "Stop points (first occurrence) whose deadline falls in the period and has passed, "
+            "or that were completed; not counting those marked not relevant or interrupted."
+        ),
+        population=_noop(
+            "By stop-point deadline: a stop point belongs to the period (Europe/Oslo calendar) "
+            "of its deadline. Stop points completed after the as-of time count as not "
+            "completed; pathways registered after it are left out."
+        ),
+        computation=Computation.STOP_POINT_ON_TIME,
+        parameters={"stop_point": code},
+        boundary=Boundary.DEADLINE,
+        direction=Direction.UP,
+        chart=ChartKind.P,
+        target=target,
+    )
+
+
+DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
+    MeasureSpec(
+        code="goals-recorded",
+        name=_noop("Goals recorded (what matters to you?)"),
+        description=_noop(
+            "Share of new and discharged patients with a 'what matters to you?' conversation "
+            "and goals recorded."
+        ),
+        numerator=_noop(
+            "Pathways where the patient has at least one goal recorded from 30 days before the "
+            "pathway started to 14 days after."
+        ),
+        denominator=_noop(
+            "Pathways started in the period because of a discharge from hospital or a new user "
+            "of services."
+        ),
+        population=_noop(
+            "By pathway start (Europe/Oslo calendar). Goals recorded after the as-of time do "
+            "not count; pathways registered after it are left out."
+        ),
+        computation=Computation.GOALS_RECORDED,
+        boundary=Boundary.PATHWAY_START,
+        direction=Direction.UP,
+        chart=ChartKind.P,
+        target=0.9,
+    ),
+    _on_time("HPH2", 3, _noop("Nurse assessment (HPH2) within 3 days"), 0.9),
+    _on_time("HPH3", 14, _noop("GP visit (HPH3) within 14 days"), 0.8),
+    _on_time("HPH5", 28, _noop("Four-week reassessment (HPH5) within 28 days"), 0.8),
+    MeasureSpec(
+        code="readmission-30-days",
+        name=_noop("Readmitted within 30 days"),
+        description=_noop(
+            "Share of patients discharged from hospital who were admitted again within 30 "
+            "days (the primary outcome of the HPH trial)."
+        ),
+        numerator=_noop(
+            "Pathways with an admission to hospital recorded within 30 days after the discharge."
+        ),
+        denominator=_noop(
+            "Pathways started by a discharge from hospital, with the discharge in the period "
+            "and at least 30 days before the as-of time."
+        ),
+        population=_noop(
+            "By discharge date (Europe/Oslo calendar). The 30-day window must have closed; "
+            "admissions recorded after the as-of time do not count."
+        ),
+        computation=Computation.READMISSION_30_DAYS,
+        boundary=Boundary.DISCHARGE,
+        direction=Direction.DOWN,
+        chart=ChartKind.P,
+        target=0.15,
+    ),
+    MeasureSpec(
+        code="hph6-sent",
+        name=_noop("Admission report (HPH6) sent"),
+        description=_noop("Share of admissions where the admission report (HPH6) was sent."),
+        numerator=_noop("HPH6 stop points completed (at any time up to the as-of time)."),
+        denominator=_noop(
+            "HPH6 stop points opened by an admission in the period, not marked not relevant."
+        ),
+        population=_noop("By admission time (Europe/Oslo calendar)."),
+        computation=Computation.ADMISSION_REPORT_SENT,
+        parameters={"stop_point": "HPH6"},
+        boundary=Boundary.ADMISSION,
+        direction=Direction.UP,
+        chart=ChartKind.P,
+        target=0.95,
+    ),
+    MeasureSpec(
+        code="hph6-within-3-hours",
+        name=_noop("Admission report (HPH6) sent within 3 hours"),
+        description=_noop(
+            "Share of admissions where the admission report (HPH6) was sent within 3 hours."
+        ),
+        numerator=_noop("HPH6 stop points completed no later than their deadline (3 hours)."),
+        denominator=_noop(
+            "HPH6 stop points opened by an admission in the period, not marked not relevant."
+        ),
+        population=_noop("By admission time (Europe/Oslo calendar)."),
+        computation=Computation.ADMISSION_REPORT_ON_TIME,
+        parameters={"stop_point": "HPH6"},
+        boundary=Boundary.ADMISSION,
+        direction=Direction.UP,
+        chart=ChartKind.P,
+        target=0.8,
+    ),
+    MeasureSpec(
+        code="stop-points-on-time",
+        name=_noop("Stop points done on time (main checklist)"),
+        description=_noop(
+            "Adherence: share of the main-checklist stop points done by their deadline. The "
+            "chart page splits it by stop point."
+        ),
+        numerator=_noop("Stop points completed no later than the end of their deadline."),
+        denominator=_noop(
+            "Main-checklist stop points whose deadline falls in the period and has passed, or "
+            "that were completed; not counting those marked not relevant or interrupted."
+        ),
+        population=_noop("By stop-point deadline (Europe/Oslo calendar)."),
+        computation=Computation.STOP_POINT_ON_TIME,
+        parameters={"in_chain": True},
+        boundary=Boundary.DEADLINE,
+        direction=Direction.UP,
+        chart=ChartKind.P,
+        target=0.9,
+    ),
+    MeasureSpec(
+        code="what-matters-change",
+        name=_noop("Mean change in the what-matters score"),
+        description=_noop(
+            "Mean change in the patient's average 'what matters' score, from the baseline "
+            "scoring to the first follow-up scoring."
+        ),
+        numerator=_noop("Sum over patients of (average follow-up score − average baseline score)."),
+        denominator=_noop(
+            "Patients with a baseline and a follow-up scoring, counted in the period of the "
+            "first follow-up scoring."
+        ),
+        population=_noop(
+            "By follow-up scoring date (Europe/Oslo calendar). Scorings recorded after the "
+            "as-of time do not count."
+        ),
+        computation=Computation.WHAT_MATTERS_CHANGE,
+        boundary=Boundary.FOLLOW_UP,
+        direction=Direction.UP,
+        chart=ChartKind.I,
+        is_proportion=False,
+        target=2.0,
+    ),
+    MeasureSpec(
+        code="what-matters-meaningful",
+        name=_noop("Meaningful change in the what-matters score"),
+        description=_noop(
+            "Share of patients whose average score improved by at least the meaningful change "
+            "threshold of the form version (Abbott & Schmitt 2014: 2.3 for a medium change)."
+        ),
+        numerator=_noop("Patients whose change is at or beyond the threshold."),
+        denominator=_noop(
+            "Patients with a baseline and a follow-up scoring, counted in the period of the "
+            "first follow-up scoring."
+        ),
+        population=_noop("By follow-up scoring date (Europe/Oslo calendar)."),
+        computation=Computation.WHAT_MATTERS_MEANINGFUL,
+        boundary=Boundary.FOLLOW_UP,
+        direction=Direction.UP,
+        chart=ChartKind.P,
+        target=0.5,
+    ),
+)
+
+
+def install_default_measures() -> int:
+    """Create or update the shipped local defaults; return how many were created."""
+    created = 0
+    with transaction.atomic():
+        for order, spec in enumerate(DEFAULT_MEASURES, start=1):
+            values = {
+                "name": spec.name,
+                "description": spec.description,
+                "numerator": spec.numerator,
+                "denominator": spec.denominator,
+                "population": spec.population,
+                "computation": spec.computation,
+                "parameters": spec.parameters,
+                "period": spec.period,
+                "boundary": spec.boundary,
+                "direction": spec.direction,
+                "chart": spec.chart,
+                "is_proportion": spec.is_proportion,
+                "target": spec.target,
+                "local_default": True,
+                "order": order * 10,
+            }
+            measure = Measure.objects.filter(organisation=None, code=spec.code).first()
+            if measure is None:
+                measure = Measure(organisation=None, code=spec.code, **values)
+                measure.full_clean()
+                measure.save()
+                created += 1
+                continue
+            changed = [name for name, value in values.items() if getattr(measure, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(measure, name, values[name])
+                measure.full_clean()
+                measure.save(update_fields=[*changed, "updated_at"])
+    return created

@@ -1,0 +1,161 @@
+"""Exports of measure series: CSV, JSON and Excel (xlsx with a native line chart).
+
+One row per measure and period: numerator, denominator, value and the SPC columns as in
+``forlop spc`` (x, y, n, cl, lcl, ucl, sigma_signal, runs_signal, longest_run,
+longest_run_max, n_crossings, n_crossings_min, part). Suppressed cells are empty.
+
+Excel: a text cell that starts with = + - or @ is always written as a string cell, never a
+formula (CSV/formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import LineChart, Reference
+from openpyxl.worksheet.worksheet import Worksheet
+
+from forlop.measures.management.commands.spc import CSV_COLUMNS, point_record
+from forlop.measures.selectors import Series
+
+COLUMNS: tuple[str, ...] = (
+    "measure",
+    "scope",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "suppressed",
+    *CSV_COLUMNS,
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def series_rows(series: Series) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for point, spc_point in zip(series.points, series.result.points, strict=True):
+        record = point_record(series.result, spc_point)
+        rows.append(
+            {
+                "measure": series.measure.code,
+                "scope": f"{series.scope.level}:{series.scope.code}",
+                "period": point.label,
+                "numerator": point.numerator,
+                "denominator": point.denominator,
+                "value": point.value,
+                "suppressed": point.suppressed,
+                **record,
+            }
+        )
+    return rows
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def to_csv(all_series: Sequence[Series]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for series in all_series:
+        for row in series_rows(series):
+            writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
+    return buffer.getvalue()
+
+
+def to_json(all_series: Sequence[Series]) -> str:
+    document = [
+        {
+            "measure": series.measure.code,
+            "name": series.measure.name,
+            "scope": {"level": series.scope.level, "code": series.scope.code},
+            "period": series.measure.period,
+            "chart": series.chart,
+            "as_of": series.as_of.isoformat(),
+            "target": series.measure.target,
+            "signals": list(series.signals),
+            "suppress_below": series.suppress_below if series.suppressed_count else None,
+            "annotations": [
+                {"date": a.date.isoformat(), "text": a.text, "part_ends_here": a.part_ends_here}
+                for a in series.annotations
+            ],
+            "rows": series_rows(series),
+        }
+        for series in all_series
+    ]
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def safe_text_cell(cell: Cell, text: str) -> None:
+    """Write text that Excel will never evaluate as a formula."""
+    cell.value = text
+    cell.data_type = "s"
+
+
+def _write(sheet: Worksheet, row: int, column: int, value: Any) -> None:
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        safe_text_cell(cell, value)
+    else:
+        cell.value = value
+
+
+def _sheet_title(text: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", text)[:28] or "measure"
+    title, number = base, 2
+    while title in used:
+        title, number = f"{base[:25]}-{number}", number + 1
+    used.add(title)
+    return title
+
+
+def to_xlsx(all_series: Sequence[Series]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for series in all_series:
+        sheet = workbook.create_sheet(_sheet_title(series.measure.code, used))
+        _write(sheet, 1, 1, series.measure.name)
+        _write(sheet, 2, 1, f"{series.scope.name} ({series.scope.level}:{series.scope.code})")
+        _write(sheet, 3, 1, " ".join(series.signals))
+        header_row = 5
+        for column, name in enumerate(COLUMNS, start=1):
+            _write(sheet, header_row, column, name)
+        rows = series_rows(series)
+        for offset, row in enumerate(rows, start=1):
+            for column, name in enumerate(COLUMNS, start=1):
+                _write(sheet, header_row + offset, column, row[name])
+        if rows:
+            chart = LineChart()
+            chart.title = series.measure.name[:80]
+            chart.y_axis.title = "value"
+            chart.x_axis.title = "period"
+            first, last = header_row + 1, header_row + len(rows)
+            y_column = COLUMNS.index("y") + 1
+            cl_column = COLUMNS.index("cl") + 1
+            for column in (y_column, cl_column):
+                data = Reference(sheet, min_col=column, min_row=header_row, max_row=last)
+                chart.add_data(data, titles_from_data=True)
+            period_column = COLUMNS.index("period") + 1
+            chart.set_categories(
+                Reference(sheet, min_col=period_column, min_row=first, max_row=last)
+            )
+            chart.width, chart.height = 24, 10
+            sheet.add_chart(chart, f"B{last + 3}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

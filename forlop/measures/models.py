@@ -1,0 +1,259 @@
+"""Measures as data: definitions, hand-registered values, annotations, snapshots and networks.
+
+A measure's numbers are never stored while a period is open: they are computed from pathway
+data when read (``compute.py``). Closing a period stores a ``MeasureSnapshot`` so a later
+correction of the underlying data shows up as a difference.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from forlop.core.models import BaseModel
+
+
+class Period(models.TextChoices):
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Higher is better")
+    DOWN = "down", _("Lower is better")
+
+
+class Boundary(models.TextChoices):
+    """Which date puts a case into a period."""
+
+    PATHWAY_START = "pathway_start", _("Pathway start")
+    DEADLINE = "deadline", _("Stop-point deadline")
+    DISCHARGE = "discharge", _("Discharge from hospital")
+    ADMISSION = "admission", _("Admission to hospital")
+    FOLLOW_UP = "follow_up", _("Follow-up scoring")
+    REGISTERED = "registered", _("Period registered by hand")
+
+
+class Computation(models.TextChoices):
+    """The query that computes a measure (keys of ``compute.COMPUTATIONS``)."""
+
+    GOALS_RECORDED = "goals_recorded", _("Goals recorded at pathway start")
+    STOP_POINT_ON_TIME = "stop_point_on_time", _("Stop point done by its deadline")
+    READMISSION_30_DAYS = "readmission_30_days", _("Readmitted within 30 days of discharge")
+    ADMISSION_REPORT_SENT = "admission_report_sent", _("Admission report (HPH6) sent")
+    ADMISSION_REPORT_ON_TIME = "admission_report_on_time", _("Admission report sent on time")
+    WHAT_MATTERS_CHANGE = "what_matters_change", _("Mean change in the what-matters score")
+    WHAT_MATTERS_MEANINGFUL = "what_matters_meaningful", _("Meaningful change in the score")
+    MANUAL = "manual", _("Registered by hand")
+
+
+class ChartKind(models.TextChoices):
+    """The control chart to use on request (the run chart always comes first)."""
+
+    P = "p", _("P chart (proportions)")
+    I = "i", _("I chart (individual values, means)")  # noqa: E741 - the chart's name
+    C = "c", _("C chart (counts)")
+
+
+class Network(BaseModel):
+    """A learning network: municipalities and hospital trusts working on pathways together."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    period = models.CharField(
+        _("period"), max_length=60, blank=True, help_text=_("For example 2024–2026.")
+    )
+    members = models.ManyToManyField(
+        "core.Organisation",
+        verbose_name=_("members"),
+        related_name="measure_networks",
+        limit_choices_to={"kind__in": ["municipality", "hospital_trust"]},
+        blank=True,
+    )
+    coordinator = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("coordinating organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_networks",
+        help_text=_("Network coordinators of this organisation see the network's aggregates."),
+    )
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(BaseModel):
+    """A measure's definition. Shipped local defaults have no organisation."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text=_("Empty for the shipped local defaults, which every organisation sees."),
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    numerator = models.TextField(_("numerator"))
+    denominator = models.TextField(_("denominator"), blank=True)
+    population = models.TextField(_("population and boundaries"), blank=True)
+    computation = models.CharField(
+        _("computation"), max_length=40, choices=Computation.choices, default=Computation.MANUAL
+    )
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    boundary = models.CharField(_("period boundary"), max_length=20, choices=Boundary.choices)
+    direction = models.CharField(
+        _("direction of improvement"), max_length=10, choices=Direction.choices
+    )
+    chart = models.CharField(_("control chart"), max_length=2, choices=ChartKind.choices)
+    is_proportion = models.BooleanField(_("proportion"), default=True)
+    target = models.FloatField(_("target"), null=True, blank=True)
+    local_default = models.BooleanField(_("local default"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="measure_unique_code_per_organisation"
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(organisation__isnull=True),
+                name="measure_unique_default_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_manual(self) -> bool:
+        return self.computation == Computation.MANUAL
+
+
+class ManualValue(BaseModel):
+    """A value a team registered by hand (or imported) for one period."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="values"
+    )
+    period_start = models.DateField(_("period start"))
+    numerator = models.FloatField(_("value"))
+    denominator = models.FloatField(_("denominator"), null=True, blank=True)
+    # Kept as text exactly as typed; a cell starting with = + - @ is never a formula.
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("registered value")
+        verbose_name_plural = _("registered values")
+        ordering = ["measure", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_start"], name="manual_value_unique_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.period_start}: {self.numerator}"
+
+
+class ScopeLevel(models.TextChoices):
+    UNIT = "unit", _("Unit")
+    MUNICIPALITY = "municipality", _("Municipality")
+    HOSPITAL = "hospital", _("Hospital trust")
+    NETWORK = "network", _("Network")
+
+
+class Annotation(BaseModel):
+    """What changed when: a marker on a measure's chart, kept with the measure."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="annotations"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel.choices)
+    scope_code = models.CharField(_("scope code"), max_length=40)
+    date = models.DateField(_("date"))
+    text = models.CharField(_("what changed"), max_length=200)
+    part_ends_here = models.BooleanField(
+        _("start a new part after this period"),
+        default=False,
+        help_text=_("Split the chart: a new centre line from the next period on."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.text}"
+
+
+class MeasureSnapshot(BaseModel):
+    """The numbers of a closed period as they were when it was closed."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel.choices)
+    scope_code = models.CharField(_("scope code"), max_length=40)
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    period_start = models.DateField(_("period start"))
+    numerator = models.FloatField(_("numerator"))
+    denominator = models.FloatField(_("denominator"), null=True, blank=True)
+    as_of = models.DateTimeField(_("computed as of"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("measure snapshot")
+        verbose_name_plural = _("measure snapshots")
+        ordering = ["measure", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "level", "scope_code", "period", "period_start"],
+                name="measure_snapshot_unique_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.level}:{self.scope_code} {self.period_start}"

@@ -1,0 +1,127 @@
+"""``forlop measures`` through call_command, the exports and small-cell suppression."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from openpyxl import load_workbook
+
+from forlop.measures.compute import PeriodCount
+from forlop.measures.models import Measure, Network
+from forlop.measures.selectors import scope_for_network, scope_for_unit, series_points
+from forlop.measures.services import manual_value_set, measure_create_manual
+from forlop.measures.tests.conftest import oslo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests compare messages with their English msgids; pages are tested in Norwegian."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def data(default_measures, district, add_pathway, add_stop_point):
+    p = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 2))
+    add_stop_point(p, "HPH2", oslo(2025, 1, 5), completed_at=oslo(2025, 1, 4))
+    q = add_pathway(district, oslo(2025, 2, 2), discharged_at=oslo(2025, 2, 2))
+    add_stop_point(q, "HPH2", oslo(2025, 2, 5))
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("measures", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_lists_organisations_without_org(municipality):
+    assert "testvik" in run()
+
+
+def test_unknown_org_fails_clearly(db):
+    with pytest.raises(CommandError, match="Unknown organisation 'nope'"):
+        run("--org", "nope")
+
+
+def test_csv_has_one_row_per_measure_and_period(data, municipality):
+    text = run("--org", "testvik", "--from", "2025-01", "--to", "2025-03")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == Measure.objects.filter(organisation=None).count() * 3
+    hph2 = [r for r in rows if r["measure"] == "hph2-within-3-days"]
+    assert [(r["period"], r["numerator"], r["denominator"], r["value"]) for r in hph2] == [
+        ("2025-01", "1", "1", "1"),
+        ("2025-02", "0", "1", "0"),
+        ("2025-03", "0", "0", ""),
+    ]
+    assert {"x", "cl", "ucl", "runs_signal", "n_crossings_min", "part"} <= set(rows[0])
+
+
+def test_json_and_weeks(data):
+    text = run("--org", "testvik-nord", "--from", "2025-01", "--to", "2025-01", "--format", "json")
+    document = json.loads(text)
+    assert document[0]["scope"] == {"level": "unit", "code": "testvik-nord"}
+    weekly = run("--org", "testvik", "--from", "2025-01", "--to", "2025-01", "--period", "week")
+    assert "2025-W02" in weekly
+
+
+def test_xlsx_has_a_native_chart_and_formula_text_stays_text(data, municipality, tmp_path):
+    measure = measure_create_manual(
+        organisation=municipality, code="falls", name="=HYPERLINK(evil)", numerator="Falls"
+    )
+    manual_value_set(measure=measure, period_start=oslo(2025, 1, 6).date(), numerator=3)
+    target = tmp_path / "out.xlsx"
+    run(
+        "--org",
+        "testvik",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-02",
+        "--format",
+        "xlsx",
+        "-o",
+        str(target),
+    )
+    book = load_workbook(target)
+    sheet = book["hph2-within-3-days"]
+    assert sheet._charts, "a native Excel chart"
+    assert sheet.cell(6, 3).value == "2025-01"
+    falls = book["falls"]
+    assert falls.cell(1, 1).value == "=HYPERLINK(evil)"
+    assert falls.cell(1, 1).data_type == "s"
+
+
+def test_network_suppresses_small_denominators(municipality, settings):
+    settings.FORLOP_SUPPRESS_BELOW = 5
+    network = Network.objects.create(name="Vestfold", code="vestfold")
+    network.members.add(municipality)
+    measure = Measure.objects.get(code="hph2-within-3-days") if Measure.objects.exists() else None
+    from forlop.measures.definitions import install_default_measures
+
+    install_default_measures()
+    measure = Measure.objects.get(code="hph2-within-3-days")
+    counts = [
+        PeriodCount(oslo(2025, 1, 1).date(), 2, 4),
+        PeriodCount(oslo(2025, 2, 1).date(), 5, 6),
+    ]
+    points, suppressed = series_points(measure, scope=scope_for_network(network), counts=counts)
+    assert suppressed == 1
+    assert (points[0].numerator, points[0].denominator, points[0].value) == (None, None, None)
+    assert points[0].suppressed
+    assert (points[1].numerator, points[1].denominator) == (5, 6)
+
+
+def test_unit_is_not_suppressed(district, default_measures):
+    measure = Measure.objects.get(code="hph2-within-3-days")
+    points, suppressed = series_points(
+        measure, scope=scope_for_unit(district), counts=[PeriodCount(oslo(2025, 1, 1).date(), 1, 2)]
+    )
+    assert suppressed == 0
+    assert points[0].value == 0.5

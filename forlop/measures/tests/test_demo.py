@@ -1,0 +1,35 @@
+"""The measures demo: a history with a shift in HPH2 within 3 days, idempotent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from forlop.interop.demo import load_demo
+from forlop.measures.demo import load_measures_demo
+from forlop.measures.models import Measure
+from forlop.measures.selectors import default_window, measure_series, scope_get_by_code
+from forlop.measures.tests.conftest import oslo
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 15)
+
+
+def test_demo_history_shows_a_shift_and_is_idempotent():
+    created = load_demo(today=TODAY)["measure history pathways"]  # forlop demo loads the history
+    assert created > 300
+    assert load_measures_demo(today=TODAY) == 0
+    measure = Measure.objects.get(code="hph2-within-3-days")
+    first, last = default_window(today=TODAY, period="month")
+    series = measure_series(
+        measure,
+        scope=scope_get_by_code(code="horten"),
+        first=first,
+        last=last,
+        as_of=oslo(2026, 3, 15),
+    )
+    assert series.result.runs_signal
+    assert "10" in series.signals[0]
+    assert len(series.annotations) == 1

@@ -1,0 +1,223 @@
+"""Measure pages: the list of scopes, a dashboard per unit/municipality/network, a chart page
+per measure (run chart first, control chart on request) with annotations, closing a period,
+importing hand-registered values, and exports.
+
+Only aggregates are shown; no patient is named anywhere here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from forlop.core.http import AuthedHttpRequest
+from forlop.measures import exports, importers, selectors, services
+from forlop.measures.compute import Scope
+from forlop.measures.definitions import install_default_measures
+from forlop.measures.forms import AnnotationForm, ClosePeriodForm, ImportForm
+from forlop.measures.models import Measure
+from forlop.measures.selectors import Series
+from forlop.measures.svg import format_number, percent_format, render_chart_svg
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _window(request: AuthedHttpRequest, measure_period: str) -> tuple[date, date]:
+    return selectors.default_window(today=timezone.localdate(), period=measure_period)
+
+
+def _svg(series: Series, *, small: bool = False) -> str:
+    description = " ".join(series.signals)
+    note = None
+    if series.result.too_few_points:
+        note = _("Too few points for runs analysis: no signal is shown.")
+    y_format = percent_format if series.measure.is_proportion else format_number
+    return render_chart_svg(
+        series.result,
+        title=series.measure.name,
+        description=description,
+        labels=series.labels,
+        target=series.measure.target,
+        annotations=series.svg_annotations,
+        width=560 if small else 760,
+        height=260 if small else 340,
+        y_format=y_format,
+        note=note,
+        id_prefix=f"chart-{series.measure.code}",
+    )
+
+
+def _series(
+    request: AuthedHttpRequest, measure: Measure, scope: Scope, chart: str = "run"
+) -> Series:
+    first, last = _window(request, measure.period)
+    return selectors.measure_series(
+        measure, scope=scope, first=first, last=last, as_of=timezone.now(), chart=chart
+    )
+
+
+@require_GET
+def measure_index(request: AuthedHttpRequest) -> HttpResponse:
+    scopes = selectors.scopes_for_user(user=request.user)
+    return render(request, "measures/index.html", {"scopes": scopes})
+
+
+@require_GET
+def dashboard(request: AuthedHttpRequest, level: str, code: str) -> HttpResponse:
+    scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
+    install_default_measures()
+    cards = []
+    for measure in selectors.measures_for_scope(scope=scope):
+        series = _series(request, measure, scope)
+        cards.append({"series": series, "svg": _svg(series, small=True)})
+    return render(
+        request,
+        "measures/dashboard.html",
+        {
+            "scope": scope,
+            "cards": cards,
+            "may_edit": selectors.user_may_edit(user=request.user, scope=scope),
+        },
+    )
+
+
+def _chart_context(
+    request: AuthedHttpRequest, scope: Scope, measure: Measure, form: AnnotationForm | None = None
+) -> dict:
+    chart = measure.chart if request.GET.get("chart") == "control" else "run"
+    series = _series(request, measure, scope, chart)
+    return {
+        "scope": scope,
+        "measure": measure,
+        "series": series,
+        "svg": _svg(series),
+        "control": chart != "run",
+        "form": form or AnnotationForm(initial={"date": timezone.localdate()}),
+        "import_form": ImportForm() if measure.is_manual else None,
+        "may_edit": selectors.user_may_edit(user=request.user, scope=scope),
+        "changed": [p for p in series.points if p.changed_since_closed],
+    }
+
+
+@require_GET
+def measure_chart(request: AuthedHttpRequest, level: str, code: str, measure: str) -> HttpResponse:
+    scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
+    found = selectors.measure_get_for_scope(scope=scope, code=measure)
+    return render(request, "measures/chart.html", _chart_context(request, scope, found))
+
+
+@require_POST
+def annotation_create(
+    request: AuthedHttpRequest, level: str, code: str, measure: str
+) -> HttpResponse:
+    scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
+    found = selectors.measure_get_for_scope(scope=scope, code=measure)
+    if not selectors.user_may_edit(user=request.user, scope=scope):
+        raise Http404
+    form = AnnotationForm(request.POST)
+    if form.is_valid():
+        services.annotation_add(
+            measure=found,
+            scope=scope,
+            actor=request.user,
+            on=form.cleaned_data["date"],
+            text=form.cleaned_data["text"],
+            part_ends_here=form.cleaned_data["part_ends_here"],
+        )
+        messages.success(request, _("The annotation was added to the chart."))
+        return redirect("measures:chart", level=level, code=code, measure=measure)
+    return render(
+        request, "measures/chart.html", _chart_context(request, scope, found, form), status=400
+    )
+
+
+@require_POST
+def period_close_view(
+    request: AuthedHttpRequest, level: str, code: str, measure: str
+) -> HttpResponse:
+    scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
+    found = selectors.measure_get_for_scope(scope=scope, code=measure)
+    form = ClosePeriodForm(request.POST)
+    if not selectors.user_may_edit(user=request.user, scope=scope) or not form.is_valid():
+        raise Http404
+    services.period_close(
+        measure=found,
+        scope=scope,
+        period_start=form.cleaned_data["period_start"],
+        actor=request.user,
+    )
+    messages.success(request, _("The period was closed: its numbers are kept as they are now."))
+    return redirect("measures:chart", level=level, code=code, measure=measure)
+
+
+@require_http_methods(["GET", "POST"])
+def values_import(request: AuthedHttpRequest, level: str, code: str, measure: str) -> HttpResponse:
+    scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
+    found = selectors.measure_get_for_scope(scope=scope, code=measure)
+    if not found.is_manual or not selectors.user_may_edit(user=request.user, scope=scope):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = importers.values_import(
+                measure=found, filename=upload.name, content=upload.read(), actor=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(request, _("%(count)d periods imported.") % {"count": count})
+            return redirect("measures:chart", level=level, code=code, measure=measure)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "measures/import.html",
+        {"scope": scope, "measure": found, "import_form": form},
+        status=status,
+    )
+
+
+def _export_response(all_series: list[Series], fmt: str, name: str) -> HttpResponse:
+    if fmt == "csv":
+        content: str | bytes = exports.to_csv(all_series)
+    elif fmt == "json":
+        content = exports.to_json(all_series)
+    elif fmt == "xlsx":
+        content = exports.to_xlsx(all_series)
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_GET
+def measure_export(
+    request: AuthedHttpRequest, level: str, code: str, measure: str, fmt: str
+) -> HttpResponse:
+    scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
+    found = selectors.measure_get_for_scope(scope=scope, code=measure)
+    chart = found.chart if request.GET.get("chart") == "control" else "run"
+    series = _series(request, found, scope, chart)
+    return _export_response([series], fmt, f"{scope.code}-{found.code}")
+
+
+@require_GET
+def dashboard_export(request: AuthedHttpRequest, level: str, code: str, fmt: str) -> HttpResponse:
+    scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
+    all_series = [
+        _series(request, measure, scope) for measure in selectors.measures_for_scope(scope=scope)
+    ]
+    return _export_response(all_series, fmt, f"{scope.code}-measures")
