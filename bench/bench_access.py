@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -37,17 +37,29 @@ from forlop.patients.selectors import patient_get_for_user, patient_list_for_use
 
 def build(n_patients: int) -> tuple[User, list[int]]:
     rng = random.Random(7)
-    muni = Organisation.objects.create(kind="municipality", name="Bench", code="bench", org_number=generate_org_number(rng))
-    units = [Unit.objects.create(organisation=muni, kind="home_care", name=f"U{i}", code=f"u{i}") for i in range(10)]
+    muni = Organisation.objects.create(
+        kind="municipality", name="Bench", code="bench", org_number=generate_org_number(rng)
+    )
+    units = [
+        Unit.objects.create(organisation=muni, kind="home_care", name=f"U{i}", code=f"u{i}")
+        for i in range(10)
+    ]
     nurse = User.objects.create(username="bench-nurse")
     Membership.objects.create(user=nurse, unit=units[0], role=Role.PRIMARY_CONTACT)
     patients = Patient.objects.bulk_create(
-        Patient(given_name="P", family_name=str(i), identity_number=generate_synthetic(date(1930, 1, 1) + timedelta(days=i * 7), rng=rng),
-                id_kind="fnr", synthetic=True, municipality=muni)
+        Patient(
+            given_name="P",
+            family_name=str(i),
+            identity_number=generate_synthetic(date(1930, 1, 1) + timedelta(days=i * 7), rng=rng),
+            id_kind="fnr",
+            synthetic=True,
+            municipality=muni,
+        )
         for i in range(n_patients)
     )
     PatientService.objects.bulk_create(
-        PatientService(patient=p, unit=units[i % 10], started_on=date(2026, 1, 1)) for i, p in enumerate(patients)
+        PatientService(patient=p, unit=units[i % 10], started_on=date(2026, 1, 1))
+        for i, p in enumerate(patients)
     )
     own = [p.pk for i, p in enumerate(patients) if i % 10 == 0]
     return nurse, own
@@ -76,12 +88,16 @@ def main() -> None:
     base = timed(lambda: Patient.objects.get(pk=pk), repeat)
     access = timed(lambda: patient_get_for_user(user=nurse, patient_id=pk), repeat)
     listing = timed(lambda: list(patient_list_for_user(user=nurse)[:50]), repeat)
-    b_med, b_iqr = summary(base)
-    print(f"machine: {platform.machine()} {os.cpu_count()} cpu, Python {platform.python_version()}, SQLite in memory")
+    b_med, _ = summary(base)
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cpu, Python {platform.python_version()}, SQLite in memory"
+    )
     print(f"patients: {n}, of which the nurse's unit serves {len(own)}; repeats: {repeat}")
     for name, samples in (("baseline get", base), ("access+audit", access), ("list 50", listing)):
         med, iqr = summary(samples)
-        print(f"{name:14} median {med * 1e3:7.3f} ms  IQR {iqr * 1e3:6.3f} ms  ratio {med / b_med:5.1f}x")
+        print(
+            f"{name:14} median {med * 1e3:7.3f} ms  IQR {iqr * 1e3:6.3f} ms  ratio {med / b_med:5.1f}x"
+        )
 
 
 if __name__ == "__main__":

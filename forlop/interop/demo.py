@@ -17,6 +17,9 @@ from django.utils import timezone
 
 from forlop.core.identifiers import generate_org_number, generate_synthetic, parse_identity_number
 from forlop.core.models import Membership, Organisation, Role, Unit, User
+from forlop.goals.demo import load_goals_demo
+from forlop.measures.demo import load_measures_demo
+from forlop.pathways.demo import load_pathway_demo
 from forlop.patients.models import HospitalStay, NextOfKin, Patient, PatientService
 
 DEMO_PASSWORD = "Forlop-demo-2026"  # noqa: S105 - documented demo password, demo data only
@@ -231,6 +234,11 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
         user=users["leder"], unit=units["horten-sor"], role=Role.UNIT_LEADER
     )
     created["patients"] = _load_patients(today=today, orgs=orgs, units=units, users=users)
+    # Each domain adds its part; every loader is idempotent. Interop sits on top, so it may
+    # import them all.
+    created["pathways"] = load_pathway_demo(today=today)
+    created["goals"] = load_goals_demo(today=today)
+    created["measure history pathways"] = load_measures_demo(today=today)
     return created
 
 

@@ -32,6 +32,7 @@ def test_demo_uses_only_synthetic_identity_numbers():
 
 def test_demo_nurse_sees_her_patients_and_nobody_elses(client):
     call_command("demo", stdout=io.StringIO())
+    before = AuditEvent.objects.filter(actor__username="sykepleier").count()
     assert client.login(username="sykepleier", password=DEMO_PASSWORD)
     body = client.get(reverse("patients:list")).content.decode()
     own = Patient.objects.filter(services__unit__code="horten-nord")
@@ -41,4 +42,7 @@ def test_demo_nurse_sees_her_patients_and_nobody_elses(client):
         assert p.full_name in body
     for p in others:
         assert f">{p.full_name}<" not in body
-    assert AuditEvent.objects.filter(actor__username="sykepleier").count() == 1
+    listed = AuditEvent.objects.filter(actor__username="sykepleier").order_by("pk")[before:]
+    assert [(e.verb, sorted(e.data["list"])) for e in listed] == [
+        ("patient.viewed", sorted(p.pk for p in own))
+    ]
