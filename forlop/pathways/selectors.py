@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     Min,
@@ -32,7 +33,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from forlop.core.audit import audit_record
-from forlop.core.models import AuditVerb, Unit, User
+from forlop.core.models import AuditVerb, Membership, Role, Unit, User
 from forlop.pathways import models, rules
 from forlop.pathways.deadlines import start_of_day
 from forlop.patients.models import Patient
@@ -262,12 +263,25 @@ def _worklist_queryset(*, now: datetime) -> QuerySet[models.StopPoint]:
         .select_related(
             "definition",
             "assignee",
-            "pathway__patient",
+            "pathway__patient__gp",
             "pathway__primary_contact",
             "pathway__unit",
         )
         .order_by("ends_at", "due_at", "pk")
     )
+
+
+def _responsible(stop_point: models.StopPoint) -> User | None:
+    """Who answers for a stop point: its assignee, else the patient's GP for GP stop points,
+    else the pathway's primary contact."""
+    if stop_point.assignee is not None:
+        return stop_point.assignee
+    if (
+        stop_point.definition.responsible_role == Role.GP
+        and stop_point.pathway.patient.gp is not None
+    ):
+        return stop_point.pathway.patient.gp
+    return stop_point.pathway.primary_contact
 
 
 def _worklist_build(stop_points: Iterable[models.StopPoint], *, now: datetime) -> WorkList:
@@ -283,7 +297,7 @@ def _worklist_build(stop_points: Iterable[models.StopPoint], *, now: datetime) -
             title=sp.definition.title,
             due_at=sp.due_at,
             all_day=sp.due_all_day,
-            responsible=sp.assignee or sp.pathway.primary_contact,
+            responsible=_responsible(sp),
             status=status,
         )
         if status is rules.StopPointStatus.OVERDUE:
@@ -305,8 +319,12 @@ def worklist(
     """Open stop points of the user's patients: overdue, due today and due later this week.
 
     Only patients the user has a service need for, only running pathways. ``unit`` keeps the
-    pathways of that unit; ``assignee`` keeps the stop points that person is responsible for
-    (assigned to them, or unassigned in a pathway where they are the primary contact).
+    pathways of that unit (the unit's list); without it this is the user's own list: the stop
+    points whose responsible role is one of the user's roles or that are assigned to them (a
+    GP sees the GP visits, the allocation office its discharge preparations), unless the user
+    leads a unit and so follows everything. ``assignee`` keeps the stop points that person is
+    responsible for (assigned to them, or unassigned in a pathway where they are the primary
+    contact).
     Dates are calendar dates in Europe/Oslo; "this week" ends on Sunday.
     Two queries (the list and one audit row), whatever the number of patients.
     """
@@ -315,6 +333,14 @@ def worklist(
     )
     if unit is not None:
         qs = qs.filter(pathway__unit=unit)
+    else:
+        # Subqueries, not a separate read of the roles: the list stays one SELECT.
+        memberships = Membership.objects.filter(user=user, active=True)
+        qs = qs.filter(
+            Exists(memberships.filter(role=Role.UNIT_LEADER))
+            | Q(definition__responsible_role__in=memberships.values("role"))
+            | Q(assignee=user)
+        )
     if assignee is not None:
         qs = qs.filter(
             Q(assignee=assignee) | Q(assignee__isnull=True, pathway__primary_contact=assignee)

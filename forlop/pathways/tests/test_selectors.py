@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import translation
 
 from forlop.core.models import AuditEvent, AuditVerb, Role, Unit, User
-from forlop.core.tests.factories import UnitFactory
+from forlop.core.tests.factories import OrganisationFactory, UnitFactory
 from forlop.pathways import selectors
 from forlop.pathways.models import (
     ChainActor,
@@ -402,3 +402,46 @@ def test_chain_groups_stop_points_by_actor(
         ("HPH3", StopPointStatus.DUE)
     ]
     assert (chain.previous, chain.next) == (None, None)
+
+
+@pytest.mark.django_db
+def test_own_worklist_is_by_role_and_the_unit_list_and_leader_see_all(
+    district: Unit, nurse: User, make_member: Any
+) -> None:
+    # given a pathway with a nurse's, a GP's and a hospital's stop point, all overdue
+    gp_office = OrganisationFactory(
+        kind="gp_office", code="gp-sel", municipality=district.organisation
+    )
+    gp = make_member(
+        UnitFactory(organisation=gp_office, kind=Unit.Kind.GP_PRACTICE, code="gp-sel-u"), Role.GP
+    )
+    leader = make_member(district, Role.UNIT_LEADER)
+    patient = served_patient(district)
+    patient.gp = gp
+    patient.save(update_fields=["gp"])
+    version = TemplateVersionFactory()
+    pathway = PathwayFactory(patient=patient, unit=district, version=version, primary_contact=nurse)
+    for code, role in (
+        ("HPH2", Role.PRIMARY_CONTACT),
+        ("HPH3", Role.GP),
+        ("HPH0", Role.HOSPITAL_NURSE),
+    ):
+        definition = StopPointDefinitionFactory(version=version, code=code, responsible_role=role)
+        StopPointFactory(pathway=pathway, definition=definition, due_at=oslo(2026, 3, 5))
+
+    # when / then: each person's own list holds their role's stop points
+    assert codes(selectors.worklist(user=nurse, now=NOW).overdue) == ["HPH2"]
+    gp_list = selectors.worklist(user=gp, now=NOW).overdue
+    assert codes(gp_list) == ["HPH3"]
+    assert gp_list[0].responsible == gp  # the GP answers for the GP visit
+    # the unit's list and the leader's list hold everything
+    assert sorted(codes(selectors.worklist(user=nurse, now=NOW, unit=district).overdue)) == [
+        "HPH0",
+        "HPH2",
+        "HPH3",
+    ]
+    assert sorted(codes(selectors.worklist(user=leader, now=NOW).overdue)) == [
+        "HPH0",
+        "HPH2",
+        "HPH3",
+    ]
