@@ -276,6 +276,27 @@ def open_stop_points_for_patient(*, patient: Patient) -> QuerySet[StopPoint]:
     )
 
 
+def stop_point_for_patient(*, patient: Patient, stop_point_id: object) -> StopPoint | None:
+    """The stop point a goals page was opened from, if it is one of this patient's; None for
+    anything else (another patient's stop point, a missing or malformed id), which is ignored."""
+    try:
+        pk = int(str(stop_point_id))
+    except (TypeError, ValueError):
+        return None
+    if pk < 1:
+        return None
+    return (
+        StopPoint.objects.filter(pk=pk, pathway__patient=patient)
+        .select_related("definition")
+        .first()
+    )
+
+
+def scoring_for_stop_point(*, stop_point: StopPoint) -> Scoring | None:
+    """The latest scoring recorded at a stop point (HPH2 baseline, HPH5 follow-up …)."""
+    return Scoring.objects.filter(stop_point=stop_point).order_by("-scored_at", "-pk").first()
+
+
 def serving_units_for_patient(*, patient: Patient, today: date) -> QuerySet[Unit]:
     """Units serving the patient today, with their phone numbers, for the patient's summary."""
     serving = PatientService.objects.filter(patient=patient, started_on__lte=today).filter(

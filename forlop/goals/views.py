@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -23,6 +24,8 @@ from forlop.core.models import AuditVerb
 from forlop.goals import charts, selectors, services
 from forlop.goals.forms import GoalAddForm, GoalEditForm, ScoringForm
 from forlop.goals.models import Goal, PatientProposal, Scoring
+from forlop.pathways import services as pathway_services
+from forlop.pathways.models import ChecklistItem, StopPoint
 from forlop.patients.models import Patient
 from forlop.patients.selectors import patient_get_for_user
 
@@ -74,6 +77,66 @@ def chart_context(*, patient: Patient, chart_id: str = "goals-chart") -> dict[st
     }
 
 
+# --------------------------------------------------------------------------------------------
+# Opened from a checklist: the "what matters" item of a stop point (HPH2, HPH5, annual review)
+# --------------------------------------------------------------------------------------------
+
+
+def _stop_point_from(request: AuthedHttpRequest, patient: Patient) -> StopPoint | None:
+    """The stop point in ``?stop_point=`` (or the form's hidden field) if it is this patient's.
+
+    Another patient's stop point, or a malformed id, is ignored: the page works as without it.
+    """
+    raw = request.POST.get("stop_point") or request.GET.get("stop_point")
+    if not raw:
+        return None
+    return selectors.stop_point_for_patient(patient=patient, stop_point_id=raw)
+
+
+def _is_open(stop_point: StopPoint) -> bool:
+    return (
+        stop_point.completed_at is None
+        and stop_point.not_relevant_at is None
+        and stop_point.interrupted_at is None
+    )
+
+
+def _page_url(patient: Patient, stop_point: StopPoint | None) -> str:
+    url = reverse("goals:page", kwargs={"patient_id": patient.pk})
+    return f"{url}?stop_point={stop_point.pk}" if stop_point is not None else url
+
+
+def _answer_what_matters_items(
+    *, actor: Any, stop_point: StopPoint, scoring: Scoring
+) -> ValidationError | None:
+    """Answer the stop point's "what matters" items with the scoring just recorded.
+
+    Runs after ``scoring_record`` has committed: the scores stand even if the checklist cannot
+    be updated (signed meanwhile, or changed by someone else), and the error is returned for the
+    page to show. Each save passes the stop point's revision as read just before it, so an edit
+    made in between is detected by the checklist service rather than overwritten.
+    """
+    value = {
+        "scoring": scoring.pk,
+        "kind": scoring.kind,
+        "scored_on": timezone.localdate(scoring.scored_at).isoformat(),
+    }
+    items = stop_point.definition.items.filter(kind=ChecklistItem.Kind.WHAT_MATTERS)
+    for item_id in items.values_list("pk", flat=True):
+        revision = StopPoint.objects.values_list("revision", flat=True).get(pk=stop_point.pk)
+        try:
+            pathway_services.checklist_answer_save(
+                actor=actor,
+                stop_point=stop_point,
+                item_id=item_id,
+                value=value,
+                expected_revision=revision,
+            )
+        except ValidationError as exc:  # ChecklistConflict is a ValidationError too
+            return exc
+    return None
+
+
 def _goal_page(
     request: AuthedHttpRequest,
     patient: Patient,
@@ -81,8 +144,20 @@ def _goal_page(
     add_form: GoalAddForm | None = None,
     scoring_form: ScoringForm | None = None,
     status: int = 200,
+    stop_point: StopPoint | None = None,
 ) -> HttpResponse:
     context = chart_context(patient=patient)
+    if stop_point is not None:
+        context.update(
+            {
+                "stop_point": stop_point,
+                "stop_point_open": _is_open(stop_point),
+                "stop_point_scoring": selectors.scoring_for_stop_point(stop_point=stop_point),
+                "checklist_url": reverse(
+                    "pathways:stop-point-detail", kwargs={"pk": stop_point.pk}
+                ),
+            }
+        )
     active_goals = [row.goal for row in context["active_rows"]]
     context.update(
         {
@@ -110,7 +185,7 @@ def goals_page(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_get_for_user(
         user=request.user, patient_id=patient_id, verb=AuditVerb.GOALS_VIEWED
     )
-    return _goal_page(request, patient)
+    return _goal_page(request, patient, stop_point=_stop_point_from(request, patient))
 
 
 @require_POST
@@ -118,6 +193,7 @@ def goal_add(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_get_for_user(
         user=request.user, patient_id=patient_id, verb=AuditVerb.GOALS_VIEWED
     )
+    stop_point = _stop_point_from(request, patient)
     form = GoalAddForm(request.POST)
     if form.is_valid():
         try:
@@ -131,8 +207,8 @@ def goal_add(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Goal added."))
-            return redirect("goals:page", patient_id=patient.pk)
-    return _goal_page(request, patient, add_form=form, status=400)
+            return redirect(_page_url(patient, stop_point))
+    return _goal_page(request, patient, add_form=form, status=400, stop_point=stop_point)
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,24 +247,48 @@ def scoring_record(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_get_for_user(
         user=request.user, patient_id=patient_id, verb=AuditVerb.GOALS_VIEWED
     )
+    stop_point = _stop_point_from(request, patient)
+    # A scoring is linked only to a stop point that is still open (its checklist can be answered).
+    linked = stop_point if stop_point is not None and _is_open(stop_point) else None
     goals = list(Goal.objects.filter(patient=patient, status=Goal.Status.ACTIVE))
     form = ScoringForm(request.POST, goals=goals)
     if form.is_valid():
         try:
-            services.scoring_record(
+            scoring = services.scoring_record(
                 patient=patient,
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
                 scores=form.scores(),
                 scored_at=scored_at_from_date(form.cleaned_data["scored_on"]),
                 answered_by=form.cleaned_data["answered_by"],
+                stop_point_id=linked.pk if linked is not None else None,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Scores saved."))
-            return redirect("goals:page", patient_id=patient.pk)
-    return _goal_page(request, patient, scoring_form=form, status=400)
+            if linked is None:
+                messages.success(request, _("Scores saved."))
+            else:
+                error = _answer_what_matters_items(
+                    actor=request.user, stop_point=linked, scoring=scoring
+                )
+                if error is None:
+                    messages.success(
+                        request,
+                        _("Scores saved. The checklist item %(code)s is answered.")
+                        % {"code": linked.definition.code},
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        _(
+                            "Scores saved, but the checklist %(code)s could not be updated: "
+                            "%(error)s"
+                        )
+                        % {"code": linked.definition.code, "error": " ".join(error.messages)},
+                    )
+            return redirect(_page_url(patient, stop_point))
+    return _goal_page(request, patient, scoring_form=form, status=400, stop_point=stop_point)
 
 
 @require_POST

@@ -133,9 +133,14 @@ def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def pathway_get_for_user(
-    *, user: User, pathway_id: int, now: datetime | None = None
+    *,
+    user: User,
+    pathway_id: int,
+    now: datetime | None = None,
+    verb: AuditVerb = AuditVerb.PATHWAY_VIEWED,
 ) -> models.Pathway:
-    """The pathway if the user may see its patient (audited as PATHWAY_VIEWED); Http404 otherwise."""
+    """The pathway if the user may see its patient (audited as ``verb``, PATHWAY_VIEWED unless
+    a printed report says SUMMARY_PRINTED); Http404 otherwise."""
     pathway = (
         models.Pathway.objects.select_related(
             "version__template", "unit__organisation", "primary_contact", "previous"
@@ -148,7 +153,7 @@ def pathway_get_for_user(
     patient = patient_get_for_user(
         user=user,
         patient_id=pathway.patient_id,
-        verb=AuditVerb.PATHWAY_VIEWED,
+        verb=verb,
         now=now,
         data={"pathway": pathway.pk},
     )
@@ -631,4 +636,177 @@ def pathway_chain(*, pathway: models.Pathway, now: datetime) -> ChainView:
         events=events,
         previous=pathway.previous,
         next=following,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Printed reports: the GP summary before HPH3 and the admission report (HPH6)
+# --------------------------------------------------------------------------------------------
+
+# Events a GP or the emergency department should hear about, newest first.
+REPORT_EVENT_KINDS = (
+    models.EventKindChoices.FALL,
+    models.EventKindChoices.ADMISSION,
+    models.EventKindChoices.DECLINE,
+    models.EventKindChoices.OUT_OF_HOURS_CONTACT,
+)
+REPORT_EVENT_LIMIT = 10
+# Function and IPLOS answers for the admission report come from these stop points.
+FUNCTION_CODES = ("HPH2", "HPH5")
+FUNCTION_DOMAINS = (models.AssessmentDomain.FUNCTION, models.AssessmentDomain.IPLOS)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportAnswer:
+    text: str
+    domain: str
+    value: Any
+    not_relevant_reason: str
+    stop_point_code: str
+    answered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OpenStopPoint:
+    stop_point: models.StopPoint
+    code: str
+    title: str
+    due_at: datetime
+    all_day: bool
+    status: rules.StopPointStatus
+    responsible: User | None
+
+
+@dataclass(frozen=True, slots=True)
+class GpSummary:
+    assessment: models.StopPoint | None  # the latest completed HPH2
+    findings: list[ReportAnswer]
+    care_plan: list[CarePlanEntry]  # medication first
+    events: list[models.PathwayEvent]
+    open_stop_points: list[OpenStopPoint]
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionReport:
+    medication: list[CarePlanEntry]
+    function: list[ReportAnswer]
+    next_of_kin: list[Any]
+    admission: models.PathwayEvent | None  # the latest admission
+
+
+def care_plan_medication_first(entries: Iterable[CarePlanEntry]) -> list[CarePlanEntry]:
+    """The care plan with the medication entries first, otherwise in the given order."""
+    entries = list(entries)
+    return [e for e in entries if e.domain == models.AssessmentDomain.MEDICATION] + [
+        e for e in entries if e.domain != models.AssessmentDomain.MEDICATION
+    ]
+
+
+def _report_answer(answer: models.ChecklistAnswer) -> ReportAnswer:
+    return ReportAnswer(
+        text=answer.item.text,
+        domain=answer.item.domain,
+        value=answer.value,
+        not_relevant_reason=answer.not_relevant_reason,
+        stop_point_code=answer.stop_point.definition.code,
+        answered_at=answer.answered_at,
+    )
+
+
+def _answered(qs: QuerySet[models.ChecklistAnswer]) -> QuerySet[models.ChecklistAnswer]:
+    return qs.filter(Q(value__isnull=False) | ~Q(not_relevant_reason=""))
+
+
+def open_stop_points(*, pathway: models.Pathway, now: datetime) -> list[OpenStopPoint]:
+    """The pathway's open stop points with their deadlines, soonest first. One query."""
+    return [
+        OpenStopPoint(
+            stop_point=sp,
+            code=sp.definition.code,
+            title=sp.definition.title,
+            due_at=sp.due_at,
+            all_day=sp.due_all_day,
+            status=stop_point_status(sp, now=now),
+            responsible=sp.assignee or pathway.primary_contact,
+        )
+        for sp in pathway.stop_points.filter(OPEN_Q)
+        .select_related("definition", "assignee")
+        .order_by("due_at", "pk")
+    ]
+
+
+def recent_events(
+    *, patient: Patient, limit: int = REPORT_EVENT_LIMIT
+) -> list[models.PathwayEvent]:
+    """Falls, admissions, declines and out-of-hours contacts, newest first. One query."""
+    return list(
+        models.PathwayEvent.objects.filter(patient=patient, kind__in=REPORT_EVENT_KINDS)
+        .select_related("recorded_by")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def gp_summary(*, pathway: models.Pathway, now: datetime) -> GpSummary:
+    """What the GP needs before the visit (HPH3): the HPH2 findings, the care plan, recent
+    events and the open stop points. Five queries. The caller has already checked access
+    (``pathway_get_for_user``); the goals are added by the page from the goals app."""
+    patient = pathway.patient
+    assessment = (
+        models.StopPoint.objects.filter(
+            pathway__patient=patient, definition__code="HPH2", completed_at__isnull=False
+        )
+        .select_related("definition")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    findings: list[ReportAnswer] = []
+    if assessment is not None:
+        findings = [
+            _report_answer(a)
+            for a in _answered(
+                assessment.answers.filter(item__definition_id=assessment.definition_id)
+            )
+            .select_related("item", "stop_point__definition")
+            .order_by("item__order", "item__pk")
+        ]
+    return GpSummary(
+        assessment=assessment,
+        findings=findings,
+        care_plan=care_plan_medication_first(care_plan(patient=patient)),
+        events=recent_events(patient=patient),
+        open_stop_points=open_stop_points(pathway=pathway, now=now),
+    )
+
+
+def admission_report(*, pathway: models.Pathway) -> AdmissionReport:
+    """What the hospital needs at admission (HPH6): the medication entries of the care plan,
+    the latest function and IPLOS answers from HPH2/HPH5, next of kin and the latest admission.
+    Four queries. The caller has already checked access (``pathway_get_for_user``)."""
+    patient = pathway.patient
+    function = _answered(
+        models.ChecklistAnswer.objects.filter(
+            stop_point__pathway__patient=patient,
+            stop_point__definition__code__in=FUNCTION_CODES,
+            item__domain__in=FUNCTION_DOMAINS,
+        )
+    )
+    latest = function.filter(item__key=OuterRef("item__key")).order_by("-answered_at", "-pk")
+    answers = (
+        function.annotate(latest_pk=Subquery(latest.values("pk")[:1]))
+        .filter(pk=F("latest_pk"))
+        .select_related("item", "stop_point__definition")
+        .order_by("item__domain", "item__order", "item__key")
+    )
+    admission = (
+        models.PathwayEvent.objects.filter(patient=patient, kind=models.EventKindChoices.ADMISSION)
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+    return AdmissionReport(
+        medication=[
+            e for e in care_plan(patient=patient) if e.domain == models.AssessmentDomain.MEDICATION
+        ],
+        function=[_report_answer(a) for a in answers],
+        next_of_kin=list(patient.next_of_kin.all()),
+        admission=admission,
     )

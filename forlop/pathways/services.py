@@ -668,6 +668,31 @@ def _clean_number(value: Any) -> int | float:
     return float(number)
 
 
+WHAT_MATTERS_SCORING_KINDS = ("baseline", "follow_up")
+
+
+def _clean_what_matters_link(value: dict[str, Any]) -> dict[str, Any]:
+    """A "what matters" item answered by a scoring on the goals page.
+
+    The goals app records it (``{"scoring": pk, "kind": "baseline", "scored_on": iso date}``);
+    pathways does not import goals, so only the shape is checked here.
+    """
+    scoring = value.get("scoring")
+    kind = value.get("kind")
+    if isinstance(scoring, bool) or not isinstance(scoring, int) or scoring < 1:
+        raise _invalid(_("Link the answer to a scoring of the patient's goals."))
+    if kind not in WHAT_MATTERS_SCORING_KINDS:
+        raise _invalid(_("Link the answer to a scoring of the patient's goals."))
+    cleaned: dict[str, Any] = {"scoring": scoring, "kind": kind}
+    scored_on = value.get("scored_on")
+    if scored_on is not None:
+        try:
+            cleaned["scored_on"] = date.fromisoformat(str(scored_on)).isoformat()
+        except ValueError as exc:
+            raise _invalid(_("Enter a date.")) from exc
+    return cleaned
+
+
 def _clean_value(item: models.ChecklistItem, value: Any) -> Any:
     """The value to store for ``item``, validated for its kind (JSON-serialisable)."""
     kind = item.kind
@@ -699,7 +724,9 @@ def _clean_value(item: models.ChecklistItem, value: Any) -> Any:
             return date.fromisoformat(str(value).strip()).isoformat()
         except ValueError as exc:
             raise _invalid(_("Enter a date.")) from exc
-    # text and "what matters" conversations are free text
+    if kind == kinds.WHAT_MATTERS and isinstance(value, dict):
+        return _clean_what_matters_link(value)
+    # text, and a note from a "what matters" conversation, are free text
     if not isinstance(value, str):
         raise _invalid(_("Enter text."))
     text = value.strip()

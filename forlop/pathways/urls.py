@@ -12,6 +12,8 @@ urlpatterns = [
     path("patients/<int:patient_id>/start/", views.pathway_start, name="pathway-start"),
     path("patients/<int:patient_id>/events/new/", views.event_record, name="event-record"),
     path("<int:pk>/", views.pathway_detail, name="pathway-detail"),
+    path("<int:pk>/gp-summary/", views.gp_summary, name="gp-summary"),
+    path("<int:pk>/admission-report/", views.admission_report, name="admission-report"),
     path("stop-points/<int:pk>/", views.stop_point_detail, name="stop-point-detail"),
     path(
         "stop-points/<int:pk>/items/<int:item_id>/",

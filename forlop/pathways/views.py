@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -106,8 +106,29 @@ def status_view(status: Any) -> StatusView:
     )
 
 
+# The kinds of scoring a "what matters" answer links to (pathways does not import goals).
+SCORING_KIND_LABELS: dict[str, Any] = {
+    "baseline": gettext_lazy("Baseline"),
+    "follow_up": gettext_lazy("Follow-up"),
+}
+
+
 def answer_display(value: Any) -> str:
-    """A stored answer in words: yes/no, a list joined, anything else as text."""
+    """A stored answer in words: yes/no, a list joined, a linked scoring of the patient's
+    goals, anything else as text."""
+    if isinstance(value, dict) and "scoring" in value:
+        kind = str(SCORING_KIND_LABELS.get(value.get("kind", ""), value.get("kind", "")))
+        scored_on = value.get("scored_on")
+        if scored_on:
+            try:
+                when = formats.date_format(date.fromisoformat(scored_on), "SHORT_DATE_FORMAT")
+            except ValueError:
+                when = str(scored_on)
+            return _("Goals scored with the patient (%(kind)s, %(date)s)") % {
+                "kind": kind.lower(),
+                "date": when,
+            }
+        return _("Goals scored with the patient (%(kind)s)") % {"kind": kind.lower()}
     if value is True:
         return _("Yes")
     if value is False:
@@ -325,6 +346,55 @@ def pathway_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------------------------
+# Printed reports: the GP summary before HPH3 and the admission report (HPH6)
+# --------------------------------------------------------------------------------------------
+
+
+def _report_answers(answers: list[Any]) -> list[tuple[Any, str]]:
+    return [(a, answer_display(a.value)) for a in answers]
+
+
+@require_GET
+def gp_summary(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The summary home care sends the GP before the visit (HPH3), on A4.
+
+    The goals come from the goals app through its template (pathways does not import goals).
+    """
+    pathway = selectors.pathway_get_for_user(
+        user=request.user, pathway_id=pk, verb=AuditVerb.SUMMARY_PRINTED
+    )
+    now = timezone.now()
+    summary = selectors.gp_summary(pathway=pathway, now=now)
+    context = {
+        "pathway": pathway,
+        "patient": pathway.patient,
+        "summary": summary,
+        "findings": _report_answers(summary.findings),
+        "care_plan": _report_answers(summary.care_plan),
+        "now": now,
+    }
+    return render(request, "pathways/gp_summary.html", context)
+
+
+@require_GET
+def admission_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The admission report (innleggelsesrapport) for the emergency department (HPH6), on A4."""
+    pathway = selectors.pathway_get_for_user(
+        user=request.user, pathway_id=pk, verb=AuditVerb.SUMMARY_PRINTED
+    )
+    report = selectors.admission_report(pathway=pathway)
+    context = {
+        "pathway": pathway,
+        "patient": pathway.patient,
+        "report": report,
+        "medication": _report_answers(report.medication),
+        "function": _report_answers(report.function),
+        "now": timezone.now(),
+    }
+    return render(request, "pathways/admission_report.html", context)
+
+
+# --------------------------------------------------------------------------------------------
 # Checklist
 # --------------------------------------------------------------------------------------------
 
@@ -337,6 +407,13 @@ class ChecklistRow:
     state: str = ""  # "", "saved", "invalid", "conflict"
     message: str = ""
     readonly: bool = False
+
+    @property
+    def scoring_link(self) -> str:
+        """For a "what matters" item answered on the goals page: the scoring in words."""
+        if self.answer is not None and isinstance(self.answer.value, dict):
+            return answer_display(self.answer.value)
+        return ""
 
 
 def _checklist_context(
@@ -370,9 +447,25 @@ def _checklist_context(
         ),
         "event_buttons": _event_buttons(),
         "now": now,
+        "report_link": _report_link(stop_point),
     }
     context.update(extra)
     return context
+
+
+# The printed report each stop point sends, linked from its checklist.
+REPORTS: dict[str, tuple[str, Any]] = {
+    "HPH3": ("pathways:gp-summary", gettext_lazy("Summary for the GP")),
+    "HPH6": ("pathways:admission-report", gettext_lazy("Admission report")),
+}
+
+
+def _report_link(stop_point: StopPoint) -> tuple[str, str] | None:
+    report = REPORTS.get(stop_point.definition.code)
+    if report is None:
+        return None
+    name, label = report
+    return reverse(name, args=[stop_point.pathway_id]), str(label)
 
 
 def _progress(rows: list[Any]) -> dict[str, Any]:

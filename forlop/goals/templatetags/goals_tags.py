@@ -37,3 +37,22 @@ def goals_headers_batch(sections: Iterable[Any]) -> dict[int, selectors.GoalsHea
     """Load the goals headers of every patient in a work list's sections in a few queries."""
     ids = {item.patient.pk for section in sections for item in section.items}
     return selectors.goals_headers(patient_ids=ids)
+
+
+@register.simple_tag
+def goals_report_for(patient: Patient | None) -> dict[str, Any] | None:
+    """The active goals with baseline and latest score and the averages, for printed reports
+    from other apps (GP summary, admission report). No audit row: the including page has
+    reached the patient through its access function. Five queries."""
+    if patient is None or not getattr(patient, "pk", None):
+        return None
+    scorings = list(selectors.scorings_for_patient(patient=patient))
+    rows = selectors.goals_for_patient(patient=patient, include_inactive=False, scorings=scorings)
+    summary = selectors.goal_summary(patient=patient, scorings=scorings)
+    latest = scorings[-1] if scorings else None
+    return {
+        "rows": rows,
+        "summary": summary,
+        "latest_scoring": latest,
+        "latest_average": summary.averages[-1][1] if summary.averages else None,
+    }
