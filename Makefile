@@ -54,6 +54,7 @@ system-deps:
 	@missing=""; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
 	  dpkg -s libatomic1 >/dev/null 2>&1 || missing="$$missing libatomic1"; \
+	  dpkg -s libcairo2 >/dev/null 2>&1 || missing="$$missing libcairo2"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	  if [ -n "$$missing" ]; then \

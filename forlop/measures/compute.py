@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -29,8 +30,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from forlop.measures.models import Computation, ManualValue, Measure, Period, ScopeLevel
 
@@ -224,7 +227,11 @@ def _plan_readmission(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
 
 def _what_matters_rows(scope: Scope, as_of: datetime) -> QuerySet:
     """First follow-up scorings (the patient's scoring before it is a baseline), with the
-    average score of the follow-up and of that baseline, and the change."""
+    average score of the follow-up and of that baseline, and the change signed so that
+    improvement is positive (``change``): for a ``lower_is_better`` form version a fall in the
+    average is an improvement, as in ``goals.rules.change``. The sign comes from a
+    ``Case``/``When`` on the version's direction, so it stays one aggregate query."""
+    from forlop.goals.models import Direction as FormDirection
     from forlop.goals.models import Score, Scoring
     from forlop.pathways.models import Pathway
 
@@ -256,6 +263,9 @@ def _what_matters_rows(scope: Scope, as_of: datetime) -> QuerySet:
         scored_at__lt=OuterRef(OuterRef("scored_at")),
         created_at__lte=as_of,
     ).order_by("-scored_at", "-pk")
+    difference = ExpressionWrapper(
+        F("follow_up_average") - F("baseline_average"), output_field=FloatField()
+    )
     return (
         Scoring.objects.filter(
             in_scope,
@@ -270,19 +280,40 @@ def _what_matters_rows(scope: Scope, as_of: datetime) -> QuerySet:
             baseline_average=average_of(Subquery(previous_of_outer.values("pk")[:1])),
         )
         .annotate(
-            change=ExpressionWrapper(
-                F("follow_up_average") - F("baseline_average"), output_field=FloatField()
+            change=Case(
+                When(
+                    version__direction=FormDirection.LOWER_IS_BETTER,
+                    then=ExpressionWrapper(
+                        F("baseline_average") - F("follow_up_average"), output_field=FloatField()
+                    ),
+                ),
+                default=difference,
+                output_field=FloatField(),
             )
         )
     )
+
+
+# The change as shown is rounded to one decimal, half up (goals.rules.round_one_decimal), and
+# ``rules.is_meaningful`` compares that: a change of 2.25 shows as 2.3 and meets a threshold of
+# 2.3. Averages of at most ten 0-10 scores differ from such a tie by far more than this slack.
+_ROUNDING_SLACK = 0.05 + 1e-9
 
 
 def _plan_what_matters(meaningful: bool) -> Callable[[Measure, Scope, datetime], _Plan]:
     def plan(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
         rows = _what_matters_rows(scope, as_of)
         both = Q(change__isnull=False)
-        numerator = both & Q(change__gte=F("version__threshold")) if meaningful else both
-        return _Plan(rows, "scored_at", numerator, both)
+        if not meaningful:
+            return _Plan(rows, "scored_at", both, both)
+        rows = rows.annotate(
+            meaningful_from=ExpressionWrapper(
+                Cast("version__threshold", FloatField()) - Value(_ROUNDING_SLACK),
+                output_field=FloatField(),
+            )
+        )
+        # An improvement (positive change) at or beyond the version's threshold.
+        return _Plan(rows, "scored_at", both & Q(change__gte=F("meaningful_from")), both)
 
     return plan
 
@@ -344,11 +375,11 @@ def compute_counts(
     return [PeriodCount(start, *found.get(start, (0.0, 0.0))) for start in starts]
 
 
-def compute_on_time_by_stop_point(
-    *, scope: Scope, first: date, last: date, as_of: datetime
-) -> dict[str, tuple[int, int]]:
-    """Adherence per stop point code over the whole window (one query): code -> (done on
-    time, due). Main-checklist stop points only; the leaders' view."""
+def _main_checklist_on_time(
+    scope: Scope, first: date, last: date, as_of: datetime, period: str
+) -> tuple[QuerySet, Q, Q]:
+    """Main-checklist stop points (first occurrence) due from the period holding ``first`` to
+    the one holding ``last``, with the on-time numerator and the due denominator."""
     from forlop.pathways.models import StopPoint
 
     relevant = _not_before("not_relevant_at", as_of) & (
@@ -356,17 +387,28 @@ def compute_on_time_by_stop_point(
     )
     denominator = relevant & (Q(ends_at__lte=as_of) | Q(completed_at__lte=as_of))
     numerator = denominator & Q(completed_at__lte=as_of, completed_at__lt=F("ends_at"))
+    queryset = StopPoint.objects.filter(
+        pathway_scope_q(scope, "pathway__"),
+        definition__in_chain=True,
+        occurrence=1,
+        created_at__lte=as_of,
+        pathway__created_at__lte=as_of,
+        due_at__gte=local_midnight(period_floor(first, period)),
+        due_at__lt=local_midnight(period_next(period_floor(last, period), period)),
+    )
+    return queryset, numerator, denominator
+
+
+def compute_on_time_by_stop_point(
+    *, scope: Scope, first: date, last: date, as_of: datetime
+) -> dict[str, tuple[int, int]]:
+    """Adherence per stop point code over the whole window (one query): code -> (done on
+    time, due). Main-checklist stop points only; the leaders' view."""
+    queryset, numerator, denominator = _main_checklist_on_time(
+        scope, first, last, as_of, Period.MONTH
+    )
     rows = (
-        StopPoint.objects.filter(
-            pathway_scope_q(scope, "pathway__"),
-            definition__in_chain=True,
-            occurrence=1,
-            created_at__lte=as_of,
-            pathway__created_at__lte=as_of,
-            due_at__gte=local_midnight(period_floor(first, Period.MONTH)),
-            due_at__lt=local_midnight(period_next(period_floor(last, Period.MONTH), Period.MONTH)),
-        )
-        .order_by()
+        queryset.order_by()
         .values("definition__code")
         .annotate(
             numerator=Count("pk", filter=numerator), denominator=Count("pk", filter=denominator)
@@ -374,3 +416,29 @@ def compute_on_time_by_stop_point(
         .values_list("definition__code", "numerator", "denominator")
     )
     return {code: (num, den) for code, num, den in sorted(rows)}
+
+
+def compute_on_time_by_stop_point_and_period(
+    *, scope: Scope, first: date, last: date, as_of: datetime, period: str = Period.MONTH
+) -> dict[str, list[PeriodCount]]:
+    """Adherence per stop point code and period (one query): code -> a count for every period
+    from ``first`` to ``last`` (zero where none was due). The small multiples of the leaders'
+    view; summed over the periods it gives ``compute_on_time_by_stop_point``."""
+    starts = period_starts(first, last, period)
+    queryset, numerator, denominator = _main_checklist_on_time(scope, first, last, as_of, period)
+    rows = (
+        queryset.annotate(period_start=_trunc("due_at", period))
+        .order_by()
+        .values("definition__code", "period_start")
+        .annotate(
+            numerator=Count("pk", filter=numerator), denominator=Count("pk", filter=denominator)
+        )
+        .values_list("definition__code", "period_start", "numerator", "denominator")
+    )
+    found: dict[str, dict[date, tuple[float, float]]] = {}
+    for code, start, num, den in rows:
+        found.setdefault(code, {})[_as_date(start)] = (float(num), float(den))
+    return {
+        code: [PeriodCount(start, *by_start.get(start, (0.0, 0.0))) for start in starts]
+        for code, by_start in sorted(found.items())
+    }

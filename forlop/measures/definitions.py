@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from forlop.measures.models import Boundary, ChartKind, Computation, Direction, Measure, Period
 
@@ -42,16 +42,16 @@ def _on_time(code: str, days: int, title: str, target: float) -> MeasureSpec:
     return MeasureSpec(
         code=f"{code.lower()}-within-{days}-days",
         name=title,
-        description=_noop(
+        description=gettext_noop(
             "Local default derived from the HPH stop point. Measures whether the stop point is "
             "done by its deadline, which the pathway template sets."
         ),
-        numerator=_noop("Stop points completed no later than the end of their deadline."),
-        denominator=_noop(
+        numerator=gettext_noop("Stop points completed no later than the end of their deadline."),
+        denominator=gettext_noop(
             "Stop points (first occurrence) whose deadline falls in the period and has passed, "
             "or that were completed; not counting those marked not relevant or interrupted."
         ),
-        population=_noop(
+        population=gettext_noop(
             "By stop-point deadline: a stop point belongs to the period (Europe/Oslo calendar) "
             "of its deadline. Stop points completed after the as-of time count as not "
             "completed; pathways registered after it are left out."
@@ -68,20 +68,20 @@ def _on_time(code: str, days: int, title: str, target: float) -> MeasureSpec:
 DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec(
         code="goals-recorded",
-        name=_noop("Goals recorded (what matters to you?)"),
-        description=_noop(
+        name=gettext_noop("Goals recorded (what matters to you?)"),
+        description=gettext_noop(
             "Share of new and discharged patients with a 'what matters to you?' conversation "
             "and goals recorded."
         ),
-        numerator=_noop(
+        numerator=gettext_noop(
             "Pathways where the patient has at least one goal recorded from 30 days before the "
             "pathway started to 14 days after."
         ),
-        denominator=_noop(
+        denominator=gettext_noop(
             "Pathways started in the period because of a discharge from hospital or a new user "
             "of services."
         ),
-        population=_noop(
+        population=gettext_noop(
             "By pathway start (Europe/Oslo calendar). Goals recorded after the as-of time do "
             "not count; pathways registered after it are left out."
         ),
@@ -91,24 +91,24 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         chart=ChartKind.P,
         target=0.9,
     ),
-    _on_time("HPH2", 3, _noop("Nurse assessment (HPH2) within 3 days"), 0.9),
-    _on_time("HPH3", 14, _noop("GP visit (HPH3) within 14 days"), 0.8),
-    _on_time("HPH5", 28, _noop("Four-week reassessment (HPH5) within 28 days"), 0.8),
+    _on_time("HPH2", 3, gettext_noop("Nurse assessment (HPH2) within 3 days"), 0.9),
+    _on_time("HPH3", 14, gettext_noop("GP visit (HPH3) within 14 days"), 0.8),
+    _on_time("HPH5", 28, gettext_noop("Four-week reassessment (HPH5) within 28 days"), 0.8),
     MeasureSpec(
         code="readmission-30-days",
-        name=_noop("Readmitted within 30 days"),
-        description=_noop(
+        name=gettext_noop("Readmitted within 30 days"),
+        description=gettext_noop(
             "Share of patients discharged from hospital who were admitted again within 30 "
             "days (the primary outcome of the HPH trial)."
         ),
-        numerator=_noop(
+        numerator=gettext_noop(
             "Pathways with an admission to hospital recorded within 30 days after the discharge."
         ),
-        denominator=_noop(
+        denominator=gettext_noop(
             "Pathways started by a discharge from hospital, with the discharge in the period "
             "and at least 30 days before the as-of time."
         ),
-        population=_noop(
+        population=gettext_noop(
             "By discharge date (Europe/Oslo calendar). The 30-day window must have closed; "
             "admissions recorded after the as-of time do not count."
         ),
@@ -120,13 +120,13 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
     ),
     MeasureSpec(
         code="hph6-sent",
-        name=_noop("Admission report (HPH6) sent"),
-        description=_noop("Share of admissions where the admission report (HPH6) was sent."),
-        numerator=_noop("HPH6 stop points completed (at any time up to the as-of time)."),
-        denominator=_noop(
+        name=gettext_noop("Admission report (HPH6) sent"),
+        description=gettext_noop("Share of admissions where the admission report (HPH6) was sent."),
+        numerator=gettext_noop("HPH6 stop points completed (at any time up to the as-of time)."),
+        denominator=gettext_noop(
             "HPH6 stop points opened by an admission in the period, not marked not relevant."
         ),
-        population=_noop("By admission time (Europe/Oslo calendar)."),
+        population=gettext_noop("By admission time (Europe/Oslo calendar)."),
         computation=Computation.ADMISSION_REPORT_SENT,
         parameters={"stop_point": "HPH6"},
         boundary=Boundary.ADMISSION,
@@ -136,15 +136,17 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
     ),
     MeasureSpec(
         code="hph6-within-3-hours",
-        name=_noop("Admission report (HPH6) sent within 3 hours"),
-        description=_noop(
+        name=gettext_noop("Admission report (HPH6) sent within 3 hours"),
+        description=gettext_noop(
             "Share of admissions where the admission report (HPH6) was sent within 3 hours."
         ),
-        numerator=_noop("HPH6 stop points completed no later than their deadline (3 hours)."),
-        denominator=_noop(
+        numerator=gettext_noop(
+            "HPH6 stop points completed no later than their deadline (3 hours)."
+        ),
+        denominator=gettext_noop(
             "HPH6 stop points opened by an admission in the period, not marked not relevant."
         ),
-        population=_noop("By admission time (Europe/Oslo calendar)."),
+        population=gettext_noop("By admission time (Europe/Oslo calendar)."),
         computation=Computation.ADMISSION_REPORT_ON_TIME,
         parameters={"stop_point": "HPH6"},
         boundary=Boundary.ADMISSION,
@@ -154,17 +156,17 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
     ),
     MeasureSpec(
         code="stop-points-on-time",
-        name=_noop("Stop points done on time (main checklist)"),
-        description=_noop(
+        name=gettext_noop("Stop points done on time (main checklist)"),
+        description=gettext_noop(
             "Adherence: share of the main-checklist stop points done by their deadline. The "
             "chart page splits it by stop point."
         ),
-        numerator=_noop("Stop points completed no later than the end of their deadline."),
-        denominator=_noop(
+        numerator=gettext_noop("Stop points completed no later than the end of their deadline."),
+        denominator=gettext_noop(
             "Main-checklist stop points whose deadline falls in the period and has passed, or "
             "that were completed; not counting those marked not relevant or interrupted."
         ),
-        population=_noop("By stop-point deadline (Europe/Oslo calendar)."),
+        population=gettext_noop("By stop-point deadline (Europe/Oslo calendar)."),
         computation=Computation.STOP_POINT_ON_TIME,
         parameters={"in_chain": True},
         boundary=Boundary.DEADLINE,
@@ -174,17 +176,19 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
     ),
     MeasureSpec(
         code="what-matters-change",
-        name=_noop("Mean change in the what-matters score"),
-        description=_noop(
+        name=gettext_noop("Mean change in the what-matters score"),
+        description=gettext_noop(
             "Mean change in the patient's average 'what matters' score, from the baseline "
             "scoring to the first follow-up scoring."
         ),
-        numerator=_noop("Sum over patients of (average follow-up score − average baseline score)."),
-        denominator=_noop(
+        numerator=gettext_noop(
+            "Sum over patients of (average follow-up score − average baseline score)."
+        ),
+        denominator=gettext_noop(
             "Patients with a baseline and a follow-up scoring, counted in the period of the "
             "first follow-up scoring."
         ),
-        population=_noop(
+        population=gettext_noop(
             "By follow-up scoring date (Europe/Oslo calendar). Scorings recorded after the "
             "as-of time do not count."
         ),
@@ -197,17 +201,17 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
     ),
     MeasureSpec(
         code="what-matters-meaningful",
-        name=_noop("Meaningful change in the what-matters score"),
-        description=_noop(
+        name=gettext_noop("Meaningful change in the what-matters score"),
+        description=gettext_noop(
             "Share of patients whose average score improved by at least the meaningful change "
             "threshold of the form version (Abbott & Schmitt 2014: 2.3 for a medium change)."
         ),
-        numerator=_noop("Patients whose change is at or beyond the threshold."),
-        denominator=_noop(
+        numerator=gettext_noop("Patients whose change is at or beyond the threshold."),
+        denominator=gettext_noop(
             "Patients with a baseline and a follow-up scoring, counted in the period of the "
             "first follow-up scoring."
         ),
-        population=_noop("By follow-up scoring date (Europe/Oslo calendar)."),
+        population=gettext_noop("By follow-up scoring date (Europe/Oslo calendar)."),
         computation=Computation.WHAT_MATTERS_MEANINGFUL,
         boundary=Boundary.FOLLOW_UP,
         direction=Direction.UP,

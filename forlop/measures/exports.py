@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference
@@ -129,7 +130,7 @@ def to_xlsx(all_series: Sequence[Series]) -> bytes:
     used: set[str] = set()
     for series in all_series:
         sheet = workbook.create_sheet(_sheet_title(series.measure.code, used))
-        _write(sheet, 1, 1, series.measure.name)
+        _write(sheet, 1, 1, gettext(series.measure.name))
         _write(sheet, 2, 1, f"{series.scope.name} ({series.scope.level}:{series.scope.code})")
         _write(sheet, 3, 1, " ".join(series.signals))
         header_row = 5
@@ -141,7 +142,7 @@ def to_xlsx(all_series: Sequence[Series]) -> bytes:
                 _write(sheet, header_row + offset, column, row[name])
         if rows:
             chart = LineChart()
-            chart.title = series.measure.name[:80]
+            chart.title = gettext(series.measure.name)[:80]
             chart.y_axis.title = "value"
             chart.x_axis.title = "period"
             first, last = header_row + 1, header_row + len(rows)

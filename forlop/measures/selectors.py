@@ -23,12 +23,16 @@ from forlop.measures.compute import (
     PeriodCount,
     Scope,
     compute_counts,
+    compute_on_time_by_stop_point_and_period,
     period_floor,
     period_starts,
 )
 from forlop.measures.models import (
     Annotation,
+    Boundary,
     ChartKind,
+    Computation,
+    Direction,
     Measure,
     MeasureSnapshot,
     Network,
@@ -118,8 +122,20 @@ def scope_get_for_user(*, user: User, level: str, code: str) -> Scope:
 
 
 def user_may_edit(*, user: User, scope: Scope) -> bool:
-    """Annotations, hand-registered values and closing periods: the organisation's team."""
-    return scope.level != ScopeLevel.NETWORK
+    """Annotations, hand-registered values and closing periods: an improvement team member,
+    unit leader or administrator (active membership) of the scope's organisation. Network
+    coordinators read their networks' aggregates only; nobody writes across organisations."""
+    if not user.is_authenticated or scope.level == ScopeLevel.NETWORK:
+        return False
+    org = scope_organisation(scope)
+    if org is None:
+        return False
+    return Organisation.objects.filter(
+        pk=org.pk,
+        units__memberships__user=user,
+        units__memberships__active=True,
+        units__memberships__role__in=EDITOR_ROLES,
+    ).exists()
 
 
 def scope_organisation(scope: Scope) -> Organisation | None:
@@ -464,10 +480,96 @@ def measure_series(
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Stop points on time, per stop point (the leaders' view on the adherence measure's page)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StopPointAdherence:
+    """One main-checklist stop point: done on time over the window, and its run chart."""
+
+    code: str
+    title: str
+    on_time: int
+    due: int
+    series: Series
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+def shows_stop_point_breakdown(measure: Measure) -> bool:
+    """The adherence measure over the whole main checklist is split by stop point."""
+    return measure.computation == Computation.STOP_POINT_ON_TIME and bool(
+        (measure.parameters or {}).get("in_chain")
+    )
+
+
+def on_time_by_stop_point(
+    *, scope: Scope, first: date, last: date, as_of: datetime
+) -> list[StopPointAdherence]:
+    """Stop points done on time per stop point: totals over the window and a monthly run chart
+    for each (one aggregate query for all the numbers). Across organisations, small cells
+    are suppressed as in every series and left out of the totals."""
+    from forlop.pathways.models import StopPointDefinition
+
+    by_code = compute_on_time_by_stop_point_and_period(
+        scope=scope, first=first, last=last, as_of=as_of, period=Period.MONTH
+    )
+    definitions: dict[str, tuple[int, str]] = {}
+    for code, order, title in (
+        StopPointDefinition.objects.filter(code__in=by_code, in_chain=True)
+        .order_by("-version__number", "-pk")
+        .values_list("code", "order", "title")
+    ):
+        definitions.setdefault(code, (order, title))
+    rows: list[StopPointAdherence] = []
+    for code, counts in by_code.items():
+        order, title = definitions.get(code, (0, ""))
+        # Not stored: a measure as data for one stop point, so the series code can be reused.
+        measure = Measure(
+            code=f"stop-point-{code.lower()}",
+            name=f"{code} {title}".strip(),
+            numerator="",
+            computation=Computation.STOP_POINT_ON_TIME,
+            parameters={"stop_point": code, "in_chain": True},
+            period=Period.MONTH,
+            boundary=Boundary.DEADLINE,
+            direction=Direction.UP,
+            chart=ChartKind.P,
+            is_proportion=True,
+        )
+        points, suppressed_count = series_points(measure, scope=scope, counts=counts)
+        result = spc.compute_chart(chart_spec(measure, points, "run", ()))
+        labels = [point.label for point in points]
+        series = Series(
+            measure=measure,
+            scope=scope,
+            chart=result.chart,
+            points=tuple(points),
+            result=result,
+            annotations=(),
+            svg_annotations=(),
+            signals=signal_texts(result, labels, measure),
+            suppressed_count=suppressed_count,
+            suppress_below=int(getattr(settings, "FORLOP_SUPPRESS_BELOW", 5)),
+            as_of=as_of,
+        )
+        on_time = sum(int(p.numerator or 0) for p in points if not p.suppressed)
+        due = sum(int(p.denominator or 0) for p in points if not p.suppressed)
+        rows.append(StopPointAdherence(code, title, on_time, due, series))
+    rows.sort(key=lambda row: (definitions.get(row.code, (0, ""))[0], row.code))
+    return rows
+
+
 __all__ = [
     "Series",
     "SeriesPoint",
+    "StopPointAdherence",
     "measure_series",
+    "on_time_by_stop_point",
     "period_starts",
     "scope_get_for_user",
     "scopes_for_user",

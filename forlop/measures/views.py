@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,7 +38,7 @@ def _window(request: AuthedHttpRequest, measure_period: str) -> tuple[date, date
     return selectors.default_window(today=timezone.localdate(), period=measure_period)
 
 
-def _svg(series: Series, *, small: bool = False) -> str:
+def _svg(series: Series, *, small: bool = False, tiny: bool = False) -> str:
     description = " ".join(series.signals)
     note = None
     if series.result.too_few_points:
@@ -45,13 +46,13 @@ def _svg(series: Series, *, small: bool = False) -> str:
     y_format = percent_format if series.measure.is_proportion else format_number
     return render_chart_svg(
         series.result,
-        title=series.measure.name,
+        title=gettext(series.measure.name),  # shipped names are msgids; team names pass through
         description=description,
         labels=series.labels,
         target=series.measure.target,
         annotations=series.svg_annotations,
-        width=560 if small else 760,
-        height=260 if small else 340,
+        width=360 if tiny else 560 if small else 760,
+        height=200 if tiny else 260 if small else 340,
         y_format=y_format,
         note=note,
         id_prefix=f"chart-{series.measure.code}",
@@ -80,7 +81,13 @@ def dashboard(request: AuthedHttpRequest, level: str, code: str) -> HttpResponse
     cards = []
     for measure in selectors.measures_for_scope(scope=scope):
         series = _series(request, measure, scope)
-        cards.append({"series": series, "svg": _svg(series, small=True)})
+        cards.append(
+            {
+                "series": series,
+                "svg": _svg(series, small=True),
+                "by_stop_point": selectors.shows_stop_point_breakdown(measure),
+            }
+        )
     return render(
         request,
         "measures/dashboard.html",
@@ -97,7 +104,17 @@ def _chart_context(
 ) -> dict:
     chart = measure.chart if request.GET.get("chart") == "control" else "run"
     series = _series(request, measure, scope, chart)
+    by_stop_point = []
+    if selectors.shows_stop_point_breakdown(measure):
+        first, last = _window(request, measure.period)
+        by_stop_point = [
+            {"row": row, "svg": _svg(row.series, tiny=True)}
+            for row in selectors.on_time_by_stop_point(
+                scope=scope, first=first, last=last, as_of=series.as_of
+            )
+        ]
     return {
+        "by_stop_point": by_stop_point,
         "scope": scope,
         "measure": measure,
         "series": series,

@@ -363,3 +363,17 @@ def test_output_file(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     assert run(str(path), y="v", output=str(target)) == ""
     assert target.read_text(encoding="utf-8").splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_png_is_the_svg_rasterised_for_real(tmp_path: Path) -> None:
+    # given a series, and the real renderer (cairosvg on Debian's libcairo2)
+    from PIL import Image
+
+    path = write(tmp_path, "v\n" + "\n".join(str(i % 5) for i in range(20)) + "\n")
+    target = tmp_path / "chart.png"
+    # when
+    run(str(path), y="v", format="png", output=str(target))
+    # then a real PNG of the chart's size
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with Image.open(target) as image:
+        assert image.size[0] >= 700

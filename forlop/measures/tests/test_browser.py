@@ -1,0 +1,78 @@
+"""Real Chromium through Playwright: a leader opens the measures dashboard on demo data, sees
+the HPH2-within-3-days run chart with its shift in words (Norwegian), adds an annotation
+through the page, sees its marker on the chart and downloads the Excel file."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from forlop.interop.demo import DEMO_PASSWORD, load_demo
+from forlop.measures.models import Annotation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CODE = "hph2-within-3-days"
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+
+def test_leader_reads_the_shift_annotates_and_downloads_excel(live_server, page: Page) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    today = timezone.localdate()
+    # given the demo, with 30 months of measure history and a change a year ago
+    load_demo(today=today)
+    log_in(page, live_server.url, "leder")
+    # when the unit leader opens the municipality's dashboard
+    page.goto(live_server.url + reverse("measures:dashboard", args=("municipality", "horten")))
+    expect(page.get_by_role("heading", name="Målepunkter: Horten kommune")).to_be_visible()
+    card = page.get_by_test_id(f"measure-{CODE}")
+    # then the HPH2 run chart shows, with the shift in words
+    expect(card.locator("svg.spc-chart")).to_be_visible()
+    expect(card.get_by_test_id(f"signals-{CODE}")).to_contain_text("Skift:")
+    expect(card.get_by_test_id(f"signals-{CODE}")).to_contain_text("over medianen")
+    # when she opens the chart and adds an annotation
+    card.locator(f"#measure-{CODE}-heading a").click()
+    expect(page.get_by_test_id("signals")).to_contain_text("Skift:")
+    markers = page.locator("#measure-chart .spc-annotation")
+    expect(markers).to_have_count(1)  # the demo's documented change
+    page.get_by_label("Dato").fill((today - timedelta(days=60)).isoformat())
+    page.get_by_label("Hva ble endret").fill("Ny sjekkliste")
+    page.get_by_role("button", name="Legg til merknad").click()
+    # then the page confirms it and the chart carries its marker
+    expect(page.get_by_text("Merknaden er lagt til i diagrammet.")).to_be_visible()
+    expect(markers).to_have_count(2)
+    expect(markers.filter(has_text="Ny sjekkliste")).to_have_count(1)
+    expect(page.locator("#annotations")).to_contain_text("Ny sjekkliste")
+    assert Annotation.objects.filter(scope_code="horten", text="Ny sjekkliste").exists()
+    # when she downloads the Excel file
+    with page.expect_download() as info:
+        page.locator("#export-xlsx").click()
+    download = info.value
+    assert download.suggested_filename == f"horten-{CODE}.xlsx"
+    book = load_workbook(io.BytesIO(download.path().read_bytes()))
+    # then it has a sheet with the series, the SPC columns and a native chart
+    sheet = book[CODE]
+    assert "Skift:" in sheet["A3"].value
+    header = [cell.value for cell in sheet[5]]
+    for column in ("period", "numerator", "denominator", "value", "cl", "runs_signal"):
+        assert column in header
+    rows = [row for row in sheet.iter_rows(min_row=6, values_only=True) if row[0] == CODE]
+    assert len(rows) == 24
+    runs_signal = header.index("runs_signal")
+    assert any(row[runs_signal] in (True, "TRUE", "true", 1) for row in rows)
+    assert sheet._charts
+    assert errors == []
