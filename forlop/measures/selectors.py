@@ -422,8 +422,12 @@ def snapshots_for(*, measure: Measure, scope: Scope, first: date, last: date) ->
 
 
 def default_window(*, today: date, period: str, count: int | None = None) -> tuple[date, date]:
-    """The last 24 months (or 26 weeks) up to the current period."""
-    last = period_floor(today, period)
+    """The last 24 months (or 26 weeks) that have ended.
+
+    The running period is left out: its deadlines have not all passed yet, so its share would
+    be drawn from the early cases only and could signal a shift that is not there.
+    """
+    last = period_floor(period_floor(today, period) - timedelta(days=1), period)
     count = count or (24 if period == Period.MONTH else 26)
     if period == Period.WEEK:
         return last - timedelta(days=7 * (count - 1)), last
