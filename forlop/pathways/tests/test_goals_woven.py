@@ -275,7 +275,7 @@ def test_goals_header_on_checklist_chain_and_pathway_summary(
         reverse("pathways:patient-pathways", args=[patient.pk]),
     ):
         html = client.get(url).content.decode()
-        assert 'id="goals-header"' in html, url
+        assert 'data-testid="goals-header"' in html, url
         assert "Hva er viktig for pasienten" in html, url
         assert all(text in html for text in GOALS), url
 
