@@ -15,15 +15,21 @@ class DesignSystemFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(
-                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
-            ):
-                widget.attrs.setdefault("class", "ds-input")
-                continue
+            self.style_field(name, field)
+
+    @staticmethod
+    def style_field(name: str, field: forms.Field) -> None:
+        """Style one field; forms that add fields after __init__ call it for those."""
+        widget = field.widget
+        if isinstance(
+            widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+        ):
+            widget.attrs.setdefault("class", "ds-input")
+            return
+        if "ds-input" not in widget.attrs.get("class", "").split():
             widget.attrs["class"] = (widget.attrs.get("class", "") + " ds-input").strip()
-            if field.help_text:
-                widget.attrs.setdefault("aria-describedby", f"id_{name}_help")
+        if field.help_text:
+            widget.attrs.setdefault("aria-describedby", f"id_{name}_help")
 
 
 class Form(DesignSystemFormMixin, forms.Form):

@@ -221,6 +221,7 @@ class ChecklistAnswerForm(Form):
             initial.update(self.initial_from_answer(item, answer))
         super().__init__(*args, prefix=prefix, initial=initial, **kwargs)
         self.fields["value"] = self.value_field(item)
+        self.style_field("value", self.fields["value"])
         self.order_fields(["value", "not_relevant", "not_relevant_reason"])
         if item.kind == ChecklistItem.Kind.YES_NO or not item.allow_not_relevant:
             del self.fields["not_relevant"]
