@@ -50,7 +50,7 @@ class PortalBoundaryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user: Any = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and self._is_portal_user(user):
+        if user is not None and user.is_authenticated and self._is_portal_user(request, user):
             portal_root = reverse("portal:home")
             path = request.path
             if path == "/":
@@ -59,6 +59,12 @@ class PortalBoundaryMiddleware:
                 raise Http404
         return self.get_response(request)
 
-    @staticmethod
-    def _is_portal_user(user: Any) -> bool:
-        return PortalAccount.objects.filter(user=user).exists()
+    SESSION_KEY = "forlop_portal_user"
+
+    def _is_portal_user(self, request: HttpRequest, user: Any) -> bool:
+        """Looked up once per session (login makes a new session), not on every request."""
+        cached = request.session.get(self.SESSION_KEY)
+        if cached is None:
+            cached = PortalAccount.objects.filter(user=user).exists()
+            request.session[self.SESSION_KEY] = cached
+        return bool(cached)
