@@ -23,10 +23,8 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -521,19 +519,22 @@ class CarePlanEntry:
 def care_plan(*, patient: Patient) -> list[CarePlanEntry]:
     """The answers carried into the daily care plan: the latest per item key, all pathways.
 
-    One query. The caller has already checked access to ``patient``.
+    One query, newest first per key; the first row of each key wins. (A correlated "latest
+    per key" subquery was quadratic in the patient's answers and, on PostgreSQL with many
+    pathways, ran for minutes.) The caller has already checked access to ``patient``.
     """
-    carried = models.ChecklistAnswer.objects.filter(
-        stop_point__pathway__patient=patient,
-        item__carry_to_care_plan=True,
-    ).filter(Q(value__isnull=False) | ~Q(not_relevant_reason=""))
-    latest = carried.filter(item__key=OuterRef("item__key")).order_by("-answered_at", "-pk")
     answers = (
-        carried.annotate(latest_pk=Subquery(latest.values("pk")[:1]))
-        .filter(pk=F("latest_pk"))
+        models.ChecklistAnswer.objects.filter(
+            stop_point__pathway__patient=patient,
+            item__carry_to_care_plan=True,
+        )
+        .filter(Q(value__isnull=False) | ~Q(not_relevant_reason=""))
         .select_related("item", "answered_by", "stop_point__definition")
-        .order_by("item__domain", "item__key")
+        .order_by("item__key", "-answered_at", "-pk")
     )
+    latest: dict[str, models.ChecklistAnswer] = {}
+    for answer in answers:
+        latest.setdefault(answer.item.key, answer)
     domains = dict(models.AssessmentDomain.choices)
     return [
         CarePlanEntry(
@@ -548,7 +549,7 @@ def care_plan(*, patient: Patient) -> list[CarePlanEntry]:
             stop_point_code=a.stop_point.definition.code,
             pathway_id=a.stop_point.pathway_id,
         )
-        for a in answers
+        for a in sorted(latest.values(), key=lambda a: (a.item.domain, a.item.key))
     ]
 
 
@@ -790,13 +791,13 @@ def admission_report(*, pathway: models.Pathway) -> AdmissionReport:
             item__domain__in=FUNCTION_DOMAINS,
         )
     )
-    latest = function.filter(item__key=OuterRef("item__key")).order_by("-answered_at", "-pk")
-    answers = (
-        function.annotate(latest_pk=Subquery(latest.values("pk")[:1]))
-        .filter(pk=F("latest_pk"))
-        .select_related("item", "stop_point__definition")
-        .order_by("item__domain", "item__order", "item__key")
-    )
+    # Newest first per key, the first row of each key wins (linear, like care_plan).
+    latest: dict[str, models.ChecklistAnswer] = {}
+    for answer in function.select_related("item", "stop_point__definition").order_by(
+        "item__key", "-answered_at", "-pk"
+    ):
+        latest.setdefault(answer.item.key, answer)
+    answers = sorted(latest.values(), key=lambda a: (a.item.domain, a.item.order, a.item.key))
     admission = (
         models.PathwayEvent.objects.filter(patient=patient, kind=models.EventKindChoices.ADMISSION)
         .order_by("-occurred_at", "-pk")
