@@ -7,6 +7,7 @@ districts) into an in-memory SQLite database, then times
   worklist     pathways.selectors.worklist(user=nurse)       (service-need rule, role filter, audit)
   measure      measures.selectors.measure_series(hph2, Horten, 24 months, run chart)
   spc only     measures.spc.run_chart on 24 points            (the pure analysis alone)
+  care plan    pathways.selectors.care_plan for the patient with the most answers
 and prints median and interquartile range per call, and the ratio to the baseline.
 """
 
@@ -29,6 +30,7 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from forlop.core.models import User  # noqa: E402
@@ -38,6 +40,7 @@ from forlop.measures.models import Measure  # noqa: E402
 from forlop.measures.selectors import default_window, measure_series, scope_get_by_code  # noqa: E402
 from forlop.pathways import selectors as pathway_selectors  # noqa: E402
 from forlop.pathways.models import StopPoint  # noqa: E402
+from forlop.patients.models import Patient  # noqa: E402
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
@@ -65,6 +68,9 @@ def main() -> None:
     scope = scope_get_by_code(code="horten")
     first, last = default_window(today=today, period="month")
     values = [float(i % 7) for i in range(24)]
+    busiest = (
+        Patient.objects.annotate(n=Count("pathways__stop_points__answers")).order_by("-n").first()
+    )
 
     base = timed(lambda: list(StopPoint.objects.all()[:50]), repeat)
     runs = {
@@ -73,6 +79,7 @@ def main() -> None:
             lambda: measure_series(measure, scope=scope, first=first, last=last, as_of=now), repeat
         ),
         "spc only": timed(lambda: spc.run_chart(values), repeat),
+        "care plan": timed(lambda: pathway_selectors.care_plan(patient=busiest), repeat),
     }
     b_med, _ = summary(base)
     print(

@@ -112,6 +112,12 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# On PostgreSQL, a query that runs away is stopped instead of holding locks: set in seconds.
+_statement_timeout = os.environ.get("FORLOP_DB_STATEMENT_TIMEOUT", "")
+if _statement_timeout and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={int(_statement_timeout)}s -c lock_timeout={int(_statement_timeout)}s"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

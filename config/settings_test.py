@@ -6,6 +6,8 @@ os.environ["DJANGO_DEBUG"] = "false"
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["FORLOP_SECURE"] = "false"  # the live server speaks plain HTTP
+# A slow query or a blocked flush fails the test instead of hanging the run.
+os.environ.setdefault("FORLOP_DB_STATEMENT_TIMEOUT", "60")
 
 from config.settings import *  # noqa: F403
 

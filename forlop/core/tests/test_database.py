@@ -12,3 +12,12 @@ def test_suite_runs_on_the_database_it_was_asked_for() -> None:
         pytest.skip("FORLOP_EXPECT_DB is set by scripts/test.sh; a bare pytest run may use either")
     # then the suite did not silently fall back to another one
     assert connection.vendor == expected
+
+
+@pytest.mark.django_db
+def test_postgresql_stops_runaway_queries_in_tests() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "1min"
