@@ -519,22 +519,15 @@ class CarePlanEntry:
 def care_plan(*, patient: Patient) -> list[CarePlanEntry]:
     """The answers carried into the daily care plan: the latest per item key, all pathways.
 
-    One query, newest first per key; the first row of each key wins. (A correlated "latest
-    per key" subquery was quadratic in the patient's answers and, on PostgreSQL with many
-    pathways, ran for minutes.) The caller has already checked access to ``patient``.
+    One query (``_latest_per_item_key``). The caller has already checked access to ``patient``.
     """
-    answers = (
-        models.ChecklistAnswer.objects.filter(
-            stop_point__pathway__patient=patient,
-            item__carry_to_care_plan=True,
-        )
-        .filter(Q(value__isnull=False) | ~Q(not_relevant_reason=""))
-        .select_related("item", "answered_by", "stop_point__definition")
-        .order_by("item__key", "-answered_at", "-pk")
+    latest = _latest_per_item_key(
+        _answered(
+            models.ChecklistAnswer.objects.filter(
+                stop_point__pathway__patient=patient, item__carry_to_care_plan=True
+            )
+        ).select_related("answered_by")
     )
-    latest: dict[str, models.ChecklistAnswer] = {}
-    for answer in answers:
-        latest.setdefault(answer.item.key, answer)
     domains = dict(models.AssessmentDomain.choices)
     return [
         CarePlanEntry(
@@ -714,6 +707,20 @@ def _report_answer(answer: models.ChecklistAnswer) -> ReportAnswer:
     )
 
 
+def _latest_per_item_key(
+    answers: QuerySet[models.ChecklistAnswer],
+) -> dict[str, models.ChecklistAnswer]:
+    """The newest answer for each item key, in one query: rows come newest first per key and
+    the first of each key wins. (A correlated "latest per key" subquery is quadratic in the
+    patient's answers and ran for minutes on PostgreSQL with the demo history.)"""
+    latest: dict[str, models.ChecklistAnswer] = {}
+    for answer in answers.select_related("item", "stop_point__definition").order_by(
+        "item__key", "-answered_at", "-pk"
+    ):
+        latest.setdefault(answer.item.key, answer)
+    return latest
+
+
 def _answered(qs: QuerySet[models.ChecklistAnswer]) -> QuerySet[models.ChecklistAnswer]:
     return qs.filter(Q(value__isnull=False) | ~Q(not_relevant_reason=""))
 
@@ -791,12 +798,7 @@ def admission_report(*, pathway: models.Pathway) -> AdmissionReport:
             item__domain__in=FUNCTION_DOMAINS,
         )
     )
-    # Newest first per key, the first row of each key wins (linear, like care_plan).
-    latest: dict[str, models.ChecklistAnswer] = {}
-    for answer in function.select_related("item", "stop_point__definition").order_by(
-        "item__key", "-answered_at", "-pk"
-    ):
-        latest.setdefault(answer.item.key, answer)
+    latest = _latest_per_item_key(function)
     answers = sorted(latest.values(), key=lambda a: (a.item.domain, a.item.order, a.item.key))
     admission = (
         models.PathwayEvent.objects.filter(patient=patient, kind=models.EventKindChoices.ADMISSION)
