@@ -13,13 +13,16 @@ env -u DATABASE_URL FORLOP_EXPECT_DB=sqlite "$BIN/pytest" -q -p no:cacheprovider
 echo "== tests on PostgreSQL"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 PGTMP=$(mktemp -d /tmp/pgci.XXXXXX)
-PGPORT=${FORLOP_TEST_PGPORT:-54329}
+# A free port, so parallel runs (and a port already taken) never collide.
+PGPORT=${FORLOP_TEST_PGPORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')}
 cleanup() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 || true
   else "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 || true; fi
+  # Keep the server log when the run failed: it says why.
+  if [ "${1:-0}" != 0 ] && [ -f "$PGTMP/log" ]; then cp "$PGTMP/log" "/tmp/forlop-pg-$PGPORT.log"; echo "PostgreSQL log: /tmp/forlop-pg-$PGPORT.log" >&2; fi
   rm -rf "$PGTMP"
 }
-trap cleanup EXIT
+trap 'cleanup $?' EXIT
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGTMP"; fi
 as_pg "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null

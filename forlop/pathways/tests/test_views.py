@@ -128,12 +128,17 @@ def test_worklist_query_count_is_constant(client, nurse, municipality, district,
 
 
 def test_print_view_lists_the_units_day_for_a4(client, nurse, district, hph2):
+    # The day printed is the day HPH2 falls due, whatever the real clock says: a fixed date
+    # beside a pathway started relative to the clock stopped matching on 2026-12-05.
+    due_day = timezone.localdate(hph2.due_at)
     client.force_login(nurse)
     response = client.get(
-        reverse("pathways:worklist-print"), {"unit": district.pk, "date": "2026-11-23"}
+        reverse("pathways:worklist-print"), {"unit": district.pk, "date": due_day.isoformat()}
     )
     assert response.status_code == 200
-    assert 'data-testid="print-row"' in response.content.decode()
+    rows = re.findall(r'data-testid="print-row"', response.content.decode())
+    assert len(rows) >= 1
+    assert "HPH2" in response.content.decode()
     assert response.context["unit"] == district
 
 
