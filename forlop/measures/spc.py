@@ -28,11 +28,11 @@ Semantics, as in qicharts2:
   ``min_points_for_signal`` (default 12) useful points; the part then carries
   ``too_few_points=True`` instead. qicharts2 has no such rule: pass 0 to reproduce it.
 * **Limits**: i chart sigma = average moving range / 1.128, by default after screening
-  out moving ranges of 3.267 × their average or more (Nelson 1982; Provost p. 156);
-  ``screen_moving_ranges=False`` uses every moving range. qicharts2 screens only when its
-  option ``qic.screenedmr`` is TRUE, which ``library(qicharts2)`` sets but a call as
-  ``qicharts2::qic()`` does not: the reference results were computed *without* screening
-  (cabg_age_i and syn01_i have moving ranges above the screen). mr chart UCL = 3.267 ×
+  out moving ranges of 3.267 × their average or more and averaging the rest again (Nelson
+  1982; Provost p. 156). That is what a qicharts2 user sees: ``library(qicharts2)`` sets
+  its option ``qic.screenedmr``, and the reference results are computed with it.
+  ``screen_moving_ranges=False`` uses every moving range, as ``qicharts2::qic()`` called
+  without ``library()`` does (``forlop spc --no-mr-screening``). mr chart UCL = 3.267 ×
   average moving range and LCL = 0; p chart limits clipped to [0, 1]; c and u chart LCL
   clipped at 0.
 * **Multiply** scales the plotted value, centre line and limits (a u chart per 10,000 days,
@@ -97,7 +97,9 @@ class ChartSpec:
     ``y`` holds the values (for p, c and u charts: the numerator counts); ``n`` the
     denominators, or None. Missing values are None. ``part_ends_at`` and ``exclude`` are
     1-based subgroup numbers; ``freeze`` is a number of subgroups from the start of each part.
-    ``screen_moving_ranges`` only matters for the i chart (see the module docstring).
+    ``screen_moving_ranges`` only matters for the i chart (see the module docstring); the
+    defaults are the product's and reproduce qicharts2 as loaded with ``library()``, except
+    that ``min_points_for_signal`` withholds a runs signal on fewer than 12 useful points.
     """
 
     chart: ChartType

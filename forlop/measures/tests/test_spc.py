@@ -1,18 +1,19 @@
 """Tests of the SPC core against qicharts2 0.8.1 reference results and edge cases.
 
-No database: run with ``pytest -p no:django forlop/measures/tests/test_spc.py`` or plainly.
+No database: the code under test imports no Django and no test here takes the ``db`` fixture.
+Every reference case is computed with the defaults of ``ChartSpec``; only
+``test_reference_i_charts_are_screened`` turns screening off, to show what it changes.
 """
 
 from __future__ import annotations
 
 import ast
-import csv
 import itertools
 import math
 import statistics
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -36,8 +37,8 @@ from forlop.measures.spc import (
     runs_analysis,
     u_chart,
 )
+from forlop.measures.tests import spc_reference as reference
 
-REFERENCE = Path(__file__).parent / "data" / "spc_reference"
 EXPECTED_COLUMNS = [
     "x",
     "y",
@@ -53,36 +54,19 @@ EXPECTED_COLUMNS = [
     "n.crossings.min",
     "part",
 ]
+REFERENCE_I_CHARTS = [row["case"] for row in reference.manifest() if row["chart"] == "i"]
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _manifest() -> list[dict[str, str]]:
-    return _read_csv(REFERENCE / "manifest.csv")
-
-
-def _number(text: str) -> float | None:
-    return None if text in {"", "NA"} else float(text)
-
-
-def reference_spec(case: dict[str, str], **overrides: Any) -> ChartSpec:
-    """The ChartSpec that reproduces one manifest row with qicharts2's settings."""
-    rows = _read_csv(REFERENCE / case["input"])
-    y = tuple(_number(row[case["y"]]) for row in rows)
-    n = tuple(_number(row[case["n"]]) for row in rows) if case["n"] else None
-    options: dict[str, Any] = {
-        "part_ends_at": (int(case["part_ends_at"]),) if case["part_ends_at"] else (),
-        "multiply": float(case["multiply"]),
-        # qicharts2 has no too-few-points rule and (as called for these results) does not
-        # screen moving ranges: see the module docstring of spc.py.
-        "min_points_for_signal": 0,
-        "screen_moving_ranges": False,
-    }
-    options.update(overrides)
-    return ChartSpec(chart=case["chart"], y=y, n=n, **options)  # type: ignore[arg-type]
+def reference_spec(case: dict[str, str]) -> ChartSpec:
+    """The ChartSpec of one manifest row: what describes the chart, every option a default."""
+    y, n = reference.inputs(case)
+    return ChartSpec(
+        chart=case["chart"],  # type: ignore[arg-type]
+        y=tuple(y),
+        n=None if n is None else tuple(n),
+        part_ends_at=reference.part_ends_at(case),
+        multiply=float(case["multiply"]),
+    )
 
 
 def point_row(result: ChartResult, point: Point) -> dict[str, object]:
@@ -122,48 +106,66 @@ def assert_matches(expected: str, got: object, where: str) -> None:
 
 
 def test_reference_files_are_copied() -> None:
-    manifest = _manifest()
+    manifest = reference.manifest()
     assert len(manifest) == 29
     for case in manifest:
-        assert (REFERENCE / case["input"]).is_file()
-        assert (REFERENCE / case["expected"]).is_file()
+        assert (reference.REFERENCE / case["input"]).is_file()
+        assert (reference.REFERENCE / case["expected"]).is_file()
 
 
-@pytest.mark.parametrize("case", _manifest(), ids=lambda case: case["case"])
-def test_reproduces_qicharts2(case: dict[str, str]) -> None:
+@pytest.mark.parametrize("case", reference.manifest(), ids=lambda case: case["case"])
+def test_reproduces_qicharts2_with_the_defaults(case: dict[str, str]) -> None:
     result = compute_chart(reference_spec(case))
-    expected = _read_csv(REFERENCE / case["expected"])
+    expected = reference.expected(case)
     assert list(expected[0]) == EXPECTED_COLUMNS
     assert len(result.points) == len(expected)
+    # Every part has 12 useful points or more, so the product's rule withholds no signal.
+    assert not result.too_few_points
     for point, row in zip(result.points, expected, strict=True):
         got = point_row(result, point)
         for column in EXPECTED_COLUMNS:
             assert_matches(row[column], got[column], f"{case['case']} x={row['x']} {column}")
 
 
-@pytest.mark.parametrize("case", _manifest(), ids=lambda case: case["case"])
-def test_product_default_of_12_points_changes_no_reference_verdict(case: dict[str, str]) -> None:
-    """Every reference chart has at least 12 useful points per part."""
-    strict = compute_chart(reference_spec(case, min_points_for_signal=12))
-    loose = compute_chart(reference_spec(case))
-    assert [p.runs_signal for p in strict.points] == [p.runs_signal for p in loose.points]
-    assert not strict.too_few_points
+def test_the_defaults_screen_moving_ranges() -> None:
+    spec = ChartSpec(chart="i", y=(1.0, 2.0))
+    assert spec.screen_moving_ranges is True
+    assert spec.min_points_for_signal == 12
+    assert spec.freeze is None
+    assert spec.exclude == frozenset()
 
 
-@pytest.mark.parametrize("case", ["cabg_age_i", "syn01_i"])
-def test_reference_i_charts_were_computed_without_moving_range_screening(case: str) -> None:
-    row = next(r for r in _manifest() if r["case"] == case)
-    unscreened = compute_chart(reference_spec(row))
-    screened = compute_chart(reference_spec(row, screen_moving_ranges=True))
-    expected_ucl = float(_read_csv(REFERENCE / row["expected"])[0]["ucl"])
-    assert math.isclose(unscreened.points[0].ucl or 0.0, expected_ucl, rel_tol=1e-9)
-    # Screening drops the large moving ranges, so the limits are narrower.
-    assert (screened.points[0].ucl or 0.0) < expected_ucl
+@pytest.mark.parametrize("name", REFERENCE_I_CHARTS)
+def test_reference_i_charts_are_screened(name: str) -> None:
+    """The reference limits are the screened textbook ones; where a moving range reaches the
+    screen (cabg_age_i and syn01_i) the unscreened limits are wider and do not match."""
+    case = reference.case(name)
+    y, _n = reference.inputs(case)
+    values = [value for value in y if value is not None]
+    assert len(values) == len(y)
+    centre, lcl, ucl = reference.i_limits_textbook(values, screened=True)
+    _centre, wide_lcl, wide_ucl = reference.i_limits_textbook(values, screened=False)
+    row = reference.expected(case)[0]
+    assert math.isclose(float(row["cl"]), centre, rel_tol=1e-9)
+    assert math.isclose(float(row["lcl"]), lcl, rel_tol=1e-9)
+    assert math.isclose(float(row["ucl"]), ucl, rel_tol=1e-9)
+    ranges = [abs(b - a) for a, b in itertools.pairwise(values)]
+    reaches_screen = max(ranges) >= 3.267 * statistics.fmean(ranges)
+    assert reaches_screen == (name in {"cabg_age_i", "syn01_i"})
+    unscreened = compute_chart(replace(reference_spec(case), screen_moving_ranges=False))
+    assert math.isclose(unscreened.points[0].ucl or 0.0, wide_ucl, rel_tol=1e-9)
+    assert math.isclose(unscreened.points[0].lcl or 0.0, wide_lcl, rel_tol=1e-9)
+    if reaches_screen:
+        assert wide_ucl > ucl * (1 + 1e-6)
+        assert not math.isclose(unscreened.points[0].ucl or 0.0, ucl, rel_tol=1e-9)
+    else:
+        assert math.isclose(wide_ucl, ucl, rel_tol=1e-9)
 
 
 # --------------------------------------------------------------------------- Anhøj limits
 
-# The table in docs (shared/domain/measures.md): n useful -> (longest run max, crossings min).
+# The Anhøj table of critical values (Anhøj and Olesen 2014, "Run charts revisited"):
+# n useful -> (longest run max, crossings min).
 ANHOEJ_TABLE = {
     10: (6, 2),
     12: (7, 3),
@@ -245,10 +247,10 @@ def test_too_few_points_flag_instead_of_signal() -> None:
     assert product.parts[0].runs.few_crossings
     assert not product.runs_signal
     assert not any(point.runs_signal for point in product.points)
-    reference = run_chart(shifted, min_points_for_signal=0)
-    assert not reference.too_few_points
-    assert reference.runs_signal
-    assert all(point.runs_signal for point in reference.points)
+    without_rule = run_chart(shifted, min_points_for_signal=0)
+    assert not without_rule.too_few_points
+    assert without_rule.runs_signal
+    assert all(point.runs_signal for point in without_rule.points)
 
 
 def test_twelve_useful_points_may_signal() -> None:

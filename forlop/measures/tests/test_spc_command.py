@@ -21,8 +21,9 @@ from django.utils import translation
 
 from forlop.measures import spc
 from forlop.measures.management.commands import spc as command
+from forlop.measures.tests import spc_reference as reference
 
-REFERENCE = Path(__file__).parent / "data" / "spc_reference"
+REFERENCE = reference.REFERENCE
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = [
     "x",
@@ -47,15 +48,6 @@ def english() -> Iterator[None]:
         yield
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _manifest() -> list[dict[str, str]]:
-    return _read_csv(REFERENCE / "manifest.csv")
-
-
 def run(*args: str, **options: Any) -> str:
     stdout = io.StringIO()
     call_command("spc", *args, stdout=stdout, **options)
@@ -69,12 +61,11 @@ def write(tmp_path: Path, text: str, name: str = "input.csv") -> Path:
 
 
 def reference_options(case: dict[str, str]) -> dict[str, Any]:
+    """What describes the chart in the manifest row; every other option stays the default."""
     options: dict[str, Any] = {
         "chart": case["chart"],
         "y": case["y"],
         "multiply": float(case["multiply"]),
-        "min_points": 0,  # qicharts2 has no too-few-points rule
-        "no_mr_screening": True,  # the reference was computed without screening
     }
     if case["n"]:
         options["n"] = case["n"]
@@ -98,11 +89,11 @@ def compare(expected: str, got: str, where: str) -> None:
 # --------------------------------------------------------------------------- reference
 
 
-@pytest.mark.parametrize("case", _manifest(), ids=lambda case: case["case"])
-def test_cli_reproduces_qicharts2(case: dict[str, str]) -> None:
+@pytest.mark.parametrize("case", reference.manifest(), ids=lambda case: case["case"])
+def test_cli_reproduces_qicharts2_with_the_defaults(case: dict[str, str]) -> None:
     output = run(str(REFERENCE / case["input"]), **reference_options(case))
     rows = list(csv.DictReader(io.StringIO(output)))
-    expected = _read_csv(REFERENCE / case["expected"])
+    expected = reference.expected(case)
     assert len(rows) == len(expected)
     for got, want in zip(rows, expected, strict=True):
         assert list(got) == COLUMNS
@@ -111,42 +102,37 @@ def test_cli_reproduces_qicharts2(case: dict[str, str]) -> None:
 
 
 def test_csv_floats_round_trip() -> None:
-    case = next(c for c in _manifest() if c["case"] == "cdi_u_part")
+    case = reference.case("cdi_u_part")
     output = run(str(REFERENCE / case["input"]), **reference_options(case))
     rows = list(csv.DictReader(io.StringIO(output)))
-    ys = [float(row["num"]) for row in _read_csv(REFERENCE / "cdi_input.csv")]
-    ns = [float(row["den"]) for row in _read_csv(REFERENCE / "cdi_input.csv")]
-    result = spc.u_chart(ys, ns, part_ends_at=[24], multiply=10000, min_points_for_signal=0)
+    ys, ns = reference.inputs(case)
+    assert ns is not None
+    result = spc.u_chart(ys, ns, part_ends_at=[24], multiply=10000)
     assert [float(row["y"]) for row in rows] == [p.y for p in result.points]
     assert [float(row["ucl"]) for row in rows] == [p.ucl for p in result.points]
 
 
-def test_console_script_runs_the_command(tmp_path: Path) -> None:
-    """The real command line (python -m forlop = the `forlop` console script)."""
+def reference_arguments(case: dict[str, str]) -> list[str]:
+    """The manifest row as typed on the command line (no option beyond the chart's own)."""
+    arguments = [str(REFERENCE / case["input"]), "--chart", case["chart"], "--y", case["y"]]
+    if case["n"]:
+        arguments += ["--n", case["n"]]
+    if case["part_ends_at"]:
+        arguments += ["--part-ends-at", case["part_ends_at"]]
+    if case["multiply"] != "1":
+        arguments += ["--multiply", case["multiply"]]
+    return arguments
+
+
+@pytest.mark.parametrize("name", ["cdi_u_part", "cabg_age_i"])
+def test_console_script_runs_the_command(tmp_path: Path, name: str) -> None:
+    """The real command line (python -m forlop = the `forlop` console script), defaults only:
+    a u chart in two parts, and an i chart whose limits depend on moving-range screening."""
+    case = reference.case(name)
     target = tmp_path / "out.csv"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     completed = subprocess.run(  # noqa: S603 - fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "forlop",
-            "spc",
-            str(REFERENCE / "cdi_input.csv"),
-            "--chart",
-            "u",
-            "--y",
-            "num",
-            "--n",
-            "den",
-            "--part-ends-at",
-            "24",
-            "--multiply",
-            "10000",
-            "--min-points",
-            "0",
-            "-o",
-            str(target),
-        ],
+        [sys.executable, "-m", "forlop", "spc", *reference_arguments(case), "-o", str(target)],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -156,15 +142,65 @@ def test_console_script_runs_the_command(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
-    expected = _read_csv(REFERENCE / "cdi_u_part.csv")
-    assert [row["part"] for row in rows] == [row["part"] for row in expected]
-    assert math.isclose(float(rows[-1]["ucl"]), float(expected[-1]["ucl"]), rel_tol=1e-9)
+    expected = reference.expected(case)
+    assert len(rows) == len(expected)
+    for got, want in zip(rows, expected, strict=True):
+        for column in COLUMNS:
+            compare(want[column.replace("_", ".")], got[column], f"x={want['x']} {column}")
 
 
 def test_help() -> None:
     text = command.Command().create_parser("forlop", "spc").format_help()
     for option in ("--chart", "--y", "--n", "--part-ends-at", "--multiply", "--format", "-o"):
         assert option in text
+    # The one option that departs from what a qicharts2 user sees, and what it is for.
+    assert "--no-mr-screening" in text
+    assert "library(qicharts2)" in " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- moving ranges
+
+# Twelve subgroups with one outlier: 10 11 10 11 10 11 10 30 10 11 10 11. By hand:
+# mean = 145/12; the eleven moving ranges are 1 1 1 1 1 1 20 20 1 1 1, average 49/11.
+# The screen is 3.267 * 49/11 = 14.55: both 20s are left out and the rest average 1.
+OUTLIER_SERIES = "v\n10\n11\n10\n11\n10\n11\n10\n30\n10\n11\n10\n11\n"
+OUTLIER_MEAN = 145 / 12
+
+
+def test_i_chart_screens_moving_ranges_by_default(tmp_path: Path) -> None:
+    rows = list(
+        csv.DictReader(io.StringIO(run(str(write(tmp_path, OUTLIER_SERIES)), chart="i", y="v")))
+    )
+    sigma = 1 / 1.128
+    assert {row["cl"] for row in rows} == {repr(OUTLIER_MEAN)}
+    assert math.isclose(float(rows[0]["ucl"]), OUTLIER_MEAN + 3 * sigma, rel_tol=1e-9)
+    assert math.isclose(float(rows[0]["lcl"]), OUTLIER_MEAN - 3 * sigma, rel_tol=1e-9)
+    assert [row["sigma_signal"] for row in rows] == ["false"] * 7 + ["true"] + ["false"] * 4
+
+
+def test_no_mr_screening_uses_every_moving_range(tmp_path: Path) -> None:
+    path = write(tmp_path, OUTLIER_SERIES)
+    rows = list(csv.DictReader(io.StringIO(run(str(path), chart="i", y="v", no_mr_screening=True))))
+    sigma = (49 / 11) / 1.128
+    assert {row["cl"] for row in rows} == {repr(OUTLIER_MEAN)}
+    assert {row["ucl"] for row in rows} == {rows[0]["ucl"]}
+    assert math.isclose(float(rows[0]["ucl"]), OUTLIER_MEAN + 3 * sigma, rel_tol=1e-9)
+    assert math.isclose(float(rows[0]["lcl"]), OUTLIER_MEAN - 3 * sigma, rel_tol=1e-9)
+    # Wider limits (about 0.24 to 23.9 instead of 9.42 to 14.7); the outlier is still outside.
+    assert [row["sigma_signal"] for row in rows] == ["false"] * 7 + ["true"] + ["false"] * 4
+
+
+def test_no_mr_screening_on_the_command_line(tmp_path: Path) -> None:
+    """The flag as typed (argparse, not call_command's keyword)."""
+    path = write(tmp_path, OUTLIER_SERIES)
+    screened = list(csv.DictReader(io.StringIO(run(str(path), "--chart", "i", "--y", "v"))))
+    unscreened = list(
+        csv.DictReader(io.StringIO(run(str(path), "--chart", "i", "--y", "v", "--no-mr-screening")))
+    )
+    assert math.isclose(float(screened[0]["ucl"]), OUTLIER_MEAN + 3 / 1.128, rel_tol=1e-9)
+    assert math.isclose(
+        float(unscreened[0]["ucl"]), OUTLIER_MEAN + 3 * (49 / 11) / 1.128, rel_tol=1e-9
+    )
 
 
 # --------------------------------------------------------------------------- formats

@@ -301,7 +301,7 @@ class Command(BaseCommand):
     # A plain string: argparse cannot format a lazy translation.
     help = (
         "Compute a run chart or a control chart (i, mr, p, c, u) from a CSV file, as "
-        "qicharts2 does, and write it as CSV, JSON, SVG or PNG."
+        "qicharts2 does after library(qicharts2), and write it as CSV, JSON, SVG or PNG."
     )
     requires_system_checks: list[str] = []  # needs neither the database nor the checks
 
@@ -366,7 +366,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-mr-screening",
             action="store_true",
-            help=_("I chart: use every moving range (qicharts2 without qic.screenedmr)."),
+            help=_(
+                "I chart: estimate sigma from every moving range, as qicharts2::qic() does "
+                "without library(qicharts2). By default moving ranges of 3.267 times their "
+                "average or more are left out first, as with library(qicharts2) "
+                "(its option qic.screenedmr)."
+            ),
         )
         parser.add_argument("--format", choices=FORMATS, default="csv", help=_("Output format."))
         parser.add_argument("--title", help=_("Chart title (SVG and PNG)."))
