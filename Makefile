@@ -10,7 +10,8 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 # Pure domain modules (no ORM) held to mypy --strict.
-STRICT_MODULES := forlop/core/identifiers.py forlop/pathways/deadlines.py forlop/pathways/rules.py \
+STRICT_MODULES := forlop/core/identifiers.py forlop/core/tz.py forlop/pathways/deadlines.py \
+	forlop/pathways/rules.py forlop/pathways/planning.py forlop/pathways/checklists.py \
 	forlop/goals/rules.py forlop/measures/spc.py forlop/measures/svg.py
 HOST ?= 127.0.0.1
 PORT ?= 8000

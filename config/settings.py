@@ -59,10 +59,13 @@ INSTALLED_APPS = [
     "forlop.core",
     "forlop.patients",
     "forlop.pathways",
+    "forlop.authoring",
     "forlop.goals",
+    "forlop.portal",
     "forlop.measures",
     "forlop.improvement",
     "forlop.interop",
+    "forlop.demo",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "forlop.goals.portal.PortalBoundaryMiddleware",
+    "forlop.portal.boundary.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -21,9 +21,9 @@ urlpatterns = [
     path("patients/", include("forlop.patients.urls")),
     path("pathways/", include("forlop.pathways.urls")),
     path("goals/", include("forlop.goals.urls")),
-    path("my/", include("forlop.goals.urls_portal")),
+    path("my/", include("forlop.portal.urls")),
     path("measures/", include("forlop.measures.urls")),
-    path("templates/", include("forlop.pathways.urls_templates")),
+    path("pathway-templates/", include("forlop.authoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

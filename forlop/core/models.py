@@ -120,7 +120,7 @@ CLINICAL_ROLES: frozenset[str] = frozenset(
 
 
 class User(AbstractUser):
-    """A person who logs in: staff, or (issue 4) a patient or authorised next of kin."""
+    """A person who logs in: staff, or a patient (portal) or authorised next of kin."""
 
     hpr_number = models.CharField(
         _("HPR number"), max_length=9, blank=True, help_text=_("Health personnel number, if any.")

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Avg,
@@ -35,9 +34,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
+from forlop.core.tz import OSLO
 from forlop.measures.models import Computation, ManualValue, Measure, Period, ScopeLevel
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 @dataclass(frozen=True, slots=True)

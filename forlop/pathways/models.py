@@ -7,6 +7,9 @@ Statuses are never stored: they are derived when read from the stored times
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -48,7 +51,7 @@ class EventKindChoices(models.TextChoices):
 
 
 class ChainActor(models.TextChoices):
-    """The lanes of the collaboration chain (seed 001)."""
+    """The lanes of the collaboration chain (the HPH model's figure of the actors)."""
 
     HOME = "home", _("Home")
     HOSPITAL = "hospital", _("Hospital")
@@ -314,6 +317,47 @@ class Pathway(BaseModel):
         return f"{self.version.template.name} {self.started_at:%Y-%m-%d}"
 
 
+def open_q(prefix: str = "") -> Q:
+    """Stop points still open: not completed, not marked not relevant, not interrupted.
+
+    The one definition of "open" in the database; ``StopPoint.is_open`` is the same test on a
+    loaded row, and ``rules.OPEN_STATUSES`` the same idea for a derived status.
+    """
+    return Q(
+        **{
+            f"{prefix}completed_at__isnull": True,
+            f"{prefix}not_relevant_at__isnull": True,
+            f"{prefix}interrupted_at__isnull": True,
+        }
+    )
+
+
+def deadline_passed_q(now: datetime, prefix: str = "") -> Q:
+    """Stop points whose deadline has passed at ``now`` (``Deadline.has_passed_at``).
+
+    An all-day deadline has passed from ``ends_at`` (midnight after the due date); an hours
+    deadline has passed strictly after its instant.
+    """
+    return Q(**{f"{prefix}due_all_day": True, f"{prefix}ends_at__lte": now}) | Q(
+        **{f"{prefix}due_all_day": False, f"{prefix}ends_at__lt": now}
+    )
+
+
+def met_deadline_q(field_name: str = "completed_at") -> Q:
+    """Stop points where ``field_name`` met the deadline (``Deadline.is_met_by``)."""
+    return Q(due_all_day=True, **{f"{field_name}__lt": models.F("ends_at")}) | Q(
+        due_all_day=False, **{f"{field_name}__lte": models.F("ends_at")}
+    )
+
+
+class StopPointQuerySet(models.QuerySet["StopPoint"]):
+    def open(self) -> StopPointQuerySet:
+        return self.filter(open_q())
+
+    def in_running_pathways(self) -> StopPointQuerySet:
+        return self.filter(pathway__ended_at__isnull=True)
+
+
 class StopPoint(BaseModel):
     """One instance of a stop point in a running pathway. Its status is derived, never stored."""
 
@@ -388,8 +432,19 @@ class StopPoint(BaseModel):
             )
         ]
 
+    objects: ClassVar[StopPointQuerySet] = StopPointQuerySet.as_manager()  # type: ignore[assignment]
+
     def __str__(self) -> str:
         return f"{self.definition.code} #{self.occurrence}"
+
+    @property
+    def is_open(self) -> bool:
+        """Not completed, not marked not relevant and not interrupted (see ``open_q``)."""
+        return (
+            self.completed_at is None
+            and self.not_relevant_at is None
+            and self.interrupted_at is None
+        )
 
 
 class ChecklistAnswer(BaseModel):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from forlop.interop.demo import DEMO_PASSWORD, load_demo
+from forlop.demo.loader import DEMO_PASSWORD, load_demo
 from forlop.measures.models import Annotation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

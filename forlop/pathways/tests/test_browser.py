@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from forlop.authoring.defaults import install_national_defaults
 from forlop.pathways import services
-from forlop.pathways.defaults import install_national_defaults
 from forlop.pathways.models import ChecklistAnswer, Pathway, TemplateVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

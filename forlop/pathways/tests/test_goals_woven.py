@@ -1,4 +1,4 @@
-"""'Hva er viktig for deg?' woven into the pathway (issue 4): the what-matters item opens the
+"""'Hva er viktig for deg?' woven into the pathway: the what-matters item opens the
 goals page with its stop point and is answered by the scoring; the goals head the checklist and
 the chain; the GP summary (HPH3) and the admission report (HPH6) carry them.
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from forlop.authoring.defaults import install_national_defaults
 from forlop.core.models import AuditEvent, AuditVerb, Role, Unit, User
 from forlop.core.tests.factories import UnitFactory
-from forlop.interop.demo import load_demo
+from forlop.demo.loader import load_demo
+from forlop.demo.pathways import load_pathway_demo
 from forlop.pathways import selectors, services
-from forlop.pathways.defaults import install_national_defaults
-from forlop.pathways.demo import load_pathway_demo
 from forlop.pathways.models import (
     AnchorChoices,
     ChecklistAnswer,

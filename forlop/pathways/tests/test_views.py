@@ -148,11 +148,13 @@ def test_print_view_of_another_unit_is_not_found(client, nurse, other_district):
     assert response.status_code == 404
 
 
-def test_patient_goals_include_renders_nothing():
-    from django.template.loader import render_to_string
+def test_patient_panels_render_nothing_without_a_patient():
+    from django.template import engines
 
-    # No placeholder text: nothing but whitespace when there are no goals.
-    assert render_to_string("pathways/_patient_goals.html", {"patient": None}).strip() == ""
+    page = engines["django"].from_string(
+        '{% load pathways_tags %}[{% patient_panels "patient" p %}]'
+    )
+    assert page.render({"p": None}) == "[]"
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,169 @@
+"""Demo history for the measures: 30 months of past pathways for the Horten home-care units,
+so the charts show real runs and a shift.
+
+The pathway demo creates only current pathways, so this writes HISTORICAL rows directly
+(Pathway, StopPoint and PathwayEvent with past dates; ``created_at`` set to when they happened)
+on the published national HPH version, for the demo patients. Randomness is seeded, so every
+machine gets the same history. A documented change about 12 months before ``today`` (a new
+routine for the nurse assessment at arrival home) raises the share of HPH2 done within 3 days
+from about 55 % to about 90 %: the run chart shows a shift. Idempotent: nothing is written
+when the history exists (marked by ``end_reason``).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import F
+
+from forlop.authoring.defaults import install_national_defaults
+from forlop.core.models import Organisation, Unit
+from forlop.core.tz import OSLO
+from forlop.measures.definitions import install_default_measures
+from forlop.measures.models import Annotation, Network, ScopeLevel
+from forlop.pathways.models import Pathway, PathwayEvent, StopPoint, TemplateVersion
+from forlop.patients.models import Patient
+
+MARKER = "measures-demo-history"
+MONTHS = 30
+UNITS = ("horten-nord", "horten-sor")
+CHANGE_TEXT = "Ny rutine: HPH2-vurdering planlegges før hjemreise"
+
+
+def _months_back(today: date, months: int) -> date:
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def change_date(today: date) -> date:
+    return _months_back(today, 12) + timedelta(days=14)
+
+
+@transaction.atomic
+def load_measures_demo(*, today: date) -> int:
+    """Create the history if missing; return the number of pathways created."""
+    install_default_measures()
+    _network()
+    units = list(Unit.objects.filter(code__in=UNITS).order_by("code"))
+    patients = list(Patient.objects.filter(municipality__code="horten").order_by("pk"))
+    if not units or not patients or Pathway.objects.filter(end_reason=MARKER).exists():
+        return 0
+    version = (
+        install_national_defaults()["hph"]
+        .versions.filter(status=TemplateVersion.Status.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    definitions = {d.code: d for d in version.definitions.all()}
+    changed = change_date(today)
+    rng = random.Random(39012)
+    pathways: list[Pathway] = []
+    plans: list[tuple[int, dict[str, float]]] = []
+    first = _months_back(today, MONTHS)
+    day = first
+    while day < today - timedelta(days=30):
+        for unit in units:
+            if rng.random() < 0.1:  # two to three pathways a week per unit
+                continue
+            started = datetime.combine(day, time(rng.randrange(9, 16)), tzinfo=OSLO)
+            after = day >= changed
+            pathways.append(
+                Pathway(
+                    patient=patients[len(pathways) % len(patients)],
+                    version=version,
+                    unit=unit,
+                    start_reason=Pathway.StartReason.DISCHARGE,
+                    started_at=started,
+                    discharged_at=started - timedelta(hours=3),
+                    arrived_home_at=started,
+                    ended_at=started + timedelta(days=35),
+                    end_reason=MARKER,
+                )
+            )
+            plans.append(
+                (
+                    len(pathways) - 1,
+                    {
+                        "HPH2": 0.9 if after else 0.55,
+                        "HPH3": 0.7 if after else 0.6,
+                        "HPH5": 0.75 if after else 0.65,
+                        "readmit": 0.12 if after else 0.18,
+                    },
+                )
+            )
+        day += timedelta(days=rng.choice((2, 3, 4)))
+    created = Pathway.objects.bulk_create(pathways)
+    stop_points: list[StopPoint] = []
+    events: list[PathwayEvent] = []
+    for index, chances in plans:
+        pathway = created[index]
+        for code, days in (("HPH2", 3), ("HPH3", 14), ("HPH5", 28)):
+            due = datetime.combine(
+                (pathway.started_at.astimezone(OSLO) + timedelta(days=days)).date(),
+                time.min,
+                tzinfo=OSLO,
+            )
+            ends = due + timedelta(days=1)
+            on_time = rng.random() < chances[code]
+            completed = (
+                ends - timedelta(hours=rng.randrange(4, 40))
+                if on_time
+                else ends + timedelta(hours=rng.randrange(2, 96))
+            )
+            stop_points.append(
+                StopPoint(
+                    pathway=pathway,
+                    definition=definitions[code],
+                    triggered_at=pathway.started_at,
+                    opens_at=pathway.started_at,
+                    due_at=due,
+                    ends_at=ends,
+                    completed_at=completed,
+                )
+            )
+        if rng.random() < chances["readmit"]:
+            events.append(
+                PathwayEvent(
+                    patient=pathway.patient,
+                    pathway=pathway,
+                    kind="admission",
+                    occurred_at=pathway.started_at + timedelta(days=rng.randrange(3, 29)),
+                )
+            )
+    StopPoint.objects.bulk_create(stop_points)
+    PathwayEvent.objects.bulk_create(events)
+    # Registered when it happened, so "as of" a past time gives the numbers of that time.
+    Pathway.objects.filter(end_reason=MARKER).update(created_at=F("started_at"))
+    StopPoint.objects.filter(pathway__end_reason=MARKER).update(created_at=F("triggered_at"))
+    PathwayEvent.objects.filter(pathway__end_reason=MARKER).update(created_at=F("occurred_at"))
+    _annotate(changed)
+    return len(created)
+
+
+def _annotate(changed: date) -> None:
+    from forlop.measures.models import Measure
+
+    measure = Measure.objects.filter(organisation=None, code="hph2-within-3-days").first()
+    if measure is None:
+        return
+    for level, code in ((ScopeLevel.MUNICIPALITY, "horten"), (ScopeLevel.UNIT, "horten-nord")):
+        Annotation.objects.get_or_create(
+            measure=measure, level=level, scope_code=code, date=changed, text=CHANGE_TEXT
+        )
+
+
+def _network() -> None:
+    members = list(Organisation.objects.filter(code__in=("horten", "tonsberg", "siv")))
+    if not members:
+        return
+    network, _created = Network.objects.get_or_create(
+        code="vestfold",
+        defaults={
+            "name": "Læringsnettverk Vestfold",
+            "period": "2022–2024",
+            "coordinator": Organisation.objects.filter(code="usht-vestfold").first(),
+        },
+    )
+    network.members.add(*members)
