@@ -190,9 +190,8 @@ def start_hph(hph_version: Any) -> Callable[..., Any]:
             "primary_contact": actor,
             **kwargs,
         }
-        return services.pathway_start(
-            actor=actor, patient=patient, version=hph_version, unit=unit, **options
-        )
+        options.setdefault("version", hph_version)
+        return services.pathway_start(actor=actor, patient=patient, unit=unit, **options)
 
     return start
 

@@ -72,7 +72,7 @@ class WhatMattersFormVersion(BaseModel):
     direction = models.CharField(
         _("direction"),
         max_length=20,
-        choices=Direction.choices,
+        choices=Direction,
         default=Direction.HIGHER_IS_BETTER,
     )
     threshold = models.DecimalField(
@@ -165,7 +165,7 @@ class Goal(BaseModel):
     )
     text = models.CharField(_("goal, in the patient's own words"), max_length=300)
     answered_by = models.CharField(
-        _("answered by"), max_length=30, choices=AnsweredBy.choices, default=AnsweredBy.PATIENT
+        _("answered by"), max_length=30, choices=AnsweredBy, default=AnsweredBy.PATIENT
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
@@ -243,7 +243,7 @@ class Scoring(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     scored_at = models.DateTimeField(_("scored"))
     answered_by = models.CharField(
-        _("answered by"), max_length=30, choices=AnsweredBy.choices, default=AnsweredBy.PATIENT
+        _("answered by"), max_length=30, choices=AnsweredBy, default=AnsweredBy.PATIENT
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

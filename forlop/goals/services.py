@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, User
 from forlop.goals import rules
+from forlop.goals.error_codes import GoalErrorCode as Code
 from forlop.goals.models import (
     AnsweredBy,
     Goal,
@@ -64,7 +65,7 @@ def _access(actor: User, patient_id: int) -> PatientAccess:
 
 
 def _as_validation_error(exc: rules.GoalRuleError) -> ValidationError:
-    return ValidationError(exc.message, code=exc.code, params=exc.params or None)
+    return ValidationError(str(exc.message), code=exc.code, params=exc.params or None)
 
 
 def form_version_national_default_ensure() -> WhatMattersFormVersion:
@@ -108,7 +109,7 @@ def _clean_text(text: str) -> str:
     cleaned = " ".join((text or "").split())
     if not cleaned:
         raise ValidationError(
-            _("Write the goal in the patient's own words."), code="goal_text_required"
+            _("Write the goal in the patient's own words."), code=Code.GOAL_TEXT_REQUIRED
         )
     return cleaned
 
@@ -189,7 +190,7 @@ def goal_update(*, goal: Goal, actor: User, text: str, note: str = "") -> Goal:
 def goal_status_change(*, goal: Goal, actor: User, status: str, note: str = "") -> Goal:
     """Mark a goal reached, changed or dropped (or active again); the history is kept."""
     if status not in Goal.Status.values:
-        raise ValidationError(_("Unknown status."), code="invalid_status")
+        raise ValidationError(_("Unknown status."), code=Code.INVALID_STATUS)
     access = _access(actor, goal.patient_id)
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
@@ -248,7 +249,7 @@ def scoring_record(
     """
     scored_at = scored_at or timezone.now()
     if kind not in Scoring.Kind.values:
-        raise ValidationError(_("Unknown kind of scoring."), code="invalid_kind")
+        raise ValidationError(_("Unknown kind of scoring."), code=Code.INVALID_KIND)
     errors: list[ValidationError] = []
     values: dict[int, int] = {}
     for goal_id, raw in scores.items():
@@ -261,7 +262,7 @@ def scoring_record(
     if errors:
         raise ValidationError(errors)
     if not values:
-        raise ValidationError(_("Score at least one goal."), code="no_scores")
+        raise ValidationError(_("Score at least one goal."), code=Code.NO_SCORES)
     access = _access(actor, patient.pk)
     with transaction.atomic():
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
@@ -273,7 +274,7 @@ def scoring_record(
         }
         if set(values) - set(goals):
             raise ValidationError(
-                _("Only the patient's active goals can be scored."), code="unknown_goal"
+                _("Only the patient's active goals can be scored."), code=Code.UNKNOWN_GOAL
             )
         version = next(iter(goals.values())).version
         baseline = Scoring.objects.filter(
@@ -282,12 +283,12 @@ def scoring_record(
         if kind == Scoring.Kind.BASELINE and baseline is not None:
             raise ValidationError(
                 _("The baseline has already been recorded. Record a follow-up instead."),
-                code="baseline_exists",
+                code=Code.BASELINE_EXISTS,
             )
         if kind == Scoring.Kind.FOLLOW_UP:
             if baseline is None:
                 raise ValidationError(
-                    _("Record the baseline before a follow-up."), code="no_baseline"
+                    _("Record the baseline before a follow-up."), code=Code.NO_BASELINE
                 )
             try:
                 rules.validate_follow_up_after_baseline(baseline.scored_at, scored_at)
@@ -303,7 +304,7 @@ def scoring_record(
             )
             if locked is None:
                 raise ValidationError(
-                    _("The stop point belongs to another patient."), code="wrong_stop_point"
+                    _("The stop point belongs to another patient."), code=Code.WRONG_STOP_POINT
                 )
             linked = locked if locked.is_open else None
         scoring = Scoring(
@@ -357,7 +358,9 @@ def proposal_create(*, patient_id: int, author: User, kind: str, text: str) -> P
     checks that ``author`` is the patient or authorised next of kin)."""
     cleaned = (text or "").strip()
     if not cleaned:
-        raise ValidationError(_("Write your proposal or comment."), code="proposal_text_required")
+        raise ValidationError(
+            _("Write your proposal or comment."), code=Code.PROPOSAL_TEXT_REQUIRED
+        )
     with transaction.atomic():
         proposal = PatientProposal(patient_id=patient_id, author=author, kind=kind, text=cleaned)
         proposal.full_clean()

@@ -1,61 +1,26 @@
-"""Template authoring: copy, draft, edit, publish, immutability, diff and moving pathways."""
+"""Template authoring services: copy, draft, edit, publish and immutability."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from forlop.authoring import diff, migrate, services
-from forlop.authoring.defaults import install_national_defaults
-from forlop.core.models import AuditEvent, AuditVerb, Organisation, Role, Unit, User
+from forlop.authoring import services
+from forlop.core.models import AuditEvent, AuditVerb, Organisation, Role, User
 from forlop.pathways.models import (
-    ChecklistAnswer,
     ChecklistItem,
-    Pathway,
     PathwayTemplate,
-    StopPoint,
     StopPointDefinition,
     TemplateVersion,
 )
 from forlop.pathways.rules import OSLO
-from forlop.patients.tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=OSLO)
-
-
-@pytest.fixture
-def admin(district: Unit, make_member: Callable[..., User]) -> User:
-    return make_member(district, Role.ADMINISTRATOR, username="admin")
-
-
-@pytest.fixture
-def national() -> dict[str, PathwayTemplate]:
-    return install_national_defaults()
-
-
-@pytest.fixture
-def local_hph(
-    admin: User, municipality: Organisation, national: dict[str, PathwayTemplate]
-) -> PathwayTemplate:
-    return services.template_copy(
-        actor=admin,
-        template=national["hph"],
-        organisation=municipality,
-        name="HPH Testvik",
-        code="hph-testvik",
-    )
-
-
-@pytest.fixture
-def published_v1(admin: User, local_hph: PathwayTemplate) -> TemplateVersion:
-    return services.version_publish(
-        actor=admin, version=local_hph.versions.get(number=1), notes="Første versjon"
-    )
 
 
 def _snapshot(version: TemplateVersion) -> list[tuple[object, ...]]:
@@ -414,201 +379,3 @@ def test_publish_refuses_an_inconsistent_draft(admin: User, local_hph: PathwayTe
     # then
     version.refresh_from_db()
     assert version.status == TemplateVersion.Status.DRAFT
-
-
-# --- diff -----------------------------------------------------------------------------------
-
-
-def test_diff_lists_added_removed_and_changed(admin: User, published_v1: TemplateVersion) -> None:
-    # given
-    draft = services.version_draft_create(actor=admin, template=published_v1.template)
-    hph2 = draft.definitions.get(code="HPH2")
-    services.definition_update(actor=admin, definition=hph2, deadline_amount=2)
-    services.item_update(actor=admin, item=hph2.items.get(key="smerte"), required=True)
-    services.item_delete(actor=admin, item=hph2.items.get(key="hud"))
-    services.item_create(
-        actor=admin, definition=hph2, key="tannhelse", text="Tannhelse", kind="text"
-    )
-    services.definition_delete(actor=admin, definition=draft.definitions.get(code="DAILY"))
-    services.definition_create(
-        actor=admin,
-        version=draft,
-        code="HPH7",
-        title="Tremånederssamtale",
-        responsible_role=Role.PRIMARY_CONTACT,
-        trigger="pathway_start",
-        anchor="arrival_home",
-        deadline_amount=3,
-        deadline_unit="months",
-    )
-
-    # when
-    changes = diff.version_diff(old=published_v1, new=draft)
-
-    # then
-    assert [d.code for d in changes.added] == ["HPH7"]
-    assert [d.code for d in changes.removed] == ["DAILY"]
-    assert len(changes.changed) == 1
-    change = changes.changed[0]
-    assert change.code == "HPH2"
-    assert change.changes == (diff.FieldChange("deadline_amount", 3, 2),)
-    assert [i.key for i in change.items_added] == ["tannhelse"]
-    assert [i.key for i in change.items_removed] == ["hud"]
-    assert [(i.key, i.changes) for i in change.items_changed] == [
-        ("smerte", (diff.FieldChange("required", False, True),))
-    ]
-    assert not changes.is_empty
-
-
-def test_diff_of_identical_versions_is_empty(admin: User, published_v1: TemplateVersion) -> None:
-    draft = services.version_draft_create(actor=admin, template=published_v1.template)
-    assert diff.version_diff(old=published_v1, new=draft).is_empty
-
-
-# --- migration ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def running(
-    published_v1: TemplateVersion, district: Unit, municipality: Organisation, admin: User
-) -> Pathway:
-    """A pathway on v1, home since 3 March: HPH2 done, HPH5 and DAILY open."""
-    started = datetime(2025, 3, 3, 9, 0, tzinfo=OSLO)
-    pathway = Pathway.objects.create(
-        patient=PatientFactory(municipality=municipality),
-        version=published_v1,
-        unit=district,
-        start_reason=Pathway.StartReason.DISCHARGE,
-        started_at=started,
-        discharged_at=started,
-        arrived_home_at=started,
-    )
-    defs = {d.code: d for d in published_v1.definitions.all()}
-
-    def instance(code: str, days: int, **extra: object) -> StopPoint:
-        due = datetime(2025, 3, 3, tzinfo=OSLO) + timedelta(days=days)
-        return StopPoint.objects.create(
-            pathway=pathway,
-            definition=defs[code],
-            triggered_at=started,
-            opens_at=started,
-            due_at=due,
-            ends_at=due + timedelta(days=1),
-            **extra,
-        )
-
-    done = instance("HPH2", 3, completed_at=started + timedelta(days=1), completed_by=admin)
-    hph5 = instance("HPH5", 28)
-    instance("DAILY", 1)
-    ChecklistAnswer.objects.create(
-        stop_point=hph5,
-        item=defs["HPH5"].items.get(key="funksjon"),
-        value=True,
-        answered_by=admin,
-        answered_at=started,
-    )
-    assert done.completed_at is not None
-    return pathway
-
-
-@pytest.fixture
-def v2(admin: User, published_v1: TemplateVersion) -> TemplateVersion:
-    draft = services.version_draft_create(actor=admin, template=published_v1.template)
-    services.definition_update(
-        actor=admin, definition=draft.definitions.get(code="HPH5"), deadline_amount=21
-    )
-    services.definition_delete(actor=admin, definition=draft.definitions.get(code="DAILY"))
-    return services.version_publish(actor=admin, version=draft, notes="Tre uker")
-
-
-def test_migrate_preview_maps_by_code_and_lists_dropped(
-    running: Pathway, published_v1: TemplateVersion, v2: TemplateVersion
-) -> None:
-    # when
-    rows = migrate.pathways_migrate_preview(from_version=published_v1, to_version=v2)
-
-    # then
-    assert len(rows) == 1
-    row = rows[0]
-    assert row.pathway_id == running.pk
-    assert [(m.code, m.new_deadline.due_date.isoformat()) for m in row.mapped] == [
-        ("HPH5", "2025-03-24")
-    ]
-    assert row.mapped[0].new_definition_id == v2.definitions.get(code="HPH5").pk
-    assert row.mapped[0].deadline_changed is True
-    assert [d.code for d in row.dropped] == ["DAILY"]
-    # a preview changes nothing
-    running.refresh_from_db()
-    assert running.version == published_v1
-    assert not AuditEvent.objects.filter(verb=AuditVerb.PATHWAY_MIGRATED).exists()
-
-
-def test_migrate_moves_open_instances_and_audits(
-    admin: User, running: Pathway, published_v1: TemplateVersion, v2: TemplateVersion
-) -> None:
-    # when
-    moved = migrate.pathways_migrate(actor=admin, from_version=published_v1, to_version=v2, now=NOW)
-
-    # then
-    assert moved == 1
-    running.refresh_from_db()
-    assert running.version == v2
-    sps = {sp.definition.code: sp for sp in running.stop_points.select_related("definition")}
-    assert sps["HPH5"].definition.version == v2
-    assert sps["HPH5"].due_at.astimezone(OSLO).date().isoformat() == "2025-03-24"
-    assert sps["HPH5"].revision == 1
-    assert sps["HPH5"].answers.get().item.definition.version == v2
-    # closed history keeps its old definition; the removed one is closed with a reason
-    assert sps["HPH2"].definition.version == published_v1
-    assert sps["DAILY"].not_relevant_at == NOW
-    assert sps["DAILY"].not_relevant_reason == "Fjernet i versjon 2 av malen."
-    event = AuditEvent.objects.get(verb=AuditVerb.PATHWAY_MIGRATED)
-    assert event.patient_id == running.patient_id
-    assert event.target_id == running.pk
-    assert (event.data["from"], event.data["to"]) == (published_v1.pk, v2.pk)
-
-
-def test_running_pathways_keep_their_version_without_migration(
-    running: Pathway, published_v1: TemplateVersion, v2: TemplateVersion
-) -> None:
-    running.refresh_from_db()
-    assert running.version == published_v1
-
-
-def test_migrate_refuses_a_draft_target_and_changes_nothing(
-    admin: User, running: Pathway, published_v1: TemplateVersion
-) -> None:
-    # given
-    draft = services.version_draft_create(actor=admin, template=published_v1.template)
-
-    # when
-    with pytest.raises(ValidationError) as excinfo:
-        migrate.pathways_migrate(actor=admin, from_version=published_v1, to_version=draft, now=NOW)
-
-    # then
-    assert excinfo.value.code == "not_published"
-    running.refresh_from_db()
-    assert running.version == published_v1
-    assert not AuditEvent.objects.filter(verb=AuditVerb.PATHWAY_MIGRATED).exists()
-
-
-def test_migrate_refuses_another_template(
-    admin: User,
-    running: Pathway,
-    published_v1: TemplateVersion,
-    national: dict[str, PathwayTemplate],
-) -> None:
-    with pytest.raises(ValidationError) as excinfo:
-        migrate.pathways_migrate_preview(
-            from_version=published_v1, to_version=national["general"].versions.get()
-        )
-    assert excinfo.value.code == "other_template"
-
-
-def test_migrate_by_a_nurse_is_denied(
-    nurse: User, running: Pathway, published_v1: TemplateVersion, v2: TemplateVersion
-) -> None:
-    with pytest.raises(PermissionDenied):
-        migrate.pathways_migrate(actor=nurse, from_version=published_v1, to_version=v2, now=NOW)
-    running.refresh_from_db()
-    assert running.version == published_v1

@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 
 from forlop.authoring import services
-from forlop.authoring.defaults import install_national_defaults
 from forlop.core.models import AuditEvent, AuditVerb, Organisation, Role, Unit, User
 from forlop.core.tests.factories import UnitFactory
 from forlop.pathways.models import (
@@ -20,16 +19,6 @@ from forlop.pathways.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin(district: Unit, make_member: Callable[..., User]) -> User:
-    return make_member(district, Role.ADMINISTRATOR, username="admin")
-
-
-@pytest.fixture
-def national() -> dict[str, PathwayTemplate]:
-    return install_national_defaults()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from forlop.pathways.error_codes import PathwayErrorCode as Code
 from forlop.pathways.services import _shared
 from forlop.pathways.services.start import END_REASON_READMITTED, pathway_create
 from forlop.patients.models import HospitalStay, Patient
+from forlop.patients.selectors import PatientAccess
 from forlop.patients.services import hospital_stay_admit, hospital_stay_discharge
 
 EventKind = models.EventKindChoices
@@ -33,7 +34,7 @@ class EventContext:
     """What a handler works with; it adds what it did to ``data`` for the audit row."""
 
     actor: User
-    access: _shared.PatientAccess
+    access: PatientAccess
     patient: Patient
     event: models.PathwayEvent
     pathways: list[models.Pathway]  # running at the event, newest first, locked

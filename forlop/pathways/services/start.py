@@ -15,6 +15,7 @@ from forlop.pathways import mappers, models, planning, rules
 from forlop.pathways.error_codes import PathwayErrorCode as Code
 from forlop.pathways.services import _shared
 from forlop.patients.models import Patient
+from forlop.patients.selectors import PatientAccess
 
 END_REASON_READMITTED = "readmitted"
 
@@ -94,7 +95,7 @@ def pathway_create(
     arrived_home_at: datetime | None,
     primary_contact: User | None,
     previous: models.Pathway | None,
-    access: _shared.PatientAccess,
+    access: PatientAccess,
 ) -> models.Pathway:
     """Create a pathway and its start instances. The caller holds the transaction and has
     checked access (``pathway_start``, or the return home in ``events``)."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from forlop.core.http import AuthedHttpRequest
+from forlop.core.models import Unit
 from forlop.core.selectors import is_leader, led_units
 from forlop.pathways import selectors
 from forlop.pathways.forms import AdherencePeriodForm
@@ -33,13 +34,15 @@ def leader_view(request: AuthedHttpRequest) -> HttpResponse:
     overdue: list[Any] = []
     status = 200
     if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else initial
-        chosen = [data["unit"]] if data.get("unit") else list(units)
-        for by, title in (
+        data: dict[str, Any] = form.cleaned_data if form.is_bound else initial
+        unit: Unit | None = data.get("unit")
+        chosen: list[Unit] = [unit] if unit is not None else list(units)
+        groupings: list[tuple[selectors.AdherenceBy, str]] = [
             ("definition", _("Per stop point")),
             ("unit", _("Per unit")),
             ("employee", _("Per employee")),
-        ):
+        ]
+        for by, title in groupings:
             rows = selectors.adherence(
                 units=chosen,
                 date_from=data["date_from"],
@@ -49,7 +52,7 @@ def leader_view(request: AuthedHttpRequest) -> HttpResponse:
             )
             tables.append((by, title, list(rows)))
         unit_ids = {unit.pk for unit in chosen}
-        work = selectors.worklist(user=request.user, now=now, unit=data.get("unit"))
+        work = selectors.worklist(user=request.user, now=now, unit=unit)
         overdue = [item for item in work.overdue if item.stop_point.pathway.unit_id in unit_ids]
     else:
         status = 400
