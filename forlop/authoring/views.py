@@ -117,6 +117,7 @@ def template_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedHttpRequest, template: PathwayTemplate) -> dict[str, Any]:
     versions = list(template.versions.order_by("-number"))
+    version: TemplateVersion | None
     if "version" in request.GET:
         version = _version_by_number(template, request.GET["version"])
     else:

@@ -145,7 +145,7 @@ class Membership(BaseModel):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=30, choices=Role)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -222,7 +222,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
     )
-    verb = models.CharField(_("what"), max_length=40, choices=AuditVerb.choices)
+    verb = models.CharField(_("what"), max_length=40, choices=AuditVerb)
     patient_id = models.BigIntegerField(_("patient"), null=True, blank=True, db_index=True)
     target_type = models.CharField(_("object type"), max_length=60, blank=True)
     target_id = models.BigIntegerField(_("object"), null=True, blank=True)

@@ -110,15 +110,13 @@ class Measure(BaseModel):
     denominator = models.TextField(_("denominator"), blank=True)
     population = models.TextField(_("population and boundaries"), blank=True)
     computation = models.CharField(
-        _("computation"), max_length=40, choices=Computation.choices, default=Computation.MANUAL
+        _("computation"), max_length=40, choices=Computation, default=Computation.MANUAL
     )
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
-    boundary = models.CharField(_("period boundary"), max_length=20, choices=Boundary.choices)
-    direction = models.CharField(
-        _("direction of improvement"), max_length=10, choices=Direction.choices
-    )
-    chart = models.CharField(_("control chart"), max_length=2, choices=ChartKind.choices)
+    period = models.CharField(_("period"), max_length=10, choices=Period)
+    boundary = models.CharField(_("period boundary"), max_length=20, choices=Boundary)
+    direction = models.CharField(_("direction of improvement"), max_length=10, choices=Direction)
+    chart = models.CharField(_("control chart"), max_length=2, choices=ChartKind)
     is_proportion = models.BooleanField(_("proportion"), default=True)
     target = models.FloatField(_("target"), null=True, blank=True)
     local_default = models.BooleanField(_("local default"), default=False)
@@ -195,7 +193,7 @@ class Annotation(BaseModel):
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="annotations"
     )
-    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel.choices)
+    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel)
     scope_code = models.CharField(_("scope code"), max_length=40)
     date = models.DateField(_("date"))
     text = models.CharField(_("what changed"), max_length=200)
@@ -228,9 +226,9 @@ class MeasureSnapshot(BaseModel):
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="snapshots"
     )
-    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel.choices)
+    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel)
     scope_code = models.CharField(_("scope code"), max_length=40)
-    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    period = models.CharField(_("period"), max_length=10, choices=Period)
     period_start = models.DateField(_("period start"))
     numerator = models.FloatField(_("numerator"))
     denominator = models.FloatField(_("denominator"), null=True, blank=True)

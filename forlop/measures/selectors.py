@@ -410,7 +410,9 @@ def annotations_for(*, measure: Measure, scope: Scope) -> QuerySet[Annotation]:
     return Annotation.objects.filter(measure=measure, level=scope.level, scope_code=scope.code)
 
 
-def snapshots_for(*, measure: Measure, scope: Scope, first: date, last: date) -> QuerySet:
+def snapshots_for(
+    *, measure: Measure, scope: Scope, first: date, last: date
+) -> QuerySet[MeasureSnapshot]:
     return MeasureSnapshot.objects.filter(
         measure=measure,
         level=scope.level,

@@ -8,6 +8,7 @@ Only aggregates are shown; no patient is named anywhere here.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -101,7 +102,7 @@ def dashboard(request: AuthedHttpRequest, level: str, code: str) -> HttpResponse
 
 def _chart_context(
     request: AuthedHttpRequest, scope: Scope, measure: Measure, form: AnnotationForm | None = None
-) -> dict:
+) -> dict[str, Any]:
     chart = measure.chart if request.GET.get("chart") == "control" else "run"
     series = _series(request, measure, scope, chart)
     by_stop_point = []

@@ -18,6 +18,16 @@ from forlop.core.selectors import led_units
 from forlop.patients.models import EmergencyAccess, Patient
 
 
+def has_service_need(patient: Patient) -> bool:
+    """Whether a patient from ``visible_to``/``with_access`` is reached by service need, not
+    only by emergency access (the annotations ``with_access`` adds)."""
+    return bool(
+        getattr(patient, "access_service", False)
+        or getattr(patient, "access_gp", False)
+        or getattr(patient, "access_stay", False)
+    )
+
+
 def patient_list_for_user(
     *, user: User, now: datetime | None = None, query: str = ""
 ) -> QuerySet[Patient]:
@@ -54,7 +64,7 @@ def patient_get_for_user(
     if patient is None:
         raise Http404
     emergency = None
-    if not (patient.access_service or patient.access_gp or patient.access_stay):
+    if not has_service_need(patient):
         emergency = (
             EmergencyAccess.objects.filter(
                 user=user, patient=patient, granted_at__lte=now, expires_at__gt=now
@@ -152,15 +162,10 @@ def patient_access_require(*, user: User, patient_id: int, now: datetime) -> Pat
     when the access is emergency access only. Raises ``PermissionDenied`` otherwise (the user
     already reached the patient, or the caller is a system acting for someone).
     """
-    patient = (
-        Patient.objects.visible_to(user, now=now)
-        .filter(pk=patient_id)
-        .values("access_service", "access_gp", "access_stay")
-        .first()
-    )
+    patient = Patient.objects.visible_to(user, now=now).filter(pk=patient_id).only("pk").first()
     if patient is None:
         raise PermissionDenied(_("You have no service need for this patient."))
-    if patient["access_service"] or patient["access_gp"] or patient["access_stay"]:
+    if has_service_need(patient):
         return PatientAccess(patient_id=patient_id, emergency=False)
     grant = (
         EmergencyAccess.objects.filter(
