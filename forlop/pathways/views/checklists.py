@@ -5,6 +5,7 @@ Errors follow the htmx convention in ``views.common``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,36 +231,49 @@ def stop_point_complete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _done(request, pk, _("Checklist completed and signed."))
 
 
-@require_POST
-def stop_point_reopen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def _with_reason(
+    request: AuthedHttpRequest,
+    pk: int,
+    *,
+    act: Callable[..., StopPoint],
+    form_name: str,
+    missing: str,
+    done: str,
+) -> HttpResponse:
+    """Reopen, or mark not relevant: an action that needs a reason written by the user."""
     stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        message = _("Write why the checklist is reopened.")
-        return _failed(request, stop_point, message, reopen_form=form)
+        return _failed(request, stop_point, missing, **{form_name: form})
     try:
-        services.stop_point_reopen(
-            actor=request.user, stop_point=stop_point, reason=form.cleaned_data["reason"]
-        )
+        act(actor=request.user, stop_point=stop_point, reason=form.cleaned_data["reason"])
     except (ValidationError, PermissionDenied) as exc:
         return _failed(request, stop_point, error_text(exc))
-    return _done(request, pk, _("Checklist reopened."))
+    return _done(request, pk, done)
+
+
+@require_POST
+def stop_point_reopen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(
+        request,
+        pk,
+        act=services.stop_point_reopen,
+        form_name="reopen_form",
+        missing=_("Write why the checklist is reopened."),
+        done=_("Checklist reopened."),
+    )
 
 
 @require_POST
 def stop_point_not_relevant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        message = _("Write why the stop point is not relevant.")
-        return _failed(request, stop_point, message, reason_form=form)
-    try:
-        services.stop_point_mark_not_relevant(
-            actor=request.user, stop_point=stop_point, reason=form.cleaned_data["reason"]
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return _failed(request, stop_point, error_text(exc))
-    return _done(request, pk, _("Stop point marked not relevant."))
+    return _with_reason(
+        request,
+        pk,
+        act=services.stop_point_mark_not_relevant,
+        form_name="reason_form",
+        missing=_("Write why the stop point is not relevant."),
+        done=_("Stop point marked not relevant."),
+    )
 
 
 @require_POST
