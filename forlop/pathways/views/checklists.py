@@ -244,7 +244,7 @@ def _with_reason(
     stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return _failed(request, stop_point, missing, **{form_name: form})
+        return _failed(request, stop_point, missing, 400, **{form_name: form})
     try:
         act(actor=request.user, stop_point=stop_point, reason=form.cleaned_data["reason"])
     except (ValidationError, PermissionDenied) as exc:
