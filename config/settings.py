@@ -210,6 +210,13 @@ TASKS = {
 FORLOP_EMERGENCY_ACCESS_HOURS = int(os.environ.get("FORLOP_EMERGENCY_ACCESS_HOURS", "4"))
 FORLOP_SUPPRESS_BELOW = int(os.environ.get("FORLOP_SUPPRESS_BELOW", "5"))
 
+# Interoperability (docs/interop.md). Access tokens for system clients live this long.
+FORLOP_FHIR_TOKEN_SECONDS = int(os.environ.get("FORLOP_FHIR_TOKEN_SECONDS", "300"))
+# Largest FHIR request body; a larger one gets 413 without being read.
+FORLOP_FHIR_MAX_BODY = int(os.environ.get("FORLOP_FHIR_MAX_BODY", str(2 * 1024 * 1024)))
+# Where $export writes its NDJSON files (kept until the client deletes the job).
+FORLOP_BULK_DIR = Path(os.environ.get("FORLOP_BULK_DIR", BASE_DIR / "var" / "bulk"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -194,6 +194,11 @@ class AuditVerb(models.TextChoices):
     PATIENT_PROPOSAL = "goals.proposal", _("Patient proposed a goal or comment")
     SUMMARY_PRINTED = "patient.summary_printed", _("Printed summary")
     EXPORTED = "patient.exported", _("Exported patient data")
+    IMPORTED = "patient.imported", _("Imported patient data")
+    SYSTEM_CALL = "system.call", _("System client call")
+    CLIENT_REGISTERED = "system.client_registered", _("Registered system client")
+    CLIENT_REVOKED = "system.client_revoked", _("Revoked system client")
+    TOKEN_ISSUED = "system.token_issued", _("Issued access token to system client")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

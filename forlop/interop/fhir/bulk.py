@@ -1,0 +1,1 @@
+"""Bulk export (filled in below)."""
