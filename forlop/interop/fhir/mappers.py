@@ -24,7 +24,6 @@ from forlop.interop.fhir import codes
 from forlop.pathways import models as pm
 from forlop.pathways import rules
 from forlop.pathways.deadlines import start_of_day
-from forlop.pathways.selectors import stop_point_state
 from forlop.patients.models import HospitalStay, Patient
 
 Json = dict[str, Any]
@@ -590,6 +589,25 @@ def encounter_to_fhir(stay: HospitalStay) -> Json:
             ],
         }
     )
+
+
+def stop_point_state(stop_point: pm.StopPoint) -> rules.StopPointState:
+    """The recorded facts of a stop point for the pure rules (as the engine reads them)."""
+    if stop_point.due_all_day:
+        deadline = rules.Deadline.on_date(stop_point.due_at.astimezone(rules.OSLO).date())
+    else:
+        deadline = rules.Deadline.at(stop_point.due_at)
+    return rules.StopPointState(
+        opens_at=stop_point.opens_at,
+        deadline=deadline,
+        completed_at=stop_point.completed_at,
+        not_relevant_at=stop_point.not_relevant_at,
+        interrupted_at=stop_point.interrupted_at,
+    )
+
+
+def stop_point_status(stop_point: pm.StopPoint, *, now: datetime) -> rules.StopPointStatus:
+    return rules.stop_point_status(stop_point_state(stop_point), now=now)
 
 
 _TASK_STATUS = {
