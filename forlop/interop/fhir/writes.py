@@ -669,7 +669,7 @@ def _check_bundle(caller: Caller, bundle: Json) -> list[tuple[int, Json]]:
         try:
             validate_resource(resource)
         except FhirError as exc:
-            raise exc.at(f"{path}.resource") from None
+            raise _relative(exc, resource_type, path) from None
         ordered.append((index, entry))
     ordered.sort(
         key=lambda pair: (
@@ -739,9 +739,11 @@ def bundle_process(*, caller: Caller, bundle: Json, if_match: str = "") -> tuple
                 handler = HANDLERS[resource["resourceType"]]
                 try:
                     if handler is _task_entry:
-                        results[index] = handler(ctx, entry, resource, path, if_match=if_match)
+                        results[index] = handler(
+                            ctx, entry, resource, f"{path}.resource", if_match=if_match
+                        )
                     else:
-                        results[index] = handler(ctx, entry, resource, path)
+                        results[index] = handler(ctx, entry, resource, f"{path}.resource")
                 except FhirError as exc:
                     raise _relative(exc, resource["resourceType"], path) from None
             response = {
