@@ -58,6 +58,13 @@ def capability_statement(*, base_url: str, token_url: str) -> dict[str, Any]:
                     "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
                 }
             ]
+        if resource_type.name == "CarePlan":
+            entry["operation"] = [
+                {
+                    "name": "admission-report",
+                    "definition": f"{codes.FORLOP}/OperationDefinition/CarePlan-admission-report",
+                }
+            ]
         resources.append(entry)
     return {
         "resourceType": "CapabilityStatement",

@@ -15,6 +15,11 @@ urlpatterns = [
     path("bulk/<int:job_id>", views.export_status, name="bulk-status"),
     path("bulk/<int:job_id>/<str:name>", views.export_file, name="bulk-file"),
     path("Patient/<str:logical_id>/$everything", views.patient_everything, name="everything"),
+    path(
+        "CarePlan/<str:logical_id>/$admission-report",
+        views.admission_report,
+        name="admission-report",
+    ),
     re_path(r"^(?P<resource_type>[A-Z][A-Za-z]+)/_search$", views.search_post, name="search"),
     re_path(r"^(?P<resource_type>[A-Z][A-Za-z]+)$", views.type_endpoint, name="type"),
     re_path(

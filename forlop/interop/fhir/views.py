@@ -18,14 +18,14 @@ from authlib.oauth2 import OAuth2Error
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from forlop.core.models import AuditEvent, AuditVerb
-from forlop.interop.fhir import auth, bulk, codes, everything, writes
+from forlop.interop.fhir import auth, bulk, codes, everything, reports, writes
 from forlop.interop.fhir.capability import capability_statement
 from forlop.interop.fhir.outcome import FhirError, operation_outcome
 from forlop.interop.fhir.resources import (
@@ -33,11 +33,13 @@ from forlop.interop.fhir.resources import (
     MAX_COUNT,
     REGISTRY,
     Caller,
+    not_found,
     resource_read,
     resource_search,
 )
 from forlop.interop.fhir.scopes import READ, WRITE, allows
 from forlop.interop.fhir.validate import parse_json
+from forlop.pathways import selectors
 
 log = logging.getLogger(__name__)
 
@@ -364,6 +366,26 @@ def patient_everything(request: HttpRequest, caller: Caller, logical_id: str) ->
         caller=caller, patient_id=logical_id, types=readable, base=base_url(request)
     )
     return fhir_response(bundle)
+
+
+@client_view(("GET",))
+def admission_report(request: HttpRequest, caller: Caller, logical_id: str) -> HttpResponse:
+    """CarePlan/{id}/$admission-report: the admission report (HPH6) as a document Bundle."""
+    require(caller, "CarePlan", READ)
+    if not logical_id.isdigit():
+        raise not_found()
+    try:
+        pathway = selectors.pathway_get_for_user(
+            user=caller.user,
+            pathway_id=int(logical_id),
+            now=caller.now,
+            verb=AuditVerb.SUMMARY_PRINTED,
+        )
+    except Http404:
+        raise not_found() from None
+    return fhir_response(
+        reports.admission_report_bundle(pathway=pathway, base=base_url(request), now=caller.now)
+    )
 
 
 @client_view(("POST",))
