@@ -99,6 +99,9 @@ EXT_NOT_RELEVANT: Final = ext("not-relevant-reason")
 EXT_START_REASON: Final = ext("start-reason")
 EXT_END_REASON: Final = ext("end-reason")
 EXT_STATUS: Final = ext("stop-point-status")
+EXT_STOP_POINT_RECORD: Final = ext("stop-point-record")
+EXT_ANSWERED: Final = ext("answered")
+EXT_SERVED_BY: Final = ext("served-by")
 
 UCUM: Final = "http://unitsofmeasure.org"
 SNOMED: Final = "http://snomed.info/sct"

@@ -14,6 +14,7 @@ form). Everything Forløp holds that FHIR has no element for travels in an exten
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -120,7 +121,31 @@ def patient_identifier(patient: Patient) -> Json:
     }
 
 
-def patient_to_fhir(patient: Patient) -> Json:
+def _served_by(service: Any) -> Json:
+    parts = [
+        _ext("unit", valueReference={"reference": f"Organization/unit-{service.unit_id}"}),
+        _ext("start", valueDate=service.started_on.isoformat()),
+    ]
+    if service.ended_on is not None:
+        parts.append(_ext("end", valueDate=service.ended_on.isoformat()))
+    return {"url": codes.EXT_SERVED_BY, "extension": parts}
+
+
+def _contact(kin: Any) -> Json:
+    return _clean(
+        {
+            "relationship": [{"text": kin.relation}] if kin.relation else None,
+            "name": {"text": kin.name},
+            "telecom": [{"system": "phone", "value": kin.phone}] if kin.phone else None,
+            "extension": [_ext(codes.ext("primary-next-of-kin"), valueBoolean=kin.is_primary)],
+        }
+    )
+
+
+def patient_to_fhir(
+    patient: Patient, *, services: Iterable[Any] = (), next_of_kin: Iterable[Any] = ()
+) -> Json:
+    """A patient; ``services`` (serving units) and ``next_of_kin`` when the caller loaded them."""
     meta = _meta(patient, profile=codes.NO_BASIS_PATIENT)
     if patient.synthetic:
         meta["tag"] = [
@@ -140,6 +165,18 @@ def patient_to_fhir(patient: Patient) -> Json:
             "resourceType": "Patient",
             "id": str(patient.pk),
             "meta": meta,
+            "extension": [_served_by(s) for s in services]
+            + (
+                [
+                    _ext(
+                        codes.ext("primary-contact"),
+                        valueReference={"reference": f"Practitioner/{patient.primary_contact_id}"},
+                    )
+                ]
+                if patient.primary_contact_id
+                else []
+            )
+            or None,
             "identifier": [patient_identifier(patient)],
             "active": True,
             "name": [
@@ -151,6 +188,7 @@ def patient_to_fhir(patient: Patient) -> Json:
             "address": [address] if len(address) > 2 else None,
             "managingOrganization": organisation_ref(patient.municipality),
             "generalPractitioner": [practitioner_ref(patient.gp)] if patient.gp_id else None,
+            "contact": [_contact(k) for k in next_of_kin] or None,
         }
     )
 
@@ -193,9 +231,11 @@ def unit_to_fhir(unit: Unit) -> Json:
 
 
 def practitioner_to_fhir(user: User) -> Json:
-    identifiers = []
+    identifiers = [{"use": "secondary", "system": codes.SYSTEM_USERNAME, "value": user.username}]
     if user.hpr_number:
-        identifiers.append({"use": "official", "system": codes.OID_HPR, "value": user.hpr_number})
+        identifiers.insert(
+            0, {"use": "official", "system": codes.OID_HPR, "value": user.hpr_number}
+        )
     return _clean(
         {
             "resourceType": "Practitioner",
@@ -658,11 +698,38 @@ def task_to_fhir(
         reason = {"text": stop_point.not_relevant_reason}
     elif stop_point.interrupted_at is not None:
         reason = {"text": "Avbrutt"}
+    record = [
+        _ext("occurrence", valueInteger=stop_point.occurrence),
+        _ext("triggered", valueDateTime=instant(stop_point.triggered_at)),
+        _ext("opens", valueDateTime=instant(stop_point.opens_at)),
+        _ext("due", valueDateTime=instant(stop_point.due_at)),
+        _ext("dueAllDay", valueBoolean=stop_point.due_all_day),
+        _ext("ends", valueDateTime=instant(stop_point.ends_at)),
+    ]
+    for name, value in (
+        ("completed", stop_point.completed_at),
+        ("notRelevant", stop_point.not_relevant_at),
+        ("interrupted", stop_point.interrupted_at),
+    ):
+        if value is not None:
+            record.append(_ext(name, valueDateTime=instant(value)))
+    if stop_point.completed_by_id is not None:
+        record.append(
+            _ext(
+                "completedBy",
+                valueReference={"reference": f"Practitioner/{stop_point.completed_by_id}"},
+            )
+        )
+    if stop_point.assignee_id is not None:
+        record.append(
+            _ext("assignee", valueReference={"reference": f"Practitioner/{stop_point.assignee_id}"})
+        )
     return _clean(
         {
             "resourceType": "Task",
             "id": str(stop_point.pk),
             "meta": _meta(stop_point, version=stop_point.revision),
+            "extension": [{"url": codes.EXT_STOP_POINT_RECORD, "extension": record}],
             "identifier": [{"system": codes.SYSTEM_STOP_POINT, "value": str(stop_point.pk)}],
             "basedOn": [{"reference": f"CarePlan/{stop_point.pathway_id}"}],
             "status": task_status(status),
@@ -731,11 +798,17 @@ def _answer_values(item: pm.ChecklistItem, value: Any) -> list[Json]:
     if item.kind == kinds.MULTIPLE_CHOICE and isinstance(value, list):
         return [{"valueCoding": {"code": str(v)}} for v in value]
     if item.kind == kinds.WHAT_MATTERS and isinstance(value, dict):
+        link = {k: v for k, v in value.items() if k != "scoring"}
         return [
             {
+                "extension": [
+                    _ext(
+                        codes.ext("what-matters-link"), valueString=json.dumps(link, sort_keys=True)
+                    )
+                ],
                 "valueReference": {
                     "reference": f"QuestionnaireResponse/scoring-{value.get('scoring')}"
-                }
+                },
             }
         ]
     return [{"valueString": str(value)}]
@@ -753,10 +826,20 @@ def checklist_response_to_fhir(stop_point: pm.StopPoint, answers: list[pm.Checkl
                 "answer": _answer_values(answer.item, answer.value) or None,
             }
         )
+        extension = [
+            _ext(
+                codes.EXT_ANSWERED,
+                extension=[
+                    _ext("at", valueDateTime=instant(answer.answered_at)),
+                    _ext(
+                        "by", valueReference={"reference": f"Practitioner/{answer.answered_by_id}"}
+                    ),
+                ],
+            )
+        ]
         if answer.not_relevant_reason:
-            entry["extension"] = [
-                _ext(codes.EXT_NOT_RELEVANT, valueString=answer.not_relevant_reason)
-            ]
+            extension.append(_ext(codes.EXT_NOT_RELEVANT, valueString=answer.not_relevant_reason))
+        entry["extension"] = extension
         items.append(entry)
     latest = max((a for a in answers), key=lambda a: (a.answered_at, a.pk), default=None)
     author = (
@@ -788,9 +871,12 @@ def scoring_to_fhir(scoring: Scoring) -> Json:
     scores = sorted(scoring.scores.all(), key=lambda s: s.goal_id)
     extension = [
         _ext(codes.EXT_ANSWERED_BY, valueCoding=_coding(codes.CS_ANSWERED_BY, scoring.answered_by)),
-        _ext(ext_name := codes.ext("scoring-kind"), valueCode=scoring.kind),
+        _ext(codes.ext("scoring-kind"), valueCode=scoring.kind),
     ]
-    del ext_name
+    if scoring.stop_point_id is not None:
+        extension.append(
+            _ext(codes.ext("task"), valueReference={"reference": f"Task/{scoring.stop_point_id}"})
+        )
     return _clean(
         {
             "resourceType": "QuestionnaireResponse",
@@ -854,6 +940,17 @@ def goal_to_fhir(goal: Goal) -> Json:
                 _ext(
                     codes.ext("what-matters-form"),
                     valueCanonical=f"{what_matters_url(goal.version)}|{goal.version.number}",
+                ),
+                _ext(codes.ext("recorded"), valueDateTime=instant(goal.created_at)),
+                *(
+                    [
+                        _ext(
+                            codes.ext("status-changed"),
+                            valueDateTime=instant(goal.status_changed_at),
+                        )
+                    ]
+                    if goal.status_changed_at
+                    else []
                 ),
             ],
             "identifier": [{"system": codes.SYSTEM_GOAL, "value": str(goal.pk)}],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -240,7 +240,11 @@ def _patient_name(qs: QuerySet[Any], raw: str, caller: Caller) -> QuerySet[Any]:
 
 
 def _patients(caller: Caller) -> QuerySet[Patient]:
-    return caller.visible_patients().select_related("municipality", "gp")
+    return (
+        caller.visible_patients()
+        .select_related("municipality", "gp")
+        .prefetch_related("services", "next_of_kin")
+    )
 
 
 PATIENT = ResourceType(
@@ -251,7 +255,12 @@ PATIENT = ResourceType(
         Source(
             prefix="",
             base=_patients,
-            to_fhir=lambda rows, c: [mappers.patient_to_fhir(p) for p in rows],
+            to_fhir=lambda rows, c: [
+                mappers.patient_to_fhir(
+                    p, services=p.services.all(), next_of_kin=p.next_of_kin.all()
+                )
+                for p in rows
+            ],
             filters={
                 "identifier": _patient_identifier,
                 "name": _patient_name,
@@ -582,6 +591,7 @@ def _stop_points(caller: Caller) -> QuerySet[pm.StopPoint]:
         pm.StopPoint.objects.filter(pathway__patient__in=caller.visible_patient_ids())
         .select_related(
             "definition__version__template",
+            "completed_by",
             "pathway__patient__gp",
             "pathway__unit",
             "pathway__primary_contact",
@@ -902,7 +912,9 @@ def resource_read(caller: Caller, resource_type: ResourceType, logical_id: str) 
             )
         except Http404:
             raise not_found() from None
-        return mappers.patient_to_fhir(patient)
+        return mappers.patient_to_fhir(
+            patient, services=patient.services.all(), next_of_kin=patient.next_of_kin.all()
+        )
     for source in resource_type.sources:
         id_q = source.id_q(logical_id)
         if id_q is None:
@@ -931,7 +943,7 @@ class SearchResult:
     count: int
 
 
-def _filtered(
+def filtered(
     caller: Caller, resource_type: ResourceType, source: Source, params: list[tuple[str, str]]
 ) -> QuerySet[Any] | None:
     qs = source.base(caller)
@@ -974,7 +986,7 @@ def resource_search(
     total = 0
     remaining_skip, remaining_take = offset, count
     for source in resource_type.sources:
-        qs = _filtered(caller, resource_type, source, params)
+        qs = filtered(caller, resource_type, source, params)
         if qs is None:
             continue
         n = qs.count()
@@ -1000,7 +1012,7 @@ def iterate_all(
 ) -> Iterable[Json]:
     """Every matching resource, ``chunk`` rows at a time (bounded memory, for the bulk export)."""
     for source in resource_type.sources:
-        qs = _filtered(caller, resource_type, source, params)
+        qs = filtered(caller, resource_type, source, params)
         if qs is None:
             continue
         last_pk = 0
@@ -1016,7 +1028,3 @@ def iterate_all(
                 interaction="export",
             )
             yield from source.to_fhir(rows, caller)
-
-
-def everything_time_bounds(value: str) -> datetime:  # pragma: no cover - reserved for _since
-    return datetime.combine(date.fromisoformat(value), time.min, tzinfo=rules.OSLO)
