@@ -540,9 +540,13 @@ def _task_entry(
     request = entry.get("request") or {}
     url = str(request.get("url", ""))
     logical = url.removeprefix("Task/") if url.startswith("Task/") else str(resource.get("id", ""))
-    if request.get("method") != "PUT" or not logical.isdigit():
+    if request.get("method") != "PUT":
         raise FhirError.one(
             422, "not-supported", _("Update a stop point with PUT Task/<id>."), f"{path}.request"
+        )
+    if not logical.isdigit():
+        raise FhirError.one(
+            404, "not-found", _("No such resource, or you may not see it."), f"{path}.id"
         )
     if str(resource.get("id", logical)) != logical:
         raise FhirError.one(
@@ -635,11 +639,6 @@ def _check_bundle(caller: Caller, bundle: Json) -> list[tuple[int, Json]]:
     ordered: list[tuple[int, Json]] = []
     for index, entry in enumerate(entries):
         path = f"Bundle.entry[{index}]"
-        resource = entry.get("resource")
-        if not isinstance(resource, dict):
-            raise FhirError.one(
-                400, "required", _("The entry has no resource."), f"{path}.resource"
-            )
         method = (entry.get("request") or {}).get("method")
         if method not in ("POST", "PUT"):
             raise FhirError.one(
@@ -647,6 +646,11 @@ def _check_bundle(caller: Caller, bundle: Json) -> list[tuple[int, Json]]:
                 "not-supported",
                 _("Forløp accepts POST and PUT entries."),
                 f"{path}.request.method",
+            )
+        resource = entry.get("resource")
+        if not isinstance(resource, dict):
+            raise FhirError.one(
+                400, "required", _("The entry has no resource."), f"{path}.resource"
             )
         resource_type = resource.get("resourceType")
         if resource_type not in HANDLERS:
@@ -774,7 +778,10 @@ def create_single(
         "type": "transaction",
         "entry": [{"resource": resource, "request": request}],
     }
-    response, status = bundle_process(caller=caller, bundle=bundle)
+    try:
+        response, status = bundle_process(caller=caller, bundle=bundle)
+    except FhirError as exc:
+        raise _unwrapped(exc, resource_type) from None
     return _result_resource(caller, response), status
 
 
@@ -792,8 +799,30 @@ def update_single(
             }
         ],
     }
-    response, status = bundle_process(caller=caller, bundle=bundle, if_match=if_match)
+    try:
+        response, status = bundle_process(caller=caller, bundle=bundle, if_match=if_match)
+    except FhirError as exc:
+        raise _unwrapped(exc, resource_type) from None
     return _result_resource(caller, response), status
+
+
+def _unwrapped(error: FhirError, resource_type: str) -> FhirError:
+    """For a single create or update the problem is in the resource, not in a bundle entry."""
+    prefix = "Bundle.entry[0].resource"
+    issues = [
+        Issue(
+            code=i.code,
+            message=i.message,
+            severity=i.severity,
+            params=i.params,
+            expression=tuple(
+                resource_type + e[len(prefix) :] if e.startswith(prefix) else resource_type
+                for e in i.expression
+            ),
+        )
+        for i in error.issues
+    ]
+    return FhirError(error.status, issues)
 
 
 def _result_resource(caller: Caller, response: Json) -> Json:
