@@ -238,3 +238,45 @@ def test_a_client_sees_only_what_its_units_serve(
     now = timezone.now()
     assert list(Patient.objects.visible_to(home.service_user, now=now)) == [world.patient]
     assert list(Patient.objects.visible_to(hospital.service_user, now=now)) == []
+
+
+def test_clients_command_registers_lists_and_revokes(
+    world: World, key_pair: RSAKey, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    jwks = tmp_path / "public.jwks.json"
+    jwks.write_text(json.dumps(public_jwks(key_pair)))
+    out = io.StringIO()
+    call_command(
+        "clients",
+        "register",
+        "--org",
+        world.hospital.code,
+        "--id",
+        "stf-dips",
+        "--name",
+        "DIPS",
+        "--jwks",
+        str(jwks),
+        "--unit",
+        f"{world.ward.code}:hospital_nurse",
+        "--scopes",
+        "system/*.read system/Encounter.write",
+        stdout=out,
+    )
+    assert (
+        out.getvalue()
+        == "Registered stf-dips for Sykehuset Testfold (service user system-stf-dips).\n"
+    )
+    out = io.StringIO()
+    call_command("clients", "list", stdout=out)
+    assert (
+        out.getvalue()
+        == "stf-dips\tactive\tstf\tsystem/*.read system/Encounter.write\tstf-med:hospital_nurse\n"
+    )
+    call_command("clients", "revoke", "stf-dips", "--reason", "Byttet system", stdout=io.StringIO())
+    assert SystemClient.objects.get(client_id="stf-dips").revoked_at is not None
