@@ -3,12 +3,15 @@ examples), and the access rule through it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
 import time_machine
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +27,22 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api_schema(db: None) -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    with _connection_kept():
+        return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@contextmanager
+def _connection_kept() -> Iterator[None]:
+    """Plain WSGI calls start and end with close_old_connections, which would close the test's
+    connection (and its transaction) on PostgreSQL; Django's test client unhooks it the same
+    way around each request (and hooks it back after, so this wraps each call)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -48,7 +66,8 @@ def test_api_never_500s_and_answers_match_the_schema(
             max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None
         )
         def check(case: schemathesis.Case) -> None:
-            response = case.call(headers={"Authorization": f"Bearer {api_token}"})
+            with _connection_kept():
+                response = case.call(headers={"Authorization": f"Bearer {api_token}"})
             case.validate_response(
                 response,
                 checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
