@@ -6,8 +6,9 @@ hospital message has one meaning whatever its format:
 ==========================  ====================================================================
 message                     services called (today)
 ==========================  ====================================================================
-admitted                    ``pathways.services.event_record(kind="admission", ward=...)``
-                            (interrupts open stop points, opens HPH6, admits the stay)
+admitted                    ``patients.services.hospital_stay_admit`` (the stay is the
+                            hospital's service need), then ``pathways.services.event_record(
+                            kind="admission")`` (interrupts open stop points, opens HPH6)
 ready for discharge         ``pathways.services.pathway_start(start_reason="discharge")`` on
                             the municipality's discharge template (unless one is running)
 planned discharge moved     not stored yet (issue 9 adds the planned discharge): a warning
@@ -36,6 +37,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +45,7 @@ from forlop.core.models import Membership, Unit, User
 from forlop.pathways import models as pm
 from forlop.pathways import services
 from forlop.patients.models import HospitalStay, Patient, PatientService
-from forlop.patients.services import hospital_stay_discharge
+from forlop.patients.services import hospital_stay_admit, hospital_stay_discharge
 
 #: The template a ready-for-discharge message starts: the municipality's own copy, or the
 #: national default with this code.
@@ -122,10 +124,13 @@ def admitted(*, actor: User, patient: Patient, ward: Unit, at: datetime, now: da
     repeat = patient.stays.filter(ward=ward, admitted_at=at).first()
     if repeat is not None:  # admitted and discharged already: an old message
         return Outcome(changed=False, target=repeat)
-    services.event_record(
-        actor=actor, patient=patient, kind="admission", occurred_at=at, ward=ward, now=now
-    )
-    stay = patient.stays.get(ward=ward, admitted_at=at)
+    # The stay first: it is the hospital's service need (a hospital reporting an admission has
+    # none before it), then the admission event through the same service as the page.
+    with transaction.atomic():
+        stay = hospital_stay_admit(actor=actor, patient=patient, ward=ward, admitted_at=at)
+        services.event_record(
+            actor=actor, patient=patient, kind="admission", occurred_at=at, now=now
+        )
     return Outcome(changed=True, target=stay)
 
 

@@ -12,9 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from forlop.core.audit import audit_record
+from forlop.core.models import AuditVerb, Organisation, User
 from forlop.interop.fhir import codes, mappers
 from forlop.interop.fhir.outcome import FhirError
 from forlop.interop.fhir.validate import check_code
@@ -163,8 +167,9 @@ def template_version_from_fhir(
 ) -> pm.TemplateVersion:
     """Create a template version from a PlanDefinition (a restore; published stays published).
 
-    Issue 15 step 7 moves template creation onto the authoring services once they land on
-    main; until then this writes the rows in one transaction.
+    This is the restore path of ``forlop import_fhir`` (the exact version number and state,
+    national defaults included); a municipality taking over a template uses
+    ``template_import``, which goes through the authoring services.
     """
     with transaction.atomic():
         template = pm.PathwayTemplate.objects.filter(code=template_code).first()
@@ -198,3 +203,69 @@ def template_version_from_fhir(
                     definition=definition, order=item_order * 10, **item_fields(item)
                 )
     return version
+
+
+def template_import(
+    *,
+    actor: User,
+    organisation: Organisation,
+    plan: Json,
+    questionnaires: dict[str, Json],
+    code: str,
+    name: str = "",
+) -> pm.PathwayTemplate:
+    """Import a template from another installation or municipality as ``organisation``'s own.
+
+    Through the authoring services: every stop point and item goes through
+    ``definition_create`` / ``item_create`` (the same checks as the editor: the pure rules,
+    unique codes, valid items) and the version is published with ``version_publish`` when the
+    PlanDefinition is active. Authoring has no "new empty template" service (templates start
+    as copies), so the template row and its draft version 1 are made here, with their audit row.
+    """
+    from forlop.authoring import services as authoring
+    from forlop.authoring.selectors import organisations_editable_by
+
+    if not organisations_editable_by(user=actor).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(gettext("You may not add pathway templates for this organisation."))
+    with transaction.atomic():
+        if pm.PathwayTemplate.objects.filter(code=code).exists():
+            raise ValidationError(
+                {"code": gettext("A template with this code already exists.")},
+                code="duplicate_code",
+            )
+        template = pm.PathwayTemplate(
+            code=code,
+            name=name or plan.get("title", code),
+            description=plan.get("description", ""),
+            organisation=organisation,
+            national_default=False,
+        )
+        template.full_clean()
+        template.save()
+        version = pm.TemplateVersion.objects.create(
+            template=template, number=1, status=pm.TemplateVersion.Status.DRAFT
+        )
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.TEMPLATE_COPIED,
+            target=template,
+            data={
+                "imported_from": f"{plan.get('url', '')}|{plan.get('version', '')}",
+                "version": version.pk,
+            },
+        )
+        for order, action in enumerate(plan.get("action") or [], start=1):
+            path = f"PlanDefinition.action[{order - 1}]"
+            fields = definition_fields(action, path)
+            fields["chain_actor"] = fields.pop("actor")
+            definition = authoring.definition_create(
+                actor=actor, version=version, order=order * 10, **fields
+            )
+            questionnaire = questionnaires.get(str(action.get("definitionCanonical", "")))
+            for item_order, item in enumerate((questionnaire or {}).get("item") or [], start=1):
+                authoring.item_create(
+                    actor=actor, definition=definition, order=item_order * 10, **item_fields(item)
+                )
+        if plan.get("status") == "active":
+            authoring.version_publish(actor=actor, version=version, notes=plan.get("purpose", ""))
+    return template

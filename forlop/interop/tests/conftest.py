@@ -18,6 +18,7 @@ from authlib.oauth2.rfc7523 import private_key_jwt_sign
 from django.test import Client
 from joserfc.jwk import RSAKey
 
+from forlop.authoring.defaults import install_national_defaults
 from forlop.core.identifiers import generate_synthetic
 from forlop.core.models import Organisation, Role, Unit, User
 from forlop.core.tests.factories import (
@@ -28,7 +29,6 @@ from forlop.core.tests.factories import (
 )
 from forlop.interop.models import SystemClient
 from forlop.interop.services import system_client_register
-from forlop.pathways.defaults import install_national_defaults
 from forlop.pathways.models import TemplateVersion
 from forlop.patients.models import Patient, PatientService
 

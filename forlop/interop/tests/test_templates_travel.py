@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from fhir.resources.R4B import get_fhir_model_class
 
+from forlop.authoring.defaults import install_national_defaults
 from forlop.interop.fhir.templates import template_bundle, template_version_from_fhir
 from forlop.interop.fhir.validate import validate_resource
 from forlop.pathways import models as pm
-from forlop.pathways.defaults import install_national_defaults
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,46 @@ def test_stop_point_timing_is_in_the_plan_definition() -> None:
     }
     assert actions["HPH3"]["participant"][0]["role"]["coding"][0]["code"] == "gp"
     assert actions["HPH0"]["timingDuration"]["code"] == "h"
+
+
+def test_a_municipality_imports_a_template_through_the_authoring_services(world: object) -> None:
+    from forlop.core.models import Role
+    from forlop.core.tests.factories import MembershipFactory, UserFactory
+    from forlop.interop.fhir.templates import template_import
+
+    source = install_national_defaults()["hph"].versions.get(number=1)
+    bundle = template_bundle(version=source, base="https://nabokommunen.example/fhir/r4")
+    plan = bundle["entry"][0]["resource"]
+    questionnaires = {
+        f"{e['resource']['url']}|{e['resource']['version']}": e["resource"]
+        for e in bundle["entry"][1:]
+    }
+    leader = UserFactory(username="lederen")
+    MembershipFactory(user=leader, unit=world.district, role=Role.UNIT_LEADER)  # type: ignore[attr-defined]
+    # a nurse may not
+    with pytest.raises(PermissionDenied):
+        template_import(
+            actor=world.nurse,
+            organisation=world.municipality,
+            plan=plan,
+            questionnaires=questionnaires,
+            code="testvik-hph",
+        )  # type: ignore[attr-defined]
+    # when
+    template = template_import(
+        actor=leader,
+        organisation=world.municipality,
+        plan=plan,
+        questionnaires=questionnaires,
+        code="testvik-hph",
+        name="HPH i Testvik",
+    )  # type: ignore[attr-defined]
+    # then
+    version = template.versions.get()
+    assert (template.organisation, template.name, version.status, version.published_by) == (
+        world.municipality,
+        "HPH i Testvik",
+        pm.TemplateVersion.Status.PUBLISHED,
+        leader,
+    )  # type: ignore[attr-defined]
+    assert _content(version) == _content(source)
