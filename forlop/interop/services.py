@@ -34,7 +34,7 @@ SERVICE_USER_PREFIX = "system-"
 
 def _check_jwks(jwks: dict[str, Any]) -> None:
     try:
-        keys = KeySet.import_key_set(jwks)
+        keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]  # a JWKS dict, checked here
     except (JoseError, ValueError, TypeError, KeyError) as exc:
         raise ValidationError(_("The public keys are not a valid JWKS."), code="jwks") from exc
     for key in keys.keys:

@@ -372,7 +372,7 @@ def patient_everything(request: HttpRequest, caller: Caller, logical_id: str) ->
 def admission_report(request: HttpRequest, caller: Caller, logical_id: str) -> HttpResponse:
     """CarePlan/{id}/$admission-report: the admission report (HPH6) as a document Bundle."""
     require(caller, "CarePlan", READ)
-    if not logical_id.isdigit():
+    if not logical_id.isdigit() or caller.user is None:  # a client call always has its user
         raise not_found()
     try:
         pathway = selectors.pathway_get_for_user(
@@ -439,7 +439,9 @@ def export_status(request: HttpRequest, caller: Caller, job_id: int) -> HttpResp
 def export_file(request: HttpRequest, caller: Caller, job_id: int, name: str) -> HttpResponse:
     job = bulk.job_for_client(caller=caller, job_id=job_id)
     path = bulk.job_file(job=job, name=name)
-    return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
+    # A streamed file: FileResponse is not an HttpResponse subclass, but every view of this
+    # module answers through the same wrapper, which only reads status and headers.
+    return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")  # type: ignore[return-value]
 
 
 @csrf_exempt
