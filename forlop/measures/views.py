@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.measures import exports, importers, selectors, services
+from forlop.measures import exports, importers, registry, selectors, services
 from forlop.measures.compute import Scope
 from forlop.measures.definitions import install_default_measures
 from forlop.measures.forms import AnnotationForm, ClosePeriodForm, ImportForm
@@ -124,6 +124,7 @@ def _chart_context(
         "form": form or AnnotationForm(initial={"date": timezone.localdate()}),
         "import_form": ImportForm() if measure.is_manual else None,
         "may_edit": selectors.user_may_edit(user=request.user, scope=scope),
+        "notes_enabled": registry.note_store() is not None,
         "changed": [p for p in series.points if p.changed_since_closed],
     }
 
@@ -141,11 +142,12 @@ def annotation_create(
 ) -> HttpResponse:
     scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
     found = selectors.measure_get_for_scope(scope=scope, code=measure)
-    if not selectors.user_may_edit(user=request.user, scope=scope):
+    store = registry.note_store()
+    if store is None or not selectors.user_may_edit(user=request.user, scope=scope):
         raise Http404
     form = AnnotationForm(request.POST)
     if form.is_valid():
-        services.annotation_add(
+        store.note_add(
             measure=found,
             scope=scope,
             actor=request.user,
