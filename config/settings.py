@@ -225,5 +225,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("FORLOP_LOG_LEVEL", "INFO")},
     # The request logger would print full URLs and bodies of failing requests; our URLs carry
     # only opaque primary keys, but keep it at WARNING so query strings are not logged.
-    "loggers": {"django.request": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        # PDF rendering (posters) logs each step at INFO; only problems are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

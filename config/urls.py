@@ -24,6 +24,7 @@ urlpatterns = [
     path("goals/", include("forlop.goals.urls")),
     path("my/", include("forlop.portal.urls")),
     path("measures/", include("forlop.measures.urls")),
+    path("improvement/", include("forlop.improvement.urls")),
     path("pathway-templates/", include("forlop.authoring.urls")),
     path("fhir/r4/", include("forlop.interop.fhir.urls")),
     path("api/v1/", public_api_urls()),

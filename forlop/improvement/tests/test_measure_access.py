@@ -5,6 +5,8 @@ measure pages, with the annotations and networks this app plugs into them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -34,7 +36,13 @@ def coordinator(municipality, make_member):
     office = Unit.objects.create(
         organisation=usht, kind=Unit.Kind.ADMINISTRATION, name="Kontor", code="usht-kontor"
     )
-    network = Network.objects.create(name="Vestfold", code="vestfold", coordinator=usht)
+    network = Network.objects.create(
+        name="Vestfold",
+        code="vestfold",
+        coordinator=usht,
+        starts_on=date(2024, 9, 1),
+        ends_on=date(2026, 6, 30),
+    )
     network.members.add(municipality)
     return make_member(office, Role.NETWORK_COORDINATOR, username="coord")
 

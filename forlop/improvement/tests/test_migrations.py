@@ -41,7 +41,9 @@ def test_the_move_keeps_every_row_of_the_demo():
     assert report.before["measures_network_members"] == report.after["improvement_network_members"]
     assert report.total_rows > 3000
     # and the moved models are usable afterwards (new rows get fresh keys on both databases)
-    network = Network.objects.create(name="Ny", code="ny")
+    network = Network.objects.create(
+        name="Ny", code="ny", starts_on=timezone.localdate(), ends_on=timezone.localdate()
+    )
     assert network.pk > Network.objects.get(code="vestfold").pk
     Annotation.objects.create(
         measure=Measure.objects.first(),

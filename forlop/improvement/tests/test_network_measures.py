@@ -3,6 +3,8 @@ network's aggregate (small cells suppressed), and a team's annotation is kept an
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -38,7 +40,13 @@ def test_network_coordinator_sees_only_the_network(
     office = Unit.objects.create(
         organisation=usht, kind=Unit.Kind.ADMINISTRATION, name="Kontor", code="usht-kontor"
     )
-    network = Network.objects.create(name="Vestfold", code="vestfold", coordinator=usht)
+    network = Network.objects.create(
+        name="Vestfold",
+        code="vestfold",
+        coordinator=usht,
+        starts_on=date(2024, 9, 1),
+        ends_on=date(2026, 6, 30),
+    )
     network.members.add(municipality)
     client.force_login(make_member(office, Role.NETWORK_COORDINATOR, username="coord"))
     assert client.get(reverse("measures:chart", args=CHART)).status_code == 404

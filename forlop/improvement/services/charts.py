@@ -1,5 +1,4 @@
-"""Writes for the improvement app. Each service owns its transaction and validates with
-``full_clean()``."""
+"""Annotations on measure charts (no patient data, so no audit row)."""
 
 from __future__ import annotations
 
