@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'measure of an aim',
                 'verbose_name_plural': 'measures of aims',
-                'ordering': ['aim', 'role', 'pk'],
+                'ordering': ['aim', 'pk'],
             },
         ),
         migrations.AddField(

@@ -181,7 +181,7 @@ class AimMeasure(BaseModel):
     class Meta:
         verbose_name = _("measure of an aim")
         verbose_name_plural = _("measures of aims")
-        ordering = ["aim", "role", "pk"]
+        ordering = ["aim", "pk"]
         constraints = [models.UniqueConstraint(fields=["aim", "measure"], name="aim_measure_once")]
 
     def __str__(self) -> str:
