@@ -389,9 +389,6 @@ def _horten_work(
             balancing=[balancing] if balancing else [],
             today=today,
         )
-        TaskCompletion.objects.create(
-            team=team, task_code="after1-aims", done_on=g1 + timedelta(days=30), done_by=member
-        )
         Aim.objects.filter(pk=aim.pk).update(created_at=_at(g1 + timedelta(days=30)))
     _submitted_report(
         team,

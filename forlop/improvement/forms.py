@@ -28,6 +28,12 @@ MATERIAL_TYPES = {
 }
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Several checkboxes under one legend (``improvement/parts.html#fields`` draws them)."""
+
+    multiple_choices = True
+
+
 def _date(**kwargs: Any) -> forms.DateField:
     return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
@@ -227,7 +233,7 @@ class AimForm(Form):
         label=_("Balancing measures"),
         queryset=Measure.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         help_text=_("Measures that watch for harm elsewhere while the aim is pursued."),
     )
 
@@ -310,7 +316,7 @@ class GuidanceForm(Form):
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     online = forms.BooleanField(label=_("Online"), required=False)
     teams = forms.ModelMultipleChoiceField(
-        label=_("Invited teams"), queryset=Team.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Invited teams"), queryset=Team.objects.none(), widget=CheckboxList
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
@@ -322,7 +328,7 @@ class GuidanceResponseForm(Form):
     participants = forms.ModelMultipleChoiceField(
         label=_("Who takes part"),
         queryset=TeamMember.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
     status = _text(label=_("Where we are"), required=False)
     needs = _text(label=_("What we need guidance on"), required=False)

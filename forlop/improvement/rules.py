@@ -156,6 +156,7 @@ class Derived(StrEnum):
     NONE = ""
     STATUS_REPORT = "status_report"
     INTERVIEWS = "interviews"
+    AIMS = "aims"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,7 @@ PHASE_TASKS: tuple[TaskDefinition, ...] = (
     ),
     _t("prep-poster", Phase.PREPARATION, 1, gettext_noop("Make the poster")),
     _t("after1-needs", Phase.AFTER_1, 56, gettext_noop("Identify improvement needs")),
-    _t("after1-aims", Phase.AFTER_1, 42, gettext_noop("Set aims")),
+    _t("after1-aims", Phase.AFTER_1, 42, gettext_noop("Set aims"), "", Derived.AIMS),
     _t("after1-inform", Phase.AFTER_1, 28, gettext_noop("Inform and involve those concerned")),
     _t(
         "after1-report",

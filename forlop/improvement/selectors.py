@@ -226,6 +226,7 @@ def _deadlines(
     completions: Mapping[str, tuple[date, str]],
     reports: Mapping[int, StatusReport],
     interviews_done_on: date | None,
+    aims_done_on: date | None,
     posters: dict[int, Poster],
     interviews: int,
 ) -> TeamDeadlines:
@@ -241,6 +242,8 @@ def _deadlines(
             done_on = _submitted_on(reports.get(gathering.pk)) if gathering else None
         elif task.derived == rules.Derived.INTERVIEWS:
             done_on = interviews_done_on
+        elif task.derived == rules.Derived.AIMS:
+            done_on = aims_done_on
         else:
             done_on, note = completions.get(task.code, (None, ""))
         status = rules.deadline_status(due=due, done_on=done_on, today=today)
@@ -290,6 +293,7 @@ def network_overview(
             ),
             Prefetch("posters", queryset=Poster.objects.filter(gathering__in=gatherings)),
             "interviews",
+            "aims",
         )
         .order_by("withdrawn_on", "name")
     )
@@ -301,6 +305,7 @@ def network_overview(
             if len(notes) >= rules.INTERVIEWS
             else None
         )
+        aims = [timezone.localtime(aim.created_at).date() for aim in team.aims.all()]
         gathering_number = {g.pk: g.number for g in gatherings}
         rows.append(
             _deadlines(
@@ -310,6 +315,7 @@ def network_overview(
                 completions={c.task_code: (c.done_on, c.note) for c in team.task_completions.all()},
                 reports={r.gathering_id: r for r in team.status_reports.all()},
                 interviews_done_on=done_on,
+                aims_done_on=min(aims) if aims else None,
                 posters={gathering_number[p.gathering_id] or 0: p for p in team.posters.all()},
                 interviews=team.interview_count,  # type: ignore[attr-defined]
             )

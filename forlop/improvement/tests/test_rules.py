@@ -79,6 +79,8 @@ def test_every_phase_has_the_compendiums_tasks_and_a_poster():
         codes = [task.code for task in rules.tasks_for(phase)]
         assert codes[-1].endswith("-poster")
         assert sum(1 for t in rules.tasks_for(phase) if t.derived == "status_report") == 1
+    assert rules.TASKS_BY_CODE["after1-aims"].derived == "aims"
+    assert rules.TASKS_BY_CODE["prep-interviews"].derived == "interviews"
     assert rules.tasks_for(Phase.CONTINUATION) == ()
 
 
