@@ -15,6 +15,7 @@ from django.db.models import Avg, Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -480,13 +481,13 @@ def guidance_create(request: AuthedHttpRequest, code: str) -> HttpResponse:
     if 1 in dates:
         first, last = rules.guidance_window_after_first(dates[1])
         hint = _("Guidance after gathering 1: between %(first)s and %(last)s.") % {
-            "first": first.strftime("%d.%m.%Y"),
-            "last": last.strftime("%d.%m.%Y"),
+            "first": date_format(first, "SHORT_DATE_FORMAT"),
+            "last": date_format(last, "SHORT_DATE_FORMAT"),
         }
     if 2 in dates and 3 in dates:
         midway = rules.guidance_midway(dates[2], dates[3])
         hint += " " + _("Midway between gatherings 2 and 3: about %(date)s.") % {
-            "date": midway.strftime("%d.%m.%Y")
+            "date": date_format(midway, "SHORT_DATE_FORMAT")
         }
     form = forms.GuidanceForm(request.POST or None, teams=teams, initial={"teams": list(teams)})
     if request.method == "POST" and form.is_valid():
