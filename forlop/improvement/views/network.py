@@ -7,7 +7,7 @@ measures as aggregates with small counts suppressed.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +28,7 @@ from forlop.improvement.models import (
     GuidanceInvitation,
     GuidanceSession,
     Material,
+    Network,
     Question,
     Survey,
 )
@@ -55,14 +56,14 @@ def improvement_index(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "improvement/index.html", {"networks": rows, "teams": teams})
 
 
-def _network_measures(network: object, *, today: object) -> list[dict[str, object]]:
+def _network_measures(network: Network, *, today: date) -> list[dict[str, object]]:
     """The network's measures across its organisations: aggregates only, small cells
     suppressed (the last six ended periods of each)."""
-    scope = selectors.scope_for_network(network)  # type: ignore[arg-type]
-    rows = []
+    scope = selectors.scope_for_network(network)
+    rows: list[dict[str, object]] = []
     as_of = timezone.now()
     for measure in measures_for_scope(scope=scope):
-        first, last = default_window(today=today, period=measure.period)  # type: ignore[arg-type]
+        first, last = default_window(today=today, period=measure.period)
         series = measure_series(measure, scope=scope, first=first, last=last, as_of=as_of)
         rows.append({"series": series, "points": series.points[-6:]})
     return rows
