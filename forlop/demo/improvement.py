@@ -24,8 +24,9 @@ from django.utils.text import slugify
 
 from forlop.core.identifiers import generate_org_number
 from forlop.core.models import Organisation, User
-from forlop.improvement import rules, services
+from forlop.demo.measures import CHANGE_TEXT, change_date
 from forlop.demo.networks import GUIDES, NETWORKS, TRUSTS
+from forlop.improvement import rules, services
 from forlop.improvement.models import (
     Aim,
     Annotation,
@@ -40,7 +41,6 @@ from forlop.improvement.models import (
     TaskCompletion,
     Team,
 )
-from forlop.demo.measures import CHANGE_TEXT, change_date
 from forlop.measures.models import Measure, ScopeLevel
 
 LIVE = "vestfold"

@@ -132,9 +132,10 @@ def gathering_get_for_user(*, user: User, pk: int) -> tuple[Gathering, TeamRole,
 
 
 def gathering_dates(network: Network) -> dict[int, date]:
-    return dict(
-        network.gatherings.filter(kind=Gathering.Kind.GATHERING).values_list("number", "starts_on")
+    rows = network.gatherings.filter(kind=Gathering.Kind.GATHERING).values_list(
+        "number", "starts_on"
     )
+    return {number: day for number, day in rows if number is not None}
 
 
 def network_calendar(network: Network) -> list[Gathering]:
@@ -317,7 +318,7 @@ def network_overview(
                 interviews_done_on=done_on,
                 aims_done_on=min(aims) if aims else None,
                 posters={gathering_number[p.gathering_id] or 0: p for p in team.posters.all()},
-                interviews=team.interview_count,  # type: ignore[attr-defined]
+                interviews=team.interview_count,
             )
         )
     return rows
@@ -335,7 +336,7 @@ def team_guidance(team: Team) -> QuerySet[GuidanceInvitation]:
 def reports_for_gathering(gathering: Gathering, *, today: date) -> list[ReportRow]:
     """Each team's status report for the gathering (late shown as late)."""
     assert gathering.network is not None  # noqa: S101 - network gatherings only
-    rows = []
+    rows: list[ReportRow] = []
     for deadlines in network_overview(gathering.network, today=today):
         rows.extend(row for row in deadlines.reports if row.gathering.pk == gathering.pk)
     return rows

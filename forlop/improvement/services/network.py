@@ -66,7 +66,7 @@ def _gathering_errors(gathering: Gathering) -> list[str]:
             % {"date": _day(network.starts_on)}
         )
     if gathering.kind == Gathering.Kind.GATHERING:
-        if gathering.number not in range(1, rules.GATHERINGS + 1):
+        if gathering.number is None or gathering.number not in range(1, rules.GATHERINGS + 1):
             errors.append(_("A network gathering has a number from 1 to 4."))
             return errors
         if gathering.starts_on > network.ends_on:
@@ -74,22 +74,22 @@ def _gathering_errors(gathering: Gathering) -> list[str]:
                 _("A gathering cannot be after the network ends (%(date)s).")
                 % {"date": _day(network.ends_on)}
             )
-        dates = dict(
-            network.gatherings.filter(kind=Gathering.Kind.GATHERING)
+        number = gathering.number
+        dates = {
+            n: day
+            for n, day in network.gatherings.filter(kind=Gathering.Kind.GATHERING)
             .exclude(pk=gathering.pk)
             .values_list("number", "starts_on")
-        )
-        if gathering.number in dates:
-            errors.append(
-                _("The network already has gathering %(number)d.") % {"number": gathering.number}
-            )
-        dates[gathering.number] = gathering.starts_on
-        if gathering.number in rules.gatherings_out_of_order(dates) or (
-            gathering.number + 1 in rules.gatherings_out_of_order(dates)
-        ):
+            if n is not None
+        }
+        if number in dates:
+            errors.append(_("The network already has gathering %(number)d.") % {"number": number})
+        dates[number] = gathering.starts_on
+        wrong = rules.gatherings_out_of_order(dates)
+        if number in wrong or number + 1 in wrong:
             errors.append(
                 _("Gathering %(number)d must come after the one before it and before the next.")
-                % {"number": gathering.number}
+                % {"number": number}
             )
     return errors
 

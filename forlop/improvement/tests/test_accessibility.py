@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser
 
 from forlop.core.tests.test_accessibility import violations
+from forlop.demo.loader import DEMO_PASSWORD, load_demo
 from forlop.improvement.models import GuidanceInvitation, Network, Team
-from forlop.interop.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

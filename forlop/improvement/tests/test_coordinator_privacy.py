@@ -15,9 +15,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from forlop.core.models import User
+from forlop.demo.loader import load_demo
 from forlop.improvement.access import coordinated_networks
 from forlop.improvement.models import GuidanceSession, StatusReport
-from forlop.interop.demo import load_demo
 from forlop.patients.models import Patient
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from forlop.core.tests.migration_moves import check_move_keeps_rows
+from forlop.demo.loader import load_demo
 from forlop.improvement.models import Annotation, Network
-from forlop.interop.demo import load_demo
 from forlop.measures.models import Measure
 
 BEFORE = [("measures", "0001_measures_networks_snapshots"), ("improvement", None)]

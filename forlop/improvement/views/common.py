@@ -25,5 +25,18 @@ def apply(form: Form, action: Callable[[], T]) -> T | None:
         return None
 
 
+def run(form: Form, action: Callable[[], object]) -> bool:
+    """Run a service for its effect; False (and the messages on the form) when it refused."""
+    try:
+        action()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return False
+    return True
+
+
 def status(form: Any) -> int:
     return 400 if form is not None and form.is_bound and form.errors else 200

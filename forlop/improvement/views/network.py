@@ -8,6 +8,7 @@ measures as aggregates with small counts suppressed.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,7 +34,7 @@ from forlop.improvement.models import (
     Survey,
 )
 from forlop.improvement.services.evaluation import may_answer
-from forlop.improvement.views.common import apply, status
+from forlop.improvement.views.common import apply, run, status
 from forlop.measures.selectors import default_window, measure_series, measures_for_scope
 
 
@@ -147,11 +148,11 @@ def network_plan(request: AuthedHttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The gatherings were planned; move each as needed."))
             return redirect("improvement:network", code=network.code)
     for error in [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, error)
+        messages.error(request, str(error))
     return redirect("improvement:network", code=network.code)
 
 
-def _gathering_fields(data: dict[str, object]) -> dict[str, object]:
+def _gathering_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields = dict(data)
     if not fields.get("title"):
         fields["title"] = ""
@@ -379,7 +380,7 @@ def material_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The material was shared with the teams."))
             return redirect("improvement:gathering", pk=gathering.pk)
     for error in [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, error)
+        messages.error(request, str(error))
     return redirect("improvement:gathering", pk=gathering.pk)
 
 
@@ -409,7 +410,7 @@ def survey_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The evaluation is open for the teams."))
             return redirect("improvement:gathering", pk=gathering.pk)
     for error in [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, error)
+        messages.error(request, str(error))
     return redirect("improvement:gathering", pk=gathering.pk)
 
 
@@ -425,19 +426,16 @@ def survey_answer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return redirect("improvement:gathering", pk=gathering.pk)
     form = forms.AnswerForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
-        done = apply(
+        done = run(
             form,
-            lambda: (
-                services.survey_answer(
-                    survey=survey,
-                    user=request.user,
-                    answers=form.answers(questions),
-                    today=timezone.localdate(),
-                )
-                or True
+            lambda: services.survey_answer(
+                survey=survey,
+                user=request.user,
+                answers=form.answers(questions),
+                today=timezone.localdate(),
             ),
         )
-        if done is not None:
+        if done:
             messages.success(request, _("Thank you! Your answers are stored without your name."))
             return redirect("improvement:gathering", pk=gathering.pk)
     return render(
@@ -567,7 +565,7 @@ def guidance_notes(request: AuthedHttpRequest, pk: int, invitation: int) -> Http
     if not coordinator or found is None:
         raise Http404
     form = forms.GuideNotesForm(request.POST, prefix=f"i{found.pk}")
-    if form.is_valid() and apply(
+    if form.is_valid() and run(
         form,
         lambda: services.guidance_notes_save(
             invitation=found, actor=request.user, notes=form.cleaned_data["guide_notes"]

@@ -20,7 +20,7 @@ from forlop.improvement.access import TeamRole
 from forlop.improvement.charts import aim_charts
 from forlop.improvement.models import Gathering, Poster, StatusReport, Team
 from forlop.improvement.models.reports import REPORT_SECTIONS
-from forlop.improvement.views.common import apply, status
+from forlop.improvement.views.common import apply, run, status
 from forlop.improvement.views.team import _base, _team
 
 
@@ -127,7 +127,7 @@ def report_redraft(request: AuthedHttpRequest, pk: int, gathering: int) -> HttpR
     if existing is None:
         raise Http404
     form = forms.ReopenForm()
-    if apply(
+    if run(
         form,
         lambda: services.status_report_redraft(
             report=existing, actor=request.user, today=timezone.localdate(), as_of=timezone.now()
@@ -138,7 +138,7 @@ def report_redraft(request: AuthedHttpRequest, pk: int, gathering: int) -> HttpR
         )
     else:
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("improvement:report", pk=team.pk, gathering=found.pk)
 
 
@@ -150,7 +150,7 @@ def report_reopen(request: AuthedHttpRequest, pk: int, gathering: int) -> HttpRe
     if role != TeamRole.COORDINATOR or existing is None:
         raise Http404
     form = forms.ReopenForm(request.POST)
-    if form.is_valid() and apply(
+    if form.is_valid() and run(
         form,
         lambda: services.status_report_reopen(
             report=existing, actor=request.user, reason=form.cleaned_data["reason"]

@@ -21,7 +21,7 @@ from forlop.improvement.access import TeamRole
 from forlop.improvement.charts import aim_charts
 from forlop.improvement.models import GuidanceInvitation, Team
 from forlop.improvement.services import IdentityWarningError
-from forlop.improvement.views.common import apply, status
+from forlop.improvement.views.common import apply, run, status
 
 
 def _team(request: AuthedHttpRequest, pk: int, *, member: bool = False) -> tuple[Team, TeamRole]:
@@ -73,7 +73,7 @@ def team_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def task_done(request: AuthedHttpRequest, pk: int, code: str) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
     form = forms.TaskDoneForm(request.POST)
-    if form.is_valid() and apply(
+    if form.is_valid() and run(
         form,
         lambda: services.task_mark_done(
             team=team,
@@ -86,7 +86,7 @@ def task_done(request: AuthedHttpRequest, pk: int, code: str) -> HttpResponse:
         messages.success(request, _("The task is marked as done."))
     else:
         for error in [e for errors in form.errors.values() for e in errors]:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(f"{team_url(team)}#task-{code}")
 
 
