@@ -112,6 +112,14 @@ def register() -> None:
     )
     registry.register_panel(
         registry.Panel(
+            slot="line",
+            name="goals",
+            template="goals/_goals_line.html",
+            load=_headers,
+        )
+    )
+    registry.register_panel(
+        registry.Panel(
             slot="report",
             name="goals",
             template="goals/_goals_report.html",

@@ -62,7 +62,12 @@ class WorkListFilterForm(Form):
 
 
 class PrintDayForm(Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    """The printed day: the user's own list (as on the screen) unless a unit is chosen."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("My list")
+    )
+    mine = forms.BooleanField(label=_("Only stop points assigned to me"), required=False)
     date = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -7,7 +7,8 @@ Two kinds of plug-in, filled in the plugging app's ``AppConfig.ready()``:
   words for that value on pages and prints, and the partial that draws the item's row.
 * **Patient panels** (``Panel``): a block about the patient shown on engine pages, in a
   ``slot``: ``"patient"`` heads the work-list cards, the checklist, the chain and the pathway
-  summary; ``"report"`` is a section of the printed GP summary and admission report. A panel
+  summary; ``"line"`` is the same in one short line (the printed day list); ``"report"`` is a
+section of the printed GP summary and admission report. A panel
   loads its data for many patients at once (``load``), so a work list keeps a constant number
   of queries; the engine's views call ``panel_data`` once per page. Panels read data of
   patients the page has already reached through the access function (no audit row of their own).
@@ -50,7 +51,7 @@ class Panel:
 _item_kinds: dict[str, ItemKind] = {}
 _panels: dict[str, dict[str, Panel]] = defaultdict(dict)
 
-SLOTS = frozenset({"patient", "report"})
+SLOTS = frozenset({"patient", "line", "report"})
 
 
 def register_item_kind(plugin: ItemKind) -> None:

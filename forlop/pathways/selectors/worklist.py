@@ -32,6 +32,13 @@ class WorkItem:
     all_day: bool
     responsible: User | None
     status: rules.StopPointStatus
+    days_overdue: int | None = None
+    """Whole days since the deadline's day (0: it passed today); None when not overdue."""
+
+
+def days_overdue(due_at: datetime, *, now: datetime) -> int:
+    """Calendar days (Europe/Oslo) from the deadline's day to ``now``'s day."""
+    return (now.astimezone(OSLO).date() - due_at.astimezone(OSLO).date()).days
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +130,9 @@ def _build(stop_points: Iterable[models.StopPoint], *, now: datetime) -> WorkLis
             all_day=sp.due_all_day,
             responsible=stop_point_responsible(sp),
             status=status,
+            days_overdue=days_overdue(sp.due_at, now=now)
+            if status is rules.StopPointStatus.OVERDUE
+            else None,
         )
         if status is rules.StopPointStatus.OVERDUE:
             result.overdue.append(item)

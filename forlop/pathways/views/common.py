@@ -65,7 +65,9 @@ def safe_next(request: AuthedHttpRequest, fallback: str) -> str:
     return fallback
 
 
-def patient_panels(patients: Iterable[Patient]) -> dict[str, registry.PanelData]:
-    """The "patient" panels (the goals header, …) of every patient a page shows, loaded in one
-    batch per panel; ``{% patient_panels "patient" patient %}`` reads them from the context."""
-    return {"panels_patient": registry.panel_data("patient", patients)}
+def patient_panels(
+    patients: Iterable[Patient], slot: str = "patient"
+) -> dict[str, registry.PanelData]:
+    """The panels of ``slot`` (the goals header, …) of every patient a page shows, loaded in
+    one batch per panel; ``{% patient_panels slot patient %}`` reads them from the context."""
+    return {f"panels_{slot}": registry.panel_data(slot, patients)}

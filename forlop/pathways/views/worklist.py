@@ -58,7 +58,7 @@ def worklist(request: AuthedHttpRequest) -> HttpResponse:
         "sections": sections(work),
         "now": now,
         "event_buttons": event_buttons(),
-        "print_unit": unit or (units[0] if len(units) == 1 else None),
+        "print_query": request.GET.urlencode(),
         **patient_panels(work.patients()),
     }
     template = (
@@ -76,21 +76,31 @@ def _day_now(day: date) -> datetime:
 
 @require_GET
 def worklist_print(request: AuthedHttpRequest) -> HttpResponse:
-    """A district's day on A4: overdue, due today and this week, for printing."""
+    """The day on A4: overdue, due today and this week, for printing.
+
+    The same list as the screen with the same filter: the user's own list, or a unit's when
+    one is chosen, or only what is assigned to them.
+    """
     units = units_for_user(user=request.user)
-    form = PrintDayForm(request.GET or None, units=units)
+    form = PrintDayForm(request.GET, units=units)
     if not form.is_valid():
         if "unit" in form.errors and request.GET.get("unit"):
             raise Http404
         return render(request, "pathways/worklist_print.html", {"form": form}, status=400)
     unit = form.cleaned_data["unit"]
+    mine = form.cleaned_data["mine"]
     day = form.cleaned_data["date"] or timezone.localdate()
-    work = selectors.worklist(user=request.user, now=_day_now(day), unit=unit)
+    now = _day_now(day)
+    work = selectors.worklist(
+        user=request.user, now=now, unit=unit, assignee=request.user if mine else None
+    )
     context = {
         "form": form,
         "unit": unit,
+        "mine": mine,
         "day": day,
+        "now": now,
         "sections": sections(work),
-        **patient_panels(work.patients()),
+        **patient_panels(work.patients(), slot="line"),
     }
     return render(request, "pathways/worklist_print.html", context)
