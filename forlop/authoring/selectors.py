@@ -25,22 +25,22 @@ def _member_organisation_ids(user: User, roles: frozenset[str] | None = None) ->
 
 
 def organisations_editable_by(*, user: User) -> QuerySet[Organisation]:
-    """Organisations whose templates ``user`` may edit (administrator or unit leader there)."""
+    """Organisations whose templates ``user`` may edit (administrator or unit leader there).
+
+    Only through memberships: a Django superuser (who runs the Django admin) acts for their
+    own organisation here like any administrator, never in another municipality's name.
+    """
     if not user.is_authenticated:
         return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
     return Organisation.objects.filter(pk__in=_member_organisation_ids(user, EDITOR_ROLES))
 
 
 def template_list_for_user(*, user: User) -> QuerySet[PathwayTemplate]:
     """Templates ``user`` may read: the national defaults (for any member) and those of the
-    organisations where the user has an active membership."""
+    organisations where the user has an active membership (a superuser too)."""
     if not user.is_authenticated:
         return PathwayTemplate.objects.none()
     templates = PathwayTemplate.objects.select_related("organisation")
-    if user.is_superuser:
-        return templates.all()
     organisation_ids = _member_organisation_ids(user)
     if not organisation_ids:
         return templates.none()
@@ -54,12 +54,10 @@ def template_get_for_user(*, user: User, pk: int) -> PathwayTemplate:
 
 def template_can_edit(*, user: User, template: PathwayTemplate) -> bool:
     """National defaults are read-only; a municipality's template is edited by its
-    administrators and unit leaders."""
+    administrators and unit leaders (see ``organisations_editable_by``)."""
     if not user.is_authenticated or template.organisation_id is None:
         return False
-    return user.is_superuser or template.organisation_id in _member_organisation_ids(
-        user, EDITOR_ROLES
-    )
+    return template.organisation_id in _member_organisation_ids(user, EDITOR_ROLES)
 
 
 def version_latest(

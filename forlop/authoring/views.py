@@ -92,7 +92,7 @@ def _version_by_number(template: PathwayTemplate, number: Any) -> TemplateVersio
 
 @require_GET
 def template_list(request: AuthedHttpRequest) -> HttpResponse:
-    if not request.user.is_superuser and not request.user.memberships.filter(active=True).exists():
+    if not request.user.memberships.filter(active=True).exists():
         raise PermissionDenied  # staff pages: patients and next of kin have no membership
     templates = selectors.template_list_for_user(user=request.user).prefetch_related(
         Prefetch("versions", queryset=TemplateVersion.objects.order_by("-number"))

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from forlop.authoring import services
+from forlop.authoring import selectors, services
 from forlop.core.models import AuditEvent, AuditVerb, Organisation, Role, User
 from forlop.pathways.models import (
     ChecklistItem,
@@ -101,6 +101,38 @@ def test_copy_into_another_municipality_is_denied(
             code="x",
         )
     assert PathwayTemplate.objects.count() == before
+
+
+def test_a_django_superuser_administrator_acts_only_for_their_own_organisation(
+    admin: User,
+    municipality: Organisation,
+    other_municipality: Organisation,
+    national: dict[str, PathwayTemplate],
+) -> None:
+    # given the municipality's administrator is also a Django superuser (the demo's "admin"),
+    # and the other municipality has a template of its own
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    theirs = PathwayTemplate.objects.create(
+        name="HPH Andrevik", code="hph-andrevik", organisation=other_municipality
+    )
+    before = PathwayTemplate.objects.count()
+
+    # when / then: no copy into the other organisation, no edit of its template, not listed
+    with pytest.raises(PermissionDenied):
+        services.template_copy(
+            actor=admin,
+            template=national["hph"],
+            organisation=other_municipality,
+            name="X",
+            code="x",
+        )
+    with pytest.raises(PermissionDenied):
+        services.version_draft_create(actor=admin, template=theirs)
+    assert PathwayTemplate.objects.count() == before
+    assert not theirs.versions.exists()
+    assert list(selectors.organisations_editable_by(user=admin)) == [municipality]
+    assert theirs not in selectors.template_list_for_user(user=admin)
 
 
 def test_a_nurse_may_not_copy(
