@@ -30,6 +30,8 @@ ITEM_FIELDS: tuple[str, ...] = (
     "required",
     "allow_not_relevant",
     "number_unit",
+    "number_min",
+    "number_max",
     "choices",
     "domain",
     "guidance",

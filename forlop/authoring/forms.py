@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -143,6 +144,11 @@ class DefinitionForm(Form):
         return {name: getattr(definition, name) for name in DEFINITION_FIELDS}
 
 
+def _plain_decimal(value: Decimal) -> Decimal:
+    normalized = value.normalize()
+    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+
+
 class ItemForm(Form):
     order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, initial=0)
     key = forms.SlugField(label=gettext_lazy("Key"), max_length=60)
@@ -153,6 +159,21 @@ class ItemForm(Form):
         label=gettext_lazy("May be marked not relevant"), required=False, initial=True
     )
     number_unit = forms.CharField(label=gettext_lazy("Unit"), max_length=20, required=False)
+    number_min = forms.DecimalField(
+        label=gettext_lazy("Lowest plausible value"),
+        required=False,
+        max_digits=12,
+        decimal_places=3,
+        localize=True,
+        help_text=gettext_lazy("For number questions: an answer outside the range is refused."),
+    )
+    number_max = forms.DecimalField(
+        label=gettext_lazy("Highest plausible value"),
+        required=False,
+        max_digits=12,
+        decimal_places=3,
+        localize=True,
+    )
     choices = forms.CharField(
         label=gettext_lazy("Choices"),
         required=False,
@@ -179,6 +200,9 @@ class ItemForm(Form):
     def initial_for(cls, item: ChecklistItem) -> dict[str, Any]:
         initial = {name: getattr(item, name) for name in ITEM_FIELDS}
         initial["choices"] = "\n".join(item.choices or [])
+        for name in ("number_min", "number_max"):
+            if initial[name] is not None:  # 25.500 as "25,5", 300.000 as "300"
+                initial[name] = _plain_decimal(initial[name])
         return initial
 
 

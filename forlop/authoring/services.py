@@ -329,6 +329,16 @@ def _item_check(item: ChecklistItem) -> None:
         errors["choices"] = gettext("Only choice questions have choices.")
     if item.number_unit and item.kind != ChecklistItem.Kind.NUMBER:
         errors["number_unit"] = gettext("Only number questions have a unit.")
+    if item.kind != ChecklistItem.Kind.NUMBER and (
+        item.number_min is not None or item.number_max is not None
+    ):
+        errors["number_min"] = gettext("Only number questions have a plausible range.")
+    elif (
+        item.number_min is not None
+        and item.number_max is not None
+        and item.number_min > item.number_max
+    ):
+        errors["number_max"] = gettext("The highest value must not be below the lowest.")
     if errors:
         raise ValidationError(errors, code=Code.INVALID_ITEM)
 

@@ -2,7 +2,8 @@
 kind, and whether an answer counts as answered.
 
 Pure functions on plain values (``ItemRule`` is the stored item as the rules see it; see
-``mappers.item_rule``). The only Django import is gettext for the messages. Item kinds that
+``mappers.item_rule``). The only Django imports are gettext and number formatting, for the
+messages. Item kinds that
 another app adds (the "what matters" conversation, from goals) clean their structured values
 through the registry (``pathways.registry``); everything else is here.
 """
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from forlop.pathways.error_codes import PathwayErrorCode
@@ -54,6 +56,9 @@ class ItemRule:
     choices: tuple[Choice, ...] = ()
     allow_not_relevant: bool = True
     required: bool = False
+    number_unit: str = ""
+    number_min: Decimal | None = None
+    number_max: Decimal | None = None
 
 
 def parse_choices(raw: object) -> tuple[Choice, ...]:
@@ -103,6 +108,39 @@ def clean_number(value: Any) -> int | float:
     return float(number)
 
 
+def _shown(number: Decimal) -> str:
+    """A bound of a range as the user reads it: no trailing zeros, the locale's comma."""
+    normalized = number.normalize()
+    if normalized == normalized.to_integral_value():
+        normalized = normalized.quantize(Decimal(1))
+    return str(number_format(normalized, use_l10n=True))
+
+
+def check_range(
+    number: int | float, *, low: Decimal | None, high: Decimal | None, unit: str = ""
+) -> None:
+    """Refuse a number outside the item's plausible range (either bound may be open)."""
+    value = Decimal(str(number))
+    if (low is None or value >= low) and (high is None or value <= high):
+        return
+    unit_text = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        message = _("Enter a number from %(low)s to %(high)s%(unit)s.")
+    elif low is not None:
+        message = _("Enter a number of at least %(low)s%(unit)s.")
+    else:
+        message = _("Enter a number of at most %(high)s%(unit)s.")
+    raise AnswerError(
+        message
+        % {
+            "low": _shown(low) if low is not None else "",
+            "high": _shown(high) if high is not None else "",
+            "unit": unit_text,
+        },
+        PathwayErrorCode.OUT_OF_RANGE,
+    )
+
+
 def clean_date(value: Any) -> str:
     if isinstance(value, datetime):
         raise AnswerError(_("Enter a date."))
@@ -131,7 +169,7 @@ def clean_value(
 ) -> Any:
     """The value to store for ``item`` (JSON-serialisable), validated for its kind.
 
-    yes/no a bool; number an int or float; single choice one of the choice values; multiple
+    yes/no a bool; number an int or float within the item's plausible range; single choice one of the choice values; multiple
     choice a subset, in the template's order; date an ISO date; text at most 2000 characters.
     A structured value (a dict) is accepted only when the item's kind registered a cleaner
     (``structured``, from the registry); free text is the fallback of every other kind.
@@ -143,7 +181,9 @@ def clean_value(
             raise AnswerError(_("Answer yes or no."))
         return value
     if kind == NUMBER:
-        return clean_number(value)
+        number = clean_number(value)
+        check_range(number, low=item.number_min, high=item.number_max, unit=item.number_unit)
+        return number
     if kind == SINGLE_CHOICE:
         if not isinstance(value, str) or value not in allowed:
             raise AnswerError(_("Choose one of the options."))

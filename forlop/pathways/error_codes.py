@@ -37,6 +37,7 @@ class PathwayErrorCode(StrEnum):
     WRONG_VERSION = "wrong_version"
     NOT_RELEVANT_NOT_ALLOWED = "not_relevant_not_allowed"
     INVALID_VALUE = "invalid_value"
+    OUT_OF_RANGE = "out_of_range"
     REQUIRED_MISSING = "required_missing"
     REASON = "reason"
 

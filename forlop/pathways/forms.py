@@ -8,12 +8,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form
 from forlop.core.models import Organisation, Role, Unit, User
-from forlop.pathways.checklists import parse_choices
+from forlop.pathways.checklists import AnswerError, clean_number, parse_choices
 from forlop.pathways.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -210,6 +210,31 @@ NO = "no"
 NOT_RELEVANT = "not_relevant"
 
 
+class NumberAnswerField(forms.CharField):
+    """A number as Norwegians write it ("71,5", "1 200"), read on the server.
+
+    Not ``type=number``: Chromium reads "71,5" in such an input by the browser's language (as
+    715 in English), and shows a stored 71.5 with a point. A text input with the decimal
+    keyboard shows the value in the page's language and sends what was typed.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 40})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return formats.localize_input(value)
+        return value
+
+    def to_python(self, value: Any) -> int | float | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return clean_number(text)
+        except AnswerError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+
+
 def item_choices(item: ChecklistItem) -> list[tuple[str, str]]:
     """An item's choices as (value, label) for a form field."""
     return [(c.value, c.label) for c in parse_choices(item.choices)]
@@ -264,7 +289,7 @@ class ChecklistAnswerForm(Form):
                 label=label, choices=choices, required=False, widget=forms.RadioSelect
             )
         if kind == ChecklistItem.Kind.NUMBER:
-            return forms.DecimalField(label=label, required=False, max_digits=12, decimal_places=3)
+            return NumberAnswerField(label=label, required=False)
         if kind == ChecklistItem.Kind.SINGLE_CHOICE:
             return forms.ChoiceField(
                 label=label, choices=item_choices(item), required=False, widget=forms.RadioSelect

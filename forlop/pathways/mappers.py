@@ -43,6 +43,9 @@ def item_rule(item: models.ChecklistItem) -> checklists.ItemRule:
         choices=checklists.parse_choices(item.choices),
         allow_not_relevant=item.allow_not_relevant,
         required=item.required,
+        number_unit=item.number_unit,
+        number_min=item.number_min,
+        number_max=item.number_max,
     )
 
 

@@ -66,6 +66,8 @@ ANNUAL_REVIEW = TemplateSpec(
                     "Ernæring og vekt",
                     kind=K.NUMBER,
                     number_unit="kg",
+                    number_min=20,
+                    number_max=300,
                     domain=D.FUNCTION,
                     carry=True,
                 ),

@@ -75,6 +75,8 @@ def _install(spec: TemplateSpec) -> PathwayTemplate:
                 required=i.required,
                 allow_not_relevant=i.allow_not_relevant,
                 number_unit=i.number_unit,
+                number_min=i.number_min,
+                number_max=i.number_max,
                 choices=list(i.choices),
                 domain=i.domain,
                 guidance=i.guidance,

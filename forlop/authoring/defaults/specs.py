@@ -48,6 +48,8 @@ class ItemSpec:
     carry: bool = False
     choices: tuple[str, ...] = ()
     number_unit: str = ""
+    number_min: int | None = None
+    number_max: int | None = None
     allow_not_relevant: bool = True
 
 
@@ -140,6 +142,8 @@ ASSESSMENT_ITEMS: tuple[ItemSpec, ...] = (
         "Ernæring og vekt",
         kind=K.NUMBER,
         number_unit="kg",
+        number_min=20,
+        number_max=300,
         domain=D.FUNCTION,
         carry=True,
         guidance=(

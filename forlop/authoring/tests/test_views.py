@@ -324,6 +324,44 @@ def test_item_create_update_delete_through_the_page(local: PathwayTemplate, admi
     assert not ChecklistItem.objects.filter(pk=item.pk).exists()
 
 
+def test_the_editor_sets_a_number_questions_unit_and_plausible_range(
+    local: PathwayTemplate, admin: User
+) -> None:
+    # given the weight question of the draft (20–300 kg as shipped)
+    weight = ChecklistItem.objects.get(definition__version__template=local, key="ernaering-vekt")
+    client = Client()  # in Norwegian: the range is typed with a decimal comma
+    client.force_login(admin)
+    p = f"i{weight.pk}"
+    data = {
+        f"{p}-order": str(weight.order),
+        f"{p}-key": weight.key,
+        f"{p}-text": weight.text,
+        f"{p}-kind": "number",
+        f"{p}-number_unit": "kg",
+        f"{p}-allow_not_relevant": "on",
+    }
+    # when the range is reversed, it is refused and nothing changes
+    response = client.post(
+        reverse("authoring:item-update", args=[weight.pk]),
+        {**data, f"{p}-number_min": "300", f"{p}-number_max": "20"},
+    )
+    assert response.status_code == 400
+    assert "Den høyeste verdien kan ikke være lavere enn den laveste." in response.content.decode()
+    weight.refresh_from_db()
+    assert (weight.number_min, weight.number_max) == (20, 300)
+    # when a municipality narrows it
+    response = client.post(
+        reverse("authoring:item-update", args=[weight.pk]),
+        {**data, f"{p}-number_min": "25,5", f"{p}-number_max": "250"},
+    )
+    # then
+    assert response.status_code == 302
+    weight.refresh_from_db()
+    assert (weight.number_unit, weight.number_min, weight.number_max) == ("kg", 25.5, 250)
+    editor = client.get(reverse("authoring:version-edit", args=[weight.definition.version_id]))
+    assert 'value="25,5"' in editor.content.decode()
+
+
 def test_publish_then_edits_are_refused(local: PathwayTemplate, admin: User) -> None:
     # given
     draft = local.versions.get()

@@ -170,6 +170,14 @@ class ChecklistItem(BaseModel):
     required = models.BooleanField(_("required"), default=False)
     allow_not_relevant = models.BooleanField(_("may be marked not relevant"), default=True)
     number_unit = models.CharField(_("unit"), max_length=20, blank=True)
+    # A plausible range for a number answer (weight 20–300 kg): an answer outside is refused
+    # with a message that gives the range and the unit.
+    number_min = models.DecimalField(
+        _("lowest plausible value"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    number_max = models.DecimalField(
+        _("highest plausible value"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
     choices = models.JSONField(_("choices"), default=list, blank=True)
     domain = models.CharField(
         _("assessment domain"), max_length=30, choices=AssessmentDomain.choices, blank=True

@@ -29,6 +29,7 @@ class CarePlanEntry:
     answered_by: User
     stop_point_code: str
     pathway_id: int
+    unit: str = ""
 
 
 def care_plan(*, patient: Patient) -> list[CarePlanEntry]:
@@ -57,6 +58,7 @@ def care_plan(*, patient: Patient) -> list[CarePlanEntry]:
             answered_by=a.answered_by,
             stop_point_code=a.stop_point.definition.code,
             pathway_id=a.stop_point.pathway_id,
+            unit=a.item.number_unit,
         )
         for a in sorted(latest.values(), key=lambda a: (a.item.domain, a.item.key))
     ]
@@ -84,6 +86,7 @@ class ReportAnswer:
     not_relevant_reason: str
     stop_point_code: str
     answered_at: datetime
+    unit: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ def _report_answer(answer: models.ChecklistAnswer) -> ReportAnswer:
         not_relevant_reason=answer.not_relevant_reason,
         stop_point_code=answer.stop_point.definition.code,
         answered_at=answer.answered_at,
+        unit=answer.item.number_unit,
     )
 
 

@@ -52,7 +52,9 @@ class ChecklistRow:
     def structured_answer(self) -> str:
         """A structured answer (a plugged-in kind's, such as a scoring of the goals) in words."""
         if self.answer is not None and isinstance(self.answer.value, dict):
-            return answer_display(self.answer.value, kind=self.item.kind)
+            return answer_display(
+                self.answer.value, kind=self.item.kind, unit=self.item.number_unit
+            )
         return ""
 
 

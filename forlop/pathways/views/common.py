@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -39,9 +40,10 @@ def event_buttons() -> list[tuple[str, str]]:
     return [(kind.value, str(kind.label)) for kind in EVENT_BUTTONS]
 
 
-def answer_display(value: Any, *, kind: str = "") -> str:
-    """A stored answer in words: yes/no, a list joined, a plugged-in kind's structured value
-    in its own words, anything else as text."""
+def answer_display(value: Any, *, kind: str = "", unit: str = "") -> str:
+    """A stored answer in words: yes/no, a list joined, a number in the page's language with
+    its unit ("71,5 kg"), a plugged-in kind's structured value in its own words, anything else
+    as text."""
     if isinstance(value, dict):
         plugin = registry.item_kind(kind)
         return plugin.display(value) if plugin is not None else "–"
@@ -53,6 +55,9 @@ def answer_display(value: Any, *, kind: str = "") -> str:
         return ", ".join(str(v) for v in value)
     if value is None:
         return "–"
+    if isinstance(value, int | float):
+        number = str(formats.number_format(value, use_l10n=True))
+        return f"{number} {unit}" if unit else number
     return str(value)
 
 

@@ -98,7 +98,7 @@ def pathway_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "patient": pathway.patient,
         "chain": selectors.pathway_chain(pathway=pathway, now=now),
         "care_plan": [
-            (entry, answer_display(entry.value, kind=entry.kind))
+            (entry, answer_display(entry.value, kind=entry.kind, unit=entry.unit))
             for entry in selectors.care_plan(patient=pathway.patient)
         ],
         "event_buttons": event_buttons(),

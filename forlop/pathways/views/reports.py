@@ -18,7 +18,7 @@ from forlop.pathways.views.common import answer_display
 
 
 def _in_words(answers: list[Any]) -> list[tuple[Any, str]]:
-    return [(a, answer_display(a.value, kind=a.kind)) for a in answers]
+    return [(a, answer_display(a.value, kind=a.kind, unit=a.unit)) for a in answers]
 
 
 @require_GET
