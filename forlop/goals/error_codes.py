@@ -15,5 +15,6 @@ class GoalErrorCode(StrEnum):
     UNKNOWN_GOAL = "unknown_goal"
     BASELINE_EXISTS = "baseline_exists"
     NO_BASELINE = "no_baseline"
+    FUTURE = "future"
     WRONG_STOP_POINT = "wrong_stop_point"
     PROPOSAL_TEXT_REQUIRED = "proposal_text_required"

@@ -54,6 +54,14 @@ class ScoringForm(Form):
                 widget=forms.RadioSelect(attrs={"class": "score-radio"}),
             )
 
+    def clean_scored_on(self) -> Any:
+        day = self.cleaned_data["scored_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                _("A scoring cannot be dated in the future."), code="future"
+            )
+        return day
+
     def score_fields(self) -> list[tuple[Goal, forms.BoundField]]:
         return [(goal, self[f"score_{goal.pk}"]) for goal in self.goals]
 

@@ -239,7 +239,7 @@ def scoring_record(
     """Record one scoring (baseline or follow-up) of the patient's active goals.
 
     ``scores`` maps goal pk to a score 0-10; None or "" means not scored this time. All scores
-    are validated before anything is saved. A follow-up needs an earlier baseline; there is one
+    are validated before anything is saved. No scoring is dated after today. A follow-up needs an earlier baseline; there is one
     baseline per form version.
 
     Opened from a checklist (``stop_point``, HPH2's or HPH5's), the scoring answers that
@@ -247,7 +247,11 @@ def scoring_record(
     When the stop point was closed meanwhile (signed by someone else), the scores are saved
     without the link: ``scoring.stop_point_id`` is then None.
     """
-    scored_at = scored_at or timezone.now()
+    now = timezone.now()
+    scored_at = scored_at or now
+    if timezone.localdate(scored_at) > timezone.localdate(now):
+        # By the day, not the instant: a scoring entered as today's date is never "ahead".
+        raise ValidationError(_("A scoring cannot be dated in the future."), code=Code.FUTURE)
     if kind not in Scoring.Kind.values:
         raise ValidationError(_("Unknown kind of scoring."), code=Code.INVALID_KIND)
     errors: list[ValidationError] = []

@@ -30,7 +30,10 @@ from forlop.patients.selectors import patient_get_for_user
 
 
 def scored_at_from_date(day: date) -> datetime:
-    """A scoring entered as a date is stored at noon local time, so two on one day compare equal."""
+    """When a scoring entered as a date happened: today's at the time it is recorded (never
+    later than now, and after a baseline recorded earlier today); an earlier day's at noon."""
+    if day == timezone.localdate():
+        return timezone.now()
     return datetime.combine(day, time(12, 0), tzinfo=timezone.get_current_timezone())
 
 
@@ -182,6 +185,19 @@ def scoring_record(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, error_text(exc))
         else:
+            missing = [goal.text for goal in goals if not form.scores().get(goal.pk)]
+            if missing and scoring.kind == Scoring.Kind.BASELINE:
+                messages.warning(
+                    request,
+                    _("No baseline score for: %(goals)s. Score it when you can.")
+                    % {"goals": ", ".join(f"«{text}»" for text in missing)},
+                )
+            elif missing:
+                messages.info(
+                    request,
+                    _("Not scored this time: %(goals)s.")
+                    % {"goals": ", ".join(f"«{text}»" for text in missing)},
+                )
             if stop_point is None:
                 messages.success(request, _("Scores saved."))
             elif scoring.stop_point_id is not None:

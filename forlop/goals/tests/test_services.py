@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from forlop.core.models import AuditEvent, AuditVerb
 from forlop.goals import services
@@ -185,3 +185,20 @@ def test_scoring_with_no_scores_refused(patient, nurse):
         )
     assert exc.value.error_list[0].code == "no_scores"
     assert Scoring.objects.count() == 0
+
+
+def test_a_scoring_dated_ahead_is_refused(patient, nurse):
+    # a follow-up three weeks ahead became "latest" in every header: no scoring after today
+    goals = add_goals(patient, nurse, ["a"])
+    before = _counts()
+    with pytest.raises(ValidationError) as exc:
+        record(
+            patient,
+            nurse,
+            Scoring.Kind.BASELINE,
+            goals,
+            [5],
+            timezone.now() + timedelta(days=21),
+        )
+    assert exc.value.code == "future"
+    assert _counts() == before

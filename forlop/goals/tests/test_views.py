@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from forlop.core.models import AuditEvent, AuditVerb
+from forlop.core.tz import OSLO
 from forlop.goals.models import Goal, GoalChange, PatientProposal, Score, Scoring
 from forlop.goals.tests.builders import add_goals
 from forlop.portal.models import PortalAccount
@@ -181,3 +185,60 @@ def test_no_inline_styles_or_scripts(client, patient, nurse, seed_goals):
     assert "hx-on" not in body
     assert "<script>" not in body
     assert PortalAccount.objects.count() == 0
+
+
+def test_no_scoring_in_the_future_and_a_same_day_follow_up_is_kept(client, patient, nurse):
+    # given a morning in November and three goals
+    morning = datetime(2026, 11, 10, 9, 0, tzinfo=OSLO)
+    goals = add_goals(patient, nurse, ["komme meg hjem", "gå tur", "lage mat"])
+    url = reverse("goals:scoring-record", args=[patient.pk])
+    data = {"answered_by": "patient", **{f"score_{g.pk}": "4" for g in goals}}
+    client.force_login(nurse)
+    with time_machine.travel(morning, tick=False):
+        # when a follow-up is dated three weeks ahead, it is refused and nothing is saved
+        before = _counts()
+        response = client.post(url, {**data, "kind": "baseline", "scored_on": "2026-12-01"})
+        assert response.status_code == 400
+        assert "En skåring kan ikke dateres fram i tid." in response.content.decode()
+        assert _counts() == before
+        # when the baseline is scored this morning
+        assert (
+            client.post(url, {**data, "kind": "baseline", "scored_on": "2026-11-10"}).status_code
+            == 302
+        )
+    with time_machine.travel(morning + timedelta(hours=2), tick=False):
+        # and the follow-up later the same day
+        response = client.post(
+            url,
+            {**data, "kind": "follow_up", "scored_on": "2026-11-10", f"score_{goals[0].pk}": "7"},
+        )
+        # then both are kept, in the order they were made, and none lies in the future
+        assert response.status_code == 302
+        times = list(
+            Scoring.objects.filter(patient=patient)
+            .order_by("scored_at")
+            .values_list("kind", "scored_at")
+        )
+        assert times == [("baseline", morning), ("follow_up", morning + timedelta(hours=2))]
+
+
+def test_a_baseline_for_some_of_the_goals_says_which_are_missing(client, patient, nurse):
+    # given three goals
+    goals = add_goals(patient, nurse, ["komme meg hjem", "gå tur", "lage mat"])
+    client.force_login(nurse)
+    # when the baseline scores two of them
+    response = client.post(
+        reverse("goals:scoring-record", args=[patient.pk]),
+        {
+            "kind": "baseline",
+            "scored_on": "2026-10-01",
+            "answered_by": "patient",
+            f"score_{goals[0].pk}": "4",
+            f"score_{goals[1].pk}": "6",
+        },
+        follow=True,
+    )
+    # then the scores are saved and the page says which goal has no baseline yet
+    html = response.content.decode()
+    assert Score.objects.filter(scoring__patient=patient).count() == 2
+    assert "Ingen skår ved utgangspunktet for: «lage mat»." in html
