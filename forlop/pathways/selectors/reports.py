@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from forlop.core.models import User
 from forlop.pathways import mappers, models, rules
@@ -87,6 +87,7 @@ class ReportAnswer:
     stop_point_code: str
     answered_at: datetime
     unit: str = ""
+    pathway_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +103,17 @@ class OpenStopPoint:
 
 @dataclass(frozen=True, slots=True)
 class GpSummary:
-    assessment: models.StopPoint | None  # the latest completed HPH2
+    assessment: models.StopPoint | None  # this pathway's signed HPH2, else the latest earlier one
     findings: list[ReportAnswer]
     care_plan: list[CarePlanEntry]  # medication first
     events: list[models.PathwayEvent]
     open_stop_points: list[OpenStopPoint]
+    pathway_id: int = 0
+
+    @property
+    def assessment_is_earlier(self) -> bool:
+        """The findings come from an earlier pathway: this one's HPH2 is not signed yet."""
+        return self.assessment is not None and self.assessment.pathway_id != self.pathway_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +142,7 @@ def _report_answer(answer: models.ChecklistAnswer) -> ReportAnswer:
         stop_point_code=answer.stop_point.definition.code,
         answered_at=answer.answered_at,
         unit=answer.item.number_unit,
+        pathway_id=answer.stop_point.pathway_id,
     )
 
 
@@ -188,14 +196,26 @@ def recent_events(
 def gp_summary(*, pathway: models.Pathway, now: datetime) -> GpSummary:
     """What the GP needs before the visit (HPH3): the HPH2 findings, the care plan, recent
     events and the open stop points. Five queries. The caller has already checked access
-    (``pathway_get_for_user``); the goals are added by the page from the goals app."""
+    (``pathway_get_for_user``); the goals are added by the page from the goals app.
+
+    The findings are this pathway's signed HPH2; while it is not signed, the latest signed
+    HPH2 of an earlier pathway, which the page shows as earlier with its date.
+    """
     patient = pathway.patient
     assessment = (
         models.StopPoint.objects.filter(
-            pathway__patient=patient, definition__code="HPH2", completed_at__isnull=False
+            pathway__patient=patient,
+            pathway__started_at__lte=pathway.started_at,
+            definition__code="HPH2",
+            completed_at__isnull=False,
         )
         .select_related("definition")
-        .order_by("-completed_at", "-pk")
+        .order_by(
+            # this pathway's first, then the newest
+            Case(When(pathway=pathway, then=0), default=1),
+            "-completed_at",
+            "-pk",
+        )
         .first()
     )
     findings: list[ReportAnswer] = []
@@ -214,6 +234,7 @@ def gp_summary(*, pathway: models.Pathway, now: datetime) -> GpSummary:
         care_plan=care_plan_medication_first(care_plan(patient=patient)),
         events=recent_events(patient=patient),
         open_stop_points=open_stop_points(pathway=pathway, now=now),
+        pathway_id=pathway.pk,
     )
 
 
