@@ -6,6 +6,7 @@ The UI, the CLI and the API switch on these codes, never on the (translated) mes
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -53,6 +54,19 @@ class ChecklistConflict(ValidationError):  # noqa: N818 - the name is part of th
             ),
             code=PathwayErrorCode.CONFLICT,
         )
+
+
+class AnswerConflict(ChecklistConflict):
+    """Someone else changed this item's answer since the user loaded it (stale answer
+    revision). ``answer`` is the answer as stored now, so the page can show both values."""
+
+    def __init__(self, answer: Any) -> None:
+        ValidationError.__init__(
+            self,
+            _("Someone else changed this answer while you were filling it in."),
+            code=PathwayErrorCode.CONFLICT,
+        )
+        self.answer = answer
 
 
 class RequiredItemsMissing(ValidationError):  # noqa: N818 - a ValidationError, as forms expect

@@ -243,8 +243,8 @@ def item_choices(item: ChecklistItem) -> list[tuple[str, str]]:
 class ChecklistAnswerForm(Form):
     """One checklist item's answer, posted on every change (one form per item row).
 
-    The stop point's revision travels beside it, unprefixed (``RevisionForm``), so one
-    out-of-band swap can update it in every row. Yes/no items have a single radio group: yes, no, not relevant. Other kinds have their
+    The revision of the item's answer travels beside it, unprefixed (``AnswerRevisionForm``).
+    Yes/no items have a single radio group: yes, no, not relevant. Other kinds have their
     input and a "not relevant" switch. "Not relevant" needs a reason.
     """
 
@@ -382,7 +382,16 @@ class ReasonForm(Form):
 
 
 class RevisionForm(Form):
+    """The stop point's revision when the page was loaded: signing is checked against it."""
+
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class AnswerRevisionForm(Form):
+    """The revision of one item's answer when it was loaded (0: unanswered): a save is
+    checked per item, so only a change to the same item conflicts."""
+
+    answer_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class AssignForm(Form):

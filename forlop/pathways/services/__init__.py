@@ -7,7 +7,7 @@ pure rules and writes its audit row inside that transaction, so nothing is half-
 raises ``ValidationError`` with a translated message and a typed code (``error_codes``).
 """
 
-from forlop.pathways.error_codes import ChecklistConflict, RequiredItemsMissing
+from forlop.pathways.error_codes import AnswerConflict, ChecklistConflict, RequiredItemsMissing
 from forlop.pathways.services.checklists import (
     answer_clean,
     checklist_answer_save,
@@ -31,6 +31,7 @@ from forlop.pathways.services.stop_points import (
 __all__ = [
     "END_REASON_READMITTED",
     "MIN_REOPEN_REASON",
+    "AnswerConflict",
     "ChecklistConflict",
     "PreviewRow",
     "RequiredItemsMissing",

@@ -1,7 +1,10 @@
 """Filling in and signing a stop point's checklist.
 
-Stop points use optimistic concurrency: every change raises ``StopPoint.revision``; an edit made
-against an older revision raises ``ChecklistConflict``.
+Optimistic concurrency, per item: every save raises the answer's ``revision``; a save made
+against an older answer revision raises ``AnswerConflict`` (with the answer as stored now), so
+two people can fill one checklist and only a change to the same item conflicts. Every change
+also raises ``StopPoint.revision``: signing is checked against it, so nobody signs answers
+they have not seen.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from django.utils.translation import gettext as _
 from forlop.core.errors import domain_error
 from forlop.core.models import AuditVerb, User
 from forlop.pathways import checklists, mappers, models, planning, registry
+from forlop.pathways.error_codes import AnswerConflict, RequiredItemsMissing
 from forlop.pathways.error_codes import PathwayErrorCode as Code
-from forlop.pathways.error_codes import RequiredItemsMissing
 from forlop.pathways.services import _shared
 
 
@@ -45,14 +48,18 @@ def checklist_answer_save(
     item_id: int,
     value: Any,
     not_relevant_reason: str = "",
-    expected_revision: int,
+    expected_answer_revision: int | None = None,
+    expected_revision: int | None = None,
     now: datetime | None = None,
 ) -> models.ChecklistAnswer:
     """Save one answer on a stop point's checklist (see ``checklists.clean_answer``).
 
     A ``not_relevant_reason`` marks the item not relevant (only where the item allows it;
     ``value`` must then be empty). ``value=None`` without a reason clears the answer.
-    Raises ``ChecklistConflict`` when ``expected_revision`` is not the stop point's revision.
+    Raises ``AnswerConflict`` when ``expected_answer_revision`` (the answer's revision when the
+    user loaded it, 0 for none) is not the stored one: someone else changed this item. A caller
+    that holds the whole checklist (an import) may pass the stop point's ``expected_revision``
+    instead, and gets ``ChecklistConflict`` when anything changed.
     """
     now = now or timezone.now()
     access = _shared.access_require(actor=actor, patient_id=stop_point.pathway.patient_id, now=now)
@@ -64,9 +71,17 @@ def checklist_answer_save(
                 Code.WRONG_VERSION, _("This question does not belong to this checklist version.")
             )
         _shared.check_open(locked)
-        _shared.check_revision(locked, expected_revision)
+        if expected_revision is not None:
+            _shared.check_revision(locked, expected_revision)
+        answer = (
+            models.ChecklistAnswer.objects.select_related("answered_by")
+            .filter(stop_point=locked, item=item)
+            .first()
+        )
+        stored_revision = answer.revision if answer is not None else 0
+        if expected_answer_revision is not None and expected_answer_revision != stored_revision:
+            raise AnswerConflict(answer)
         cleaned, reason = answer_clean(item, value, not_relevant_reason)
-        answer = models.ChecklistAnswer.objects.filter(stop_point=locked, item=item).first()
         if answer is None:
             answer = models.ChecklistAnswer(stop_point=locked, item=item, revision=0)
         answer.value = cleaned

@@ -59,39 +59,66 @@ def test_answer_for_an_item_of_another_version_is_refused(
 
 
 @pytest.mark.django_db
-def test_stale_edit_is_a_conflict(
+def test_conflicts_are_per_item(
     start: Callable[..., Pathway], nurse: User, make_member: Callable[..., User], district: Unit
 ) -> None:
-    # given: two nurses open the same checklist at revision 0; the colleague saves first
+    # given: two nurses open the same checklist with nothing answered; the colleague saves first
     hph2 = stop(start(), "HPH2")
     colleague = make_member(district, Role.PRIMARY_CONTACT)
     mine = StopPoint.objects.get(pk=hph2.pk)
-    yes_no = hph2.definition.items.filter(kind=ChecklistItem.Kind.YES_NO).first()
+    first, other = hph2.definition.items.filter(kind=ChecklistItem.Kind.YES_NO)[:2]
     services.checklist_answer_save(
         actor=colleague,
         stop_point=hph2,
-        item_id=yes_no.pk,
+        item_id=first.pk,
         value=True,
-        expected_revision=0,
+        expected_answer_revision=0,
+        now=NOW,
+    )
+    # when: the nurse answers another item, as she loaded it: it saves
+    services.checklist_answer_save(
+        actor=nurse,
+        stop_point=mine,
+        item_id=other.pk,
+        value=True,
+        expected_answer_revision=0,
         now=NOW,
     )
     before = snapshot()
-
-    # when
-    with pytest.raises(services.ChecklistConflict) as exc:
+    # when: she answers the item the colleague changed since she loaded it
+    with pytest.raises(services.AnswerConflict) as exc:
         services.checklist_answer_save(
             actor=nurse,
             stop_point=mine,
-            item_id=yes_no.pk,
+            item_id=first.pk,
             value=False,
-            expected_revision=mine.revision,
+            expected_answer_revision=0,
             now=NOW,
         )
 
-    # then
+    # then: a conflict that carries the stored answer, and nothing changed
     assert exc.value.code == "conflict"
+    assert (exc.value.answer.value, exc.value.answer.answered_by) == (True, colleague)
     assert snapshot() == before
-    assert ChecklistAnswer.objects.get(item=yes_no).value is True
+    assert ChecklistAnswer.objects.get(item=first).value is True
+
+
+@pytest.mark.django_db
+def test_a_whole_checklist_revision_still_guards_callers_that_pass_it(
+    start: Callable[..., Pathway], nurse: User
+) -> None:
+    # an import that holds the whole checklist passes the stop point's revision
+    hph2 = stop(start(), "HPH2")
+    first, other = hph2.definition.items.filter(kind=ChecklistItem.Kind.YES_NO)[:2]
+    services.checklist_answer_save(
+        actor=nurse, stop_point=hph2, item_id=first.pk, value=True, expected_revision=0, now=NOW
+    )
+    before = snapshot()
+    with pytest.raises(services.ChecklistConflict):
+        services.checklist_answer_save(
+            actor=nurse, stop_point=hph2, item_id=other.pk, value=True, expected_revision=0, now=NOW
+        )
+    assert snapshot() == before
 
 
 @pytest.mark.django_db

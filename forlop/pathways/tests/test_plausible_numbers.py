@@ -57,7 +57,7 @@ def test_an_implausible_weight_is_refused_with_the_range_and_unit(client, nurse,
     client.force_login(nurse)
     response = client.post(
         reverse("pathways:checklist-answer", args=[hph2.pk, weight.pk]),
-        {f"item-{weight.pk}-value": "715", "expected_revision": 0},
+        {f"item-{weight.pk}-value": "715", "answer_revision": 0},
         headers=HTMX,
     )
     html = response.content.decode()

@@ -236,7 +236,7 @@ def test_answer_is_saved_at_once_and_row_comes_back_saved(client, nurse, hph2):
     client.force_login(nurse)
     it = item(hph2, "legemiddelliste")
     response = client.post(
-        answer_url(hph2, it), {value_key(it): "yes", "expected_revision": 0}, headers=HTMX
+        answer_url(hph2, it), {value_key(it): "yes", "answer_revision": 0}, headers=HTMX
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -252,7 +252,7 @@ def test_answer_is_saved_at_once_and_row_comes_back_saved(client, nurse, hph2):
 def test_answer_without_htmx_redirects_back_to_the_item(client, nurse, hph2):
     client.force_login(nurse)
     it = item(hph2, "fallrisiko")
-    response = client.post(answer_url(hph2, it), {value_key(it): "Lav", "expected_revision": 0})
+    response = client.post(answer_url(hph2, it), {value_key(it): "Lav", "answer_revision": 0})
     assert response.status_code == 302
     assert response["Location"].endswith(f"#item-{it.pk}")
     assert ChecklistAnswer.objects.get().value == "Lav"
@@ -262,7 +262,7 @@ def test_answer_for_an_item_of_another_version_is_refused(client, nurse, hph2, p
     client.force_login(nurse)
     other = pathway.stop_points.get(definition__code="HPH3").definition.items.first()
     response = client.post(
-        answer_url(hph2, other), {value_key(other): "yes", "expected_revision": 0}, headers=HTMX
+        answer_url(hph2, other), {value_key(other): "yes", "answer_revision": 0}, headers=HTMX
     )
     assert response.status_code == 404
     assert ChecklistAnswer.objects.count() == 0
@@ -273,7 +273,7 @@ def test_not_relevant_needs_a_reason(client, nurse, hph2):
     it = item(hph2, "brannsikkerhet")
     response = client.post(
         answer_url(hph2, it),
-        {value_key(it): "not_relevant", "expected_revision": 0},
+        {value_key(it): "not_relevant", "answer_revision": 0},
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -284,7 +284,7 @@ def test_not_relevant_needs_a_reason(client, nurse, hph2):
         {
             value_key(it): "not_relevant",
             f"item-{it.pk}-not_relevant_reason": "Bor i omsorgsbolig med sprinkler",
-            "expected_revision": 0,
+            "answer_revision": 0,
         },
         headers=HTMX,
     )
@@ -292,25 +292,43 @@ def test_not_relevant_needs_a_reason(client, nurse, hph2):
     assert (answer.value, answer.not_relevant_reason) == (None, "Bor i omsorgsbolig med sprinkler")
 
 
-def test_stale_revision_gets_a_conflict_message_and_changes_nothing(client, nurse, hph2):
+def test_a_different_item_saves_the_same_item_shows_both_answers(client, nurse, hph2):
     client.force_login(nurse)
     first = item(hph2, "legemiddelliste")
     second = item(hph2, "funksjon-iplos")
-    client.post(answer_url(hph2, first), {value_key(first): "yes", "expected_revision": 0})
-    # a second person still has the page at revision 0
+    client.post(answer_url(hph2, first), {value_key(first): "yes", "answer_revision": 0})
+    # a second person loaded the page before: another item saves
     response = client.post(
-        answer_url(hph2, second), {value_key(second): "no", "expected_revision": 0}, headers=HTMX
+        answer_url(hph2, second), {value_key(second): "no", "answer_revision": 0}, headers=HTMX
+    )
+    assert 'data-state="saved"' in response.content.decode()
+    # the same item, changed since it was loaded: both answers, nothing saved
+    response = client.post(
+        answer_url(hph2, first), {value_key(first): "no", "answer_revision": 0}, headers=HTMX
     )
     html = response.content.decode()
     assert response.status_code == 200  # htmx: the error partial, see views' docstring
     assert 'data-state="conflict"' in html
-    assert 'data-testid="reload-link"' in html
+    assert re.search(r'data-testid="conflict-theirs">.*<strong>Ja</strong>', html)
+    assert re.search(r'data-testid="conflict-mine">.*<strong>Nei</strong>', html)
+    assert 'name="answer_revision" value="1"' in html  # "Keep mine" saves over it
+    assert 'hx-trigger="submit"' in html  # no save on change until the user chooses
     assert "hx-swap-oob" not in html
-    plain = client.post(answer_url(hph2, second), {value_key(second): "no", "expected_revision": 0})
+    plain = client.post(answer_url(hph2, first), {value_key(first): "no", "answer_revision": 0})
     assert plain.status_code == 409
-    assert ChecklistAnswer.objects.count() == 1
-    hph2.refresh_from_db()
-    assert hph2.revision == 1
+    assert dict(ChecklistAnswer.objects.values_list("item__key", "value")) == {
+        "legemiddelliste": True,
+        "funksjon-iplos": False,
+    }
+    # "Keep theirs" gets the row as stored; "Keep mine" posts with the stored revision
+    kept = client.get(answer_url(hph2, first), headers=HTMX).content.decode()
+    assert 'data-state="idle"' in kept
+    assert 'value="yes" class="ds-input" id="id_item-' in kept and "checked" in kept
+    response = client.post(
+        answer_url(hph2, first), {value_key(first): "no", "answer_revision": 1}, headers=HTMX
+    )
+    assert 'data-state="saved"' in response.content.decode()
+    assert ChecklistAnswer.objects.get(item=first).value is False
 
 
 def fill_required(client, stop_point):
@@ -324,7 +342,7 @@ def fill_required(client, stop_point):
         it = item(stop_point, key)
         response = client.post(
             answer_url(stop_point, it),
-            {value_key(it): value, "expected_revision": revision},
+            {value_key(it): value, "answer_revision": 0},
             headers=HTMX,
         )
         assert 'data-state="saved"' in response.content.decode(), key

@@ -17,13 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.errors import error_text
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Unit
 from forlop.pathways import checklists, mappers, registry, rules, selectors, services
-from forlop.pathways.forms import AssignForm, ChecklistAnswerForm, ReasonForm, RevisionForm
+from forlop.pathways.forms import (
+    AnswerRevisionForm,
+    AssignForm,
+    ChecklistAnswerForm,
+    ReasonForm,
+    RevisionForm,
+)
 from forlop.pathways.models import ChecklistAnswer, ChecklistItem, StopPoint
 from forlop.pathways.views.common import answer_display, event_buttons
 
@@ -36,6 +42,13 @@ class ChecklistRow:
     state: str = ""  # "", "saved", "invalid", "conflict"
     message: str = ""
     readonly: bool = False
+    theirs: str = ""  # in a conflict: the stored answer (someone else's), in words
+    mine: str = ""  # in a conflict: what this user tried to save, in words
+
+    @property
+    def answer_revision(self) -> int:
+        """The revision of the answer as shown; a save is checked against it (per item)."""
+        return self.answer.revision if self.answer is not None else 0
 
     @property
     def plugin(self) -> registry.ItemKind | None:
@@ -125,13 +138,20 @@ def stop_point_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "pathways/stop_point_detail.html", _checklist_context(stop_point))
 
 
-@require_POST
-def checklist_answer(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpResponse:
-    """Save one item's answer at once. htmx gets the row back (see ``views.common``).
+def _in_words(item: ChecklistItem, value: Any, reason: str) -> str:
+    if reason:
+        return _("Not relevant: %(reason)s") % {"reason": reason}
+    return answer_display(value, kind=item.kind, unit=item.number_unit)
 
-    The row carries the stop point's revision. After a save the new revision goes out of band
-    to every form on the page; after a conflict it does not, so nothing more is saved over
-    the other person's answers until the page is reloaded.
+
+@require_http_methods(["GET", "POST"])
+def checklist_answer(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpResponse:
+    """Save one item's answer at once; htmx gets the row back (see ``views.common``). A GET
+    gives the row as stored (to keep the other person's answer after a conflict).
+
+    Each row carries the revision of its own answer, so two people can fill one checklist:
+    only a change to the same item since it was loaded conflicts. The conflict row shows both
+    answers, keeps what this user typed, and saves it only when they choose "Keep mine".
     """
     stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
     current = next(
@@ -142,14 +162,30 @@ def checklist_answer(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpR
         # An item of another stop point or template version: never save it here.
         raise Http404
     item, answer = current.item, current.answer
+    if request.method == "GET":
+        readonly = mappers.stop_point_status(stop_point, now=timezone.now()) in (
+            rules.CLOSED_STATUSES
+        )
+        if not request.htmx:
+            return redirect(reverse("pathways:stop-point-detail", args=[pk]) + f"#item-{item.pk}")
+        row = ChecklistRow(
+            item=item,
+            answer=answer,
+            form=ChecklistAnswerForm(item=item, answer=answer),
+            readonly=readonly,
+        )
+        return render(
+            request,
+            "pathways/stop_point_detail.html#checklist-row",
+            {"row": row, "stop_point": stop_point},
+        )
     form = ChecklistAnswerForm(request.POST, item=item, answer=answer)
-    revision_form = RevisionForm(request.POST)
-    posted_revision = stop_point.revision
+    revision_form = AnswerRevisionForm(request.POST)
     state, message, status = "invalid", "", 400
+    theirs = mine = ""
     if not revision_form.is_valid():
         message = _("The form was incomplete. Reload the page and try again.")
     elif form.is_valid():
-        posted_revision = revision_form.cleaned_data["expected_revision"]
         try:
             answer = services.checklist_answer_save(
                 actor=request.user,
@@ -157,40 +193,44 @@ def checklist_answer(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpR
                 item_id=item.pk,
                 value=form.answer_value(),
                 not_relevant_reason=form.cleaned_data["not_relevant_reason"],
-                expected_revision=posted_revision,
+                expected_answer_revision=revision_form.cleaned_data["answer_revision"],
             )
-        except services.ChecklistConflict:
+        except services.AnswerConflict as exc:
             state, status = "conflict", 409
-            message = _(
-                "Someone else changed this checklist while you were filling it in. "
-                "Your answer was not saved. Reload the page to see the latest answers."
+            message = str(exc.message)
+            answer = exc.answer
+            theirs = (
+                _in_words(item, answer.value, answer.not_relevant_reason)
+                if answer is not None
+                else "–"
             )
+            mine = _in_words(item, form.answer_value(), form.cleaned_data["not_relevant_reason"])
         except (ValidationError, PermissionDenied) as exc:
             message = error_text(exc)
         else:
             state, status = "saved", 200
     else:
-        posted_revision = revision_form.cleaned_data["expected_revision"]
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
     stop_point.refresh_from_db(fields=["revision"])
     if state == "saved":
         # Show the stored answer, as the server has it.
         form = ChecklistAnswerForm(item=item, answer=answer)
-        posted_revision = stop_point.revision
+    row = ChecklistRow(
+        item=item,
+        answer=answer,
+        form=form,
+        state=state,
+        message=message,
+        theirs=theirs,
+        mine=mine,
+    )
     if not request.htmx:
         if state == "saved":
             return redirect(reverse("pathways:stop-point-detail", args=[pk]) + f"#item-{item.pk}")
         context = _checklist_context(stop_point)
-        for row in context["rows"]:
-            if row.item.pk == item.pk:
-                row.form, row.state, row.message = form, state, message
+        context["rows"] = [row if r.item.pk == item.pk else r for r in context["rows"]]
         return render(request, "pathways/stop_point_detail.html", context, status=status)
-    context = {
-        "row": ChecklistRow(item=item, answer=answer, form=form, state=state, message=message),
-        "stop_point": stop_point,
-        "revision": posted_revision,
-        "oob_revision": state == "saved",
-    }
+    context = {"row": row, "stop_point": stop_point, "oob_revision": state == "saved"}
     if state == "saved":
         context.update(_progress(_rows(stop_point, readonly=False)))
     return render(request, "pathways/stop_point_detail.html#checklist-row", context)

@@ -33,6 +33,21 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // Unsaved text: a row is "dirty" from the first keystroke until the server answers for it
+  // (the row is then swapped for a fresh one). A row whose save failed, was refused or is in
+  // conflict still holds text that is not saved. Leaving the page then asks first.
+  document.addEventListener("input", (evt) => {
+    const form = evt.target.closest && evt.target.closest(".checklist-row");
+    if (form) form.dataset.dirty = "true";
+  });
+  const UNSAVED = '.checklist-row[data-dirty="true"], .checklist-row[data-state="conflict"], ' +
+    '.checklist-row[data-state="failed"], .checklist-row[data-state="invalid"]';
+  window.addEventListener("beforeunload", (evt) => {
+    if (document.querySelector(UNSAVED)) {
+      evt.preventDefault();
+      evt.returnValue = "";
+    }
+  });
   // Print button on the printed day list.
   document.addEventListener("click", (evt) => {
     const button = evt.target.closest && evt.target.closest(".js-print");
