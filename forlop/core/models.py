@@ -187,6 +187,7 @@ class AuditVerb(models.TextChoices):
     STOP_POINT_NOT_RELEVANT = "stop_point.not_relevant", _("Marked stop point not relevant")
     STOP_POINT_ASSIGNED = "stop_point.assigned", _("Assigned stop point")
     EVENT_RECORDED = "event.recorded", _("Recorded event")
+    EVENT_CORRECTED = "event.corrected", _("Corrected event")
     WORKLIST_VIEWED = "worklist.viewed", _("Viewed work list")
     GOALS_VIEWED = "goals.viewed", _("Viewed goals")
     GOAL_CHANGED = "goals.changed", _("Changed goals")

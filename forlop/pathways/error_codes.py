@@ -29,6 +29,8 @@ class PathwayErrorCode(StrEnum):
     EVENT_KIND = "kind"
     WARD = "ward"
     NOT_ADMITTED = "not_admitted"
+    WITHDRAWN = "withdrawn"
+    CORRECTION = "correction"
     # Checklists and stop points
     CONFLICT = "conflict"
     COMPLETED = "completed"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/", pathways.patient_pathways, name="patient-pathways"),
     path("patients/<int:patient_id>/start/", pathways.pathway_start, name="pathway-start"),
     path("patients/<int:patient_id>/events/new/", events.event_record, name="event-record"),
+    path("events/<int:pk>/correct/", events.event_correct, name="event-correct"),
     path("<int:pk>/", pathways.pathway_detail, name="pathway-detail"),
     path("<int:pk>/times/", pathways.pathway_anchors, name="pathway-anchors"),
     path("<int:pk>/gp-summary/", reports.gp_summary, name="gp-summary"),

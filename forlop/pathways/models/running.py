@@ -269,6 +269,11 @@ class PathwayEvent(BaseModel):
         null=True,
         related_name="+",
     )
+    # A correction keeps the row (the audit log holds what it was): the latest reason, and
+    # when an event recorded in error was withdrawn.
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True)
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn as recorded in error"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("event")

@@ -185,9 +185,22 @@ def open_stop_points(*, pathway: models.Pathway, now: datetime) -> list[OpenStop
 def recent_events(
     *, patient: Patient, limit: int = REPORT_EVENT_LIMIT
 ) -> list[models.PathwayEvent]:
-    """Falls, admissions, declines and out-of-hours contacts, newest first. One query."""
+    """Falls, admissions, declines and out-of-hours contacts, newest first (not those
+    withdrawn as recorded in error). One query."""
     return list(
-        models.PathwayEvent.objects.filter(patient=patient, kind__in=REPORT_EVENT_KINDS)
+        models.PathwayEvent.objects.filter(
+            patient=patient, kind__in=REPORT_EVENT_KINDS, withdrawn_at__isnull=True
+        )
+        .select_related("recorded_by")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def events_for_patient(*, patient: Patient, limit: int = 5) -> list[models.PathwayEvent]:
+    """The patient's latest events of every kind, newest first, withdrawn ones included (they
+    show as withdrawn). One query; the caller has already checked access to ``patient``."""
+    return list(
+        models.PathwayEvent.objects.filter(patient=patient)
         .select_related("recorded_by")
         .order_by("-occurred_at", "-pk")[:limit]
     )

@@ -13,7 +13,7 @@ from forlop.pathways.services.checklists import (
     checklist_answer_save,
     stop_point_complete,
 )
-from forlop.pathways.services.events import event_record
+from forlop.pathways.services.events import event_correct, event_record
 from forlop.pathways.services.start import (
     END_REASON_READMITTED,
     PreviewRow,
@@ -37,6 +37,7 @@ __all__ = [
     "RequiredItemsMissing",
     "answer_clean",
     "checklist_answer_save",
+    "event_correct",
     "event_record",
     "pathway_anchors_set",
     "pathway_preview",

@@ -266,3 +266,176 @@ def event_record(
             actor=actor, access=access, verb=AuditVerb.EVENT_RECORDED, target=event, data=ctx.data
         )
     return event
+
+
+# Events whose effects a withdrawal can undo: a fall, a decline and an out-of-hours contact
+# opened HPH4; a death or the end of the services ended the pathways. An admission and a return
+# home started stays and new pathways: they are corrected by recording what really happened.
+WITHDRAWABLE = frozenset(
+    {
+        EventKind.FALL,
+        EventKind.DECLINE,
+        EventKind.OUT_OF_HOURS_CONTACT,
+        EventKind.DEATH,
+        EventKind.SERVICES_ENDED,
+    }
+)
+ENDING = frozenset({EventKind.DEATH, EventKind.SERVICES_ENDED})
+MIN_CORRECTION_REASON = 3
+
+
+def _replan_opened(event: models.PathwayEvent, *, at: datetime) -> list[models.StopPoint]:
+    """Move the deadlines of the open stop points the event opened to its corrected time."""
+    moved: list[models.StopPoint] = []
+    for stop_point in (
+        event.opened.select_for_update()
+        .select_related("definition")
+        .filter(models.open_q(), definition__anchor=models.AnchorChoices.EVENT)
+    ):
+        definition = mappers.definition_rule(stop_point.definition)
+        plan = planning.plan_instance(
+            definition,
+            triggered_at=at,
+            anchor_at=at,
+            occurrence=stop_point.occurrence,
+            event_kind=rules.EventKind(event.kind),
+        )
+        stop_point.triggered_at = plan.triggered_at
+        stop_point.opens_at = plan.opens_at
+        stop_point.due_at = plan.deadline.due_at
+        stop_point.due_all_day = plan.deadline.all_day
+        stop_point.ends_at = plan.deadline.ends_at
+        stop_point.revision += 1
+        stop_point.save(
+            update_fields=[
+                "triggered_at",
+                "opens_at",
+                "due_at",
+                "due_all_day",
+                "ends_at",
+                "revision",
+                "updated_at",
+            ]
+        )
+        moved.append(stop_point)
+    return moved
+
+
+def _ended_by(event: models.PathwayEvent) -> list[models.Pathway]:
+    return list(
+        models.Pathway.objects.select_for_update().filter(
+            patient_id=event.patient_id, ended_at=event.occurred_at, end_reason=event.kind
+        )
+    )
+
+
+def event_correct(
+    *,
+    actor: User,
+    event: models.PathwayEvent,
+    reason: str,
+    occurred_at: datetime | None = None,
+    note: str | None = None,
+    withdraw: bool = False,
+    now: datetime | None = None,
+) -> models.PathwayEvent:
+    """Correct an event's time or note, or withdraw it as recorded in error, with a reason.
+
+    What the event did follows: a corrected time moves the deadlines of the stop points it
+    opened (still open) and the end of the pathways it ended; a withdrawn fall, decline or
+    out-of-hours contact closes its open HPH4 as not relevant, and a withdrawn death or end of
+    services makes the pathways it ended run again with the stop points it interrupted. An
+    admission and a return home started stays and pathways: their time is not changed here
+    (record what really happened instead). The row is kept; the audit row names what changed.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if len(reason) < MIN_CORRECTION_REASON:
+        raise domain_error(Code.REASON, _("Write why the event is corrected."))
+    if event.withdrawn_at is not None:
+        raise domain_error(Code.WITHDRAWN, _("This event has been withdrawn."))
+    kind = EventKind(event.kind)
+    if withdraw and kind not in WITHDRAWABLE:
+        raise domain_error(
+            Code.CORRECTION,
+            _(
+                "An admission or a return home cannot be withdrawn: record what really "
+                "happened instead."
+            ),
+        )
+    new_time = occurred_at if occurred_at is not None else event.occurred_at
+    _shared.check_aware(occurred_at=new_time)
+    _shared.check_not_future(new_time, now=now, message=_("An event cannot be in the future."))
+    moved = new_time != event.occurred_at and not withdraw
+    if moved and kind in {EventKind.ADMISSION, EventKind.RETURN_HOME}:
+        raise domain_error(
+            Code.CORRECTION,
+            _(
+                "The time of an admission or a return home cannot be changed here: record "
+                "what really happened instead."
+            ),
+        )
+    access = _shared.access_require(actor=actor, patient_id=event.patient_id, now=now)
+    with transaction.atomic():
+        Patient.objects.select_for_update().filter(pk=event.patient_id).first()
+        event = models.PathwayEvent.objects.select_for_update().get(pk=event.pk)
+        data: dict[str, Any] = {"kind": event.kind, "withdrawn": withdraw, "changed": []}
+        if withdraw:
+            if kind in ENDING:
+                reopened = _ended_by(event)
+                for pathway in reopened:
+                    interrupted = pathway.stop_points.select_for_update().filter(
+                        interrupted_at=event.occurred_at
+                    )
+                    for stop_point in interrupted:
+                        stop_point.interrupted_at = None
+                        stop_point.revision += 1
+                        stop_point.save(update_fields=["interrupted_at", "revision", "updated_at"])
+                    pathway.ended_at = None
+                    pathway.end_reason = ""
+                    pathway.save(update_fields=["ended_at", "end_reason", "updated_at"])
+                data["reopened"] = [p.pk for p in reopened]
+            else:
+                closed = []
+                for stop_point in event.opened.select_for_update().filter(models.open_q()):
+                    stop_point.not_relevant_at = now
+                    stop_point.not_relevant_reason = _(
+                        "The event was recorded in error: %(reason)s"
+                    ) % {"reason": reason}
+                    stop_point.revision += 1
+                    stop_point.full_clean()
+                    stop_point.save(
+                        update_fields=[
+                            "not_relevant_at",
+                            "not_relevant_reason",
+                            "revision",
+                            "updated_at",
+                        ]
+                    )
+                    closed.append(stop_point.pk)
+                data["not_relevant"] = closed
+            event.withdrawn_at = now
+        if moved:
+            data["changed"].append("occurred_at")
+            data["from"], data["to"] = event.occurred_at.isoformat(), new_time.isoformat()
+            if kind in ENDING:
+                for pathway in _ended_by(event):
+                    pathway.stop_points.filter(interrupted_at=event.occurred_at).update(
+                        interrupted_at=new_time
+                    )
+                    pathway.ended_at = new_time
+                    pathway.save(update_fields=["ended_at", "updated_at"])
+            else:
+                data["moved"] = [sp.pk for sp in _replan_opened(event, at=new_time)]
+            event.occurred_at = new_time
+        if note is not None and note.strip() != event.note:
+            data["changed"].append("note")
+            event.note = note.strip()
+        event.corrected_at = now
+        event.correction_reason = reason
+        event.full_clean()
+        event.save()
+        _shared.audit(
+            actor=actor, access=access, verb=AuditVerb.EVENT_CORRECTED, target=event, data=data
+        )
+    return event

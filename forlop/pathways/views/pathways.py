@@ -28,9 +28,12 @@ def patient_pathways(request: AuthedHttpRequest, patient_id: int) -> HttpRespons
     patient = patient_get_for_user(
         user=request.user, patient_id=patient_id, verb=AuditVerb.PATHWAY_VIEWED
     )
+    pathways = list(selectors.pathways_for_patient(patient=patient))
     context = {
         "patient": patient,
-        "pathways": list(selectors.pathways_for_patient(patient=patient)[:10]),
+        "running": [p for p in pathways if p.ended_at is None],
+        "earlier": [p for p in pathways if p.ended_at is not None],
+        "events": selectors.events_for_patient(patient=patient),
         "event_buttons": event_buttons(),
     }
     template = (
