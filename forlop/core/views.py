@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from forlop.core.http import AuthedHttpRequest
+from forlop.core.selectors import landing_url_name
 
 
 @require_GET
 def home(request: AuthedHttpRequest) -> HttpResponse:
-    return redirect("patients:list")
+    """The front page: each role's work (``selectors.landing_url_name``)."""
+    return redirect(landing_url_name(user=request.user))
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forlop.pathways.views import checklists, events, leaders, pathways, reports, worklist
+from forlop.pathways.views import checklists, events, leaders, pathways, reports, ward, worklist
 
 app_name = "pathways"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("worklist/", worklist.worklist, name="worklist"),
     path("worklist/print/", worklist.worklist_print, name="worklist-print"),
     path("leaders/", leaders.leader_view, name="leader"),
+    path("ward/", ward.ward_view, name="ward"),
     path("patients/<int:patient_id>/", pathways.patient_pathways, name="patient-pathways"),
     path("patients/<int:patient_id>/start/", pathways.pathway_start, name="pathway-start"),
     path("patients/<int:patient_id>/events/new/", events.event_record, name="event-record"),

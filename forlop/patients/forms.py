@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
-from forlop.core.models import Organisation, Role, Unit, User
-from forlop.core.selectors import units_for_user
+from forlop.core.models import Membership, Organisation, Role, Unit, User
+from forlop.core.selectors import units_for_registration
 from forlop.patients.services import MIN_EMERGENCY_REASON
 
 
@@ -55,9 +55,6 @@ class PatientCreateForm(Form):
         label=_("Services from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     gp = forms.ModelChoiceField(label=_("GP"), queryset=User.objects.none(), required=False)
-    primary_contact = forms.ModelChoiceField(
-        label=_("Primary contact"), queryset=User.objects.none(), required=False
-    )
     next_of_kin_name = forms.CharField(label=_("Next of kin"), max_length=200, required=False)
     next_of_kin_relation = forms.CharField(label=_("Relation"), max_length=100, required=False)
     next_of_kin_phone = forms.CharField(
@@ -66,9 +63,7 @@ class PatientCreateForm(Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units: QuerySet[Unit] = units_for_user(user=actor).filter(
-            organisation__kind=Organisation.Kind.MUNICIPALITY
-        )
+        units: QuerySet[Unit] = units_for_registration(user=actor)
         self._serving_units = units
         self.fields["serving_unit"].queryset = units  # type: ignore[attr-defined]  # a ModelChoiceField
         municipalities = Organisation.objects.filter(units__in=units)
@@ -77,17 +72,51 @@ class PatientCreateForm(Form):
             memberships__active=True,
             memberships__unit__organisation__municipality__in=municipalities,
         ).distinct()
-        self.fields["primary_contact"].queryset = User.objects.filter(
-            memberships__role=Role.PRIMARY_CONTACT,
-            memberships__active=True,
-            memberships__unit__in=units,
-        ).distinct()
+        # The primary contact works in the serving unit: offered grouped by unit.
+        contacts = (
+            Membership.objects.filter(role=Role.PRIMARY_CONTACT, active=True, unit__in=units)
+            .select_related("user", "unit")
+            .order_by("unit__name", "user__first_name", "user__last_name")
+        )
+        groups: dict[str, list[tuple[int, str]]] = {}
+        self._contacts: dict[int, tuple[User, set[int]]] = {}
+        for membership in contacts:
+            groups.setdefault(membership.unit.name, []).append(
+                (membership.user_id, str(membership.user))
+            )
+            user, unit_ids = self._contacts.setdefault(membership.user_id, (membership.user, set()))
+            unit_ids.add(membership.unit_id)
+        self.fields["primary_contact"] = forms.TypedChoiceField(
+            label=_("Primary contact"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", "---------"), *groups.items()],
+            help_text=_("A primary contact of the serving unit."),
+        )
+        self.style_field("primary_contact", self.fields["primary_contact"])
         if units.count() == 1:
             self.fields["serving_unit"].initial = units.first()
         self.fields["service_start"].initial = timezone.localdate()
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        contact_id = data.get("primary_contact")
+        unit = data.get("serving_unit")
+        if contact_id is None:
+            data["primary_contact"] = None
+            return data
+        user, unit_ids = self._contacts[contact_id]
+        if unit is not None and unit.pk not in unit_ids:
+            self.add_error(
+                "primary_contact",
+                _("Choose a primary contact who works in %(unit)s.") % {"unit": unit.name},
+            )
+        data["primary_contact"] = user
+        return data
+
     def serving_units(self) -> QuerySet[Unit]:
-        """The units the actor may register a patient to."""
+        """The units the actor may register a patient to (``units_for_registration``)."""
         return self._serving_units
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from forlop.core.audit import audit_record
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
 from forlop.core.models import AuditVerb, Organisation, Role, Unit, User
-from forlop.core.selectors import led_units, units_for_user
+from forlop.core.selectors import led_units, units_for_registration
 from forlop.patients.models import EmergencyAccess, HospitalStay, NextOfKin, Patient, PatientService
 
 MIN_EMERGENCY_REASON = 10
@@ -48,8 +48,15 @@ def patient_create(
     next_of_kin_phone: str = "",
 ) -> Patient:
     """Register a patient served by one of the actor's units. Nothing is saved on any error."""
-    if not units_for_user(user=actor).filter(pk=serving_unit.pk).exists():
+    if not units_for_registration(user=actor).filter(pk=serving_unit.pk).exists():
         raise PermissionDenied(_("You can only register patients for a unit you work in."))
+    if primary_contact is not None and not primary_contact.memberships.filter(
+        unit=serving_unit, role=Role.PRIMARY_CONTACT, active=True
+    ).exists():
+        raise ValidationError(
+            {"primary_contact": _("The primary contact must work in the serving unit.")},
+            code="primary_contact_unit",
+        )
     try:
         parsed = parse_identity_number(identity_number)
     except IdentityNumberError as exc:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forlop.core.audit import audit_record
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, User
-from forlop.core.selectors import is_leader, led_units
+from forlop.core.selectors import is_leader, led_units, units_for_registration
 from forlop.patients import selectors, services
 from forlop.patients.forms import (
     AuditFilterForm,
@@ -50,7 +50,12 @@ def patient_list(request: AuthedHttpRequest) -> HttpResponse:
     if ids:
         with transaction.atomic():
             audit_record(actor=request.user, verb=AuditVerb.PATIENT_VIEWED, data={"list": ids})
-    context = {"page": page, "query": query, "lookup_form": IdentityLookupForm()}
+    context = {
+        "page": page,
+        "query": query,
+        "lookup_form": IdentityLookupForm(),
+        "can_register": units_for_registration(user=request.user).exists(),
+    }
     template = (
         "patients/patient_list.html#patient-rows" if request.htmx else "patients/patient_list.html"
     )
@@ -66,7 +71,12 @@ def patient_lookup(request: AuthedHttpRequest) -> HttpResponse:
         return render(
             request,
             "patients/patient_list.html",
-            {"page": page, "lookup_form": form, "query": ""},
+            {
+                "page": page,
+                "lookup_form": form,
+                "query": "",
+                "can_register": units_for_registration(user=request.user).exists(),
+            },
             status=400,
         )
     number = form.cleaned_data["identity_number"]

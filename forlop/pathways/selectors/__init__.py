@@ -32,6 +32,7 @@ from forlop.pathways.selectors.reports import (
     recent_events,
 )
 from forlop.pathways.selectors.responsibility import stop_point_responsible
+from forlop.pathways.selectors.ward import WardPatient, ward_patients, wards_for_user
 from forlop.pathways.selectors.worklist import (
     WorkItem,
     WorkList,
@@ -53,6 +54,7 @@ __all__ = [
     "GpSummary",
     "OpenStopPoint",
     "ReportAnswer",
+    "WardPatient",
     "WorkItem",
     "WorkList",
     "adherence",
@@ -71,6 +73,8 @@ __all__ = [
     "stop_point_for_patient",
     "stop_point_get_for_user",
     "stop_point_responsible",
+    "ward_patients",
+    "wards_for_user",
     "worklist",
     "worklist_counts",
     "worklist_for_unit",

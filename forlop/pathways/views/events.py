@@ -13,10 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from forlop.core.errors import error_text
 from forlop.core.http import AuthedHttpRequest
+from forlop.core.selectors import landing_url_name
 from forlop.pathways import services
 from forlop.pathways.forms import ENDING_EVENTS, EventCorrectForm, EventRecordForm
 from forlop.pathways.models import EventKindChoices, PathwayEvent
 from forlop.pathways.views.common import safe_next
+from forlop.patients.models import Patient
 from forlop.patients.selectors import patient_get_for_user
 
 
@@ -50,6 +52,19 @@ def event_record(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
                     request,
                     _("Recorded: %(event)s.") % {"event": EventKindChoices(data["kind"]).label},
                 )
+                if not Patient.objects.visible_to(request.user, now=timezone.now()).filter(
+                    pk=patient.pk
+                ).exists():
+                    # A discharge ends the ward's access: back to the list, not to a 404.
+                    messages.info(
+                        request,
+                        _(
+                            "%(name)s is no longer at your unit, so the record is closed to "
+                            "you. The home care service follows the patient from here."
+                        )
+                        % {"name": patient.full_name},
+                    )
+                    return redirect(landing_url_name(user=request.user))
                 return redirect(next_url)
         status = 400
     context = {

@@ -126,12 +126,38 @@ def test_forged_csrf_token_is_refused_in_norwegian(allocator, district):
     assert snapshot() == before
 
 
-def test_unit_outside_own_memberships_is_refused(client, allocator, other_district):
+def test_unit_outside_own_memberships_is_refused(client, allocator, other_patient):
+    # a home-care unit of another municipality
     client.force_login(allocator)
     before = snapshot()
-    response = client.post(reverse("patients:create"), form_data(other_district))
+    response = client.post(
+        reverse("patients:create"), form_data(other_patient.services.get().unit)
+    )
     assert response.status_code == 400
     assert snapshot() == before
+
+
+def test_the_allocation_office_registers_to_a_district_with_its_primary_contact(
+    client, allocator, district, other_district, make_member
+):
+    # given a primary contact in each district of the municipality
+    north = make_member(district, Role.PRIMARY_CONTACT, first_name="Nora", last_name="Nord")
+    south = make_member(other_district, Role.PRIMARY_CONTACT, first_name="Siri", last_name="Sør")
+    client.force_login(allocator)
+    url = reverse("patients:create")
+    # when the office registers a patient to the southern district with the northern contact
+    before = snapshot()
+    response = client.post(url, form_data(other_district, primary_contact=north.pk))
+    # then it is refused: the primary contact works in the serving unit
+    assert response.status_code == 400
+    assert "Velg en primærkontakt som jobber i Hjemmetjenesten sør." in response.content.decode()
+    assert snapshot() == before
+    # and with the southern district's own primary contact it is registered there
+    response = client.post(url, form_data(other_district, primary_contact=south.pk))
+    assert response.status_code == 302
+    patient = Patient.objects.get(family_name="Nordmann")
+    assert patient.primary_contact == south
+    assert [s.unit for s in patient.services.all()] == [other_district]
 
 
 def test_english_is_the_second_language(client, allocator, district):
