@@ -18,3 +18,5 @@ class GoalErrorCode(StrEnum):
     FUTURE = "future"
     WRONG_STOP_POINT = "wrong_stop_point"
     PROPOSAL_TEXT_REQUIRED = "proposal_text_required"
+    NOT_A_GOAL_PROPOSAL = "not_a_goal_proposal"
+    PROPOSAL_HANDLED = "proposal_handled"

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from forlop.goals import rules
 from forlop.goals.models import (
@@ -83,6 +83,7 @@ class GoalsHeader:
     latest_average: Decimal | None
     latest_scored_at: datetime | None
     unseen_proposals: int
+    proposals: list[PatientProposal] = field(default_factory=list)  # not seen yet, oldest first
 
 
 def scorings_for_patient(*, patient: Patient) -> QuerySet[Scoring]:
@@ -161,27 +162,10 @@ def _version_in_use(patient: Patient) -> WhatMattersFormVersion | None:
 
 
 def goals_header(*, patient: Patient) -> GoalsHeader | None:
-    """Active goals and the latest average, for other pages' headers. No audit row: the page
-    that includes it has already audited its read of the patient. None when there are no goals."""
-    goals = list(Goal.objects.filter(patient=patient, status=Goal.Status.ACTIVE))
-    if not goals:
-        return None
-    latest = (
-        Scoring.objects.filter(patient=patient)
-        .prefetch_related("scores")
-        .order_by("-scored_at", "-pk")
-        .first()
-    )
-    average = (
-        rules.average({sc.goal_id: sc.value for sc in latest.scores.all()}) if latest else None
-    )
-    unseen = PatientProposal.objects.filter(patient=patient, seen_at__isnull=True).count()
-    return GoalsHeader(
-        goals=goals,
-        latest_average=average,
-        latest_scored_at=latest.scored_at if latest else None,
-        unseen_proposals=unseen,
-    )
+    """Active goals, the latest average and the patient's unseen suggestions, for other pages'
+    headers. No audit row: the page that includes it has already audited its read of the
+    patient. None when there is neither a goal nor a suggestion."""
+    return goals_headers(patient_ids=[patient.pk]).get(patient.pk)
 
 
 def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
@@ -210,14 +194,16 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
         sc.patient_id: sc
         for sc in Scoring.objects.filter(pk__in=list(latest_ids)).prefetch_related("scores")
     }
-    unseen = dict(
-        PatientProposal.objects.filter(patient_id__in=ids, seen_at__isnull=True)
-        .values("patient_id")
-        .annotate(n=Count("pk"))
-        .values_list("patient_id", "n")
-    )
+    proposals: dict[int, list[PatientProposal]] = {}
+    for proposal in PatientProposal.objects.filter(
+        patient_id__in=ids, seen_at__isnull=True
+    ).order_by("patient_id", "created_at", "pk"):
+        proposals.setdefault(proposal.patient_id, []).append(proposal)
     headers = {}
-    for patient_id, goals in goals_by_patient.items():
+    # A patient with no goals yet but a suggestion from the portal gets a header too: the
+    # patient's voice shows before the first conversation.
+    for patient_id in sorted(goals_by_patient.keys() | proposals.keys()):
+        goals = goals_by_patient.get(patient_id, [])
         scoring = latest.get(patient_id)
         headers[patient_id] = GoalsHeader(
             goals=goals,
@@ -225,7 +211,8 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
             if scoring
             else None,
             latest_scored_at=scoring.scored_at if scoring else None,
-            unseen_proposals=unseen.get(patient_id, 0),
+            unseen_proposals=len(proposals.get(patient_id, [])),
+            proposals=proposals.get(patient_id, []),
         )
     return headers
 

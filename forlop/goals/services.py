@@ -397,3 +397,23 @@ def proposal_mark_seen(*, proposal: PatientProposal, actor: User) -> PatientProp
                 data={"action": "proposal_seen"},
             )
     return proposal
+
+
+def proposal_accept(*, proposal: PatientProposal, actor: User) -> Goal:
+    """Make a goal the patient suggested from the portal a goal, in their words, in one step:
+    the goal is added (answered by the patient) and the suggestion marked seen, together."""
+    if proposal.kind != PatientProposal.Kind.GOAL:
+        raise ValidationError(
+            _("Only a suggested goal can become a goal."), code=Code.NOT_A_GOAL_PROPOSAL
+        )
+    with transaction.atomic():
+        locked = PatientProposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.seen_at is not None:
+            raise ValidationError(
+                _("This suggestion has already been handled."), code=Code.PROPOSAL_HANDLED
+            )
+        goal = goal_add(
+            patient=locked.patient, actor=actor, text=locked.text, answered_by=AnsweredBy.PATIENT
+        )
+        proposal_mark_seen(proposal=locked, actor=actor)
+    return goal

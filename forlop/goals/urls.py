@@ -15,4 +15,9 @@ urlpatterns = [
         views.proposal_seen,
         name="proposal-seen",
     ),
+    path(
+        "patient/<int:patient_id>/proposal/<int:proposal_id>/accept/",
+        views.proposal_accept,
+        name="proposal-accept",
+    ),
 ]

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -226,7 +227,33 @@ def proposal_seen(request: AuthedHttpRequest, patient_id: int, proposal_id: int)
     )
     proposal = get_object_or_404(PatientProposal, pk=proposal_id, patient=patient)
     services.proposal_mark_seen(proposal=proposal, actor=request.user)
-    return redirect("goals:page", patient_id=patient.pk)
+    return redirect(_next(request, reverse("goals:page", args=[patient.pk])))
+
+
+@require_POST
+def proposal_accept(request: AuthedHttpRequest, patient_id: int, proposal_id: int) -> HttpResponse:
+    """The patient's suggested goal becomes a goal in one step (from the goals page, the work
+    list or the patient overview); back where the nurse was."""
+    patient = patient_get_for_user(
+        user=request.user, patient_id=patient_id, verb=AuditVerb.GOALS_VIEWED
+    )
+    proposal = get_object_or_404(PatientProposal, pk=proposal_id, patient=patient)
+    try:
+        goal = services.proposal_accept(proposal=proposal, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Goal added: «%(goal)s».") % {"goal": goal.text})
+    return redirect(_next(request, reverse("goals:page", args=[patient.pk])))
+
+
+def _next(request: AuthedHttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
 
 
 @require_GET

@@ -4,6 +4,7 @@ are in the access function (next of kin may be the one reading)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -11,6 +12,8 @@ from django.db.models import Q, QuerySet
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditEvent, AuditVerb, Unit, User
+from forlop.core.tz import OSLO
+from forlop.pathways import selectors as pathway_selectors
 from forlop.patients.models import Patient, PatientService
 from forlop.patients.selectors import patient_access_log
 from forlop.portal.models import PortalAccount
@@ -46,3 +49,29 @@ def serving_units_for_patient(*, patient: Patient, today: date) -> QuerySet[Unit
 def access_log_for_portal(*, account: PortalAccount, limit: int = 10) -> list[AuditEvent]:
     """Who has looked at or changed the record, leaving out the portal user's own visits."""
     return list(patient_access_log(patient=account.patient).exclude(actor=account.user)[:limit])
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    title: str
+    by: date | None  # None: its date has passed, and it is still to come ("soon")
+
+
+def next_steps_for_patient(*, patient: Patient, today: date, limit: int = 6) -> list[NextStep]:
+    """What happens next in the patient's pathways, in words for the patient: the open stop
+    points of the main checklist, those whose date has passed first as "soon" (a past date
+    is not what happens next), then the coming ones with their date. One query; the caller
+    reached the patient through the portal account."""
+    steps = (
+        pathway_selectors.open_stop_points_for_patient(patient=patient)
+        .filter(definition__in_chain=True)[: limit * 2]
+    )
+    passed: list[NextStep] = []
+    coming: list[NextStep] = []
+    for stop in steps:
+        day = stop.due_at.astimezone(OSLO).date()
+        if day < today:
+            passed.append(NextStep(title=stop.definition.title, by=None))
+        else:
+            coming.append(NextStep(title=stop.definition.title, by=day))
+    return (passed + coming)[:limit]

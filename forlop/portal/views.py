@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from forlop.core.models import AuditVerb
 from forlop.goals import selectors as goal_selectors
 from forlop.goals.presentation import chart_context
-from forlop.pathways import selectors as pathway_selectors
 from forlop.portal import selectors, services
 from forlop.portal.boundary import portal_account_required
 from forlop.portal.forms import ProposalForm
@@ -30,8 +29,8 @@ def _context(account: PortalAccount, *, verb: AuditVerb) -> dict[str, object]:
     context.update(
         {
             "account": account,
-            "next_steps": list(
-                pathway_selectors.open_stop_points_for_patient(patient=patient)[:10]
+            "next_steps": selectors.next_steps_for_patient(
+                patient=patient, today=timezone.localdate()
             ),
             "units": list(
                 selectors.serving_units_for_patient(patient=patient, today=timezone.localdate())

@@ -21,8 +21,12 @@ def patient_panels(context: template.Context, slot: str, patient: Patient | None
     if not isinstance(loaded, registry.PanelData):
         loaded = registry.panel_data(slot, [patient])
     engine = context.template.engine  # type: ignore[union-attr]  # always set while rendering
+    # A panel sees the patient and its data, and the request and CSRF token for its forms.
+    shared = {key: context.get(key) for key in ("request", "csrf_token")}
     parts = [
-        engine.get_template(name).render(context.new({"patient": patient, "panel": data}))
+        engine.get_template(name).render(
+            context.new({**shared, "patient": patient, "panel": data})
+        )
         for name, data in loaded.for_patient(patient.pk)
     ]
     return mark_safe("".join(parts))  # noqa: S308 - templates rendered (and escaped) by the engine
