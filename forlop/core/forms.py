@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class DesignSystemFormMixin:
@@ -38,3 +39,62 @@ class Form(DesignSystemFormMixin, forms.Form):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+# --------------------------------------------------------------------------------------------
+# Dates the Norwegian way, whatever the browser's language
+# --------------------------------------------------------------------------------------------
+# A browser's own date input (type=date, datetime-local) shows and reads the date in the
+# browser's language: mm/dd/yyyy in an English browser. These are text inputs in the Norwegian
+# format (31.12.2026, 31.12.2026 14:30), read on the server. The ISO forms are accepted too,
+# for links, scripts and the command line.
+
+DATE_FORMAT = "%d.%m.%Y"
+DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = [
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y kl. %H:%M",
+    "%d.%m.%Y %H.%M",
+    "%d.%m.%y %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+]
+
+
+class NorwegianDateInput(forms.DateInput):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "placeholder": _("dd.mm.yyyy"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "size": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_FORMAT)
+
+
+class NorwegianDateTimeInput(forms.DateTimeInput):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "placeholder": _("dd.mm.yyyy hh:mm"),
+            "autocomplete": "off",
+            "size": "16",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=DATETIME_FORMAT)
+
+
+class NorwegianDateField(forms.DateField):
+    widget = NorwegianDateInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Enter a date as dd.mm.yyyy, for example 24.11.2026.")}
+
+
+class NorwegianDateTimeField(forms.DateTimeField):
+    widget = NorwegianDateTimeInput
+    input_formats = DATETIME_INPUT_FORMATS
+    default_error_messages = {
+        "invalid": _("Enter a date and time as dd.mm.yyyy hh:mm, for example 24.11.2026 14:30.")
+    }

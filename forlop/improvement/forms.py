@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from forlop.core.forms import Form
+from forlop.core.forms import Form, NorwegianDateField, NorwegianDateTimeField
 from forlop.core.models import Organisation, Unit, User
 from forlop.improvement.models import Gathering, InterviewNote, Question, Team, TeamMember
 from forlop.measures.models import Measure
@@ -35,7 +35,7 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 
 
 def _date(**kwargs: Any) -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return NorwegianDateField(**kwargs)
 
 
 def _text(rows: int = 4, **kwargs: Any) -> forms.CharField:
@@ -310,8 +310,8 @@ class PosterForm(Form):
 
 class GuidanceForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    starts_at = NorwegianDateTimeField(
+        label=_("Time")
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     online = forms.BooleanField(label=_("Online"), required=False)

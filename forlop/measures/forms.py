@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from forlop.core.forms import Form
+from forlop.core.forms import Form, NorwegianDateField
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 class AnnotationForm(Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = NorwegianDateField(label=_("Date"))
     text = forms.CharField(label=_("What changed"), max_length=200)
     part_ends_here = forms.BooleanField(
         label=_("Start a new part after this period (split the chart)"), required=False
@@ -19,7 +19,7 @@ class AnnotationForm(Form):
 
 
 class ClosePeriodForm(Form):
-    period_start = forms.DateField(widget=forms.HiddenInput)
+    period_start = NorwegianDateField(widget=forms.HiddenInput)
 
 
 class ImportForm(Form):

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from forlop.core.forms import Form
+from forlop.core.forms import Form, NorwegianDateField, NorwegianDateTimeField
 from forlop.core.models import Organisation, Role, Unit, User
 from forlop.pathways.checklists import AnswerError, clean_number, parse_choices
 from forlop.pathways.models import (
@@ -23,21 +23,9 @@ from forlop.pathways.models import (
 )
 from forlop.patients.models import Patient
 
-DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """A browser `datetime-local` input (minute precision, the user's local time)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format=DATETIME_INPUT_FORMAT)
-
-
-class DateTimeLocalField(forms.DateTimeField):
-    widget = DateTimeLocalInput
-    input_formats = [DATETIME_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+# The pathway pages' times: the Norwegian format whatever the browser's language
+# (``core.forms``); the ISO form a datetime-local input sent is still accepted.
+DateTimeLocalField = NorwegianDateTimeField
 
 
 def now_for_input() -> datetime:
@@ -68,8 +56,8 @@ class PrintDayForm(Form):
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("My list")
     )
     mine = forms.BooleanField(label=_("Only stop points assigned to me"), required=False)
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    date = NorwegianDateField(
+        label=_("Date"), required=False
     )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
@@ -302,8 +290,8 @@ class ChecklistAnswerForm(Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         if kind == ChecklistItem.Kind.DATE:
-            return forms.DateField(
-                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+            return NorwegianDateField(
+                label=label, required=False
             )
         if kind == ChecklistItem.Kind.WHAT_MATTERS:
             return forms.CharField(
@@ -328,6 +316,11 @@ class ChecklistAnswerForm(Form):
                 initial["value"] = NO
         else:
             initial["not_relevant"] = not_relevant
+            if item.kind == ChecklistItem.Kind.DATE and isinstance(value, str):
+                try:  # stored as ISO, shown as 24.11.2026
+                    value = date.fromisoformat(value)
+                except ValueError:
+                    pass
             initial["value"] = value
         return initial
 
@@ -486,8 +479,8 @@ class EventCorrectForm(Form):
 
 
 class AdherencePeriodForm(Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = NorwegianDateField(label=_("From"))
+    date_to = NorwegianDateField(label=_("To"))
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
     )

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forlop.core.forms import Form
+from forlop.core.forms import Form, NorwegianDateField
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
 from forlop.core.models import Membership, Organisation, Role, Unit, User
 from forlop.core.selectors import units_for_registration
@@ -51,8 +51,8 @@ class PatientCreateForm(Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     serving_unit = forms.ModelChoiceField(label=_("Serving unit"), queryset=Unit.objects.none())
-    service_start = forms.DateField(
-        label=_("Services from"), widget=forms.DateInput(attrs={"type": "date"})
+    service_start = NorwegianDateField(
+        label=_("Services from")
     )
     gp = forms.ModelChoiceField(label=_("GP"), queryset=User.objects.none(), required=False)
     next_of_kin_name = forms.CharField(label=_("Next of kin"), max_length=200, required=False)
@@ -158,7 +158,7 @@ class PatientUpdateForm(Form):
 
 class ServiceAddForm(Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = NorwegianDateField(label=_("From"))
 
     def __init__(self, *args: Any, patient: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,7 +169,7 @@ class ServiceAddForm(Form):
 
 
 class ServiceEndForm(Form):
-    ended_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = NorwegianDateField(label=_("To"))
 
 
 class NextOfKinForm(Form):
@@ -207,11 +207,11 @@ class AuditFilterForm(Form):
     actor = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.none(), required=False)
     patient = forms.IntegerField(label=_("Patient number (internal)"), required=False, min_value=1)
     verb = forms.ChoiceField(label=_("What"), required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    date_from = NorwegianDateField(
+        label=_("From"), required=False
     )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    date_to = NorwegianDateField(
+        label=_("To"), required=False
     )
     emergency_only = forms.BooleanField(label=_("Only emergency access"), required=False)
 
