@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-__all__ = ["Series", "render_goals_chart"]
+__all__ = ["Series", "render_goals_chart", "render_legend"]
 
 # Dark enough for 3:1 contrast on white; shapes and dashes also tell the lines apart.
 COLOURS = ["#1f5f99", "#a4410e", "#2d6a2d", "#6b2f8a", "#8a6d00"]
@@ -28,7 +28,6 @@ TEXT_COLOUR = "#333333"
 WIDTH = 640
 HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 40, 20, 20, 44
-LEGEND_LINE = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +68,7 @@ def render_goals_chart(
 ) -> str:
     """Return the SVG markup. Labels and texts are escaped here; the result is safe to embed."""
     n = len(x_labels)
-    legend_rows = len(goals) + (1 if average else 0)
-    height = HEIGHT + legend_rows * LEGEND_LINE
+    height = HEIGHT
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
 
@@ -127,22 +125,25 @@ def render_goals_chart(
     if average is not None:
         line(average, AVERAGE_COLOUR, "", 4, 0)
 
-    legend_y = HEIGHT - 4
+    out.append("</svg>")
+    return "".join(out)
+
+
+def render_legend(*, goals: Sequence[Series], average: Series | None) -> str:
+    """The chart's legend as an HTML list beside the SVG, so its text keeps the page's size on
+    a phone (inside the scaled SVG it shrank to about 6 px). Each entry has a small line in
+    the series' colour and dash; the texts are escaped here."""
     entries = [
         (s, COLOURS[k % len(COLOURS)], DASHES[k % len(DASHES)], 2) for k, s in enumerate(goals)
     ]
     if average is not None:
         entries.append((average, AVERAGE_COLOUR, "", 4))
-    for row, (series, colour, dash, width) in enumerate(entries):
-        y = legend_y + row * LEGEND_LINE
+    items = []
+    for series, colour, dash, width in entries:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
-            f'<line x1="{LEFT}" y1="{y - 4}" x2="{LEFT + 28}" y2="{y - 4}" stroke="{colour}" '
-            f'stroke-width="{width}"{dash_attr}/>'
+        items.append(
+            '<li><svg class="chart-legend__line" viewBox="0 0 28 10" width="28" height="10" '
+            f'aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="{colour}" '
+            f'stroke-width="{width}"{dash_attr}/></svg> {escape(series.label)}</li>'
         )
-        out.append(
-            f'<text x="{LEFT + 36}" y="{y}" font-size="13" fill="{TEXT_COLOUR}">'
-            f"{escape(series.label)}</text>"
-        )
-    out.append("</svg>")
-    return "".join(out)
+    return '<ul class="chart-legend">' + "".join(items) + "</ul>"

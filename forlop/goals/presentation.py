@@ -34,17 +34,17 @@ def chart_context(*, patient: Patient, chart_id: str = "goals-chart") -> dict[st
                 for label, (_s, avg) in zip(labels, summary.averages, strict=True)
             )
         }
+        series = [charts.Series(row.goal.text, [p.value for p in row.points]) for row in shown]
         chart = mark_safe(  # noqa: S308 - render_goals_chart escapes every text it embeds
             charts.render_goals_chart(
                 x_labels=labels,
-                goals=[
-                    charts.Series(row.goal.text, [p.value for p in row.points]) for row in shown
-                ],
+                goals=series,
                 average=average,
                 title=_("Goals over time"),
                 description=description,
                 chart_id=chart_id,
             )
+            + charts.render_legend(goals=series, average=average)
         )
     return {
         "patient": patient,

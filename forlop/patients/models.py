@@ -112,6 +112,13 @@ class Patient(BaseModel):
         return f"{self.given_name} {self.family_name}"
 
     @property
+    def identity_number_grouped(self) -> str:
+        """The number as it is read aloud and printed: birth date, then the personal number
+        ("070552 40275")."""
+        number = self.identity_number
+        return f"{number[:6]} {number[6:]}" if len(number) == 11 else number
+
+    @property
     def masked_identity_number(self) -> str:
         return f"{self.identity_number[:6]} *****"
 

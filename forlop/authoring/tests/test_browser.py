@@ -47,6 +47,7 @@ def test_copy_adapt_publish_and_compare(
     with page.expect_navigation():
         page.press("#id_password", "Enter")
     # given the national HPH template, reached from the menu
+    page.get_by_test_id("nav-more").locator("summary").click()
     page.get_by_test_id("nav-templates").click()
     page.get_by_role("link", name=re.compile(r"Helhetlig pasientforløp i hjemmet")).first.click()
     # when the municipality copies it

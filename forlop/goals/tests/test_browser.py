@@ -65,6 +65,7 @@ def test_nurse_records_goals_and_patient_sees_them(
     expect(page.locator("#goals-scores-table tfoot")).to_contain_text("4,3")
     expect(page.locator("#goals-scores-table tfoot")).to_contain_text("8,3")
     assert Score.objects.filter(scoring__patient=patient).count() == 6
+    page.get_by_test_id("user-menu").locator("summary").click()
     page.locator("form[action='/logout/'] button").click()
 
     # when the patient logs in

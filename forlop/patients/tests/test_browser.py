@@ -33,6 +33,7 @@ def test_nurse_opens_patient_and_leader_sees_the_visit(
     expect(page.get_by_role("heading", name="Astrid Testesen")).to_be_visible()
     assert re.search(r"/patients/\d+/$", page.url)
     assert patient.identity_number not in page.url
+    page.get_by_test_id("user-menu").locator("summary").click()
     page.get_by_role("button", name="Logg ut").click()
     expect(page).to_have_url(re.compile(r"/login/"))
     # then the leader finds the visit in the audit log

@@ -54,3 +54,18 @@ document.addEventListener("DOMContentLoaded", () => {
     if (button) window.print();
   });
 })();
+
+// The folding menus in the header close on a click elsewhere and on Escape.
+(() => {
+  const menus = () => document.querySelectorAll(".nav-menu__details[open]");
+  document.addEventListener("click", (evt) => {
+    for (const menu of menus()) if (!menu.contains(evt.target)) menu.open = false;
+  });
+  document.addEventListener("keydown", (evt) => {
+    if (evt.key !== "Escape") return;
+    for (const menu of menus()) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+})();
