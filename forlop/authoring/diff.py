@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
 from forlop.authoring.fields import DEFINITION_FIELDS, ITEM_FIELDS
 from forlop.authoring.selectors import version_definitions
 from forlop.pathways.models import TemplateVersion
@@ -17,6 +20,7 @@ class FieldChange:
     field: str
     old: Any
     new: Any
+    label: str = ""  # the field's name as the user reads it ("frist", not deadline_amount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +63,33 @@ class VersionDiff:
         return not (self.added or self.removed or self.changed)
 
 
+def _shown(model_field: Any, value: Any) -> Any:
+    """A value as the user reads it: a choice's label, yes/no, a list joined."""
+    if model_field.choices and not isinstance(value, list | dict):
+        return dict(model_field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
 def _field_changes(old: Any, new: Any, names: Iterable[str]) -> tuple[FieldChange, ...]:
-    return tuple(
-        FieldChange(name, getattr(old, name), getattr(new, name))
-        for name in names
-        if getattr(old, name) != getattr(new, name)
-    )
+    changes = []
+    for name in names:
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        model_field = type(new)._meta.get_field(name)
+        changes.append(
+            FieldChange(
+                name,
+                _shown(model_field, before),
+                _shown(model_field, after),
+                label=capfirst(str(model_field.verbose_name)),
+            )
+        )
+    return tuple(changes)
 
 
 def version_diff(*, old: TemplateVersion, new: TemplateVersion) -> VersionDiff:

@@ -27,6 +27,12 @@ from forlop.pathways.models import (
     TriggerChoices,
 )
 
+# Django's own message names the field type ("Oppgi en gyldig «slug»"); say what is allowed.
+SLUG_INVALID = gettext_lazy(
+    "Use only letters a–z without æ, ø and å, digits, hyphens and underscores, "
+    "for example hph-horten."
+)
+
 
 class TemplateCopyForm(Form):
     organisation = forms.ModelChoiceField(
@@ -37,6 +43,7 @@ class TemplateCopyForm(Form):
         label=gettext_lazy("Code"),
         max_length=60,
         help_text=gettext_lazy("Short unique code: letters, digits and hyphens."),
+        error_messages={"invalid": SLUG_INVALID},
     )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
@@ -151,7 +158,9 @@ def _plain_decimal(value: Decimal) -> Decimal:
 
 class ItemForm(Form):
     order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, initial=0)
-    key = forms.SlugField(label=gettext_lazy("Key"), max_length=60)
+    key = forms.SlugField(
+        label=gettext_lazy("Key"), max_length=60, error_messages={"invalid": SLUG_INVALID}
+    )
     text = forms.CharField(label=gettext_lazy("Question"), max_length=300)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ChecklistItem.Kind.choices)
     required = forms.BooleanField(label=gettext_lazy("Required"), required=False)

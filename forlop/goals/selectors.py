@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext
 
 from forlop.goals import rules
 from forlop.goals.models import (
+    THRESHOLD_SOURCE_DEFAULT,
     Goal,
     GoalChange,
     PatientProposal,
@@ -86,6 +88,15 @@ class GoalsHeader:
     proposals: list[PatientProposal] = field(default_factory=list)  # not seen yet, oldest first
 
 
+def threshold_source_text(source: str) -> str:
+    """The source of a form version's threshold in the user's language. The default source
+    is stored in English (it is data); shown, it is translated. A source a municipality typed
+    itself is shown as typed."""
+    if source == THRESHOLD_SOURCE_DEFAULT:
+        return gettext("Abbott & Schmitt 2014: 1.3 small, 2.3 medium, 2.7 large")
+    return source
+
+
 def scorings_for_patient(*, patient: Patient) -> QuerySet[Scoring]:
     return (
         Scoring.objects.filter(patient=patient)
@@ -149,7 +160,7 @@ def goal_summary(*, patient: Patient, scorings: list[Scoring] | None = None) -> 
         change=comparison.change,
         meaningful=rules.is_meaningful(comparison.change, version.threshold),
         threshold=version.threshold,
-        threshold_source=version.threshold_source,
+        threshold_source=threshold_source_text(version.threshold_source),
         direction=version.direction,
         fully_paired=comparison.is_fully_paired,
         averages=averages,

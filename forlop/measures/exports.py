@@ -4,8 +4,10 @@ One row per measure and period: numerator, denominator, value and the SPC column
 ``forlop spc`` (x, y, n, cl, lcl, ucl, sigma_signal, runs_signal, longest_run,
 longest_run_max, n_crossings, n_crossings_min, part). Suppressed cells are empty.
 
-Excel: a text cell that starts with = + - or @ is always written as a string cell, never a
-formula (CSV/formula injection).
+CSV and JSON keep these machine names (scripts read them). Excel is read by people: its
+headers are in the user's language, proportions are percentages (Excel's percent format on
+the stored fraction), and the annotations follow the rows. A text cell that starts with
+= + - or @ is always written as a string cell, never a formula (CSV/formula injection).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference
@@ -37,6 +39,33 @@ COLUMNS: tuple[str, ...] = (
     *CSV_COLUMNS,
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+#: Excel's column headers, as the improvement team reads them.
+COLUMN_LABELS: dict[str, Any] = {
+    "measure": gettext_lazy("Measure"),
+    "scope": gettext_lazy("Scope"),
+    "period": gettext_lazy("Period"),
+    "numerator": gettext_lazy("Numerator"),
+    "denominator": gettext_lazy("Denominator"),
+    "value": gettext_lazy("Value"),
+    "suppressed": gettext_lazy("Suppressed (small numbers)"),
+    "x": gettext_lazy("Point number"),
+    "y": gettext_lazy("Value in the chart"),
+    "n": gettext_lazy("Count (n)"),
+    "cl": gettext_lazy("Centre line"),
+    "lcl": gettext_lazy("Lower control limit"),
+    "ucl": gettext_lazy("Upper control limit"),
+    "sigma_signal": gettext_lazy("Outside the control limits"),
+    "runs_signal": gettext_lazy("Shift (long run)"),
+    "longest_run": gettext_lazy("Longest run"),
+    "longest_run_max": gettext_lazy("Longest run allowed"),
+    "n_crossings": gettext_lazy("Crossings of the centre line"),
+    "n_crossings_min": gettext_lazy("Fewest crossings expected"),
+    "part": gettext_lazy("Part"),
+}
+#: Columns that hold the measure's value; a proportion's are shown as percentages.
+VALUE_COLUMNS = ("value", "y", "cl", "lcl", "ucl")
+PERCENT_FORMAT = "0.0 %"
 
 
 def series_rows(series: Series) -> list[dict[str, Any]]:
@@ -135,25 +164,40 @@ def to_xlsx(all_series: Sequence[Series]) -> bytes:
         _write(sheet, 3, 1, " ".join(series.signals))
         header_row = 5
         for column, name in enumerate(COLUMNS, start=1):
-            _write(sheet, header_row, column, name)
+            _write(sheet, header_row, column, str(COLUMN_LABELS[name]))
         rows = series_rows(series)
+        percent = bool(series.measure.is_proportion)
         for offset, row in enumerate(rows, start=1):
             for column, name in enumerate(COLUMNS, start=1):
-                _write(sheet, header_row + offset, column, row[name])
+                value = row[name]
+                if isinstance(value, bool):
+                    value = gettext("Yes") if value else gettext("No")
+                _write(sheet, header_row + offset, column, value)
+                if percent and name in VALUE_COLUMNS and isinstance(value, int | float):
+                    sheet.cell(row=header_row + offset, column=column).number_format = (
+                        PERCENT_FORMAT
+                    )
+        last = header_row + len(rows)
+        if series.annotations:
+            _write(sheet, last + 2, 1, gettext("Annotations"))
+            for offset, note in enumerate(series.annotations, start=1):
+                _write(sheet, last + 2 + offset, 1, note.date.strftime("%d.%m.%Y"))
+                _write(sheet, last + 2 + offset, 2, note.text)
+            last += 2 + len(series.annotations)
         if rows:
             chart = LineChart()
             chart.title = gettext(series.measure.name)[:80]
-            chart.y_axis.title = "value"
-            chart.x_axis.title = "period"
-            first, last = header_row + 1, header_row + len(rows)
+            chart.y_axis.title = str(COLUMN_LABELS["value"])
+            chart.x_axis.title = str(COLUMN_LABELS["period"])
+            first, last_row = header_row + 1, header_row + len(rows)
             y_column = COLUMNS.index("y") + 1
             cl_column = COLUMNS.index("cl") + 1
             for column in (y_column, cl_column):
-                data = Reference(sheet, min_col=column, min_row=header_row, max_row=last)
+                data = Reference(sheet, min_col=column, min_row=header_row, max_row=last_row)
                 chart.add_data(data, titles_from_data=True)
             period_column = COLUMNS.index("period") + 1
             chart.set_categories(
-                Reference(sheet, min_col=period_column, min_row=first, max_row=last)
+                Reference(sheet, min_col=period_column, min_row=first, max_row=last_row)
             )
             chart.width, chart.height = 24, 10
             sheet.add_chart(chart, f"B{last + 3}")

@@ -53,11 +53,11 @@ def test_diff_lists_added_removed_and_changed(admin: User, published_v1: Templat
     assert len(changes.changed) == 1
     change = changes.changed[0]
     assert change.code == "HPH2"
-    assert change.changes == (diff.FieldChange("deadline_amount", 3, 2),)
+    assert change.changes == (diff.FieldChange("deadline_amount", 3, 2, label="Frist"),)
     assert [i.key for i in change.items_added] == ["tannhelse"]
     assert [i.key for i in change.items_removed] == ["hud"]
     assert [(i.key, i.changes) for i in change.items_changed] == [
-        ("smerte", (diff.FieldChange("required", False, True),))
+        ("smerte", (diff.FieldChange("required", "Nei", "Ja", label="Påkrevd"),))
     ]
     assert not changes.is_empty
 

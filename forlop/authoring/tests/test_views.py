@@ -181,6 +181,29 @@ def test_copy_with_a_duplicate_code_shows_an_error(
     assert PathwayTemplate.objects.count() == before
 
 
+def test_copy_with_a_code_in_the_wrong_form_says_what_is_allowed(
+    national: dict[str, PathwayTemplate], admin: User, municipality: Organisation
+) -> None:
+    # given
+    before = PathwayTemplate.objects.count()
+    client = _client(admin)
+    client.cookies["django_language"] = "nb"
+
+    # when the code has a space and a Norwegian letter
+    response = client.post(
+        reverse("authoring:copy", args=[national["hph"].pk]),
+        {"organisation": municipality.pk, "name": "Kopi", "code": "hph tønsberg"},
+        headers={"Accept-Language": "nb"},
+    )
+
+    # then the message says what a code may hold, not Django's 'gyldig «slug»' (issue 10, item 10)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Bruk bare bokstavene a–z uten æ, ø og å, sifre, bindestrek og understrek" in body
+    assert "slug" not in body.lower()
+    assert PathwayTemplate.objects.count() == before
+
+
 def test_a_nurse_cannot_copy(
     national: dict[str, PathwayTemplate], nurse: User, municipality: Organisation
 ) -> None:
@@ -414,7 +437,9 @@ def test_diff_page(local: PathwayTemplate, admin: User, nurse: User) -> None:
     # then
     body = response.content.decode()
     assert response.status_code == 200
-    assert "deadline_amount" in body
+    # the field by its name (translated), not the model's (issue 10, item 10)
+    assert '<td data-field="deadline_amount">Deadline</td>' in body
+    assert ">deadline_amount<" not in body
     assert "Fireukerssamtale" in body
     assert _client(nurse).get(url, {"old": 1, "new": 1}).status_code == 400
 

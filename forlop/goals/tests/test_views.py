@@ -163,6 +163,18 @@ def test_print_page(client, patient, nurse, seed_goals):
     assert AuditEvent.objects.filter(verb=AuditVerb.SUMMARY_PRINTED, actor=nurse).count() == 1
 
 
+def test_goals_page_words_are_norwegian(client, patient, nurse, seed_goals):
+    # given the goals page in bokmål (the site's language)
+    client.force_login(nurse)
+    body = client.get(reverse("goals:page", args=[patient.pk])).content.decode()
+    # then the change between scores is "Endring", not the verb "Endre" (issue 10, item 10)
+    assert "<dt>Endring</dt>" in body
+    assert "<dt>Endre</dt>" not in body
+    # and the threshold's source is in Norwegian, with decimal commas
+    assert "Abbott &amp; Schmitt 2014: 1,3 liten, 2,3 middels, 2,7 stor endring" in body
+    assert "small" not in body
+
+
 def test_header_partial_renders_goals_and_nothing_without(
     patient, nurse, seed_goals, other_patient
 ):

@@ -74,11 +74,15 @@ def test_leader_reads_the_shift_annotates_and_downloads_excel(live_server, page:
     sheet = book[CODE]
     assert "Skift:" in sheet["A3"].value
     header = [cell.value for cell in sheet[5]]
-    for column in ("period", "numerator", "denominator", "value", "cl", "runs_signal"):
+    for column in ("Periode", "Teller", "Nevner", "Verdi", "Senterlinje", "Skift (langt løp)"):
         assert column in header
     rows = [row for row in sheet.iter_rows(min_row=6, values_only=True) if row[0] == CODE]
     assert len(rows) == 24
-    runs_signal = header.index("runs_signal")
-    assert any(row[runs_signal] in (True, "TRUE", "true", 1) for row in rows)
+    runs_signal = header.index("Skift (langt løp)")
+    assert any(row[runs_signal] == "Ja" for row in rows)
+    assert sheet.cell(6, header.index("Verdi") + 1).number_format == "0.0 %"
+    # and the annotation follows the rows
+    texts = [row[1] for row in sheet.iter_rows(min_row=30, values_only=True)]
+    assert "Ny sjekkliste" in texts
     assert sheet._charts
     assert errors == []

@@ -77,22 +77,39 @@ def test_xlsx_has_a_native_chart_and_formula_text_stays_text(data, municipality,
     )
     manual_value_set(measure=measure, period_start=oslo(2025, 1, 6).date(), numerator=3)
     target = tmp_path / "out.xlsx"
-    run(
-        "--org",
-        "testvik",
-        "--from",
-        "2025-01",
-        "--to",
-        "2025-02",
-        "--format",
-        "xlsx",
-        "-o",
-        str(target),
-    )
+    with translation.override("nb"):
+        run(
+            "--org",
+            "testvik",
+            "--from",
+            "2025-01",
+            "--to",
+            "2025-02",
+            "--format",
+            "xlsx",
+            "-o",
+            str(target),
+        )
     book = load_workbook(target)
     sheet = book["hph2-within-3-days"]
     assert sheet._charts, "a native Excel chart"
     assert sheet.cell(6, 3).value == "2025-01"
+    # headers a person reads, and the proportion as a percentage (issue 10, item 11)
+    header = [cell.value for cell in sheet[5]]
+    assert header[:7] == [
+        "Målepunkt",
+        "Omfang",
+        "Periode",
+        "Teller",
+        "Nevner",
+        "Verdi",
+        "Skjult (små tall)",
+    ]
+    assert "cl" not in header and "Senterlinje" in header
+    value = sheet.cell(6, header.index("Verdi") + 1)
+    if value.value is not None:
+        assert value.number_format == "0.0 %"
+    assert sheet.cell(6, header.index("Skjult (små tall)") + 1).value in ("Ja", "Nei")
     falls = book["falls"]
     assert falls.cell(1, 1).value == "=HYPERLINK(evil)"
     assert falls.cell(1, 1).data_type == "s"
