@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from forlop.core.models import Organisation, Role, Unit, User
@@ -188,6 +189,7 @@ class SeriesPoint:
     snapshot_numerator: float | None = None
     snapshot_denominator: float | None = None
     snapshot_value: float | None = None
+    display: str = ""  # the period as people read it: "des. 2025", "uke 3 2025"
 
     @property
     def has_snapshot(self) -> bool:
@@ -217,7 +219,17 @@ class Series:
 
     @property
     def labels(self) -> list[str]:
-        return [point.label for point in self.points]
+        """The periods as the chart and its texts show them (Norwegian dates)."""
+        return [point.display or point.label for point in self.points]
+
+
+def period_display(start: date, period: str) -> str:
+    """A period as people read it, in the user's language: "des. 2025", "uke 3 2025".
+    ``period_label`` stays the machine form (2025-12) for CSV, JSON and the command line."""
+    if period == Period.WEEK:
+        year, week, _weekday = start.isocalendar()
+        return _("week %(week)d %(year)d") % {"week": week, "year": year}
+    return formats.date_format(start, "N Y")
 
 
 def period_label(start: date, period: str) -> str:
@@ -277,6 +289,7 @@ def series_points(
                 x=x,
                 period_start=count.period_start,
                 label=period_label(count.period_start, measure.period),
+                display=period_display(count.period_start, measure.period),
                 numerator=None if small else count.numerator,
                 denominator=None if small else count.denominator,
                 value=None if small else _value(count, measure),
@@ -461,7 +474,7 @@ def measure_series(
         chart = "run"
     spec = chart_spec(measure, points, chart, tuple(sorted(part_ends)))
     result = spc.compute_chart(spec)
-    labels = [point.label for point in points]
+    labels = [point.display or point.label for point in points]
     return Series(
         measure=measure,
         scope=scope,
@@ -540,7 +553,7 @@ def on_time_by_stop_point(
         )
         points, suppressed_count = series_points(measure, scope=scope, counts=counts)
         result = spc.compute_chart(chart_spec(measure, points, "run", ()))
-        labels = [point.label for point in points]
+        labels = [point.display or point.label for point in points]
         series = Series(
             measure=measure,
             scope=scope,

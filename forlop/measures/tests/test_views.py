@@ -4,13 +4,16 @@ period (a later correction shows as a difference), imports (all or nothing) and 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from forlop.core.models import Role, Unit
+from forlop.core.tz import OSLO
 from forlop.measures.models import ManualValue, MeasureSnapshot
 from forlop.measures.services import measure_create_manual
 from forlop.measures.tests.conftest import oslo
@@ -60,6 +63,18 @@ def test_dashboard_and_control_chart(client, data, team_member):
     assert b'data-testid="measure-hph2-within-3-days"' in response.content
     control = client.get(reverse("measures:chart", args=CHART) + "?chart=control")
     assert b"spc-chart--p" in control.content
+
+
+def test_chart_names_periods_the_norwegian_way(client, data, team_member):
+    # given the clock in December 2025 and the site's language (bokmål)
+    with time_machine.travel(datetime(2025, 12, 15, 12, 0, tzinfo=OSLO), tick=False):
+        client.force_login(team_member)
+        # when the chart's page is opened
+        body = client.get(reverse("measures:chart", args=CHART)).content.decode()
+    # then its table names the months as Norwegians write them, not 2025-12 (issue 10, item 10)
+    assert '<th scope="row">jan. 2025</th>' in body
+    assert '<th scope="row">mai 2025</th>' in body
+    assert '<th scope="row">2025-05</th>' not in body
 
 
 def test_closed_period_shows_a_later_correction(client, data, team_member):
