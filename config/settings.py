@@ -208,6 +208,8 @@ TASKS = {
 
 # Forløp's own settings
 FORLOP_EMERGENCY_ACCESS_HOURS = int(os.environ.get("FORLOP_EMERGENCY_ACCESS_HOURS", "4"))
+# Unreviewed emergency access older than this is escalated to every leader of the data controller.
+FORLOP_EMERGENCY_REVIEW_HOURS = int(os.environ.get("FORLOP_EMERGENCY_REVIEW_HOURS", "72"))
 FORLOP_SUPPRESS_BELOW = int(os.environ.get("FORLOP_SUPPRESS_BELOW", "5"))
 
 LOGGING = {

@@ -119,6 +119,14 @@ CLINICAL_ROLES: frozenset[str] = frozenset(
 )
 
 
+# Roles that give direct patient care and so may take emergency access (nødtilgang) within their
+# own data controller. Leaders review emergency access and the allocation office makes service
+# decisions; neither needs to break the glass, and administrative roles never do.
+EMERGENCY_ACCESS_ROLES: frozenset[str] = frozenset(
+    {Role.PRIMARY_CONTACT, Role.GP, Role.HOSPITAL_NURSE}
+)
+
+
 class User(AbstractUser):
     """A person who logs in: staff, or a patient (portal) or authorised next of kin."""
 
@@ -166,11 +174,22 @@ class AuditVerb(models.TextChoices):
     PATIENT_CREATED = "patient.created", _("Created patient")
     PATIENT_UPDATED = "patient.updated", _("Updated patient")
     PATIENT_SEARCHED = "patient.searched", _("Searched for patient by identity number")
-    PATIENT_SERVICE_ADDED = "patient.service_added", _("Unit started serving patient")
-    PATIENT_SERVICE_ENDED = "patient.service_ended", _("Unit stopped serving patient")
+    PATIENT_SERVICE_ADDED = (
+        "patient.service_added",
+        _("Service decision: unit started serving patient"),
+    )
+    PATIENT_SERVICE_ENDED = (
+        "patient.service_ended",
+        _("Service decision: unit stopped serving patient"),
+    )
     ACCESS_LOG_VIEWED = "patient.access_log_viewed", _("Viewed who has looked at the record")
     EMERGENCY_ACCESS_GRANTED = "emergency.granted", _("Took emergency access")
     EMERGENCY_ACCESS_REVIEWED = "emergency.reviewed", _("Reviewed emergency access")
+    EMERGENCY_ACCESS_ESCALATED = (
+        "emergency.escalated",
+        _("Emergency access escalated: not reviewed in time"),
+    )
+    ACCESS_REFUSED = "patient.access_refused", _("Refused access to patient")
     STAY_ADMITTED = "stay.admitted", _("Admitted to hospital")
     STAY_DISCHARGED = "stay.discharged", _("Discharged from hospital")
     PATHWAY_VIEWED = "pathway.viewed", _("Viewed pathway")
