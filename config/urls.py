@@ -24,6 +24,7 @@ urlpatterns = [
     path("my/", include("forlop.portal.urls")),
     path("measures/", include("forlop.measures.urls")),
     path("pathway-templates/", include("forlop.authoring.urls")),
+    path("organisation/", include("forlop.core.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -213,6 +213,8 @@ class AuditVerb(models.TextChoices):
     PATIENT_PROPOSAL = "goals.proposal", _("Patient proposed a goal or comment")
     SUMMARY_PRINTED = "patient.summary_printed", _("Printed summary")
     EXPORTED = "patient.exported", _("Exported patient data")
+    MEMBERSHIP_ADDED = "membership.added", _("Gave a user a role in a unit")
+    MEMBERSHIP_ENDED = "membership.ended", _("Ended a user's role in a unit")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

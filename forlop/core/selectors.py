@@ -105,3 +105,20 @@ def administered_organisation_ids(*, user: User) -> set[int]:
             units__memberships__role=Role.ADMINISTRATOR,
         ).values_list("pk", flat=True)
     )
+
+
+def memberships_administered_by(*, user: User) -> QuerySet[Membership]:
+    """Memberships in the units of the organisations the user administers."""
+    return (
+        Membership.objects.filter(
+            unit__organisation_id__in=administered_organisation_ids(user=user)
+        )
+        .select_related("user", "unit__organisation")
+        .order_by("unit__organisation__name", "unit__name", "user__last_name", "role")
+    )
+
+
+def units_administered_by(*, user: User) -> QuerySet[Unit]:
+    return Unit.objects.filter(
+        organisation_id__in=administered_organisation_ids(user=user)
+    ).select_related("organisation")

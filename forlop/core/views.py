@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from forlop.core import selectors, services
+from forlop.core.forms import MembershipAddForm
 from forlop.core.http import AuthedHttpRequest
 
 
@@ -29,6 +32,44 @@ def password_change(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request, "core/password_change.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@require_http_methods(["GET", "POST"])
+def members(request: AuthedHttpRequest) -> HttpResponse:
+    """An administrator's page: who works in the units of their organisation, in which role."""
+    if not selectors.administered_organisation_ids(user=request.user):
+        raise PermissionDenied
+    units = selectors.units_administered_by(user=request.user)
+    form = MembershipAddForm(request.POST if "add" in request.POST else None, units=units)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        try:
+            if "add" in request.POST and form.is_valid():
+                services.membership_add(
+                    actor=request.user,
+                    user=form.cleaned_data["username"],
+                    unit=form.cleaned_data["unit"],
+                    role=form.cleaned_data["role"],
+                )
+                messages.success(request, _("The role has been given."))
+                return redirect("core:members")
+            if "end" in request.POST:
+                raw = request.POST.get("membership", "").strip()
+                membership = get_object_or_404(
+                    selectors.memberships_administered_by(user=request.user).filter(active=True),
+                    pk=int(raw) if raw.isdigit() else None,
+                )
+                services.membership_end(actor=request.user, membership=membership)
+                messages.success(request, _("The role has been ended."))
+                return redirect("core:members")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    context = {
+        "form": form,
+        "memberships": selectors.memberships_administered_by(user=request.user).filter(active=True),
+    }
+    return render(request, "core/members.html", context, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
