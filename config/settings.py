@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "django_tasks",
+    "axes",
     "forlop.core",
     "forlop.patients",
     "forlop.pathways",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "forlop.core.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,6 +128,11 @@ if _statement_timeout and DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -134,8 +143,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "NAME": "forlop.core.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -205,6 +214,23 @@ TASKS = {
         )
     }
 }
+
+# Login throttling (django-axes): a policy per account and per address. After
+# FORLOP_LOGIN_FAILURE_LIMIT failed logins for one username (from anywhere), or from one address
+# (for any usernames), that account or address is refused for FORLOP_LOGIN_COOLOFF_MINUTES,
+# the right password included. A success resets the count. Behind a reverse proxy the client
+# address comes from X-Forwarded-For (one proxy).
+AXES_FAILURE_LIMIT = int(os.environ.get("FORLOP_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FORLOP_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = True  # operators see and clear lockouts in /admin/ (no patient data)
+AXES_VERBOSE = False
+if env_bool("FORLOP_BEHIND_PROXY", default=False):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Forløp's own settings
 FORLOP_EMERGENCY_ACCESS_HOURS = int(os.environ.get("FORLOP_EMERGENCY_ACCESS_HOURS", "4"))
