@@ -242,9 +242,23 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler scrubs identity numbers from messages and tracebacks (forlop/core/logging.py).
+    "filters": {"identity_numbers": {"()": "forlop.core.logging.IdentityNumberFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["identity_numbers"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("FORLOP_LOG_LEVEL", "INFO")},
     # The request logger would print full URLs and bodies of failing requests; our URLs carry
     # only opaque primary keys, but keep it at WARNING so query strings are not logged.
-    "loggers": {"django.request": {"level": "WARNING"}},
+    # Django's own defaults would add unfiltered handlers (console under DEBUG, runserver's
+    # access log, mail to ADMINS with the request): route everything through the filtered one.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"level": "WARNING"},
+    },
 }

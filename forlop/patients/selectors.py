@@ -129,7 +129,8 @@ def _audit_refused(
     exists = Patient.objects.filter(pk=patient_id).exists()
     details: dict[str, object] = {"attempted": str(verb), **(data or {})}
     if not exists:
-        details["id"] = patient_id
+        # An id of eleven digits may be an identity number typed into the URL: keep none of it.
+        details["id"] = patient_id if patient_id < 10**10 else None
     with transaction.atomic():
         audit_record(
             actor=user,

@@ -35,18 +35,37 @@ PAGE_SIZE = 50
 
 @require_GET
 def patient_list(request: AuthedHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    if any(ch.isdigit() for ch in query):
-        # Identity numbers must never travel in a URL: send the user to the POST lookup.
-        # Redirect so the number does not stay in the address bar or the browser history.
-        messages.warning(
-            request, _("Search by identity number with the lookup form, not the name search.")
-        )
+    if "q" in request.GET:
+        # Searches are POSTs: a name or an identity number must never travel in a URL (it would
+        # land in proxy logs and the browser history). Drop an old-style link's query.
         return redirect("patients:list")
     page = selectors.patient_page_for_user(
-        user=request.user, query=query, page_number=request.GET.get("page"), page_size=PAGE_SIZE
+        user=request.user, page_number=request.GET.get("page"), page_size=PAGE_SIZE
     )
-    context = {"page": page, "query": query, "lookup_form": IdentityLookupForm()}
+    context = {"page": page, "query": "", "lookup_form": IdentityLookupForm()}
+    template = (
+        "patients/patient_list.html#patient-rows" if request.htmx else "patients/patient_list.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+def patient_search(request: AuthedHttpRequest) -> HttpResponse:
+    """The live name search (htmx posts as the user types): the first page of matches."""
+    query = request.POST.get("q", "").strip()[:100]
+    number_typed = any(ch.isdigit() for ch in query)
+    if number_typed:
+        # Not searched, not echoed: identity numbers go in the lookup form.
+        query, page = "", Paginator([], PAGE_SIZE).get_page(1)
+    else:
+        page = selectors.patient_page_for_user(user=request.user, query=query, page_size=PAGE_SIZE)
+    context = {
+        "page": page,
+        "query": query,
+        "searched": True,
+        "number_typed": number_typed,
+        "lookup_form": IdentityLookupForm(),
+    }
     template = (
         "patients/patient_list.html#patient-rows" if request.htmx else "patients/patient_list.html"
     )

@@ -43,7 +43,7 @@ def test_a_name_search_logs_the_ids_it_finds(client, patient, district, nurse, m
     other = PatientFactory(municipality=municipality, given_name="Berit", family_name="Aas")
     PatientServiceFactory(patient=other, unit=district)
     client.force_login(nurse)
-    client.get(reverse("patients:list"), {"q": "Testesen"})
+    client.post(reverse("patients:search"), {"q": "Testesen"})
     event = AuditEvent.objects.get(actor=nurse)
     assert event.data == {"list": [patient.pk], "search": True}
 
