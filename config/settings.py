@@ -119,6 +119,22 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Health checks: a connection that broke (the database restarted) is replaced before a request
+# uses it, instead of failing that request; matters with DATABASE_CONN_MAX_AGE > 0.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database serving several nurses at once (issue 11, defect 8):
+    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock when a
+    # transaction starts, so two transactions never deadlock upgrading a read lock (which
+    # SQLite answers at once with "database is locked", whatever the timeout); the busy timeout
+    # makes the second writer wait its turn instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("FORLOP_SQLITE_BUSY_TIMEOUT", "20")),
+        }
+    )
 # On PostgreSQL, a query that runs away is stopped instead of holding locks: set in seconds.
 _statement_timeout = os.environ.get("FORLOP_DB_STATEMENT_TIMEOUT", "")
 if _statement_timeout and DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -158,7 +174,7 @@ USE_TZ = True
 TIME_ZONE = "Europe/Oslo"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("FORLOP_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
