@@ -253,6 +253,13 @@ FORLOP_EMERGENCY_ACCESS_HOURS = int(os.environ.get("FORLOP_EMERGENCY_ACCESS_HOUR
 # Unreviewed emergency access older than this is escalated to every leader of the data controller.
 FORLOP_EMERGENCY_REVIEW_HOURS = int(os.environ.get("FORLOP_EMERGENCY_REVIEW_HOURS", "72"))
 FORLOP_SUPPRESS_BELOW = int(os.environ.get("FORLOP_SUPPRESS_BELOW", "5"))
+# Largest upload (imports); enforced while the body arrives (forlop/core/uploads.py).
+FORLOP_MAX_UPLOAD_BYTES = int(os.environ.get("FORLOP_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "forlop.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,
@@ -276,5 +283,6 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts; not every successful login
     },
 }

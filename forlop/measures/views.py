@@ -200,7 +200,12 @@ def values_import(request: AuthedHttpRequest, level: str, code: str, measure: st
     found = selectors.measure_get_for_scope(scope=scope, code=measure)
     if not found.is_manual or not selectors.user_may_edit(user=request.user, scope=scope):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # An upload stopped on the way in (core/uploads.py) is "too large", not "no file chosen".
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        too_large=getattr(request, "upload_too_large", False),
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
