@@ -58,7 +58,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "forlop.core",
+    "forlop.accounts",
     "forlop.patients",
     "forlop.pathways",
     "forlop.authoring",
@@ -78,7 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "forlop.accounts.middleware.SecondFactorMiddleware",
     "forlop.portal.boundary.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -106,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "forlop.core.context_processors.navigation",
+                "forlop.accounts.context_processors.second_factor",
                 "forlop.pathways.context_processors.worklist_counts",
             ],
         },
@@ -230,6 +236,50 @@ TASKS = {
         )
     }
 }
+
+
+# National login (OpenID Connect, forlop/accounts/oidc.py): each provider is on only when its
+# issuer and client id are set. HelseID for staff, ID-porten for patients and next of kin.
+def _oidc(prefix: str, *, scope: str, pid_claim: str, hpr_claim: str = "", acr: str = "") -> dict:
+    return {
+        "issuer": os.environ.get(f"{prefix}_ISSUER", ""),
+        "client_id": os.environ.get(f"{prefix}_CLIENT_ID", ""),
+        "client_secret": os.environ.get(f"{prefix}_CLIENT_SECRET", ""),
+        "private_key_file": os.environ.get(f"{prefix}_PRIVATE_KEY_FILE", ""),
+        "scope": os.environ.get(f"{prefix}_SCOPES", scope),
+        "pid_claim": os.environ.get(f"{prefix}_PID_CLAIM", pid_claim),
+        "hpr_claim": os.environ.get(f"{prefix}_HPR_CLAIM", hpr_claim),
+        "acr_values": os.environ.get(f"{prefix}_ACR_VALUES", acr),
+    }
+
+
+FORLOP_OIDC = {
+    "helseid": _oidc(
+        "FORLOP_HELSEID",
+        scope="openid profile helseid://scopes/identity/pid helseid://scopes/hpr/hpr_number",
+        pid_claim="helseid://claims/identity/pid",
+        hpr_claim="helseid://claims/hpr/hpr_number",
+    ),
+    "idporten": _oidc(
+        "FORLOP_IDPORTEN", scope="openid profile", pid_claim="pid", acr="idporten-loa-high"
+    ),
+}
+# The HMAC key under which national identity numbers from a login are recognised (never stored).
+FORLOP_IDENTITY_KEY = os.environ.get("FORLOP_IDENTITY_KEY") or f"identity:{SECRET_KEY}"
+# Password login: on by default; an installation with HelseID and ID-porten may turn it off.
+FORLOP_PASSWORD_LOGIN = env_bool("FORLOP_PASSWORD_LOGIN", default=True)
+# A password login needs a TOTP code as its second factor (django-otp). "off" only with DEBUG:
+# the local demo (`make run`), so its demo users log in with the documented password alone.
+FORLOP_PASSWORD_SECOND_FACTOR = os.environ.get(
+    "FORLOP_PASSWORD_SECOND_FACTOR", "off" if DEBUG else "totp"
+)
+if FORLOP_PASSWORD_SECOND_FACTOR not in {"totp", "off"} or (
+    FORLOP_PASSWORD_SECOND_FACTOR == "off" and not DEBUG  # noqa: S105 - a mode, not a password
+):
+    raise ImproperlyConfigured(
+        "FORLOP_PASSWORD_SECOND_FACTOR must be 'totp' (or 'off', only with DJANGO_DEBUG=true)"
+    )
+OTP_TOTP_ISSUER = "Forløp"
 
 # Login throttling (django-axes): a policy per account and per address. After
 # FORLOP_LOGIN_FAILURE_LIMIT failed logins for one username (from anywhere), or from one address

@@ -26,6 +26,7 @@ def demo_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = live.production_env(f"sqlite:///{path}")
     live.forlop("migrate", "--noinput", "-v0", env=env)
     live.forlop("demo", env=env)
+    live.enrol_totp(env, live.DEMO_USERS)
     return path
 
 

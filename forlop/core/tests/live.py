@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import socket
@@ -18,9 +20,24 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+import pyotp
+
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "Forlop-demo-2026"
+DEMO_USERS = [
+    "sykepleier",
+    "sykepleier2",
+    "tildeling",
+    "fastlege",
+    "fastlege2",
+    "sykehus",
+    "leder",
+    "forbedring",
+    "koordinator",
+    "admin",
+    "sykepleier.tonsberg",
+]
 
 
 def free_port() -> int:
@@ -47,6 +64,23 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def totp_key(username: str) -> str:
+    """A fixed TOTP key (hex) per test user, so a test can type codes like an app would."""
+    return hashlib.sha256(f"totp:{username}".encode()).hexdigest()[:40]
+
+
+def enrol_totp(env: dict[str, str], usernames: list[str]) -> None:
+    """Give these users a confirmed TOTP device with their fixed key (production needs one)."""
+    code = (
+        "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
+        "from forlop.core.models import User\n"
+        f"for name, key in {[(u, totp_key(u)) for u in usernames]!r}:\n"
+        "    TOTPDevice.objects.update_or_create(user=User.objects.get(username=name),"
+        " name='test', defaults={'key': key, 'confirmed': True})\n"
+    )
+    forlop("shell", "-c", code, env=env)
 
 
 def forlop(*args: str, env: dict[str, str], timeout: float = 300) -> str:
@@ -152,10 +186,16 @@ class Browser:
         self.request("/login/")
         return next((c.value or "" for c in self.jar if c.name == "csrftoken"), "")
 
-    def log_in(self, username: str, password: str = DEMO_PASSWORD) -> None:
+    def log_in(self, username: str, password: str = DEMO_PASSWORD, *, totp: bool = True) -> None:
+        """Password, then the TOTP code (production asks for it) from the user's fixed key."""
         status, body = self.request("/login/", {"username": username, "password": password})
         if status != 302:
             raise AssertionError(f"login of {username} gave {status}: {body[:300]}")
+        if totp:
+            secret = base64.b32encode(bytes.fromhex(totp_key(username))).decode()
+            status, body = self.request("/login/totp/", {"token": pyotp.TOTP(secret).now()})
+            if status != 302:
+                raise AssertionError(f"TOTP of {username} gave {status}: {body[:300]}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

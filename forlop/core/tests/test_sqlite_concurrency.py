@@ -23,7 +23,17 @@ pytestmark = [
     )
 ]
 
-USERS = ["sykepleier", "sykepleier2", "leder", "fastlege"] * 2
+# Eight different people: a TOTP code is good for one login, as with a real authenticator app.
+USERS = [
+    "sykepleier",
+    "sykepleier2",
+    "leder",
+    "fastlege",
+    "fastlege2",
+    "sykehus",
+    "tildeling",
+    "sykepleier.tonsberg",
+]
 ROUNDS = 25  # per user: 8 x 25 = 200 requests, like the probe
 
 
@@ -39,17 +49,18 @@ def test_eight_users_at_once_on_sqlite_get_no_errors(
         browser = live.Browser(server.url)
         browser.log_in(username)
         _, page = browser.request("/patients/")
-        patients = sorted(set(re.findall(r'href="/patients/(\d+)/"', page)))[:6] or ["1"]
+        patients = sorted(set(re.findall(r'href="/patients/(\d+)/"', page)))[:6]
         start.wait(timeout=60)
         for i in range(ROUNDS):
-            patient = patients[i % len(patients)]
-            path, data, ok = [
-                (f"/patients/{patient}/", None, 200),
-                ("/pathways/worklist/", None, 200),
-                ("/patients/search/", {"q": "a"}, 200),
-                # a write whose transaction reads before it writes (validation, then insert)
-                (f"/patients/{patient}/services/", {"kin": "1", "name": f"Pårørende {i}"}, 302),
-            ][i % 4]
+            ops = [("/pathways/worklist/", None, 200), ("/patients/search/", {"q": "a"}, 200)]
+            if patients:  # the allocation office serves none of the demo patients
+                patient = patients[i % len(patients)]
+                ops += [
+                    (f"/patients/{patient}/", None, 200),
+                    # a write whose transaction reads before it writes (validation, insert)
+                    (f"/patients/{patient}/services/", {"kin": "1", "name": f"Pårørende {i}"}, 302),
+                ]
+            path, data, ok = ops[i % len(ops)]
             status, _ = browser.request(path, data)
             with lock:
                 results.append((username, path, status if status != ok else 200))
