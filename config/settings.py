@@ -264,6 +264,9 @@ FORLOP_OIDC = {
         "FORLOP_IDPORTEN", scope="openid profile", pid_claim="pid", acr="idporten-loa-high"
     ),
 }
+# The HMAC key of the audit log's hash chain (core/audit.py). Keep it outside the database, so
+# someone who can edit the database cannot forge a consistent chain.
+FORLOP_AUDIT_KEY = os.environ.get("FORLOP_AUDIT_KEY") or f"audit:{SECRET_KEY}"
 # The HMAC key under which national identity numbers from a login are recognised (never stored).
 FORLOP_IDENTITY_KEY = os.environ.get("FORLOP_IDENTITY_KEY") or f"identity:{SECRET_KEY}"
 # Password login: on by default; an installation with HelseID and ID-porten may turn it off.

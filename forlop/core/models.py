@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -234,7 +235,8 @@ class AuditEvent(models.Model):
     new events (the database refuses updates and deletes too, see the migration's triggers).
     """
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by audit_record before the hash is computed (not auto_now_add: the hash covers it).
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         User,
         verbose_name=_("who"),
@@ -250,6 +252,10 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     emergency = models.BooleanField(_("emergency access"), default=False)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # The tamper-evident chain (core/audit.py): HMAC over the previous row's hash and this
+    # row's content. `forlop audit_verify` recomputes it and names the first broken link.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    chain_hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
