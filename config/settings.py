@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -305,6 +306,10 @@ if env_bool("FORLOP_BEHIND_PROXY", default=False):
 FORLOP_EMERGENCY_ACCESS_HOURS = int(os.environ.get("FORLOP_EMERGENCY_ACCESS_HOURS", "4"))
 # Unreviewed emergency access older than this is escalated to every leader of the data controller.
 FORLOP_EMERGENCY_REVIEW_HOURS = int(os.environ.get("FORLOP_EMERGENCY_REVIEW_HOURS", "72"))
+# The hook for telling people about escalated emergency access (a dotted path to a function
+# taking the list of grants; empty: none). Called inside the escalation's transaction, so a
+# failed notification rolls the escalation back and the task's retry does both once.
+FORLOP_EMERGENCY_ESCALATION_NOTIFIER = os.environ.get("FORLOP_EMERGENCY_ESCALATION_NOTIFIER", "")
 FORLOP_SUPPRESS_BELOW = int(os.environ.get("FORLOP_SUPPRESS_BELOW", "5"))
 # Largest upload (imports); enforced while the body arrives (forlop/core/uploads.py).
 FORLOP_MAX_UPLOAD_BYTES = int(os.environ.get("FORLOP_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))

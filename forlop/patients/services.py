@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from forlop.core.audit import audit_record
@@ -399,9 +400,10 @@ def emergency_access_escalate_overdue(*, now: datetime | None = None) -> list[Em
     """Escalate unreviewed grants older than FORLOP_EMERGENCY_REVIEW_HOURS, once each.
 
     An escalated grant is shown to every leader and administrator of its data controller, and
-    gets an audit row. This is the hook for notifications: a later notifier sends one message
-    per returned grant (from `transaction.on_commit`). Idempotent: run it from cron or the task
-    in patients/tasks.py as often as you like.
+    gets an audit row. Notifications hook in through FORLOP_EMERGENCY_ESCALATION_NOTIFIER (a
+    function taking the grants), called inside the transaction: if it fails, nothing is
+    escalated and a retry does it all once. Idempotent: run it from cron or the task in
+    patients/tasks.py as often as you like.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -424,6 +426,8 @@ def emergency_access_escalate_overdue(*, now: datetime | None = None) -> list[Em
                 target=grant,
                 data={"granted_at": grant.granted_at.isoformat()},
             )
+        if overdue and settings.FORLOP_EMERGENCY_ESCALATION_NOTIFIER:
+            import_string(settings.FORLOP_EMERGENCY_ESCALATION_NOTIFIER)(overdue)
     return overdue
 
 

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -205,3 +205,105 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def links(body: str, pattern: str) -> list[str]:
     return sorted(set(re.findall(pattern, body)))
+
+
+@dataclass
+class Postgres:
+    """A throw-away PostgreSQL cluster of the test's own (Debian's binaries), which the test
+    may stop and start while a server uses it."""
+
+    bin: Path
+    data: Path
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"postgres://app:app@127.0.0.1:{self.port}/app"
+
+    def _as_postgres(self, *args: str) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if os.geteuid() == 0:  # initdb and postgres refuse to run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603
+
+    def start(self) -> None:
+        self._as_postgres(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "start",
+            "-o",
+            f"-p {self.port} -k {self.data.parent} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+        )
+
+    def stop(self) -> None:
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+
+def postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[Postgres]:
+    import shutil
+    import tempfile
+
+    pg_bin = postgres_bin()
+    if pg_bin is None:
+        raise RuntimeError("Debian's postgresql is not installed")
+    root = Path(tempfile.mkdtemp(prefix="forlop-pg-"))  # not under /root: postgres must reach it
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    cluster = Postgres(bin=pg_bin, data=root / "data", port=free_port(), log=root / "log")
+    cluster._as_postgres(
+        "initdb",
+        "-D",
+        str(cluster.data),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    )
+    cluster.start()
+    try:
+        subprocess.run(  # noqa: S603
+            [
+                str(pg_bin / "psql"),
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(cluster.port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB",
+                "-c",
+                "CREATE DATABASE app OWNER app",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        yield cluster
+    finally:
+        with suppress(subprocess.CalledProcessError):
+            cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
