@@ -36,3 +36,17 @@ def demo_sqlite(demo_sqlite_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "demo.sqlite3"
     shutil.copyfile(demo_sqlite_template, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_postgres(static_root: Path):
+    """A PostgreSQL cluster of its own with the demo data (the tests may stop it and restore
+    into it), made once per session: (cluster, production environment)."""
+    with live.postgres_cluster() as pg:
+        env = live.production_env(
+            pg.url, FORLOP_STATIC_ROOT=str(static_root), DATABASE_CONN_MAX_AGE="60"
+        )
+        live.forlop("migrate", "--noinput", "-v0", env=env)
+        live.forlop("demo", env=env)
+        live.enrol_totp(env, live.DEMO_USERS)
+        yield pg, env
