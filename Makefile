@@ -24,7 +24,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Development commands run with DEBUG semantics (a dev secret, local hosts); production sets its own env.
 FORLOP := DJANGO_DEBUG=true $(BIN)/forlop
 
-.PHONY: help install run demo test test-sqlite test-postgres lint messages bench clean system-deps
+.PHONY: help install run demo test test-sqlite test-postgres lint messages bench bench-load audit-deps clean system-deps
 
 help:
 	@echo "make run    set up and serve Forløp on http://$(HOST):$(PORT) with demo data (SQLite)"
@@ -81,6 +81,11 @@ test: system-deps install messages lint
 
 bench: install
 	bash bench/run.sh
+
+# Locust against gunicorn and a PostgreSQL of its own, on 127.0.0.1 only, bounded in time and
+# count (FORLOP_LOAD_TIME, FORLOP_LOAD_MAX_REQUESTS, FORLOP_LOAD_USERS). Not part of make test.
+bench-load: install messages
+	$(BIN)/python bench/load/run.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache
