@@ -87,5 +87,12 @@ bench: install
 bench-load: install messages
 	$(BIN)/python bench/load/run.py
 
+# Known vulnerabilities in every locked package (pip-audit, PyPI's advisory data). --strict
+# fails when any package could not be checked: without network pip-audit would otherwise say
+# "No known vulnerabilities found" having checked nothing. See docs/security.md.
+audit-deps: install
+	$(UV) export --frozen --format requirements-txt --no-emit-project --quiet > $(TOOLS)/requirements-audit.txt
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r $(TOOLS)/requirements-audit.txt --progress-spinner off
+
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache
