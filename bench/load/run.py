@@ -31,7 +31,7 @@ SETUP = f"""
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from forlop.core.models import Membership, Role, Unit, User
 from forlop.core.tests.live import totp_key
-from forlop.interop.demo import DEMO_PASSWORD
+from forlop.demo.password import DEMO_PASSWORD
 nord, sor = Unit.objects.get(code="horten-nord"), Unit.objects.get(code="horten-sor")
 for kind, count in (("nurse", {NURSES}), ("leader", {LEADERS})):
     for i in range(1, count + 1):

@@ -25,7 +25,7 @@ class LoginIdentity(BaseModel):
         on_delete=models.CASCADE,
         related_name="login_identities",
     )
-    provider = models.CharField(_("identity provider"), max_length=20, choices=Provider.choices)
+    provider = models.CharField(_("identity provider"), max_length=20, choices=Provider)
     key = models.CharField(_("identity key"), max_length=64)  # HMAC-SHA256 of the pid, hex
 
     class Meta:

@@ -77,7 +77,10 @@ def oidc_login(request: HttpRequest, provider: str) -> HttpResponse:
     if config.acr_values:
         extra["acr_values"] = config.acr_values
     try:
-        return oidc.oauth_client(config).authorize_redirect(request, redirect_uri, **extra)
+        response: HttpResponse = oidc.oauth_client(config).authorize_redirect(
+            request, redirect_uri, **extra
+        )
+        return response
     except requests.RequestException:
         log.warning("%s is unreachable (discovery)", provider)
         return _login_failed(

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +29,7 @@ from forlop.patients.forms import (
     ServiceAddForm,
     ServiceEndForm,
 )
+from forlop.patients.models import Patient
 
 PAGE_SIZE = 50
 
@@ -54,6 +55,7 @@ def patient_search(request: AuthedHttpRequest) -> HttpResponse:
     """The live name search (htmx posts as the user types): the first page of matches."""
     query = request.POST.get("q", "").strip()[:100]
     number_typed = any(ch.isdigit() for ch in query)
+    page: Page[Patient]
     if number_typed:
         # Not searched, not echoed: identity numbers go in the lookup form.
         query, page = "", Paginator([], PAGE_SIZE).get_page(1)
@@ -188,9 +190,9 @@ def patient_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def patient_services(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The units that serve the patient (a service decision: add one, or end one), and next of kin."""
     patient = selectors.patient_get_for_user(user=request.user, patient_id=pk)
-    decides = services.service_decision_role(actor=request.user, patient=patient) is not None and (
-        patient.access_service or patient.access_gp or patient.access_stay
-    )
+    decides = services.service_decision_role(
+        actor=request.user, patient=patient
+    ) is not None and selectors.has_service_need(patient)
     add_form = ServiceAddForm(request.POST if "add" in request.POST else None, patient=patient)
     kin_form = NextOfKinForm(request.POST if "kin" in request.POST else None)
     status = 200

@@ -50,7 +50,7 @@ def test_no_admin_widget_points_at_patient_data():
 
 @pytest.mark.django_db
 def test_the_demo_administrator_is_not_a_superuser(client):
-    from forlop.interop.demo import load_demo
+    from forlop.demo.loader import load_demo
 
     load_demo()
     admin_user = User.objects.get(username="admin")
@@ -65,7 +65,7 @@ def test_the_demo_administrator_is_not_a_superuser(client):
 
 @pytest.mark.django_db
 def test_an_old_demo_superuser_is_demoted_when_the_demo_loads_again():
-    from forlop.interop.demo import load_demo
+    from forlop.demo.loader import load_demo
 
     load_demo()
     User.objects.filter(username="admin").update(is_superuser=True, is_staff=True)

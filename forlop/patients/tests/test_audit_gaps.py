@@ -28,7 +28,7 @@ def other_muni_unit(other_municipality):
 
 def test_the_list_selector_logs_the_ids_it_shows(patient, district, nurse, municipality):
     # given two patients of the nurse's unit
-    second = PatientFactory(municipality=municipality, given_name="Berit", family_name="Aas")
+    second = PatientFactory(municipality=municipality, given_name="Berit", family_name="Dahl")
     PatientServiceFactory(patient=second, unit=district)
     # when the selector returns a page, with no view involved
     page = selectors.patient_page_for_user(user=nurse, page_size=50)
@@ -40,7 +40,7 @@ def test_the_list_selector_logs_the_ids_it_shows(patient, district, nurse, munic
 
 
 def test_a_name_search_logs_the_ids_it_finds(client, patient, district, nurse, municipality):
-    other = PatientFactory(municipality=municipality, given_name="Berit", family_name="Aas")
+    other = PatientFactory(municipality=municipality, given_name="Berit", family_name="Dahl")
     PatientServiceFactory(patient=other, unit=district)
     client.force_login(nurse)
     client.post(reverse("patients:search"), {"q": "Testesen"})
