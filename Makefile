@@ -12,6 +12,7 @@ BIN := $(VENV)/bin
 # Pure domain modules (no ORM) held to mypy --strict.
 STRICT_MODULES := forlop/core/identifiers.py forlop/core/tz.py forlop/pathways/deadlines.py \
 	forlop/pathways/rules.py forlop/pathways/planning.py forlop/pathways/checklists.py \
+	forlop/improvement/rules.py forlop/improvement/privacy.py \
 	forlop/goals/rules.py forlop/measures/spc.py forlop/measures/svg.py
 # Services, selectors and views of every app, checked with django-stubs (also strict).
 TYPED_MODULES = $(shell find forlop -path '*/migrations' -prune -o -path '*/tests' -prune -o \
@@ -24,7 +25,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Development commands run with DEBUG semantics (a dev secret, local hosts); production sets its own env.
 FORLOP := DJANGO_DEBUG=true $(BIN)/forlop
 
-.PHONY: help install run demo test test-sqlite test-postgres lint messages bench bench-load audit-deps clean system-deps
+.PHONY: help install run demo test test-fast test-sqlite test-postgres lint messages bench bench-load audit-deps clean system-deps
 
 help:
 	@echo "make run    set up and serve Forløp on http://$(HOST):$(PORT) with demo data (SQLite)"
@@ -54,12 +55,15 @@ run: install messages
 	@echo ""
 	$(FORLOP) runserver $(HOST):$(PORT)
 
-# Debian packages the tests need, installed only where missing (root on CI machines).
+# Debian packages the tests need, installed only where missing (root on CI machines): Pango for
+# WeasyPrint's posters, poppler-utils (pdftoppm) to render a poster page in the browser test.
 system-deps:
 	@missing=""; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
 	  dpkg -s libatomic1 >/dev/null 2>&1 || missing="$$missing libatomic1"; \
 	  dpkg -s libcairo2 >/dev/null 2>&1 || missing="$$missing libcairo2"; \
+	  dpkg -s libpango-1.0-0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	  command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	  if [ -n "$$missing" ]; then \
@@ -73,11 +77,15 @@ system-deps:
 lint: install
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 	$(BIN)/mypy $(STRICT_MODULES) $(TYPED_MODULES)
-	$(FORLOP) makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(FORLOP) makemigrations --check --dry-run  # not against a dev database
 	$(BIN)/python scripts/check_messages.py
 
 test: system-deps install messages lint
 	bash scripts/test.sh
+
+# The inner loop: SQLite, no browser and no slow tests, the test database kept between runs.
+test-fast: install messages
+	env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider -m "not browser and not slow" --reuse-db
 
 bench: install
 	bash bench/run.sh

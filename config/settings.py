@@ -319,6 +319,13 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Interoperability (docs/interop.md). Access tokens for system clients live this long.
+FORLOP_FHIR_TOKEN_SECONDS = int(os.environ.get("FORLOP_FHIR_TOKEN_SECONDS", "300"))
+# Largest FHIR request body; a larger one gets 413 without being read.
+FORLOP_FHIR_MAX_BODY = int(os.environ.get("FORLOP_FHIR_MAX_BODY", str(2 * 1024 * 1024)))
+# Where $export writes its NDJSON files (kept until the client deletes the job).
+FORLOP_BULK_DIR = Path(os.environ.get("FORLOP_BULK_DIR", BASE_DIR / "var" / "bulk"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -342,5 +349,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # failures and lockouts; not every successful login
+        # PDF rendering (posters) logs each step at INFO; only problems are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

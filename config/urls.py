@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from forlop.accounts.views import PasswordLoginView
 from forlop.core import views as core_views
+from forlop.interop.json_api.urls import public_api_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -19,8 +20,11 @@ urlpatterns = [
     path("goals/", include("forlop.goals.urls")),
     path("my/", include("forlop.portal.urls")),
     path("measures/", include("forlop.measures.urls")),
+    path("improvement/", include("forlop.improvement.urls")),
     path("pathway-templates/", include("forlop.authoring.urls")),
     path("organisation/", include("forlop.core.urls")),
+    path("fhir/r4/", include("forlop.interop.fhir.urls")),
+    path("api/v1/", public_api_urls()),
     path("admin/", admin.site.urls),
 ]
 

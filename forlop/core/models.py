@@ -216,6 +216,19 @@ class AuditVerb(models.TextChoices):
     EXPORTED = "patient.exported", _("Exported patient data")
     MEMBERSHIP_ADDED = "membership.added", _("Gave a user a role in a unit")
     MEMBERSHIP_ENDED = "membership.ended", _("Ended a user's role in a unit")
+    IMPORTED = "patient.imported", _("Imported patient data")
+    SYSTEM_CALL = "system.call", _("System client call")
+    CLIENT_REGISTERED = "system.client_registered", _("Registered system client")
+    CLIENT_REVOKED = "system.client_revoked", _("Revoked system client")
+    TOKEN_ISSUED = "system.token_issued", _("Issued access token to system client")
+    # The learning network: writes that others rely on (deadlines, reports, team membership)
+    # and the patient-interview notes, which must stay anonymous.
+    GATHERING_MOVED = "improvement.gathering_moved", _("Moved a gathering (deadlines follow)")
+    TEAM_MEMBER_ADDED = "improvement.member_added", _("Added a team member")
+    TEAM_MEMBER_ENDED = "improvement.member_ended", _("Ended a team membership")
+    INTERVIEW_SAVED = "improvement.interview_saved", _("Saved a patient-interview note")
+    STATUS_REPORT_SUBMITTED = "improvement.report_submitted", _("Submitted a status report")
+    STATUS_REPORT_REOPENED = "improvement.report_reopened", _("Reopened a status report")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

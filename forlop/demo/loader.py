@@ -19,6 +19,7 @@ from django.utils import timezone
 from forlop.core.identifiers import generate_org_number, generate_synthetic, parse_identity_number
 from forlop.core.models import Membership, Organisation, Role, Unit, User
 from forlop.demo.goals import load_goals_demo
+from forlop.demo.improvement import load_improvement_demo
 from forlop.demo.measures import load_measures_demo
 from forlop.demo.password import DEMO_PASSWORD
 from forlop.demo.pathways import load_pathway_demo
@@ -240,6 +241,7 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
     created["pathways"] = load_pathway_demo(today=today)
     created["goals"] = load_goals_demo(today=today)
     created["measure history pathways"] = load_measures_demo(today=today)
+    created["learning network"] = load_improvement_demo(today=today)
     return created
 
 

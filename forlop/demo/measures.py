@@ -6,8 +6,9 @@ The pathway demo creates only current pathways, so this writes HISTORICAL rows d
 on the published national HPH version, for the demo patients. Randomness is seeded, so every
 machine gets the same history. A documented change about 12 months before ``today`` (a new
 routine for the nurse assessment at arrival home) raises the share of HPH2 done within 3 days
-from about 55 % to about 90 %: the run chart shows a shift. Idempotent: nothing is written
-when the history exists (marked by ``end_reason``).
+from about 55 % to about 90 %: the run chart shows a shift. The annotation that documents the
+change belongs to the improvement team (``forlop.demo.improvement`` uses ``change_date``).
+Idempotent: nothing is written when the history exists (marked by ``end_reason``).
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from django.db import transaction
 from django.db.models import F
 
 from forlop.authoring.defaults import install_national_defaults
-from forlop.core.models import Organisation, Unit
+from forlop.core.models import Unit
 from forlop.core.tz import OSLO
 from forlop.measures.definitions import install_default_measures
-from forlop.measures.models import Annotation, Network, ScopeLevel
 from forlop.pathways.models import Pathway, PathwayEvent, StopPoint, TemplateVersion
 from forlop.patients.models import Patient
 
@@ -45,7 +45,6 @@ def change_date(today: date) -> date:
 def load_measures_demo(*, today: date) -> int:
     """Create the history if missing; return the number of pathways created."""
     install_default_measures()
-    _network()
     units = list(Unit.objects.filter(code__in=UNITS).order_by("code"))
     patients = list(Patient.objects.filter(municipality__code="horten").order_by("pk"))
     if not units or not patients or Pathway.objects.filter(end_reason=MARKER).exists():
@@ -138,32 +137,4 @@ def load_measures_demo(*, today: date) -> int:
     Pathway.objects.filter(end_reason=MARKER).update(created_at=F("started_at"))
     StopPoint.objects.filter(pathway__end_reason=MARKER).update(created_at=F("triggered_at"))
     PathwayEvent.objects.filter(pathway__end_reason=MARKER).update(created_at=F("occurred_at"))
-    _annotate(changed)
     return len(created)
-
-
-def _annotate(changed: date) -> None:
-    from forlop.measures.models import Measure
-
-    measure = Measure.objects.filter(organisation=None, code="hph2-within-3-days").first()
-    if measure is None:
-        return
-    for level, code in ((ScopeLevel.MUNICIPALITY, "horten"), (ScopeLevel.UNIT, "horten-nord")):
-        Annotation.objects.get_or_create(
-            measure=measure, level=level, scope_code=code, date=changed, text=CHANGE_TEXT
-        )
-
-
-def _network() -> None:
-    members = list(Organisation.objects.filter(code__in=("horten", "tonsberg", "siv")))
-    if not members:
-        return
-    network, _created = Network.objects.get_or_create(
-        code="vestfold",
-        defaults={
-            "name": "Læringsnettverk Vestfold",
-            "period": "2022–2024",
-            "coordinator": Organisation.objects.filter(code="usht-vestfold").first(),
-        },
-    )
-    network.members.add(*members)

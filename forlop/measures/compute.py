@@ -40,20 +40,20 @@ from forlop.measures.models import Computation, ManualValue, Measure, Period, Sc
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Where a measure is computed: a unit, a municipality, a hospital trust or a network.
+    """Where a measure is computed, as plain data: a unit, a municipality, a hospital trust,
+    or several organisations together (level ``network``: the scope comes from the app that
+    keeps networks, through ``registry``).
 
     ``ids`` are the unit's pk (level unit) or the organisations' pks (other levels).
+    ``across_organisations``: numbers are seen from outside the organisation (a network's
+    aggregate): shown only as aggregates, small cells suppressed.
     """
 
     level: str
     code: str
     name: str
     ids: tuple[int, ...]
-
-    @property
-    def across_organisations(self) -> bool:
-        """True where numbers from several organisations meet: shown only as aggregates."""
-        return self.level == ScopeLevel.NETWORK
+    across_organisations: bool = False
 
 
 @dataclass(frozen=True, slots=True)

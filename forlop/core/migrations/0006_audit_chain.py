@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_audit_verbs_memberships'),
+        ('core', '0005_audit_verbs_learning_network'),
     ]
 
     operations = [

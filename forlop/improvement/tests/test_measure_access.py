@@ -1,15 +1,20 @@
 """Writes on measures (annotating, closing a period) need an improvement team member, unit
 leader or administrator of the organisation; network coordinators read only. The ladder:
-anonymous -> another municipality -> nurse -> network coordinator -> the team."""
+anonymous -> another municipality -> nurse -> network coordinator -> the team. Through the
+measure pages, with the annotations and networks this app plugs into them."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from forlop.core.models import Membership, Organisation, Role, Unit
-from forlop.measures.models import Annotation, MeasureSnapshot, Network
-from forlop.measures.selectors import scope_for_network, scope_for_organisation, user_may_edit
+from forlop.improvement.models import Annotation, Network
+from forlop.improvement.selectors import scope_for_network
+from forlop.measures.models import MeasureSnapshot
+from forlop.measures.selectors import scope_for_organisation, user_may_edit
 from forlop.measures.tests.conftest import oslo
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +36,13 @@ def coordinator(municipality, make_member):
     office = Unit.objects.create(
         organisation=usht, kind=Unit.Kind.ADMINISTRATION, name="Kontor", code="usht-kontor"
     )
-    network = Network.objects.create(name="Vestfold", code="vestfold", coordinator=usht)
+    network = Network.objects.create(
+        name="Vestfold",
+        code="vestfold",
+        coordinator=usht,
+        starts_on=date(2024, 9, 1),
+        ends_on=date(2026, 6, 30),
+    )
     network.members.add(municipality)
     return make_member(office, Role.NETWORK_COORDINATOR, username="coord")
 
