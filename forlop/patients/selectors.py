@@ -191,6 +191,45 @@ def patient_find_by_identity_number(
     return Lookup(patient=patient, visible=patient is not None and patient.pk in visible_ids)
 
 
+def patient_find_for_message(
+    *, sender: User, identity_number: str, purpose: str, now: datetime | None = None
+) -> Patient | None:
+    """The record a message from another organisation's system is about (a hospital reporting
+    an admission or a patient ready for discharge), logged as a look-up by the sender.
+
+    A message is addressed to the municipality that holds the record, as PLO messages are, so
+    the look-up is not limited to the sender's own data controllers. The caller reads nothing
+    back unless the sender has a service need (``visible_to``); it may record what the message
+    reports. With records in several municipalities, the one with a current service wins; when
+    that does not decide, None (the message must be handled by hand).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    candidates = list(
+        Patient.objects.filter(identity_number=identity_number)
+        .annotate(
+            served=Exists(
+                PatientService.objects.filter(patient=OuterRef("pk"), started_on__lte=today).filter(
+                    Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+                )
+            )
+        )
+        .order_by("-served", "pk")
+    )
+    served = [c for c in candidates if getattr(c, "served", False)]
+    chosen = served or candidates
+    patient = chosen[0] if len(chosen) == 1 else None
+    with transaction.atomic():
+        audit_record(
+            actor=sender,
+            verb=AuditVerb.PATIENT_SEARCHED,
+            patient_id=patient.pk if patient else None,
+            target=patient,
+            data={"purpose": purpose, "found": patient is not None, "message": True},
+        )
+    return patient
+
+
 def patient_access_log(*, patient: Patient) -> QuerySet[AuditEvent]:
     """Who has looked at or changed this patient's record: reads and writes by people."""
     return (
