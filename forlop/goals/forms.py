@@ -36,9 +36,7 @@ class ScoringForm(Form):
     """One radio group (0-10) per active goal; a goal left empty is not scored this time."""
 
     kind = forms.ChoiceField(label=_("Kind of scoring"), choices=Scoring.Kind.choices)
-    scored_on = NorwegianDateField(
-        label=_("Date"), initial=timezone.localdate
-    )
+    scored_on = NorwegianDateField(label=_("Date"), initial=timezone.localdate)
     answered_by = forms.ChoiceField(
         label=_("Who answered"), choices=AnsweredBy.choices, initial=AnsweredBy.PATIENT
     )

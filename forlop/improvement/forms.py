@@ -310,9 +310,7 @@ class PosterForm(Form):
 
 class GuidanceForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = NorwegianDateTimeField(
-        label=_("Time")
-    )
+    starts_at = NorwegianDateTimeField(label=_("Time"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     online = forms.BooleanField(label=_("Online"), required=False)
     teams = forms.ModelMultipleChoiceField(

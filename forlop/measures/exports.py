@@ -174,9 +174,9 @@ def to_xlsx(all_series: Sequence[Series]) -> bytes:
                     value = gettext("Yes") if value else gettext("No")
                 _write(sheet, header_row + offset, column, value)
                 if percent and name in VALUE_COLUMNS and isinstance(value, int | float):
-                    sheet.cell(row=header_row + offset, column=column).number_format = (
-                        PERCENT_FORMAT
-                    )
+                    sheet.cell(
+                        row=header_row + offset, column=column
+                    ).number_format = PERCENT_FORMAT
         last = header_row + len(rows)
         if series.annotations:
             _write(sheet, last + 2, 1, gettext("Annotations"))

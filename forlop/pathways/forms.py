@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -56,9 +57,7 @@ class PrintDayForm(Form):
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("My list")
     )
     mine = forms.BooleanField(label=_("Only stop points assigned to me"), required=False)
-    date = NorwegianDateField(
-        label=_("Date"), required=False
-    )
+    date = NorwegianDateField(label=_("Date"), required=False)
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -290,9 +289,7 @@ class ChecklistAnswerForm(Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         if kind == ChecklistItem.Kind.DATE:
-            return NorwegianDateField(
-                label=label, required=False
-            )
+            return NorwegianDateField(label=label, required=False)
         if kind == ChecklistItem.Kind.WHAT_MATTERS:
             return forms.CharField(
                 label=label,
@@ -317,10 +314,8 @@ class ChecklistAnswerForm(Form):
         else:
             initial["not_relevant"] = not_relevant
             if item.kind == ChecklistItem.Kind.DATE and isinstance(value, str):
-                try:  # stored as ISO, shown as 24.11.2026
+                with contextlib.suppress(ValueError):  # stored as ISO, shown as 24.11.2026
                     value = date.fromisoformat(value)
-                except ValueError:
-                    pass
             initial["value"] = value
         return initial
 

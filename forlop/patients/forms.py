@@ -13,6 +13,7 @@ from forlop.core.forms import Form, NorwegianDateField
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
 from forlop.core.models import Membership, Organisation, Role, Unit, User
 from forlop.core.selectors import units_for_registration
+from forlop.patients.models import EmergencyAccess
 from forlop.patients.services import MIN_EMERGENCY_REASON
 
 
@@ -51,9 +52,7 @@ class PatientCreateForm(Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     serving_unit = forms.ModelChoiceField(label=_("Serving unit"), queryset=Unit.objects.none())
-    service_start = NorwegianDateField(
-        label=_("Services from")
-    )
+    service_start = NorwegianDateField(label=_("Services from"))
     gp = forms.ModelChoiceField(label=_("GP"), queryset=User.objects.none(), required=False)
     next_of_kin_name = forms.CharField(label=_("Next of kin"), max_length=200, required=False)
     next_of_kin_relation = forms.CharField(label=_("Relation"), max_length=100, required=False)
@@ -84,7 +83,9 @@ class PatientCreateForm(Form):
             groups.setdefault(membership.unit.name, []).append(
                 (membership.user_id, str(membership.user))
             )
-            user, unit_ids = self._contacts.setdefault(membership.user_id, (membership.user, set()))
+            _user, unit_ids = self._contacts.setdefault(
+                membership.user_id, (membership.user, set())
+            )
             unit_ids.add(membership.unit_id)
         self.fields["primary_contact"] = forms.TypedChoiceField(
             label=_("Primary contact"),
@@ -185,12 +186,21 @@ class IdentityLookupForm(Form):
 
 class EmergencyAccessForm(Form):
     identity_number = IdentityNumberField(widget=forms.HiddenInput)
-    reason = forms.CharField(
+    reason_category = forms.ChoiceField(
         label=_("Why do you need access now?"),
+        choices=EmergencyAccess.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you need access.")},
+    )
+    reason = forms.CharField(
+        label=_("Describe the situation"),
         min_length=MIN_EMERGENCY_REASON,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Your reason is logged and reviewed by the unit leader."),
+        help_text=_(
+            "Your reason is logged and reviewed by a leader of the municipality or hospital "
+            "trust whose record you open."
+        ),
     )
 
 
@@ -207,12 +217,8 @@ class AuditFilterForm(Form):
     actor = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.none(), required=False)
     patient = forms.IntegerField(label=_("Patient number (internal)"), required=False, min_value=1)
     verb = forms.ChoiceField(label=_("What"), required=False)
-    date_from = NorwegianDateField(
-        label=_("From"), required=False
-    )
-    date_to = NorwegianDateField(
-        label=_("To"), required=False
-    )
+    date_from = NorwegianDateField(label=_("From"), required=False)
+    date_to = NorwegianDateField(label=_("To"), required=False)
     emergency_only = forms.BooleanField(label=_("Only emergency access"), required=False)
 
     def __init__(self, *args: Any, actors: QuerySet[User], **kwargs: Any) -> None:

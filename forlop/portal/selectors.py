@@ -62,10 +62,9 @@ def next_steps_for_patient(*, patient: Patient, today: date, limit: int = 6) -> 
     points of the main checklist, those whose date has passed first as "soon" (a past date
     is not what happens next), then the coming ones with their date. One query; the caller
     reached the patient through the portal account."""
-    steps = (
-        pathway_selectors.open_stop_points_for_patient(patient=patient)
-        .filter(definition__in_chain=True)[: limit * 2]
-    )
+    steps = pathway_selectors.open_stop_points_for_patient(patient=patient).filter(
+        definition__in_chain=True
+    )[: limit * 2]
     passed: list[NextStep] = []
     coming: list[NextStep] = []
     for stop in steps:

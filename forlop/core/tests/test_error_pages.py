@@ -13,17 +13,13 @@ from forlop.core.models import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_not_found_and_no_access_are_forlops_pages_in_norwegian(
-    client, district, make_member
-):
+def test_not_found_and_no_access_are_forlops_pages_in_norwegian(client, district, make_member):
     assert settings.DEBUG is False
     gp = make_member(district, Role.GP, username="gp")
     client.force_login(gp)
     missing = client.get("/no-such-page/")
     assert missing.status_code == 404
-    assert "<h1 class=\"ds-heading\" data-size=\"lg\">Ikke funnet</h1>" in (
-        missing.content.decode()
-    )
+    assert '<h1 class="ds-heading" data-size="lg">Ikke funnet</h1>' in (missing.content.decode())
     assert "Forløp" in missing.content.decode()
     denied = client.get("/pathways/leaders/")
     assert denied.status_code == 403

@@ -24,9 +24,7 @@ def patient_panels(context: template.Context, slot: str, patient: Patient | None
     # A panel sees the patient and its data, and the request and CSRF token for its forms.
     shared = {key: context.get(key) for key in ("request", "csrf_token")}
     parts = [
-        engine.get_template(name).render(
-            context.new({**shared, "patient": patient, "panel": data})
-        )
+        engine.get_template(name).render(context.new({**shared, "patient": patient, "panel": data}))
         for name, data in loaded.for_patient(patient.pk)
     ]
     return mark_safe("".join(parts))  # noqa: S308 - templates rendered (and escaped) by the engine

@@ -52,9 +52,11 @@ def event_record(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
                     request,
                     _("Recorded: %(event)s.") % {"event": EventKindChoices(data["kind"]).label},
                 )
-                if not Patient.objects.visible_to(request.user, now=timezone.now()).filter(
-                    pk=patient.pk
-                ).exists():
+                if (
+                    not Patient.objects.visible_to(request.user, now=timezone.now())
+                    .filter(pk=patient.pk)
+                    .exists()
+                ):
                     # A discharge ends the ward's access: back to the list, not to a 404.
                     messages.info(
                         request,

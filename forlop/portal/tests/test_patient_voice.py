@@ -4,7 +4,7 @@ the patient overview and becomes a goal in one step; "What happens next" shows w
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -22,9 +22,7 @@ def test_a_goal_suggested_by_the_patient_reaches_the_nurse_and_becomes_a_goal(
     # given a patient on a pathway, with no goals yet, who suggests one from /my/
     start_hph(patient, district, nurse, days_ago=5)
     client.force_login(portal_user)
-    response = client.post(
-        reverse("portal:home"), {"kind": "goal", "text": "Gå til butikken selv"}
-    )
+    response = client.post(reverse("portal:home"), {"kind": "goal", "text": "Gå til butikken selv"})
     assert response.status_code == 302
     proposal = PatientProposal.objects.get()
     # when the nurse opens her work list and the patient overview
@@ -61,10 +59,12 @@ def test_what_happens_next_shows_what_is_next_not_past_dates(
         start_hph(patient, district, nurse, at=datetime(2026, 11, 10, 10, 0, tzinfo=OSLO))
         client.force_login(portal_user)
         html = client.get(reverse("portal:home")).content.decode()
-    steps = re.search(r'<ul class="plain-list" id="next-steps">(.*?)</ul>', html, re.DOTALL).group(1)
+    steps = re.search(r'<ul class="plain-list" id="next-steps">(.*?)</ul>', html, re.DOTALL).group(
+        1
+    )
     # then no date before today is shown, and the next dates are
     dates = re.findall(r"\d\d\.\d\d\.\d{4}", steps)
     assert dates
-    assert all(datetime.strptime(d, "%d.%m.%Y").date() >= now.date() for d in dates)
+    assert all(date(*map(int, reversed(d.split(".")))) >= now.date() for d in dates)
     assert "24.11.2026" in steps
     assert "Strukturert oppfølging av sykepleier" in steps  # overdue: still next, without a date
