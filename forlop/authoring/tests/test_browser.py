@@ -74,7 +74,8 @@ def test_copy_adapt_publish_and_compare(
     page.goto(f"{live_server.url}/pathway-templates/{copy.pk}/diff/?old=1&new=2")
     body = page.locator("main")
     expect(body).to_contain_text("HPH2")
-    change = page.locator("tr", has=page.locator("code", has_text="deadline_amount"))
+    change = page.locator("tr", has=page.locator('td[data-field="deadline_amount"]'))
+    expect(change.locator("td").nth(0)).to_have_text("Frist")
     expect(change.locator("td").nth(1)).to_have_text("2")
     expect(change.locator("td").nth(2)).to_have_text("1")
     # and the published first version did not change

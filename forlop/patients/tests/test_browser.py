@@ -27,6 +27,8 @@ def test_nurse_opens_patient_and_leader_sees_the_visit(
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     # given the nurse logs in and sees her patient in the list
     log_in(page, live_server.url, "nurse")
+    # (she lands on her work list; the patients are one tap away)
+    page.get_by_role("navigation").get_by_role("link", name="Pasienter").click()
     expect(page.get_by_role("heading", name="Mine pasienter")).to_be_visible()
     # when she opens the patient
     page.get_by_role("link", name="Astrid Testesen").click()
@@ -38,6 +40,7 @@ def test_nurse_opens_patient_and_leader_sees_the_visit(
     expect(page).to_have_url(re.compile(r"/login/"))
     # then the leader finds the visit in the audit log
     log_in(page, live_server.url, "leader")
+    page.get_by_test_id("nav-more").locator("summary").click()
     page.get_by_role("link", name="Logg", exact=True).click()
     rows = page.locator("#audit-rows tbody tr")
     expect(rows.filter(has_text="Nina Nord").filter(has_text="Så pasienten").first).to_be_visible()
