@@ -11,8 +11,11 @@ class ImprovementConfig(AppConfig):
     def ready(self) -> None:
         # Measures computes for scopes given as plain data and never imports this app: the
         # networks' scopes and the chart annotations reach it through its registry.
-        from forlop.improvement.registration import AnnotationStore, NetworkScopes
+        from forlop.improvement import drafting
+        from forlop.improvement.registration import AnnotationStore, Cycles, NetworkScopes
         from forlop.measures import registry
 
         registry.register_scope_source(NetworkScopes())
         registry.register_note_store(AnnotationStore())
+        # The status report's PDSA section and the poster read the team's cycles.
+        drafting.register_cycle_source(Cycles())
