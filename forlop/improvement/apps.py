@@ -19,3 +19,14 @@ class ImprovementConfig(AppConfig):
         registry.register_note_store(AnnotationStore())
         # The status report's PDSA section and the poster read the team's cycles.
         drafting.register_cycle_source(Cycles())
+        # The leaders' view carries the team's aims, charts and open PDSA cycles.
+        from forlop.improvement.registration import leader_section
+        from forlop.pathways import registry as engine_registry
+
+        engine_registry.register_leader_section(
+            engine_registry.LeaderSection(
+                name="improvement",
+                template="improvement/_leader_section.html",
+                load=leader_section,
+            )
+        )

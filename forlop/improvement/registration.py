@@ -103,3 +103,31 @@ class Cycles:
                 )
             )
         return rows
+
+
+def leader_section(user: User, today: date) -> list[dict[str, object]] | None:
+    """The leaders' view: each team of the leader's organisation with its active aims and
+    their charts and its open PDSA cycles, for the results asked for in fixed meetings."""
+    from django.utils import timezone
+
+    from forlop.improvement import access
+    from forlop.improvement.charts import aim_charts
+
+    teams = list(access.led_teams(user).select_related("network").order_by("name"))
+    if not teams:
+        return None
+    rows: list[dict[str, object]] = []
+    for team in teams:
+        cycles = [
+            {"cycle": cycle, "label": STAGE_LABELS[selectors.cycle_stage(cycle, today=today)]}
+            for cycle in selectors.team_cycles(team).filter(decision="").order_by("ends_on", "pk")
+        ]
+        rows.append(
+            {
+                "team": team,
+                "charts": aim_charts(team, today=today, as_of=timezone.now(), size="small"),
+                "cycles": cycles,
+                "today": today,
+            }
+        )
+    return rows
