@@ -20,6 +20,7 @@ from forlop.core.identifiers import generate_org_number, generate_synthetic, par
 from forlop.core.models import Membership, Organisation, Role, Unit, User
 from forlop.demo.goals import load_goals_demo
 from forlop.demo.improvement import load_improvement_demo
+from forlop.demo.method import load_method_demo
 from forlop.demo.measures import load_measures_demo
 from forlop.demo.password import DEMO_PASSWORD
 from forlop.demo.pathways import load_pathway_demo
@@ -241,6 +242,7 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
     created["goals"] = load_goals_demo(today=today)
     created["measure history pathways"] = load_measures_demo(today=today)
     created["learning network"] = load_improvement_demo(today=today)
+    created["improvement method"] = load_method_demo(today=today)
     return created
 
 

@@ -63,7 +63,7 @@ def target_words(aim: Aim, measure: Measure) -> str:
         return _("Aim %(value)s") % {"value": value}
     return _("Aim %(value)s by %(date)s") % {
         "value": value,
-        "date": date_format(aim.target_date, "j. M Y"),
+        "date": date_format(aim.target_date, "j. F Y"),
     }
 
 

@@ -83,7 +83,6 @@ def _live_context(request: AuthedHttpRequest, unit: Unit) -> dict[str, Any]:
         "today": [(name(item.patient), item) for item in board.work.due_today],
         "new_pathways": [(name(p.patient), p) for p in board.new_pathways],
         "events": [(name(e.patient), e) for e in board.events],
-        "ideas": list(selectors.board_ideas(unit.pk)[:6]),
         "refresh": _refresh_seconds(),
         "query": "?initials=1" if request.GET.get("initials") == "1" else "",
     }
@@ -143,6 +142,7 @@ def board(request: AuthedHttpRequest, code: str) -> HttpResponse:
         {
             **_live_context(request, unit),
             "charts": _charts(unit),
+            "ideas": list(selectors.board_ideas(unit.pk)[:6]),
             "is_leader": is_leader,
             "setting_form": forms.BoardSettingForm(
                 initial={"initials_only": bool(setting and setting.initials_only)}
@@ -156,7 +156,9 @@ def board_live(request: AuthedHttpRequest, code: str) -> HttpResponse:
     unit = engine.board_unit_get_for_user(user=request.user, code=code)
     if request.GET.get("part") == "charts":
         return render(
-            request, "improvement/board.html#board-charts", {"unit": unit, "charts": _charts(unit)}
+            request,
+            "improvement/board.html#board-charts",
+            {"unit": unit, "charts": _charts(unit), "ideas": list(selectors.board_ideas(unit.pk)[:6])},
         )
     return render(request, "improvement/board.html#board-live", _live_context(request, unit))
 
