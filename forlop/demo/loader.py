@@ -20,8 +20,8 @@ from forlop.core.identifiers import generate_org_number, generate_synthetic, par
 from forlop.core.models import Membership, Organisation, Role, Unit, User
 from forlop.demo.goals import load_goals_demo
 from forlop.demo.improvement import load_improvement_demo
-from forlop.demo.method import load_method_demo
 from forlop.demo.measures import load_measures_demo
+from forlop.demo.method import load_method_demo
 from forlop.demo.password import DEMO_PASSWORD
 from forlop.demo.pathways import load_pathway_demo
 from forlop.patients.models import HospitalStay, NextOfKin, Patient, PatientService

@@ -222,7 +222,9 @@ def load_method_demo(*, today: date) -> int:
     # The spread plan and the quality system.
     call.refresh_from_db()
     services.idea_quality_system_set(
-        idea=call, actor=member, where="Kvalitetssystemet, dok. 4.2.1 Hjemkomst etter sykehusopphold"
+        idea=call,
+        actor=member,
+        where="Kvalitetssystemet, dok. 4.2.1 Hjemkomst etter sykehusopphold",
     )
     services.spread_step_add(
         idea=call,
@@ -240,7 +242,14 @@ def _communication(team: Team, member: User, *, start: date) -> None:
     for audience, text, channel, day, who, done in (
         ("administrative", "Mål og plan for arbeidet", "meeting", -30, "Frida Fjeld", True),
         ("staff", "Hva vi tester nå, og hvorfor", "meeting", 20, "Hilde Strand", True),
-        ("gps", "Ny rutine for fastlegetime etter hjemkomst", "newsletter", 60, "Lars Larsen", False),
+        (
+            "gps",
+            "Ny rutine for fastlegetime etter hjemkomst",
+            "newsletter",
+            60,
+            "Lars Larsen",
+            False,
+        ),
         ("patients", "Plakat: «Hva er viktig for deg?»", "poster", 75, "Frida Fjeld", False),
         ("political", "Resultatene så langt", "meeting", 150, "Kari Moen", False),
     ):
@@ -262,8 +271,18 @@ def _scores(team: Team, member: User, coordinator: User, *, start: date, today: 
     rows = (
         (team, start - timedelta(days=60), "1.0", "Teamet er satt sammen og forankret."),
         (team, start - timedelta(days=10), "1.5", "Intervjuene er gjort; arbeidsplanen er klar."),
-        (team, start + timedelta(days=30), "2.5", "Endringer testet; ingen bedring i målingene ennå."),
-        (team, today - timedelta(days=3), "3.0", "HPH2 innen tre dager har gått opp siden vi begynte å ringe."),
+        (
+            team,
+            start + timedelta(days=30),
+            "2.5",
+            "Endringer testet; ingen bedring i målingene ennå.",
+        ),
+        (
+            team,
+            today - timedelta(days=3),
+            "3.0",
+            "HPH2 innen tre dager har gått opp siden vi begynte å ringe.",
+        ),
     )
     for each, day, score, reason in rows:
         ProgressScore.objects.create(

@@ -554,7 +554,9 @@ class CycleForm(Form):
     owner = forms.ModelChoiceField(
         label=_("Owner"), queryset=TeamMember.objects.none(), required=False
     )
-    unit = forms.ModelChoiceField(label=_("Tested in"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Tested in"), queryset=Unit.objects.none(), required=False
+    )
     starts_on = _date(label=_("Starts"), required=False)
     ends_on = _date(label=_("Ends"), required=False)
     plan = _text(rows=3, label=_("Plan: who, what, where, when"), required=False)
@@ -585,9 +587,7 @@ class CycleForm(Form):
     act_text = _text(rows=2, label=_("Act: what we do next"), required=False)
     decided_on = _date(label=_("Decided on"), required=False)
 
-    def __init__(
-        self, *args: Any, team: Team, measures: list[Measure], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, team: Team, measures: list[Measure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = team.members.filter(active=True)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = team.organisation.units.order_by("name")  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ IDEA_TITLE_MAX = 200
 IDEA_TEXT_MAX = 2000
 COMMENT_MAX = 1000
 SCORE_MIN = Decimal("0.5")
-SCORE_MAX = Decimal("5")
+SCORE_MAX = Decimal(5)
 SCORE_STEP = Decimal("0.5")
 SUSTAINABILITY_MONTHS = (6, 12)
 #: The level a change is judged against: the median of the last periods up to its adoption.
@@ -60,9 +60,7 @@ def aim_problems(
             Problem("aim_without_measure", gettext_noop("An aim needs a measure to follow it."))
         )
     if target_value is None:
-        problems.append(
-            Problem("aim_without_target", gettext_noop("Give the aim a target value."))
-        )
+        problems.append(Problem("aim_without_target", gettext_noop("Give the aim a target value.")))
     if target_date is None:
         problems.append(
             Problem("aim_without_date", gettext_noop("Give the aim a target date: by when?"))
@@ -158,7 +156,9 @@ def cycle_problems(
     if decision and decided_on is not None:
         if decided_on > today:
             problems.append(
-                Problem("cycle_decided_in_future", gettext_noop("A decision cannot be dated ahead."))
+                Problem(
+                    "cycle_decided_in_future", gettext_noop("A decision cannot be dated ahead.")
+                )
             )
         if starts_on is not None and decided_on < starts_on:
             problems.append(

@@ -90,9 +90,7 @@ class Cycles:
         for cycle in cycles:
             stage = selectors.cycle_stage(cycle, today=until)
             label = (
-                str(cycle.get_decision_display())
-                if cycle.decision
-                else str(STAGE_LABELS[stage])
+                str(cycle.get_decision_display()) if cycle.decision else str(STAGE_LABELS[stage])
             )
             rows.append(
                 CycleSummary(

@@ -108,9 +108,7 @@ def network_get_for_coordinator(*, user: User, code: str) -> Network:
     return network
 
 
-def team_get_for_user(
-    *, user: User, pk: int, allow_leader: bool = False
-) -> tuple[Team, TeamRole]:
+def team_get_for_user(*, user: User, pk: int, allow_leader: bool = False) -> tuple[Team, TeamRole]:
     """The team and the user's role on it; leaders only where ``allow_leader`` (the pages
     of aims, charts and PDSA cycles they follow up)."""
     team = Team.objects.select_related("network", "organisation", "unit").filter(pk=pk).first()
@@ -463,18 +461,14 @@ class Diagram:
 
     @property
     def idea_count(self) -> int:
-        return sum(
-            len(d.ideas) + sum(len(c.ideas) for c in d.children) for d in self.drivers
-        )
+        return sum(len(d.ideas) + sum(len(c.ideas) for c in d.children) for d in self.drivers)
 
 
 def driver_diagram(aim: Aim) -> Diagram:
     """The aim's driver diagram: primary drivers, their secondary drivers, and the change
     ideas under each (two queries)."""
     drivers = list(aim.drivers.select_related("measure").order_by("order", "pk"))
-    ideas = list(
-        ChangeIdea.objects.filter(driver__aim=aim).order_by("created_at", "pk")
-    )
+    ideas = list(ChangeIdea.objects.filter(driver__aim=aim).order_by("created_at", "pk"))
     by_driver: dict[int, list[ChangeIdea]] = {}
     for idea in ideas:
         by_driver.setdefault(idea.driver_id or 0, []).append(idea)
@@ -551,9 +545,7 @@ def adopted_changes(team: Team, *, today: date, as_of: datetime) -> list[Adopted
     scope = team_scope(team)
     rows: list[AdoptedChange] = []
     for idea in ideas:
-        measure = next(
-            (m for cycle in idea.cycles.all() for m in cycle.measures.all()), None
-        )
+        measure = next((m for cycle in idea.cycles.all() for m in cycle.measures.all()), None)
         if measure is None and idea.driver is not None:
             link = idea.driver.aim.aim_measures.filter(role="outcome").first()
             measure = link.measure if link else None

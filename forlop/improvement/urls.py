@@ -50,9 +50,7 @@ urlpatterns = [
     path("teams/<int:pk>/aims/<int:aim>/ideas/", method.diagram_idea_add, name="diagram-idea"),
     path("teams/<int:pk>/aims/<int:aim>/status/", method.aim_status, name="aim-status"),
     path("teams/<int:pk>/drivers/<int:driver>/edit/", method.driver_edit, name="driver-edit"),
-    path(
-        "teams/<int:pk>/drivers/<int:driver>/remove/", method.driver_remove, name="driver-remove"
-    ),
+    path("teams/<int:pk>/drivers/<int:driver>/remove/", method.driver_remove, name="driver-remove"),
     path("teams/<int:pk>/measures/new/", method.manual_measure_create, name="manual-measure"),
     path("teams/<int:pk>/measures/values/", method.manual_value_add, name="manual-value"),
     path("teams/<int:pk>/ideas/", method.ideas, name="ideas"),

@@ -20,7 +20,7 @@ def series_svg(
     *,
     size: str = "large",
     id_prefix: str | None = None,
-    target: float | None | object = MEASURE_TARGET,
+    target: float | object | None = MEASURE_TARGET,
     target_label: str | None = None,
 ) -> str:
     """The series' chart. ``target`` (a team's aim, say) replaces the measure's own target

@@ -459,7 +459,9 @@ def measure_series(
             part_ends.add(x)
     # Notes in the same period share one marker: the first note and how many more.
     svg_annotations = [
-        SvgAnnotation(x=x, label=texts[0][:40] if len(texts) == 1 else f"{texts[0][:30]} (+{len(texts) - 1})")
+        SvgAnnotation(
+            x=x, label=texts[0][:40] if len(texts) == 1 else f"{texts[0][:30]} (+{len(texts) - 1})"
+        )
         for x, texts in sorted(by_x.items())
     ]
     if chart not in chart_types_for(measure):

@@ -225,7 +225,9 @@ class PdsaCycle(BaseModel):
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     done_text = models.TextField(_("do: what happened"), blank=True)
-    study_text = models.TextField(_("study: what we learned, compared with the prediction"), blank=True)
+    study_text = models.TextField(
+        _("study: what we learned, compared with the prediction"), blank=True
+    )
     decision = models.CharField(_("act"), max_length=10, choices=Decision.choices, blank=True)
     act_text = models.TextField(_("act: what we do next"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)

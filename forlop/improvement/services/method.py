@@ -264,7 +264,8 @@ def cycle_create(
     if not title.strip():
         raise ValidationError(_("Say what the cycle tests."))
     _check_cycle_links(team, owner=owner, unit=unit, measures=measures, available=available)
-    assert starts_on is not None and ends_on is not None  # noqa: S101 - checked above
+    assert starts_on is not None  # noqa: S101 - checked above
+    assert ends_on is not None  # noqa: S101 - checked above
     with transaction.atomic():
         cycle = PdsaCycle(
             team=team,
@@ -332,10 +333,9 @@ def cycle_update(
     )
     if not title.strip():
         raise ValidationError(_("Say what the cycle tests."))
-    _check_cycle_links(
-        cycle.team, owner=owner, unit=unit, measures=measures, available=available
-    )
-    assert starts_on is not None and ends_on is not None  # noqa: S101 - checked above
+    _check_cycle_links(cycle.team, owner=owner, unit=unit, measures=measures, available=available)
+    assert starts_on is not None  # noqa: S101 - checked above
+    assert ends_on is not None  # noqa: S101 - checked above
     with transaction.atomic():
         newly_decided = bool(decision) and not cycle.decision
         cycle.title, cycle.plan, cycle.prediction = title.strip()[:200], plan, prediction
@@ -399,6 +399,7 @@ def progress_score_set(
 ) -> ProgressScore:
     require_member(actor, team)
     _raise(method.progress_score_problems(score=score, reason=reason))
+    assert score is not None  # noqa: S101 - checked above
     with transaction.atomic():
         row = ProgressScore(
             team=team, score=score, reason=reason.strip(), set_on=today, set_by=actor
@@ -420,7 +421,9 @@ def progress_score_review(
     with transaction.atomic():
         row.review, row.review_note = review, note.strip()
         row.reviewed_by, row.reviewed_at = actor, now
-        row.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+        row.save(
+            update_fields=["review", "review_note", "reviewed_by", "reviewed_at", "updated_at"]
+        )
     return row
 
 

@@ -48,14 +48,32 @@ def board_data(district, nurse, add_pathway, add_stop_point):
     for patient in (astrid, olav):
         PatientService.objects.create(patient=patient, unit=district, started_on=date(2026, 1, 1))
     first = add_pathway(district, datetime(2026, 2, 1, 10, tzinfo=OSLO), patient=astrid)
-    add_stop_point(first, "HPH2", datetime(2026, 2, 20, tzinfo=OSLO), ends_at=datetime(2026, 2, 21, tzinfo=OSLO))
-    add_stop_point(first, "HPH3", datetime(2026, 3, 2, 14, tzinfo=OSLO), ends_at=datetime(2026, 3, 2, 15, tzinfo=OSLO))
+    add_stop_point(
+        first,
+        "HPH2",
+        datetime(2026, 2, 20, tzinfo=OSLO),
+        ends_at=datetime(2026, 2, 21, tzinfo=OSLO),
+    )
+    add_stop_point(
+        first,
+        "HPH3",
+        datetime(2026, 3, 2, 14, tzinfo=OSLO),
+        ends_at=datetime(2026, 3, 2, 15, tzinfo=OSLO),
+    )
     add_pathway(district, datetime(2026, 3, 1, 11, tzinfo=OSLO), patient=olav)
     PathwayEvent.objects.create(
-        patient=astrid, pathway=first, kind="fall", occurred_at=datetime(2026, 3, 1, 22, tzinfo=OSLO)
+        patient=astrid,
+        pathway=first,
+        kind="fall",
+        occurred_at=datetime(2026, 3, 1, 22, tzinfo=OSLO),
     )
     hidden = add_pathway(district, datetime(2026, 2, 1, 10, tzinfo=OSLO), patient=kari)
-    add_stop_point(hidden, "HPH2", datetime(2026, 2, 20, tzinfo=OSLO), ends_at=datetime(2026, 2, 21, tzinfo=OSLO))
+    add_stop_point(
+        hidden,
+        "HPH2",
+        datetime(2026, 2, 20, tzinfo=OSLO),
+        ends_at=datetime(2026, 2, 21, tzinfo=OSLO),
+    )
     EmergencyAccess.objects.create(
         patient=kari,
         user=nurse,
@@ -140,15 +158,22 @@ def test_the_units_leader_sets_initials_only_audited(
 ):
     leader = make_member(district, Role.UNIT_LEADER, username="lene")
     client.force_login(nurse)
-    response = client.post(reverse("improvement:board-settings", args=(district.code,)), {"initials_only": "on"})
+    response = client.post(
+        reverse("improvement:board-settings", args=(district.code,)), {"initials_only": "on"}
+    )
     assert response.status_code == 404
     assert not BoardSetting.objects.exists()
     client.force_login(leader)
-    response = client.post(reverse("improvement:board-settings", args=(district.code,)), {"initials_only": "on"})
+    response = client.post(
+        reverse("improvement:board-settings", args=(district.code,)), {"initials_only": "on"}
+    )
     assert response.status_code == 302
     assert BoardSetting.objects.get(unit=district).initials_only is True
     audit = AuditEvent.objects.get(verb=AuditVerb.BOARD_SETTING_CHANGED)
-    assert (audit.actor, audit.data) == (leader, {"unit": district.code, "board_initials_only": True})
+    assert (audit.actor, audit.data) == (
+        leader,
+        {"unit": district.code, "board_initials_only": True},
+    )
 
 
 def test_initials_of_double_names() -> None:

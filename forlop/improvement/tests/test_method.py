@@ -20,21 +20,28 @@ def codes(problems: list[method.Problem]) -> list[str]:
 
 def test_an_aim_needs_a_measure_a_target_and_a_date_ahead() -> None:
     # given / when / then
-    assert codes(
-        method.aim_problems(has_measure=True, target_value=90, target_date=date(2026, 6, 1), today=TODAY)
-    ) == []
+    assert (
+        codes(
+            method.aim_problems(
+                has_measure=True, target_value=90, target_date=date(2026, 6, 1), today=TODAY
+            )
+        )
+        == []
+    )
     assert codes(
         method.aim_problems(has_measure=False, target_value=None, target_date=None, today=TODAY)
     ) == ["aim_without_measure", "aim_without_target", "aim_without_date"]
     assert codes(
-        method.aim_problems(has_measure=True, target_value=90, target_date=date(2026, 2, 28), today=TODAY)
+        method.aim_problems(
+            has_measure=True, target_value=90, target_date=date(2026, 2, 28), today=TODAY
+        )
     ) == ["aim_date_passed"]
 
 
 def test_a_cycle_cannot_end_before_it_starts() -> None:
-    assert codes(method.cycle_date_problems(starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 1))) == [
-        "cycle_ends_before_start"
-    ]
+    assert codes(
+        method.cycle_date_problems(starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 1))
+    ) == ["cycle_ends_before_start"]
     assert method.cycle_date_problems(starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 2)) == []
     assert codes(method.cycle_date_problems(starts_on=None, ends_on=date(2026, 3, 2))) == [
         "cycle_without_dates"
@@ -119,12 +126,15 @@ def test_a_change_idea_is_short() -> None:
 def test_the_progress_score_is_on_the_scale_with_a_reason(
     score: str, reason: str, expected: list[str]
 ) -> None:
-    assert codes(method.progress_score_problems(score=method.parse_score(score), reason=reason)) == expected
+    assert (
+        codes(method.progress_score_problems(score=method.parse_score(score), reason=reason))
+        == expected
+    )
 
 
 def test_the_scale_names_each_step() -> None:
     assert method.score_label(Decimal("0.5")) == "Intent to participate"
-    assert method.score_label(Decimal("5")) == "Outstanding sustainable results"
+    assert method.score_label(Decimal(5)) == "Outstanding sustainable results"
     assert method.score_label(Decimal("2.3")) == ""
     assert len(method.PROGRESS_SCALE) == 10
 
@@ -142,7 +152,9 @@ ADOPTED = date(2025, 12, 1)
 BASELINE = [0.78, 0.82, 0.79, 0.81, 0.80, 0.83, 0.77, 0.80, 0.81, 0.79, 0.80, 0.82]
 
 
-def check(after: list[float | None], *, months_after: int, today: date) -> method.SustainabilityCheck:
+def check(
+    after: list[float | None], *, months_after: int, today: date
+) -> method.SustainabilityCheck:
     return method.sustainability_check(
         points=months(date(2025, 1, 1), BASELINE + after),
         adopted_on=ADOPTED,

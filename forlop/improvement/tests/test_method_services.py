@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from forlop.core.models import Role
 from forlop.improvement import drafting, services
+from forlop.improvement.diagrams import node_texts
 from forlop.improvement.models import (
     Aim,
     ChangeIdea,
@@ -25,7 +26,6 @@ from forlop.improvement.models import (
 )
 from forlop.improvement.selectors import team_measures, team_scope
 from forlop.improvement.views.method import diagram_tree
-from forlop.improvement.diagrams import node_texts
 from forlop.measures.models import Measure
 from forlop.measures.selectors import measure_series
 
@@ -139,7 +139,7 @@ def test_a_progress_score_off_the_scale_or_without_a_reason_is_refused(team, mem
     )
     with pytest.raises(ValidationError):
         services.progress_score_set(
-            team=team, actor=member, score=Decimal("0"), reason="Ingen grunn", today=TODAY
+            team=team, actor=member, score=Decimal(0), reason="Ingen grunn", today=TODAY
         )
     assert not ProgressScore.objects.exists()
 
@@ -258,9 +258,7 @@ def test_a_ramp_of_cycles_ends_in_an_adopted_change(team, member, aim, hph2):
         decide(second, "abandon")
 
 
-def test_a_cycle_is_a_note_on_the_charts_of_the_measures_it_targets(
-    team, member, aim, idea, hph2
-):
+def test_a_cycle_is_a_note_on_the_charts_of_the_measures_it_targets(team, member, aim, idea, hph2):
     # given a cycle targeting HPH2 within 3 days
     cycle = services.idea_to_cycle(idea=idea, actor=member, today=TODAY)
     other = Measure.objects.get(code="hph3-within-14-days")
@@ -301,7 +299,7 @@ def test_the_driver_diagram_svg_and_list_carry_the_same_words(client, team, memb
     page = client.get(reverse("improvement:diagram", args=(team.pk, aim.pk))).content.decode()
     # then
     svg = page[page.index("<svg") : page.index("</svg>")]
-    boxes = re.findall(r'<text class="dd-text"[^>]*>(.*?)</text>', svg, re.S)
+    boxes = re.findall(r'<text class="dd-text"[^>]*>(.*?)</text>', svg, re.DOTALL)
     svg_words = ["".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", box)) for box in boxes]
     listed = page[page.index('data-testid="diagram-list"') :]
     list_words = re.findall(r"data-node[^>]*>(.*?)</", listed)
@@ -325,9 +323,7 @@ def test_the_status_report_lists_the_cycles_of_its_period(team, member, idea, ga
     cycle = services.idea_to_cycle(idea=idea, actor=member, today=TODAY)
     source = next(s for s in drafting._cycle_sources if type(s).__name__ == "Cycles")
     rows = source.cycles_for(team=team, since=date(2026, 1, 20), until=date(2026, 4, 13))
-    assert [(r.title, r.started_on, r.stage) for r in rows] == [
-        (cycle.title, TODAY, "Gjøre")
-    ]
+    assert [(r.title, r.started_on, r.stage) for r in rows] == [(cycle.title, TODAY, "Gjøre")]
 
 
 def test_leaders_read_the_aims_and_cycles_but_write_nothing(

@@ -41,7 +41,7 @@ THREE_OF_FOUR = ("three-of-four", "3-of-4", "hph-3-of-4")
 
 
 def initials(patient: Patient) -> str:
-    """"Astrid Hansen" → "A. H."; double names give every part ("Anne-Lise" → "A.-L.")."""
+    """ "Astrid Hansen" → "A. H."; double names give every part ("Anne-Lise" → "A.-L.")."""
 
     def part(name: str) -> str:
         return "-".join(f"{piece[:1].upper()}." for piece in name.split("-") if piece)
@@ -158,7 +158,11 @@ def board_live(request: AuthedHttpRequest, code: str) -> HttpResponse:
         return render(
             request,
             "improvement/board.html#board-charts",
-            {"unit": unit, "charts": _charts(unit), "ideas": list(selectors.board_ideas(unit.pk)[:6])},
+            {
+                "unit": unit,
+                "charts": _charts(unit),
+                "ideas": list(selectors.board_ideas(unit.pk)[:6]),
+            },
         )
     return render(request, "improvement/board.html#board-live", _live_context(request, unit))
 

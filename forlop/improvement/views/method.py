@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,7 +32,7 @@ from forlop.improvement.models import (
     Team,
 )
 from forlop.improvement.stages import STAGE_LABELS
-from forlop.improvement.views.common import apply, status
+from forlop.improvement.views.common import apply, run, status
 from forlop.measures import services as measure_services
 
 
@@ -48,7 +49,7 @@ def _base(team: Team, role: TeamRole, section: str) -> dict[str, Any]:
     return {"team": team, "network": team.network, "role": role, "section": section}
 
 
-def _errors(request: AuthedHttpRequest, form: forms.Form) -> None:
+def _errors(request: AuthedHttpRequest, form: Form) -> None:
     for error in [e for errors in form.errors.values() for e in errors]:
         messages.error(request, str(error))
 
@@ -114,9 +115,7 @@ def _diagram_context(
 def aim_diagram(request: AuthedHttpRequest, pk: int, aim: int) -> HttpResponse:
     team, role = _team(request, pk, leader=True)
     found = selectors.aim_get_for_team(team=team, pk=aim)
-    return render(
-        request, "improvement/diagram.html", _diagram_context(request, team, role, found)
-    )
+    return render(request, "improvement/diagram.html", _diagram_context(request, team, role, found))
 
 
 @require_POST
@@ -178,14 +177,16 @@ def driver_edit(request: AuthedHttpRequest, pk: int, driver: int) -> HttpRespons
     if found is None or node is None:
         raise Http404
     form = forms.DriverEditForm(request.POST)
-    if form.is_valid():
-        if apply(
-            form,
-            lambda: services.driver_update(
-                driver=node, actor=request.user, text=form.cleaned_data["text"], measure=node.measure
-            ),
-        ):
-            messages.success(request, _("The driver was saved."))
+    if form.is_valid() and run(
+        form,
+        lambda: services.driver_update(
+            driver=node,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            measure=node.measure,
+        ),
+    ):
+        messages.success(request, _("The driver was saved."))
     _errors(request, form)
     return redirect("improvement:diagram", pk=team.pk, aim=found.pk)
 
@@ -320,7 +321,7 @@ def idea_detail(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     if request.method == "POST":
         if role != TeamRole.MEMBER:
             raise Http404
-        if form.is_valid() and apply(
+        if form.is_valid() and run(
             form,
             lambda: services.idea_comment_add(
                 idea=found, actor=request.user, text=form.cleaned_data["text"]
@@ -351,7 +352,9 @@ def idea_vote(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     counted = selectors.team_ideas(team=team, user=request.user).get(pk=found.pk)
     if request.htmx:
         return render(
-            request, "improvement/ideas.html#vote", {"idea": counted, "team": team, "role": "member"}
+            request,
+            "improvement/ideas.html#vote",
+            {"idea": counted, "team": team, "role": "member"},
         )
     return redirect(f"{_ideas_url(team)}#idea-{found.pk}")
 
@@ -410,10 +413,21 @@ def cycles(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _cycle_initial(cycle: PdsaCycle) -> dict[str, Any]:
-    fields = (
-        "title plan prediction starts_on ends_on done_text study_text decision act_text "
-        "decided_on owner unit template_version"
-    ).split()
+    fields = [
+        "title",
+        "plan",
+        "prediction",
+        "starts_on",
+        "ends_on",
+        "done_text",
+        "study_text",
+        "decision",
+        "act_text",
+        "decided_on",
+        "owner",
+        "unit",
+        "template_version",
+    ]
     initial = {name: getattr(cycle, name) for name in fields}
     initial["measures"] = list(cycle.measures.all())
     return initial
@@ -466,8 +480,10 @@ def cycle_detail(request: AuthedHttpRequest, pk: int, cycle: int) -> HttpRespons
         for chart in aim_charts(team, today=today, as_of=timezone.now())
         if chart.measure in list(found.measures.all())
     ]
-    seen: set[int] = set()
-    unique = [c for c in charts if not (c.measure.pk in seen or seen.add(c.measure.pk))]
+    by_measure: dict[int, Any] = {}
+    for chart in charts:  # a measure linked to two aims is drawn once
+        by_measure.setdefault(chart.measure.pk, chart)
+    unique = list(by_measure.values())
     ramp = list(found.idea.cycles.order_by("starts_on", "pk"))
     return render(
         request,
@@ -539,7 +555,9 @@ def progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             if row is not None:
                 messages.success(request, _("The progress score was saved."))
                 return redirect("improvement:progress", pk=team.pk)
-    scores = list(team.progress_scores.select_related("set_by", "reviewed_by").order_by("-set_on", "-pk"))
+    scores = list(
+        team.progress_scores.select_related("set_by", "reviewed_by").order_by("-set_on", "-pk")
+    )
     return render(
         request,
         "improvement/progress.html",
@@ -563,7 +581,7 @@ def progress_review(request: AuthedHttpRequest, pk: int, score: int) -> HttpResp
     if row is None:
         raise Http404
     form = forms.ScoreReviewForm(request.POST)
-    if form.is_valid() and apply(
+    if form.is_valid() and run(
         form,
         lambda: services.progress_score_review(
             row=row,
@@ -624,7 +642,7 @@ def communication_done(request: AuthedHttpRequest, pk: int, item: int) -> HttpRe
     if found is None:
         raise Http404
     form = forms.DoneOnForm(request.POST)
-    if form.is_valid() and apply(
+    if form.is_valid() and run(
         form,
         lambda: services.communication_done(
             item=found,
@@ -643,7 +661,7 @@ def spread_add(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
     found = selectors.idea_get_for_team(team=team, pk=idea)
     form = forms.SpreadForm(request.POST, team=team)
-    if form.is_valid() and apply(
+    if form.is_valid() and run(
         form,
         lambda: services.spread_step_add(idea=found, actor=request.user, **form.cleaned_data),
     ):
@@ -659,7 +677,7 @@ def spread_adopted(request: AuthedHttpRequest, pk: int, step: int) -> HttpRespon
     if found is None:
         raise Http404
     form = forms.DoneOnForm(request.POST)
-    if form.is_valid() and apply(
+    if form.is_valid() and run(
         form,
         lambda: services.spread_step_adopted(
             step=found,
@@ -678,7 +696,7 @@ def quality_system(request: AuthedHttpRequest, pk: int, idea: int) -> HttpRespon
     team, _role = _team(request, pk, member=True)
     found = selectors.idea_get_for_team(team=team, pk=idea)
     form = forms.QualitySystemForm(request.POST)
-    if form.is_valid() and apply(
+    if form.is_valid() and run(
         form,
         lambda: services.idea_quality_system_set(
             idea=found, actor=request.user, where=form.cleaned_data["where"]
@@ -727,7 +745,9 @@ def network_progress(request: AuthedHttpRequest, code: str) -> HttpResponse:
         days=days,
         ticks=ticks,
         title=_("Progress scores of the teams of %(network)s") % {"network": network.name},
-        description=_("Each team's own score from 0.5 to 5 over time; the table below holds the same scores."),
+        description=_(
+            "Each team's own score from 0.5 to 5 over time; the table below holds the same scores."
+        ),
     )
     return render(
         request,
