@@ -72,6 +72,9 @@ def driver_add(
         raise ValidationError(_("A secondary driver goes under a primary driver of the same aim."))
     if not text.strip():
         raise ValidationError(_("Write the driver in a few words."))
+    same = Driver.objects.filter(aim=aim, parent=parent, text__iexact=text.strip()).first()
+    if same is not None:  # the form sent twice: the driver is there already
+        return same
     with transaction.atomic():
         siblings = Driver.objects.filter(aim=aim, parent=parent).count()
         driver = Driver(aim=aim, parent=parent, text=text.strip(), measure=measure, order=siblings)
@@ -118,6 +121,13 @@ def idea_create(
     if driver is not None and driver.aim.team_id != team.pk:
         raise ValidationError(_("Choose a driver of the team's own aims."))
     _unit_of_team(team, unit)
+    same = (
+        team.ideas.filter(title__iexact=title.strip(), status__in=(ChangeIdea.Status.OPEN, ChangeIdea.Status.TESTING))
+        .order_by("pk")
+        .first()
+    )
+    if same is not None:  # sent twice, or written down again: one idea on the list
+        return same
     with transaction.atomic():
         idea = ChangeIdea(
             team=team,
@@ -155,12 +165,27 @@ def idea_vote_toggle(*, idea: ChangeIdea, actor: User) -> bool:
     return True
 
 
+def idea_vote_set(*, idea: ChangeIdea, actor: User, vote: bool) -> bool:
+    """Vote for the idea (``vote``) or take the vote back; the same again changes nothing, so
+    a button pressed twice leaves one vote."""
+    require_member(actor, idea.team)
+    with transaction.atomic():
+        if vote:
+            IdeaVote.objects.get_or_create(idea=idea, user=actor)
+        else:
+            IdeaVote.objects.filter(idea=idea, user=actor).delete()
+    return vote
+
+
 def idea_comment_add(*, idea: ChangeIdea, actor: User, text: str) -> IdeaComment:
     require_member(actor, idea.team)
     if not text.strip():
         raise ValidationError(_("Write a comment first."))
     if len(text) > method.COMMENT_MAX:
         raise ValidationError(_("A comment can be at most 1000 characters."))
+    last = idea.comments.order_by("-pk").first()
+    if last is not None and last.author_id == actor.pk and last.text == text.strip():
+        return last  # the form sent twice
     with transaction.atomic():
         comment = IdeaComment(idea=idea, author=actor, text=text.strip())
         comment.full_clean()
@@ -200,6 +225,9 @@ def idea_to_cycle(*, idea: ChangeIdea, actor: User, today: date) -> PdsaCycle:
     require_member(actor, idea.team)
     if not idea.is_open:
         raise ValidationError(_("The idea is already adopted or abandoned."))
+    under_way = idea.cycles.filter(decision="").order_by("-starts_on", "-pk").first()
+    if under_way is not None:  # one step leads to the cycle under way, pressed twice or not
+        return under_way
     owner = idea.team.members.filter(user=actor, active=True).first()
     return cycle_create(
         team=idea.team,
@@ -371,6 +399,9 @@ def cycle_next(*, cycle: PdsaCycle, actor: User, today: date) -> PdsaCycle:
     require_member(actor, cycle.team)
     if cycle.decision != PdsaCycle.Decision.ADAPT:
         raise ValidationError(_("A ramp goes on after a cycle the team decided to adapt."))
+    following = PdsaCycle.objects.filter(previous=cycle).order_by("pk").first()
+    if following is not None:  # the ramp's next cycle exists already (sent twice)
+        return following
     number = cycle.idea.cycles.count() + 1
     return cycle_create(
         team=cycle.team,
@@ -400,6 +431,9 @@ def progress_score_set(
     require_member(actor, team)
     _raise(method.progress_score_problems(score=score, reason=reason))
     assert score is not None  # noqa: S101 - checked above
+    last = team.progress_scores.order_by("-set_on", "-pk").first()
+    if last is not None and (last.set_on, last.score, last.reason) == (today, score, reason.strip()):
+        return last  # the form sent twice
     with transaction.atomic():
         row = ProgressScore(
             team=team, score=score, reason=reason.strip(), set_on=today, set_by=actor
@@ -443,6 +477,11 @@ def communication_add(
     responsible: str = "",
 ) -> CommunicationItem:
     require_member(actor, team)
+    same = team.communication.filter(
+        audience=audience, message=message.strip(), channel=channel, planned_on=planned_on
+    ).first()
+    if same is not None:  # the form sent twice
+        return same
     with transaction.atomic():
         item = CommunicationItem(
             team=team,
@@ -483,7 +522,10 @@ def spread_step_add(
     if idea.status != ChangeIdea.Status.ADOPTED:
         raise ValidationError(_("Spread what the team has adopted."))
     _unit_of_team(idea.team, unit)
-    if idea.spread_steps.filter(unit=unit).exists():
+    planned = idea.spread_steps.filter(unit=unit).first()
+    if planned is not None and planned.planned_on == planned_on:
+        return planned  # the form sent twice
+    if planned is not None:
         raise ValidationError(_("The unit is already in the spread plan of this change."))
     with transaction.atomic():
         step = SpreadStep(idea=idea, unit=unit, planned_on=planned_on, note=note.strip())

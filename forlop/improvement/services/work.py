@@ -168,6 +168,11 @@ def aim_create(
         if not 0 <= target <= 100:
             raise ValidationError(_("A target share is between 0 and 100 per cent."))
         target = target / 100
+    same = team.aims.filter(
+        statement=statement, aim_measures__measure=measure, aim_measures__role="outcome"
+    ).first()
+    if same is not None:  # the form sent twice: one aim
+        return same
     with transaction.atomic():
         aim = Aim(
             team=team,

@@ -346,3 +346,71 @@ def test_leaders_read_the_aims_and_cycles_but_write_nothing(
     leaders_page = client.get(reverse("pathways:leader")).content.decode()
     assert "HPH2 innen 3 dager for 90 %" in leaders_page
     assert cycle.title in leaders_page
+
+
+def test_a_form_sent_twice_saves_once(client, team, member, aim, hph2):
+    """A double click, or a reload that posts again, leaves one row of each, and the second
+    answer is the same success, never an error."""
+    from forlop.improvement.models import (
+        CommunicationItem,
+        Driver,
+        IdeaComment,
+    )
+
+    client.force_login(member)
+    twice = [
+        (reverse("improvement:driver-add", args=(team.pk, aim.pk)), {"text": "Planlagt hjemkomst"}),
+        (reverse("improvement:ideas", args=(team.pk,)), {"title": "Ringe før", "kind": "idea"}),
+        (
+            reverse("improvement:progress", args=(team.pk,)),
+            {"score": "2.5", "reason": "Endringer testet."},
+        ),
+        (
+            reverse("improvement:plans", args=(team.pk,)),
+            {
+                "audience": "staff",
+                "message": "Hva vi tester",
+                "channel": "meeting",
+                "planned_on": "2026-03-20",
+            },
+        ),
+        (
+            reverse("improvement:aims", args=(team.pk,)),
+            {
+                "statement": "HPH2 innen 3 dager for 90 %",
+                "measure": hph2.pk,
+                "target": "90",
+                "target_date": "2026-09-01",
+            },
+        ),
+    ]
+    for url, data in twice:
+        for _ in range(2):
+            assert client.post(url, data).status_code == 302, url
+    idea = ChangeIdea.objects.get()
+    for _ in range(2):
+        client.post(reverse("improvement:idea", args=(team.pk, idea.pk)), {"text": "Godt forslag"})
+        client.post(reverse("improvement:idea-vote", args=(team.pk, idea.pk)), {"vote": "1"})
+        client.post(reverse("improvement:idea-cycle", args=(team.pk, idea.pk)))
+    assert (
+        Driver.objects.count(),
+        ChangeIdea.objects.count(),
+        ProgressScore.objects.count(),
+        CommunicationItem.objects.count(),
+        Aim.objects.count(),
+        IdeaComment.objects.count(),
+        IdeaVote.objects.count(),
+        PdsaCycle.objects.count(),
+    ) == (1, 1, 1, 1, 1, 1, 1, 1)
+    # the vote button sent with "0" takes the vote back, twice or once
+    for _ in range(2):
+        client.post(reverse("improvement:idea-vote", args=(team.pk, idea.pk)), {"vote": "0"})
+    assert not IdeaVote.objects.exists()
+    # the next cycle of a ramp, asked for twice, is one cycle
+    cycle = PdsaCycle.objects.get()
+    PdsaCycle.objects.filter(pk=cycle.pk).update(  # set up: studied and adapted
+        done_text="Gjort.", study_text="Lært.", decision="adapt", decided_on=TODAY, act_text="Igjen."
+    )
+    for _ in range(2):
+        client.post(reverse("improvement:cycle-next", args=(team.pk, cycle.pk)))
+    assert PdsaCycle.objects.filter(previous=cycle).count() == 1

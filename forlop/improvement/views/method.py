@@ -50,8 +50,13 @@ def _base(team: Team, role: TeamRole, section: str) -> dict[str, Any]:
 
 
 def _errors(request: AuthedHttpRequest, form: Form) -> None:
-    for error in [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, str(error))
+    """A form's errors as messages for the page redirected to, each named by its field
+    ("Driver: Feltet er påkrevet."), since the form itself is not shown again."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,7 +353,11 @@ def idea_detail(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
 def idea_vote(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
     found = selectors.idea_get_for_team(team=team, pk=idea)
-    services.idea_vote_toggle(idea=found, actor=request.user)
+    wanted = request.POST.get("vote")
+    if wanted in ("0", "1"):  # the state the button asked for: pressed twice, still one vote
+        services.idea_vote_set(idea=found, actor=request.user, vote=wanted == "1")
+    else:
+        services.idea_vote_toggle(idea=found, actor=request.user)
     counted = selectors.team_ideas(team=team, user=request.user).get(pk=found.pk)
     if request.htmx:
         return render(
@@ -738,7 +747,7 @@ def network_progress(request: AuthedHttpRequest, code: str) -> HttpResponse:
     step = max(1, round(days / 30 / 6))
     while month <= last:
         if month >= first:
-            ticks.append(((month - first).days, date_format(month, "M Y")))
+            ticks.append(((month - first).days, date_format(month, "b Y")))
         month = rules.add_months(month, step)
     svg = diagrams.render_progress_svg(
         lines,
