@@ -122,7 +122,10 @@ def idea_create(
         raise ValidationError(_("Choose a driver of the team's own aims."))
     _unit_of_team(team, unit)
     same = (
-        team.ideas.filter(title__iexact=title.strip(), status__in=(ChangeIdea.Status.OPEN, ChangeIdea.Status.TESTING))
+        team.ideas.filter(
+            title__iexact=title.strip(),
+            status__in=(ChangeIdea.Status.OPEN, ChangeIdea.Status.TESTING),
+        )
         .order_by("pk")
         .first()
     )
@@ -432,7 +435,11 @@ def progress_score_set(
     _raise(method.progress_score_problems(score=score, reason=reason))
     assert score is not None  # noqa: S101 - checked above
     last = team.progress_scores.order_by("-set_on", "-pk").first()
-    if last is not None and (last.set_on, last.score, last.reason) == (today, score, reason.strip()):
+    if last is not None and (last.set_on, last.score, last.reason) == (
+        today,
+        score,
+        reason.strip(),
+    ):
         return last  # the form sent twice
     with transaction.atomic():
         row = ProgressScore(

@@ -409,7 +409,11 @@ def test_a_form_sent_twice_saves_once(client, team, member, aim, hph2):
     # the next cycle of a ramp, asked for twice, is one cycle
     cycle = PdsaCycle.objects.get()
     PdsaCycle.objects.filter(pk=cycle.pk).update(  # set up: studied and adapted
-        done_text="Gjort.", study_text="Lært.", decision="adapt", decided_on=TODAY, act_text="Igjen."
+        done_text="Gjort.",
+        study_text="Lært.",
+        decision="adapt",
+        decided_on=TODAY,
+        act_text="Igjen.",
     )
     for _ in range(2):
         client.post(reverse("improvement:cycle-next", args=(team.pk, cycle.pk)))
