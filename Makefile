@@ -10,10 +10,10 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 # Pure domain modules (no ORM) held to mypy --strict.
-STRICT_MODULES := forlop/core/identifiers.py forlop/core/tz.py forlop/pathways/deadlines.py \
+STRICT_MODULES := forlop/core/identifiers forlop/core/tz.py forlop/pathways/deadlines.py \
 	forlop/pathways/rules.py forlop/pathways/planning.py forlop/pathways/checklists.py \
 	forlop/improvement/rules.py forlop/improvement/privacy.py \
-	forlop/goals/rules.py forlop/measures/spc.py forlop/measures/svg.py
+	forlop/goals/rules.py forlop/measures/spc forlop/measures/svg.py
 # Services, selectors and views of every app, checked with django-stubs (also strict).
 TYPED_MODULES = $(shell find forlop -path '*/migrations' -prune -o -path '*/tests' -prune -o \
 	\( -name services.py -o -name selectors.py -o -name views.py \
