@@ -34,7 +34,9 @@ def test_demo_nurse_sees_her_patients_and_nobody_elses(client):
     call_command("demo", stdout=io.StringIO())
     before = AuditEvent.objects.filter(actor__username="sykepleier").count()
     assert client.login(username="sykepleier", password=DEMO_PASSWORD)
-    body = client.get(reverse("patients:list")).content.decode()
+    response = client.get(reverse("patients:list"))
+    assert response.status_code == 200
+    body = response.content.decode()
     own = Patient.objects.filter(services__unit__code="horten-nord")
     others = Patient.objects.exclude(services__unit__code="horten-nord")
     assert own.count() == 14

@@ -74,6 +74,7 @@ def test_write_ladder(client, data, nurse, coordinator, other_municipality, make
     network_chart = ("network", "vestfold", CHART[2])
     page = client.get(reverse("measures:chart", args=network_chart))
     assert page.status_code == 200
+    assert b"<svg" in page.content
     assert b'id="annotation-form"' not in page.content
     assert b'id="close-form"' not in page.content
     for response in (annotate(client), close(client)):

@@ -93,4 +93,6 @@ def test_the_adherence_page_shows_the_table_and_small_multiples(
     other = client.get(
         reverse("measures:chart", args=("unit", district.code, "hph2-within-3-days"))
     )
+    assert other.status_code == 200
+    assert other.context["measure"].code == "hph2-within-3-days"
     assert 'id="by-stop-point"' not in other.content.decode()
