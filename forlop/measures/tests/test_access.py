@@ -10,9 +10,9 @@ from django.urls import reverse
 from forlop.core.models import Membership, Organisation, Role, Unit
 from forlop.measures.models import Annotation, MeasureSnapshot, Network
 from forlop.measures.selectors import scope_for_network, scope_for_organisation, user_may_edit
-from forlop.measures.tests.conftest import oslo
+from forlop.measures.tests.conftest import AFTER_THE_ROWS, oslo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(AFTER_THE_ROWS)]
 
 CHART = ("municipality", "testvik", "hph2-within-3-days")
 

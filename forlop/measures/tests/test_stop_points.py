@@ -15,9 +15,9 @@ from forlop.measures.compute import (
     compute_on_time_by_stop_point_and_period,
 )
 from forlop.measures.selectors import on_time_by_stop_point, scope_for_organisation
-from forlop.measures.tests.conftest import oslo
+from forlop.measures.tests.conftest import AFTER_THE_ROWS, oslo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(AFTER_THE_ROWS)]
 
 JAN, FEB, MAR = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
 

@@ -1,0 +1,36 @@
+"""The shared test clock (``pytest.mark.clock`` in the root conftest) and the default language."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+
+@pytest.mark.clock("2025-04-15T10:00:00+02:00")
+def test_the_marker_sets_the_clock_and_it_runs_on(clock):
+    assert clock is not None
+    assert timezone.localdate() == date(2025, 4, 15)
+    start = timezone.now()
+    assert (
+        datetime(2025, 4, 15, 8, 0, tzinfo=UTC) <= start < datetime(2025, 4, 15, 8, 1, tzinfo=UTC)
+    )
+
+
+@pytest.mark.clock("2025-04-15T10:00:00+02:00", tick=False)
+def test_a_stopped_clock_moves_only_when_told(clock):
+    assert timezone.now() == datetime(2025, 4, 15, 8, 0, tzinfo=UTC)
+    clock.shift(timedelta(days=1))
+    assert timezone.now() == datetime(2025, 4, 16, 8, 0, tzinfo=UTC)
+
+
+def test_an_unmarked_test_has_the_real_clock(clock):
+    assert clock is None
+    assert timezone.now().year >= 2026
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_every_test_starts_in_the_default_language(language):
+    assert translation.get_language() == "nb"
+    translation.activate(language)  # left active on purpose: the next test must not see it
