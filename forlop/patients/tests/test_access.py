@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -146,6 +146,24 @@ def test_ended_service_ends_access(patient, district, make_member):
     services.patient_service_end(actor=nurse, service=service, ended_on=today - timedelta(days=1))
     with pytest.raises(Http404):
         selectors.patient_get_for_user(user=nurse, patient_id=patient.pk)
+
+
+# 00:30 on 1 January in Oslo, still 31 December in UTC: the service's days are Oslo days.
+@pytest.mark.clock("2026-12-31T23:30:00+00:00")
+def test_service_days_are_oslo_days_just_after_midnight(
+    patient, district, other_district, make_member
+):
+    nurse = make_member(district, Role.PRIMARY_CONTACT)
+    newcomer = make_member(other_district, Role.PRIMARY_CONTACT)
+    assert timezone.localdate() == date(2027, 1, 1)
+    services.patient_service_end(
+        actor=nurse, service=patient.services.get(), ended_on=date(2026, 12, 31)
+    )
+    PatientServiceFactory(patient=patient, unit=other_district, started_on=date(2027, 1, 1))
+    # the service that ended yesterday gives no access; the one that starts today does
+    with pytest.raises(Http404):
+        selectors.patient_get_for_user(user=nurse, patient_id=patient.pk)
+    assert selectors.patient_get_for_user(user=newcomer, patient_id=patient.pk) == patient
 
 
 def test_non_clinical_roles_in_the_serving_unit_have_no_service_need(
