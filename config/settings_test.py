@@ -20,3 +20,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# make test-fast keeps the SQLite test database in a file so --reuse-db can reuse it (pytest-django
+# adds a suffix per xdist worker); otherwise SQLite tests run in memory.
+if os.environ.get("FORLOP_TEST_SQLITE_FILE") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["FORLOP_TEST_SQLITE_FILE"]}  # noqa: F405
