@@ -95,7 +95,7 @@ test-fast: install messages ## quick: SQLite, no browser tests, the test databas
 	  -m "not browser" --reuse-db -n $(FAST_WORKERS) $(ARGS)
 
 # The suite with the clock moved ahead, by libfaketime for pytest, Chromium and PostgreSQL alike:
-# a test that still depends on the real date fails here first. FUTURE="+1d 2027-03-28 00:30:00"
+# a test that still depends on the real date fails here first. FUTURE="+1d 2027-03-28T00:30:00"
 # does other offsets; an absolute time is UTC.
 FUTURE ?= +30d +180d +400d
 test-future: system-deps install messages ## the suite with the clock moved 30, 180 and 400 days ahead (FUTURE=...)
