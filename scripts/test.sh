@@ -25,14 +25,18 @@ if [ "$WORKERS" != 0 ]; then PYTEST+=(-n "$WORKERS" --dist worksteal); fi
 # "@time" form starts each process's clock at that time when the process starts.
 SHIFT=()
 if [ -n "${FORLOP_FAKETIME:-}" ]; then
-  command -v faketime >/dev/null || { echo "FORLOP_FAKETIME needs Debian's faketime (make system-deps)" >&2; exit 1; }
+  # libfaketime itself, preloaded, rather than the faketime wrapper: the wrapper waits for every
+  # process it started, so it never returned from pg_ctl, whose server runs on in the background.
+  # The thread-safe (MT) library: the live server, xdist and Chromium use threads.
+  LIBFAKETIME=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
+  [ -n "$LIBFAKETIME" ] || { echo "FORLOP_FAKETIME needs Debian's faketime (make system-deps)" >&2; exit 1; }
   case "$FORLOP_FAKETIME" in
     [+-]*) offset=$FORLOP_FAKETIME ;;
     *)
       seconds=$(($(date -u -d "$FORLOP_FAKETIME" +%s) - $(date -u +%s)))
       if [ "$seconds" -ge 0 ]; then offset="+${seconds}s"; else offset="${seconds}s"; fi ;;
   esac
-  SHIFT=(faketime -m -f "$offset")   # -m: the thread-safe library (live server, Chromium)
+  SHIFT=(env LD_PRELOAD="$LIBFAKETIME" FAKETIME="$offset")
   echo "== clock moved by $offset: $("${SHIFT[@]}" date -u '+%Y-%m-%d %H:%M:%S UTC')"
 fi
 

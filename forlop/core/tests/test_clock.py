@@ -34,3 +34,16 @@ def test_an_unmarked_test_has_the_real_clock(clock):
 def test_every_test_starts_in_the_default_language(language):
     assert translation.get_language() == "nb"
     translation.activate(language)  # left active on purpose: the next test must not see it
+
+
+@pytest.mark.django_db
+def test_the_database_server_shares_the_clock():
+    """make test-future runs the PostgreSQL server under the shifted clock too (scripts/test.sh)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs in this process: one clock by construction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        (server_now,) = cursor.fetchone()
+    assert abs(server_now - timezone.now()) < timedelta(minutes=5)
