@@ -146,3 +146,83 @@ def patient(municipality: Organisation, district: Unit) -> Any:
     p = PatientFactory(municipality=municipality, given_name="Astrid", family_name="Testesen")
     PatientServiceFactory(patient=p, unit=district)
     return p
+
+
+@pytest.fixture
+def other_patient(other_municipality: Organisation) -> Any:
+    """A patient of another municipality, served there: outside the test users' service need."""
+    from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
+
+    unit = UnitFactory(organisation=other_municipality, code="andrevik-hjemme")
+    p = PatientFactory(municipality=other_municipality, given_name="Olav", family_name="Annensen")
+    PatientServiceFactory(patient=p, unit=unit)
+    return p
+
+
+@pytest.fixture
+def other_nurse(other_patient: Any, make_member: Callable[..., User]) -> User:
+    """A nurse of the unit that serves ``other_patient`` (in the other municipality)."""
+    unit = other_patient.services.get().unit
+    return make_member(unit, Role.PRIMARY_CONTACT, username="other-nurse", first_name="Ola")
+
+
+@pytest.fixture
+def portal_user(patient: Any) -> User:
+    """The patient's own login to /my/."""
+    from forlop.portal.models import PortalAccount
+
+    user = UserFactory(username="astrid", first_name="Astrid", last_name="Testesen")
+    PortalAccount.objects.create(user=user, patient=patient)
+    return user
+
+
+@pytest.fixture
+def hph_version(db: None) -> Any:
+    """Version 1 of the shipped HPH template, installed by the templates' own code."""
+    from forlop.authoring.defaults import install_national_defaults
+    from forlop.pathways.models import TemplateVersion
+
+    templates = install_national_defaults()
+    return templates["hph"].versions.get(status=TemplateVersion.Status.PUBLISHED, number=1)
+
+
+@pytest.fixture
+def start_hph(hph_version: Any) -> Callable[..., Any]:
+    """Start an HPH pathway through the real service: ``start_hph(patient, unit, actor)``.
+
+    By default it starts ``days_ago`` (5) days before now with discharge and arrival home at the
+    start; pass ``at`` for a fixed time (with a frozen clock), and any other keyword of
+    ``services.pathway_start`` to change it.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forlop.pathways import services
+    from forlop.pathways.models import Pathway
+
+    def start(
+        patient: Any, unit: Unit, actor: User, *, days_ago: int = 5, at: Any = None, **kwargs: Any
+    ) -> Any:
+        started = at if at is not None else timezone.now() - timedelta(days=days_ago)
+        options: dict[str, Any] = {
+            "start_reason": Pathway.StartReason.DISCHARGE,
+            "started_at": started,
+            "discharged_at": started,
+            "arrived_home_at": started,
+            "primary_contact": actor,
+            **kwargs,
+        }
+        options.setdefault("version", hph_version)
+        return services.pathway_start(actor=actor, patient=patient, unit=unit, **options)
+
+    return start
+
+
+@pytest.fixture
+def seed_goals(patient: Any, nurse: User) -> Any:
+    """The worked example of the training material: three goals, baseline 5/3/5, follow-up
+    10/5/10 (4.3 → 8.3)."""
+    from forlop.goals.tests.builders import seed_example
+
+    return seed_example(patient, nurse)

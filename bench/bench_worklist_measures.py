@@ -34,7 +34,7 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from forlop.core.models import User  # noqa: E402
-from forlop.interop.demo import load_demo  # noqa: E402
+from forlop.demo.loader import load_demo  # noqa: E402
 from forlop.measures import spc  # noqa: E402
 from forlop.measures.models import Measure  # noqa: E402
 from forlop.measures.selectors import default_window, measure_series, scope_get_by_code  # noqa: E402

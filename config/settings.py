@@ -59,10 +59,13 @@ INSTALLED_APPS = [
     "forlop.core",
     "forlop.patients",
     "forlop.pathways",
+    "forlop.authoring",
     "forlop.goals",
+    "forlop.portal",
     "forlop.measures",
     "forlop.improvement",
     "forlop.interop",
+    "forlop.demo",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "forlop.goals.portal.PortalBoundaryMiddleware",
+    "forlop.portal.boundary.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,6 +210,13 @@ TASKS = {
 FORLOP_EMERGENCY_ACCESS_HOURS = int(os.environ.get("FORLOP_EMERGENCY_ACCESS_HOURS", "4"))
 FORLOP_SUPPRESS_BELOW = int(os.environ.get("FORLOP_SUPPRESS_BELOW", "5"))
 
+# Interoperability (docs/interop.md). Access tokens for system clients live this long.
+FORLOP_FHIR_TOKEN_SECONDS = int(os.environ.get("FORLOP_FHIR_TOKEN_SECONDS", "300"))
+# Largest FHIR request body; a larger one gets 413 without being read.
+FORLOP_FHIR_MAX_BODY = int(os.environ.get("FORLOP_FHIR_MAX_BODY", str(2 * 1024 * 1024)))
+# Where $export writes its NDJSON files (kept until the client deletes the job).
+FORLOP_BULK_DIR = Path(os.environ.get("FORLOP_BULK_DIR", BASE_DIR / "var" / "bulk"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -215,5 +225,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("FORLOP_LOG_LEVEL", "INFO")},
     # The request logger would print full URLs and bodies of failing requests; our URLs carry
     # only opaque primary keys, but keep it at WARNING so query strings are not logged.
-    "loggers": {"django.request": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        # PDF rendering (posters) logs each step at INFO; only problems are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from forlop.core import views as core_views
+from forlop.interop.json_api.urls import public_api_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -21,9 +22,12 @@ urlpatterns = [
     path("patients/", include("forlop.patients.urls")),
     path("pathways/", include("forlop.pathways.urls")),
     path("goals/", include("forlop.goals.urls")),
-    path("my/", include("forlop.goals.urls_portal")),
+    path("my/", include("forlop.portal.urls")),
     path("measures/", include("forlop.measures.urls")),
-    path("templates/", include("forlop.pathways.urls_templates")),
+    path("improvement/", include("forlop.improvement.urls")),
+    path("pathway-templates/", include("forlop.authoring.urls")),
+    path("fhir/r4/", include("forlop.interop.fhir.urls")),
+    path("api/v1/", public_api_urls()),
     path("admin/", admin.site.urls),
 ]
 

@@ -52,12 +52,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.no import fodselsnummer, orgnr
+
+from forlop.core.tz import OSLO
 
 __all__ = [
     "FULL_MASK",
@@ -78,7 +79,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-_OSLO = ZoneInfo("Europe/Oslo")
+_OSLO = OSLO
 _SEPARATORS = re.compile(r"[\s.\-]+")
 _ASCII_DIGITS = re.compile(r"[0-9]*")
 

@@ -120,7 +120,7 @@ CLINICAL_ROLES: frozenset[str] = frozenset(
 
 
 class User(AbstractUser):
-    """A person who logs in: staff, or (issue 4) a patient or authorised next of kin."""
+    """A person who logs in: staff, or a patient (portal) or authorised next of kin."""
 
     hpr_number = models.CharField(
         _("HPR number"), max_length=9, blank=True, help_text=_("Health personnel number, if any.")
@@ -145,7 +145,7 @@ class Membership(BaseModel):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=30, choices=Role)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -194,6 +194,19 @@ class AuditVerb(models.TextChoices):
     PATIENT_PROPOSAL = "goals.proposal", _("Patient proposed a goal or comment")
     SUMMARY_PRINTED = "patient.summary_printed", _("Printed summary")
     EXPORTED = "patient.exported", _("Exported patient data")
+    IMPORTED = "patient.imported", _("Imported patient data")
+    SYSTEM_CALL = "system.call", _("System client call")
+    CLIENT_REGISTERED = "system.client_registered", _("Registered system client")
+    CLIENT_REVOKED = "system.client_revoked", _("Revoked system client")
+    TOKEN_ISSUED = "system.token_issued", _("Issued access token to system client")
+    # The learning network: writes that others rely on (deadlines, reports, team membership)
+    # and the patient-interview notes, which must stay anonymous.
+    GATHERING_MOVED = "improvement.gathering_moved", _("Moved a gathering (deadlines follow)")
+    TEAM_MEMBER_ADDED = "improvement.member_added", _("Added a team member")
+    TEAM_MEMBER_ENDED = "improvement.member_ended", _("Ended a team membership")
+    INTERVIEW_SAVED = "improvement.interview_saved", _("Saved a patient-interview note")
+    STATUS_REPORT_SUBMITTED = "improvement.report_submitted", _("Submitted a status report")
+    STATUS_REPORT_REOPENED = "improvement.report_reopened", _("Reopened a status report")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -222,7 +235,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
     )
-    verb = models.CharField(_("what"), max_length=40, choices=AuditVerb.choices)
+    verb = models.CharField(_("what"), max_length=40, choices=AuditVerb)
     patient_id = models.BigIntegerField(_("patient"), null=True, blank=True, db_index=True)
     target_type = models.CharField(_("object type"), max_length=60, blank=True)
     target_id = models.BigIntegerField(_("object"), null=True, blank=True)

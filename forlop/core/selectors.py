@@ -7,16 +7,8 @@ from django.db.models import QuerySet
 from forlop.core.models import CLINICAL_ROLES, Membership, Organisation, Role, Unit, User
 
 
-def memberships_for_user(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, active=True).select_related("unit__organisation")
-
-
 def user_has_role(*, user: User, roles: set[str] | frozenset[str]) -> bool:
     return Membership.objects.filter(user=user, active=True, role__in=roles).exists()
-
-
-def user_roles(*, user: User) -> set[str]:
-    return set(Membership.objects.filter(user=user, active=True).values_list("role", flat=True))
 
 
 def units_for_user(

@@ -1,12 +1,12 @@
 """Admin for configuring the what-matters forms (per municipality, versioned, texts per
-language). Clinical data (goals, scores) is written through the services, not the admin."""
+language). Clinical data (goals, scores) and portal accounts are written through the services
+and Forløp's own pages, not the admin."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from forlop.goals.models import (
-    PortalAccount,
     WhatMattersForm,
     WhatMattersFormVersion,
     WhatMattersQuestion,
@@ -28,9 +28,3 @@ class WhatMattersFormVersionAdmin(admin.ModelAdmin):
     list_display = ["form", "number", "published", "max_goals", "direction", "threshold"]
     list_filter = ["published", "direction"]
     inlines = [WhatMattersQuestionInline]
-
-
-@admin.register(PortalAccount)
-class PortalAccountAdmin(admin.ModelAdmin):
-    list_display = ["user", "relation", "authorised_by_patient_at"]
-    raw_id_fields = ["user", "patient"]

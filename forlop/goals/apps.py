@@ -7,3 +7,9 @@ class GoalsConfig(AppConfig):
     name = "forlop.goals"
     label = "goals"
     verbose_name = _("What matters")
+
+    def ready(self) -> None:
+        # Plug "what matters" into the pathway engine, which does not import goals.
+        from forlop.goals import plugins
+
+        plugins.register()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form
-from forlop.goals.models import AnsweredBy, Goal, PatientProposal, Scoring
+from forlop.goals.models import AnsweredBy, Goal, Scoring
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(11)]
 
@@ -59,15 +59,3 @@ class ScoringForm(Form):
 
     def scores(self) -> dict[int, str]:
         return {goal.pk: self.cleaned_data.get(f"score_{goal.pk}") or "" for goal in self.goals}
-
-
-class ProposalForm(Form):
-    kind = forms.ChoiceField(
-        label=_("What do you want to send?"),
-        choices=PatientProposal.Kind.choices,
-        widget=forms.RadioSelect,
-        initial=PatientProposal.Kind.GOAL,
-    )
-    text = forms.CharField(
-        label=_("In your own words"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
-    )

@@ -72,7 +72,7 @@ class WhatMattersFormVersion(BaseModel):
     direction = models.CharField(
         _("direction"),
         max_length=20,
-        choices=Direction.choices,
+        choices=Direction,
         default=Direction.HIGHER_IS_BETTER,
     )
     threshold = models.DecimalField(
@@ -165,7 +165,7 @@ class Goal(BaseModel):
     )
     text = models.CharField(_("goal, in the patient's own words"), max_length=300)
     answered_by = models.CharField(
-        _("answered by"), max_length=30, choices=AnsweredBy.choices, default=AnsweredBy.PATIENT
+        _("answered by"), max_length=30, choices=AnsweredBy, default=AnsweredBy.PATIENT
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
@@ -243,7 +243,7 @@ class Scoring(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     scored_at = models.DateTimeField(_("scored"))
     answered_by = models.CharField(
-        _("answered by"), max_length=30, choices=AnsweredBy.choices, default=AnsweredBy.PATIENT
+        _("answered by"), max_length=30, choices=AnsweredBy, default=AnsweredBy.PATIENT
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -344,43 +344,3 @@ class PatientProposal(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
-
-
-class PortalAccount(BaseModel):
-    """A patient's own login, or an authorised next of kin's. Such a user has no staff role."""
-
-    class Relation(models.TextChoices):
-        SELF = "self", _("The patient")
-        NEXT_OF_KIN = "next_of_kin", _("Next of kin, authorised by the patient")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="portal_account",
-    )
-    patient = models.ForeignKey(
-        "patients.Patient",
-        verbose_name=_("patient"),
-        on_delete=models.PROTECT,
-        related_name="portal_accounts",
-    )
-    relation = models.CharField(
-        _("relation"), max_length=20, choices=Relation.choices, default=Relation.SELF
-    )
-    authorised_by_patient_at = models.DateTimeField(
-        _("authorised by the patient"), null=True, blank=True
-    )
-
-    class Meta:
-        verbose_name = _("portal account")
-        verbose_name_plural = _("portal accounts")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(relation="self") | Q(authorised_by_patient_at__isnull=False),
-                name="portal_next_of_kin_needs_authorisation",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.get_relation_display()})"

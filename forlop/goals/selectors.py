@@ -9,25 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from forlop.core.models import AuditEvent, Unit, User
 from forlop.goals import rules
 from forlop.goals.models import (
     Goal,
     GoalChange,
     PatientProposal,
-    PortalAccount,
     Scoring,
     WhatMattersFormVersion,
     WhatMattersQuestion,
 )
 from forlop.pathways.models import StopPoint
-from forlop.patients.models import Patient, PatientService
-from forlop.patients.selectors import patient_access_log
+from forlop.patients.models import Patient
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,63 +250,21 @@ def proposals_for_patient(*, patient: Patient) -> QuerySet[PatientProposal]:
     return PatientProposal.objects.filter(patient=patient).select_related("author", "seen_by")
 
 
-def portal_account_for_user(*, user: User) -> PortalAccount | None:
-    """The portal account of a signed-in patient or next of kin, or None for everyone else."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return PortalAccount.objects.select_related("patient__municipality").filter(user=user).first()
-
-
-def open_stop_points_for_patient(*, patient: Patient) -> QuerySet[StopPoint]:
-    """Next steps: the patient's stop points that are neither done, not relevant nor interrupted.
-
-    (Written here until forlop.pathways.selectors offers an equivalent.)
-    """
-    return (
-        StopPoint.objects.filter(
-            pathway__patient=patient,
-            completed_at__isnull=True,
-            not_relevant_at__isnull=True,
-            interrupted_at__isnull=True,
-        )
-        .select_related("definition", "pathway__unit")
-        .order_by("due_at", "pk")
-    )
-
-
-def stop_point_for_patient(*, patient: Patient, stop_point_id: object) -> StopPoint | None:
-    """The stop point a goals page was opened from, if it is one of this patient's; None for
-    anything else (another patient's stop point, a missing or malformed id), which is ignored."""
-    try:
-        pk = int(str(stop_point_id))
-    except (TypeError, ValueError):
-        return None
-    if pk < 1:
-        return None
-    return (
-        StopPoint.objects.filter(pk=pk, pathway__patient=patient)
-        .select_related("definition")
-        .first()
-    )
-
-
 def scoring_for_stop_point(*, stop_point: StopPoint) -> Scoring | None:
     """The latest scoring recorded at a stop point (HPH2 baseline, HPH5 follow-up …)."""
     return Scoring.objects.filter(stop_point=stop_point).order_by("-scored_at", "-pk").first()
 
 
-def serving_units_for_patient(*, patient: Patient, today: date) -> QuerySet[Unit]:
-    """Units serving the patient today, with their phone numbers, for the patient's summary."""
-    serving = PatientService.objects.filter(patient=patient, started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-    )
-    return (
-        Unit.objects.filter(pk__in=serving.values("unit_id"))
-        .select_related("organisation")
-        .order_by("name")
-    )
-
-
-def access_log_for_portal(*, account: PortalAccount, limit: int = 10) -> list[AuditEvent]:
-    """Who has looked at or changed the record, leaving out the portal user's own visits."""
-    return list(patient_access_log(patient=account.patient).exclude(actor=account.user)[:limit])
+def goals_report(*, patient: Patient) -> dict[str, Any]:
+    """The active goals with baseline and latest score and the averages, for printed reports
+    of other apps (GP summary, admission report). No audit row: the printing page has reached
+    the patient through its access function. Five queries."""
+    scorings = list(scorings_for_patient(patient=patient))
+    rows = goals_for_patient(patient=patient, include_inactive=False, scorings=scorings)
+    summary = goal_summary(patient=patient, scorings=scorings)
+    return {
+        "rows": rows,
+        "summary": summary,
+        "latest_scoring": scorings[-1] if scorings else None,
+        "latest_average": summary.averages[-1][1] if summary.averages else None,
+    }

@@ -18,20 +18,23 @@ from django.utils.translation import gettext as _
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, User
 from forlop.goals import rules
+from forlop.goals.error_codes import GoalErrorCode as Code
 from forlop.goals.models import (
     AnsweredBy,
     Goal,
     GoalChange,
     PatientProposal,
-    PortalAccount,
     Score,
     Scoring,
     WhatMattersForm,
     WhatMattersFormVersion,
     WhatMattersQuestion,
 )
-from forlop.pathways.models import StopPoint
+from forlop.goals.plugins import WhatMattersLink
+from forlop.pathways import services as pathway_services
+from forlop.pathways.models import ChecklistItem, StopPoint
 from forlop.patients.models import Patient
+from forlop.patients.selectors import PatientAccess, patient_access_require
 
 NATIONAL_FORM_NAME = "Hva er viktig for deg?"
 
@@ -56,8 +59,13 @@ DEFAULT_QUESTIONS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _access(actor: User, patient_id: int) -> PatientAccess:
+    """The actor's service need for the patient; ``PermissionDenied`` without one."""
+    return patient_access_require(user=actor, patient_id=patient_id, now=timezone.now())
+
+
 def _as_validation_error(exc: rules.GoalRuleError) -> ValidationError:
-    return ValidationError(exc.message, code=exc.code, params=exc.params or None)
+    return ValidationError(str(exc.message), code=exc.code, params=exc.params or None)
 
 
 def form_version_national_default_ensure() -> WhatMattersFormVersion:
@@ -101,7 +109,7 @@ def _clean_text(text: str) -> str:
     cleaned = " ".join((text or "").split())
     if not cleaned:
         raise ValidationError(
-            _("Write the goal in the patient's own words."), code="goal_text_required"
+            _("Write the goal in the patient's own words."), code=Code.GOAL_TEXT_REQUIRED
         )
     return cleaned
 
@@ -116,6 +124,7 @@ def goal_add(
 ) -> Goal:
     """Add a goal in the patient's own words. Refuses empty text and more than max_goals."""
     text = _clean_text(text)
+    access = _access(actor, patient.pk)
     with transaction.atomic():
         # Lock the patient row so two nurses adding at once cannot pass the count together.
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
@@ -137,6 +146,8 @@ def goal_add(
         audit_record(
             actor=actor,
             verb=AuditVerb.GOAL_CHANGED,
+            emergency=access.emergency,
+            reason=access.reason,
             patient_id=patient.pk,
             target=goal,
             data={"action": "added"},
@@ -147,6 +158,7 @@ def goal_add(
 def goal_update(*, goal: Goal, actor: User, text: str, note: str = "") -> Goal:
     """Reword a goal; the previous wording is kept as a GoalChange."""
     text = _clean_text(text)
+    access = _access(actor, goal.patient_id)
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         if text == goal.text:
@@ -166,6 +178,8 @@ def goal_update(*, goal: Goal, actor: User, text: str, note: str = "") -> Goal:
         audit_record(
             actor=actor,
             verb=AuditVerb.GOAL_CHANGED,
+            emergency=access.emergency,
+            reason=access.reason,
             patient_id=goal.patient_id,
             target=goal,
             data={"action": "reworded"},
@@ -176,7 +190,8 @@ def goal_update(*, goal: Goal, actor: User, text: str, note: str = "") -> Goal:
 def goal_status_change(*, goal: Goal, actor: User, status: str, note: str = "") -> Goal:
     """Mark a goal reached, changed or dropped (or active again); the history is kept."""
     if status not in Goal.Status.values:
-        raise ValidationError(_("Unknown status."), code="invalid_status")
+        raise ValidationError(_("Unknown status."), code=Code.INVALID_STATUS)
+    access = _access(actor, goal.patient_id)
     with transaction.atomic():
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         if status == goal.status:
@@ -202,6 +217,8 @@ def goal_status_change(*, goal: Goal, actor: User, status: str, note: str = "") 
         audit_record(
             actor=actor,
             verb=AuditVerb.GOAL_CHANGED,
+            emergency=access.emergency,
+            reason=access.reason,
             patient_id=goal.patient_id,
             target=goal,
             data={"action": "status", "status": status},
@@ -217,17 +234,22 @@ def scoring_record(
     scores: Mapping[int, object],
     scored_at: datetime | None = None,
     answered_by: str = AnsweredBy.PATIENT,
-    stop_point_id: int | None = None,
+    stop_point: StopPoint | None = None,
 ) -> Scoring:
     """Record one scoring (baseline or follow-up) of the patient's active goals.
 
     ``scores`` maps goal pk to a score 0-10; None or "" means not scored this time. All scores
     are validated before anything is saved. A follow-up needs an earlier baseline; there is one
     baseline per form version.
+
+    Opened from a checklist (``stop_point``, HPH2's or HPH5's), the scoring answers that
+    checklist's "what matters" items in the same transaction, so both are saved or neither.
+    When the stop point was closed meanwhile (signed by someone else), the scores are saved
+    without the link: ``scoring.stop_point_id`` is then None.
     """
     scored_at = scored_at or timezone.now()
     if kind not in Scoring.Kind.values:
-        raise ValidationError(_("Unknown kind of scoring."), code="invalid_kind")
+        raise ValidationError(_("Unknown kind of scoring."), code=Code.INVALID_KIND)
     errors: list[ValidationError] = []
     values: dict[int, int] = {}
     for goal_id, raw in scores.items():
@@ -240,7 +262,8 @@ def scoring_record(
     if errors:
         raise ValidationError(errors)
     if not values:
-        raise ValidationError(_("Score at least one goal."), code="no_scores")
+        raise ValidationError(_("Score at least one goal."), code=Code.NO_SCORES)
+    access = _access(actor, patient.pk)
     with transaction.atomic():
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
         goals = {
@@ -251,7 +274,7 @@ def scoring_record(
         }
         if set(values) - set(goals):
             raise ValidationError(
-                _("Only the patient's active goals can be scored."), code="unknown_goal"
+                _("Only the patient's active goals can be scored."), code=Code.UNKNOWN_GOAL
             )
         version = next(iter(goals.values())).version
         baseline = Scoring.objects.filter(
@@ -260,24 +283,30 @@ def scoring_record(
         if kind == Scoring.Kind.BASELINE and baseline is not None:
             raise ValidationError(
                 _("The baseline has already been recorded. Record a follow-up instead."),
-                code="baseline_exists",
+                code=Code.BASELINE_EXISTS,
             )
         if kind == Scoring.Kind.FOLLOW_UP:
             if baseline is None:
                 raise ValidationError(
-                    _("Record the baseline before a follow-up."), code="no_baseline"
+                    _("Record the baseline before a follow-up."), code=Code.NO_BASELINE
                 )
             try:
                 rules.validate_follow_up_after_baseline(baseline.scored_at, scored_at)
             except rules.ScoringDateError as exc:
                 raise _as_validation_error(exc) from None
-        if (
-            stop_point_id is not None
-            and not StopPoint.objects.filter(pk=stop_point_id, pathway__patient=patient).exists()
-        ):
-            raise ValidationError(
-                _("The stop point belongs to another patient."), code="wrong_stop_point"
+        linked: StopPoint | None = None
+        if stop_point is not None:
+            locked = (
+                StopPoint.objects.select_for_update()
+                .select_related("pathway", "definition")
+                .filter(pk=stop_point.pk, pathway__patient=patient)
+                .first()
             )
+            if locked is None:
+                raise ValidationError(
+                    _("The stop point belongs to another patient."), code=Code.WRONG_STOP_POINT
+                )
+            linked = locked if locked.is_open else None
         scoring = Scoring(
             patient=patient,
             version=version,
@@ -285,7 +314,7 @@ def scoring_record(
             scored_at=scored_at,
             answered_by=answered_by,
             recorded_by=actor,
-            stop_point_id=stop_point_id,
+            stop_point=linked,
         )
         scoring.full_clean()
         scoring.save()
@@ -296,28 +325,50 @@ def scoring_record(
         audit_record(
             actor=actor,
             verb=AuditVerb.SCORES_RECORDED,
+            emergency=access.emergency,
+            reason=access.reason,
             patient_id=patient.pk,
             target=scoring,
             data={"kind": kind, "goals": len(values)},
         )
+        if linked is not None:
+            _answer_what_matters_items(actor=actor, stop_point=linked, scoring=scoring)
     return scoring
 
 
-def proposal_create(*, account: PortalAccount, kind: str, text: str) -> PatientProposal:
-    """The patient (or authorised next of kin) proposes a goal or leaves a comment."""
+def _answer_what_matters_items(*, actor: User, stop_point: StopPoint, scoring: Scoring) -> None:
+    """Answer the stop point's "what matters" items with ``scoring``. The caller holds the
+    transaction and the lock on the stop point, so the revision read here is current."""
+    link = WhatMattersLink(
+        scoring_id=scoring.pk, kind=scoring.kind, scored_on=timezone.localdate(scoring.scored_at)
+    )
+    items = stop_point.definition.items.filter(kind=ChecklistItem.Kind.WHAT_MATTERS)
+    for item_id in items.values_list("pk", flat=True):
+        pathway_services.checklist_answer_save(
+            actor=actor,
+            stop_point=stop_point,
+            item_id=item_id,
+            value=link.to_json(),
+            expected_revision=stop_point.revision,
+        )
+
+
+def proposal_create(*, patient_id: int, author: User, kind: str, text: str) -> PatientProposal:
+    """A goal the patient proposes or a comment they leave (from their own pages: the portal
+    checks that ``author`` is the patient or authorised next of kin)."""
     cleaned = (text or "").strip()
     if not cleaned:
-        raise ValidationError(_("Write your proposal or comment."), code="proposal_text_required")
-    with transaction.atomic():
-        proposal = PatientProposal(
-            patient_id=account.patient_id, author=account.user, kind=kind, text=cleaned
+        raise ValidationError(
+            _("Write your proposal or comment."), code=Code.PROPOSAL_TEXT_REQUIRED
         )
+    with transaction.atomic():
+        proposal = PatientProposal(patient_id=patient_id, author=author, kind=kind, text=cleaned)
         proposal.full_clean()
         proposal.save()
         audit_record(
-            actor=account.user,
+            actor=author,
             verb=AuditVerb.PATIENT_PROPOSAL,
-            patient_id=account.patient_id,
+            patient_id=patient_id,
             target=proposal,
             data={"kind": kind},
         )
@@ -325,6 +376,7 @@ def proposal_create(*, account: PortalAccount, kind: str, text: str) -> PatientP
 
 
 def proposal_mark_seen(*, proposal: PatientProposal, actor: User) -> PatientProposal:
+    access = _access(actor, proposal.patient_id)
     with transaction.atomic():
         proposal = PatientProposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.seen_at is None:
@@ -334,43 +386,10 @@ def proposal_mark_seen(*, proposal: PatientProposal, actor: User) -> PatientProp
             audit_record(
                 actor=actor,
                 verb=AuditVerb.GOAL_CHANGED,
+                emergency=access.emergency,
+                reason=access.reason,
                 patient_id=proposal.patient_id,
                 target=proposal,
                 data={"action": "proposal_seen"},
             )
     return proposal
-
-
-def portal_account_create(
-    *,
-    user: User,
-    patient: Patient,
-    relation: str = PortalAccount.Relation.SELF,
-    authorised_by_patient_at: datetime | None = None,
-    actor: User | None = None,
-) -> PortalAccount:
-    """Give a user (the patient, or authorised next of kin) access to the patient's own pages.
-
-    The user must not hold staff memberships: a portal account and a staff role do not mix.
-    """
-    if user.memberships.exists():
-        raise ValidationError(
-            _("A staff user cannot have a patient portal account."), code="staff_user"
-        )
-    with transaction.atomic():
-        account = PortalAccount(
-            user=user,
-            patient=patient,
-            relation=relation,
-            authorised_by_patient_at=authorised_by_patient_at,
-        )
-        account.full_clean()
-        account.save()
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.PATIENT_UPDATED,
-            patient_id=patient.pk,
-            target=account,
-            data={"action": "portal_account_created", "relation": relation},
-        )
-    return account

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Avg,
@@ -35,27 +34,26 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
+from forlop.core.tz import OSLO
 from forlop.measures.models import Computation, ManualValue, Measure, Period, ScopeLevel
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Where a measure is computed: a unit, a municipality, a hospital trust or a network.
+    """Where a measure is computed, as plain data: a unit, a municipality, a hospital trust,
+    or several organisations together (level ``network``: the scope comes from the app that
+    keeps networks, through ``registry``).
 
     ``ids`` are the unit's pk (level unit) or the organisations' pks (other levels).
+    ``across_organisations``: numbers are seen from outside the organisation (a network's
+    aggregate): shown only as aggregates, small cells suppressed.
     """
 
     level: str
     code: str
     name: str
     ids: tuple[int, ...]
-
-    @property
-    def across_organisations(self) -> bool:
-        """True where numbers from several organisations meet: shown only as aggregates."""
-        return self.level == ScopeLevel.NETWORK
+    across_organisations: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 FHI's official list of measurement points was not found in public material, so these are
 *local defaults* (``Measure.local_default``), derived from the HPH stop points
-(/work/shared/domain/measures.md). Names and texts are English msgids, marked for
+(the HPH stop points and the learning network's advice to measure what the pathway
+changes: Gode pasientforløp, KS/FHI). Names and texts are English msgids, marked for
 translation; the rows store the English text and the pages translate known defaults.
 
 ``install_default_measures()`` is idempotent: a default is found by its code and updated to

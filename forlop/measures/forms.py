@@ -18,14 +18,6 @@ class AnnotationForm(Form):
     )
 
 
-class ChartOptionsForm(Form):
-    chart = forms.ChoiceField(
-        label=_("Chart"),
-        choices=[("run", _("Run chart")), ("control", _("Control chart"))],
-        required=False,
-    )
-
-
 class ClosePeriodForm(Form):
     period_start = forms.DateField(widget=forms.HiddenInput)
 

@@ -1,4 +1,4 @@
-"""Measures as data: definitions, hand-registered values, annotations, snapshots and networks.
+"""Measures as data: definitions, hand-registered values and snapshots of closed periods.
 
 A measure's numbers are never stored while a period is open: they are computed from pathway
 data when read (``compute.py``). Closing a period stores a ``MeasureSnapshot`` so a later
@@ -57,40 +57,6 @@ class ChartKind(models.TextChoices):
     C = "c", _("C chart (counts)")
 
 
-class Network(BaseModel):
-    """A learning network: municipalities and hospital trusts working on pathways together."""
-
-    name = models.CharField(_("name"), max_length=200)
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    period = models.CharField(
-        _("period"), max_length=60, blank=True, help_text=_("For example 2024–2026.")
-    )
-    members = models.ManyToManyField(
-        "core.Organisation",
-        verbose_name=_("members"),
-        related_name="measure_networks",
-        limit_choices_to={"kind__in": ["municipality", "hospital_trust"]},
-        blank=True,
-    )
-    coordinator = models.ForeignKey(
-        "core.Organisation",
-        verbose_name=_("coordinating organisation"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="coordinated_networks",
-        help_text=_("Network coordinators of this organisation see the network's aggregates."),
-    )
-
-    class Meta:
-        verbose_name = _("network")
-        verbose_name_plural = _("networks")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Measure(BaseModel):
     """A measure's definition. Shipped local defaults have no organisation."""
 
@@ -110,15 +76,13 @@ class Measure(BaseModel):
     denominator = models.TextField(_("denominator"), blank=True)
     population = models.TextField(_("population and boundaries"), blank=True)
     computation = models.CharField(
-        _("computation"), max_length=40, choices=Computation.choices, default=Computation.MANUAL
+        _("computation"), max_length=40, choices=Computation, default=Computation.MANUAL
     )
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
-    boundary = models.CharField(_("period boundary"), max_length=20, choices=Boundary.choices)
-    direction = models.CharField(
-        _("direction of improvement"), max_length=10, choices=Direction.choices
-    )
-    chart = models.CharField(_("control chart"), max_length=2, choices=ChartKind.choices)
+    period = models.CharField(_("period"), max_length=10, choices=Period)
+    boundary = models.CharField(_("period boundary"), max_length=20, choices=Boundary)
+    direction = models.CharField(_("direction of improvement"), max_length=10, choices=Direction)
+    chart = models.CharField(_("control chart"), max_length=2, choices=ChartKind)
     is_proportion = models.BooleanField(_("proportion"), default=True)
     target = models.FloatField(_("target"), null=True, blank=True)
     local_default = models.BooleanField(_("local default"), default=False)
@@ -183,43 +147,13 @@ class ManualValue(BaseModel):
 
 
 class ScopeLevel(models.TextChoices):
+    """Where a measure is computed. ``network``: several organisations together (the scope
+    itself comes from the app that keeps networks)."""
+
     UNIT = "unit", _("Unit")
     MUNICIPALITY = "municipality", _("Municipality")
     HOSPITAL = "hospital", _("Hospital trust")
     NETWORK = "network", _("Network")
-
-
-class Annotation(BaseModel):
-    """What changed when: a marker on a measure's chart, kept with the measure."""
-
-    measure = models.ForeignKey(
-        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="annotations"
-    )
-    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel.choices)
-    scope_code = models.CharField(_("scope code"), max_length=40)
-    date = models.DateField(_("date"))
-    text = models.CharField(_("what changed"), max_length=200)
-    part_ends_here = models.BooleanField(
-        _("start a new part after this period"),
-        default=False,
-        help_text=_("Split the chart: a new centre line from the next period on."),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("annotation")
-        verbose_name_plural = _("annotations")
-        ordering = ["date", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.date}: {self.text}"
 
 
 class MeasureSnapshot(BaseModel):
@@ -228,9 +162,9 @@ class MeasureSnapshot(BaseModel):
     measure = models.ForeignKey(
         Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="snapshots"
     )
-    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel.choices)
+    level = models.CharField(_("level"), max_length=20, choices=ScopeLevel)
     scope_code = models.CharField(_("scope code"), max_length=40)
-    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    period = models.CharField(_("period"), max_length=10, choices=Period)
     period_start = models.DateField(_("period start"))
     numerator = models.FloatField(_("numerator"))
     denominator = models.FloatField(_("denominator"), null=True, blank=True)

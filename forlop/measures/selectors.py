@@ -2,13 +2,15 @@
 its SPC chart, signals in words, annotations and closed-period differences.
 
 Access (``scope_get_for_user``): improvement team members, unit leaders and administrators
-see their organisation and its units; network coordinators see their networks' aggregates
-only. Nobody sees a patient here: every number is an aggregate, and across organisations
-cells with a denominator below ``settings.FORLOP_SUPPRESS_BELOW`` are suppressed.
+see their organisation and its units. Scopes across organisations (a learning network's
+aggregate) come from the scope sources in ``registry``, which decide who sees them. Nobody
+sees a patient here: every number is an aggregate, and across organisations cells with a
+denominator below ``settings.FORLOP_SUPPRESS_BELOW`` are suppressed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,7 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from forlop.core.models import Organisation, Role, Unit, User
-from forlop.measures import spc
+from forlop.measures import registry, spc
 from forlop.measures.compute import (
     PeriodCount,
     Scope,
@@ -28,17 +30,16 @@ from forlop.measures.compute import (
     period_starts,
 )
 from forlop.measures.models import (
-    Annotation,
     Boundary,
     ChartKind,
     Computation,
     Direction,
     Measure,
     MeasureSnapshot,
-    Network,
     Period,
     ScopeLevel,
 )
+from forlop.measures.registry import ChartNote
 from forlop.measures.svg import Annotation as SvgAnnotation
 
 ORGANISATION_ROLES: frozenset[str] = frozenset(
@@ -65,11 +66,6 @@ def scope_for_organisation(org: Organisation) -> Scope:
     return Scope(level=level, code=org.code, name=org.name, ids=(org.pk,))
 
 
-def scope_for_network(network: Network) -> Scope:
-    ids = tuple(sorted(network.members.values_list("pk", flat=True)))
-    return Scope(level=ScopeLevel.NETWORK, code=network.code, name=network.name, ids=ids)
-
-
 def _user_organisations(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         units__memberships__user=user,
@@ -78,25 +74,15 @@ def _user_organisations(user: User) -> QuerySet[Organisation]:
     ).distinct()
 
 
-def _user_networks(user: User) -> QuerySet[Network]:
-    coordinator_orgs = Organisation.objects.filter(
-        units__memberships__user=user,
-        units__memberships__active=True,
-        units__memberships__role=Role.NETWORK_COORDINATOR,
-    )
-    return Network.objects.filter(coordinator__in=coordinator_orgs).distinct()
-
-
 def scopes_for_user(*, user: User) -> list[Scope]:
-    """Every scope the user may open, organisations first, then their units, then networks."""
+    """Every scope the user may open: organisations first, then their units, then the scopes
+    of the registered sources (networks)."""
     scopes: list[Scope] = []
     for org in _user_organisations(user).order_by("name"):
         scopes.append(scope_for_organisation(org))
         scopes.extend(scope_for_unit(unit) for unit in org.units.order_by("name"))
-    scopes.extend(
-        scope_for_network(network)
-        for network in _user_networks(user).prefetch_related("members").order_by("name")
-    )
+    for source in registry.scope_sources():
+        scopes.extend(source.scopes_for_user(user=user))
     return scopes
 
 
@@ -114,10 +100,11 @@ def scope_get_for_user(*, user: User, level: str, code: str) -> Scope:
         org = _user_organisations(user).filter(code=code).first()
         if org is not None and scope_for_organisation(org).level == level:
             return scope_for_organisation(org)
-    elif level == ScopeLevel.NETWORK:
-        network = _user_networks(user).filter(code=code).first()
-        if network is not None:
-            return scope_for_network(network)
+    else:
+        for source in registry.scope_sources():
+            scope = source.scope_get_for_user(user=user, level=level, code=code)
+            if scope is not None:
+                return scope
     raise Http404
 
 
@@ -125,7 +112,7 @@ def user_may_edit(*, user: User, scope: Scope) -> bool:
     """Annotations, hand-registered values and closing periods: an improvement team member,
     unit leader or administrator (active membership) of the scope's organisation. Network
     coordinators read their networks' aggregates only; nobody writes across organisations."""
-    if not user.is_authenticated or scope.level == ScopeLevel.NETWORK:
+    if not user.is_authenticated or scope.across_organisations:
         return False
     org = scope_organisation(scope)
     if org is None:
@@ -142,22 +129,24 @@ def scope_organisation(scope: Scope) -> Organisation | None:
     if scope.level == ScopeLevel.UNIT:
         unit = Unit.objects.select_related("organisation").filter(pk=scope.ids[0]).first()
         return unit.organisation if unit else None
-    if scope.level == ScopeLevel.NETWORK:
+    if scope.level not in (ScopeLevel.MUNICIPALITY, ScopeLevel.HOSPITAL):
         return None
     return Organisation.objects.filter(pk=scope.ids[0]).first()
 
 
 def scope_get_by_code(*, code: str) -> Scope | None:
-    """For the CLI (no user): an organisation, a unit or a network by its code."""
+    """For the CLI (no user): an organisation, a unit, or a registered source's scope (a
+    network) by its code."""
     org = Organisation.objects.filter(code=code).first()
     if org is not None:
         return scope_for_organisation(org)
     unit = Unit.objects.filter(code=code).first()
     if unit is not None:
         return scope_for_unit(unit)
-    network = Network.objects.filter(code=code).first()
-    if network is not None:
-        return scope_for_network(network)
+    for source in registry.scope_sources():
+        scope = source.scope_get_by_code(code=code)
+        if scope is not None:
+            return scope
     return None
 
 
@@ -219,7 +208,7 @@ class Series:
     chart: spc.ChartType
     points: tuple[SeriesPoint, ...]
     result: spc.ChartResult
-    annotations: tuple[Annotation, ...]
+    annotations: tuple[ChartNote, ...]
     svg_annotations: tuple[SvgAnnotation, ...]
     signals: tuple[str, ...]
     suppressed_count: int
@@ -406,11 +395,9 @@ def signal_texts(result: spc.ChartResult, labels: list[str], measure: Measure) -
     return tuple(texts)
 
 
-def annotations_for(*, measure: Measure, scope: Scope) -> QuerySet[Annotation]:
-    return Annotation.objects.filter(measure=measure, level=scope.level, scope_code=scope.code)
-
-
-def snapshots_for(*, measure: Measure, scope: Scope, first: date, last: date) -> QuerySet:
+def snapshots_for(
+    *, measure: Measure, scope: Scope, first: date, last: date
+) -> QuerySet[MeasureSnapshot]:
     return MeasureSnapshot.objects.filter(
         measure=measure,
         level=scope.level,
@@ -443,8 +430,12 @@ def measure_series(
     last: date,
     as_of: datetime,
     chart: str = "run",
+    notes: Sequence[ChartNote] | None = None,
 ) -> Series:
-    """A measure's series, chart and signals (one aggregate query for the numbers)."""
+    """A measure's series, chart and signals (one aggregate query for the numbers).
+
+    ``notes`` are the annotations to draw, as plain values; left out, they come from the
+    registered note store (none registered: no notes)."""
     counts = compute_counts(measure, scope=scope, first=first, last=last, as_of=as_of)
     snapshots = {
         s.period_start: s
@@ -453,7 +444,9 @@ def measure_series(
     points, suppressed_count = series_points(
         measure, scope=scope, counts=counts, snapshots=snapshots
     )
-    annotations = tuple(annotations_for(measure=measure, scope=scope))
+    annotations = (
+        tuple(notes) if notes is not None else registry.notes_for(measure=measure, scope=scope)
+    )
     index = {point.period_start: point.x for point in points}
     svg_annotations: list[SvgAnnotation] = []
     part_ends: set[int] = set()

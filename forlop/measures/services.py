@@ -1,4 +1,5 @@
-"""Writes: annotations, hand-registered values, team measures and closing a period.
+"""Writes: hand-registered values, team measures and closing a period (chart annotations are
+kept by the note store in ``registry``).
 
 Each service owns its transaction and validates with ``full_clean()``. Measures hold no
 patient data, so no audit row is written (the audit log is for patient data).
@@ -14,7 +15,6 @@ from django.utils import timezone
 from forlop.core.models import Organisation, User
 from forlop.measures.compute import Scope, compute_counts, period_floor
 from forlop.measures.models import (
-    Annotation,
     Boundary,
     ChartKind,
     Computation,
@@ -24,30 +24,6 @@ from forlop.measures.models import (
     MeasureSnapshot,
     Period,
 )
-
-
-def annotation_add(
-    *,
-    measure: Measure,
-    scope: Scope,
-    actor: User | None,
-    on: date,
-    text: str,
-    part_ends_here: bool = False,
-) -> Annotation:
-    with transaction.atomic():
-        annotation = Annotation(
-            measure=measure,
-            level=scope.level,
-            scope_code=scope.code,
-            date=on,
-            text=text,
-            part_ends_here=part_ends_here,
-            created_by=actor,
-        )
-        annotation.full_clean()
-        annotation.save()
-    return annotation
 
 
 def measure_create_manual(

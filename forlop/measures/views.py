@@ -8,24 +8,24 @@ Only aggregates are shown; no patient is named anywhere here.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.measures import exports, importers, selectors, services
+from forlop.measures import exports, importers, registry, selectors, services
+from forlop.measures.charts import series_svg
 from forlop.measures.compute import Scope
 from forlop.measures.definitions import install_default_measures
 from forlop.measures.forms import AnnotationForm, ClosePeriodForm, ImportForm
 from forlop.measures.models import Measure
 from forlop.measures.selectors import Series
-from forlop.measures.svg import format_number, percent_format, render_chart_svg
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -39,24 +39,7 @@ def _window(request: AuthedHttpRequest, measure_period: str) -> tuple[date, date
 
 
 def _svg(series: Series, *, small: bool = False, tiny: bool = False) -> str:
-    description = " ".join(series.signals)
-    note = None
-    if series.result.too_few_points:
-        note = _("Too few points for runs analysis: no signal is shown.")
-    y_format = percent_format if series.measure.is_proportion else format_number
-    return render_chart_svg(
-        series.result,
-        title=gettext(series.measure.name),  # shipped names are msgids; team names pass through
-        description=description,
-        labels=series.labels,
-        target=series.measure.target,
-        annotations=series.svg_annotations,
-        width=360 if tiny else 560 if small else 760,
-        height=200 if tiny else 260 if small else 340,
-        y_format=y_format,
-        note=note,
-        id_prefix=f"chart-{series.measure.code}",
-    )
+    return series_svg(series, size="tiny" if tiny else "small" if small else "large")
 
 
 def _series(
@@ -101,7 +84,7 @@ def dashboard(request: AuthedHttpRequest, level: str, code: str) -> HttpResponse
 
 def _chart_context(
     request: AuthedHttpRequest, scope: Scope, measure: Measure, form: AnnotationForm | None = None
-) -> dict:
+) -> dict[str, Any]:
     chart = measure.chart if request.GET.get("chart") == "control" else "run"
     series = _series(request, measure, scope, chart)
     by_stop_point = []
@@ -123,6 +106,7 @@ def _chart_context(
         "form": form or AnnotationForm(initial={"date": timezone.localdate()}),
         "import_form": ImportForm() if measure.is_manual else None,
         "may_edit": selectors.user_may_edit(user=request.user, scope=scope),
+        "notes_enabled": registry.note_store() is not None,
         "changed": [p for p in series.points if p.changed_since_closed],
     }
 
@@ -140,11 +124,12 @@ def annotation_create(
 ) -> HttpResponse:
     scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
     found = selectors.measure_get_for_scope(scope=scope, code=measure)
-    if not selectors.user_may_edit(user=request.user, scope=scope):
+    store = registry.note_store()
+    if store is None or not selectors.user_may_edit(user=request.user, scope=scope):
         raise Http404
     form = AnnotationForm(request.POST)
     if form.is_valid():
-        services.annotation_add(
+        store.note_add(
             measure=found,
             scope=scope,
             actor=request.user,

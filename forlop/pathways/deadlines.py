@@ -29,9 +29,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 import holidays
+
+from forlop.core.tz import OSLO
 
 __all__ = [
     "DEFAULT_CALENDAR",
@@ -55,8 +56,6 @@ __all__ = [
     "window_opens_at",
     "working_days_before",
 ]
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form
 from forlop.core.models import Organisation, Role, Unit, User
+from forlop.pathways.checklists import parse_choices
 from forlop.pathways.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -193,6 +194,30 @@ class PathwayStartForm(Form):
         }
 
 
+class PathwayAnchorsForm(Form):
+    """Register the discharge or the arrival home of a running pathway when it happens."""
+
+    discharged_at = DateTimeLocalField(label=_("Discharged from hospital"), required=False)
+    arrived_home_at = DateTimeLocalField(label=_("Arrived home"), required=False)
+
+    def __init__(self, *args: Any, pathway: Pathway, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A time already registered is shown on the page, not offered for change here.
+        if pathway.discharged_at is not None:
+            del self.fields["discharged_at"]
+        if pathway.arrived_home_at is not None:
+            del self.fields["arrived_home_at"]
+        if not self.is_bound:
+            for field in self.fields.values():
+                field.initial = now_for_input()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not any(data.get(name) for name in ("discharged_at", "arrived_home_at")):
+            raise forms.ValidationError(_("Give the time of the discharge or the arrival home."))
+        return data
+
+
 # --------------------------------------------------------------------------------------------
 # Checklist
 # --------------------------------------------------------------------------------------------
@@ -203,17 +228,8 @@ NOT_RELEVANT = "not_relevant"
 
 
 def item_choices(item: ChecklistItem) -> list[tuple[str, str]]:
-    """An item's choices as (value, label); stored as strings or {"value", "label"} objects."""
-    out: list[tuple[str, str]] = []
-    for choice in item.choices or []:
-        if isinstance(choice, dict):
-            value = str(choice.get("value", choice.get("label", "")))
-            out.append((value, str(choice.get("label", value))))
-        elif isinstance(choice, list | tuple) and len(choice) == 2:
-            out.append((str(choice[0]), str(choice[1])))
-        else:
-            out.append((str(choice), str(choice)))
-    return out
+    """An item's choices as (value, label) for a form field."""
+    return [(c.value, c.label) for c in parse_choices(item.choices)]
 
 
 class ChecklistAnswerForm(Form):

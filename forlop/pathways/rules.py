@@ -1,4 +1,7 @@
-"""Pure domain rules of the pathway engine: statuses, planning, interruption, readmission.
+"""Pure domain rules of the pathway engine: definitions, anchors, instances and their statuses.
+
+Planning (which instances a start, an event or a completion creates), interruption and
+readmission are in ``planning``, on the values defined here.
 
 No Django, no ORM and no clock: every function that depends on time takes it as a parameter
 (``now``, ``at``, ``event_time``). Deadline arithmetic lives in ``forlop.pathways.deadlines``;
@@ -17,10 +20,8 @@ clock time with ``stop_point_status``.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, TypeVar
 
@@ -70,19 +71,10 @@ __all__ = [
     "WorkingCalendar",
     "add_working_days",
     "deadline_for",
-    "instances_after_completion",
-    "instances_for_anchor",
-    "instances_for_event",
-    "interrupt_open",
     "is_on_time",
     "is_public_holiday",
-    "is_readmission",
-    "next_recurrence",
-    "plan_instance",
-    "plan_pathway",
-    "recurrence_instance",
+    "parse_enum",
     "resolve_anchor",
-    "should_interrupt",
     "stop_point_status",
     "window_opens_at",
 ]
@@ -180,7 +172,7 @@ class DuplicateStopPointCodeError(InvalidDefinitionError):
 _E = TypeVar("_E", bound=StrEnum)
 
 
-def _parse(enum: type[_E], value: object, field_name: str) -> _E:
+def parse_enum(enum: type[_E], value: object, field_name: str) -> _E:
     try:
         return enum(value)  # type: ignore[arg-type]  # a wrong type is turned into our error below
     except (ValueError, TypeError):
@@ -232,15 +224,15 @@ class StopPointDefinition:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "trigger", _parse(Trigger, self.trigger, "trigger"))
-        set_(self, "anchor", _parse(Anchor, self.anchor, "anchor"))
+        set_(self, "trigger", parse_enum(Trigger, self.trigger, "trigger"))
+        set_(self, "anchor", parse_enum(Anchor, self.anchor, "anchor"))
         set_(self, "deadline_unit", parse_deadline_unit(self.deadline_unit))
         if self.window_unit is not None:
             set_(self, "window_unit", parse_deadline_unit(self.window_unit))
         set_(
             self,
             "trigger_events",
-            frozenset(_parse(EventKind, kind, "event kind") for kind in self.trigger_events),
+            frozenset(parse_enum(EventKind, kind, "event kind") for kind in self.trigger_events),
         )
         set_(self, "checklist", tuple(self.checklist))
         self._validate()
@@ -307,7 +299,7 @@ def resolve_anchor(
     planned in a pathway without a discharge, and one anchored on the arrival home waits until
     the arrival is known (``instances_for_anchor``).
     """
-    parsed = _parse(Anchor, anchor, "anchor")
+    parsed = parse_enum(Anchor, anchor, "anchor")
     if parsed is Anchor.EVENT:
         return event_time
     if parsed is Anchor.PREVIOUS_DONE:
@@ -440,295 +432,3 @@ def is_on_time(state: StopPointState, *, now: datetime) -> bool | None:
     if status in (StopPointStatus.DONE_LATE, StopPointStatus.OVERDUE):
         return False
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# Planning
-# --------------------------------------------------------------------------------------------
-
-
-def plan_instance(
-    definition: StopPointDefinition,
-    *,
-    triggered_at: datetime,
-    anchor_at: datetime,
-    occurrence: int = 1,
-    event_kind: EventKind | None = None,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> PlannedStopPoint:
-    """One instance of ``definition``: deadline from ``anchor_at``, opening from its window.
-
-    For a recurrence, the deadline is ``occurrence * deadline_amount`` units after
-    ``anchor_at`` (always counted from the series anchor, so month-end clamping never drifts).
-    """
-    ensure_aware(triggered_at, "triggered_at")
-    ensure_aware(anchor_at, "anchor_at")
-    if occurrence < 1:
-        raise InvalidAmountError(f"occurrence must be at least 1, got {occurrence!r}.")
-    amount = definition.deadline_amount
-    if definition.trigger is Trigger.RECURRENCE:
-        amount *= occurrence
-    deadline = deadline_for(anchor_at, amount, definition.deadline_unit, calendar=calendar)
-    opens_at = window_opens_at(
-        deadline,
-        definition.window_amount,
-        definition.effective_window_unit,
-        triggered_at=triggered_at,
-        calendar=calendar,
-    )
-    return PlannedStopPoint(
-        code=definition.code,
-        triggered_at=triggered_at.astimezone(OSLO),
-        anchor_at=anchor_at.astimezone(OSLO),
-        opens_at=opens_at,
-        deadline=deadline,
-        occurrence=occurrence,
-        event_kind=event_kind,
-    )
-
-
-def _check_unique_codes(definitions: Sequence[StopPointDefinition]) -> None:
-    seen: set[str] = set()
-    for definition in definitions:
-        if definition.code in seen:
-            raise DuplicateStopPointCodeError(
-                f"Stop point code {definition.code!r} is used more than once in the template."
-            )
-        seen.add(definition.code)
-
-
-def _allowed(definition: StopPointDefinition, open_codes: Collection[str]) -> bool:
-    return definition.repeats or definition.code not in open_codes
-
-
-def plan_pathway(
-    definitions: Sequence[StopPointDefinition],
-    anchors: PathwayAnchors,
-    *,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> list[PlannedStopPoint]:
-    """The instances to create when a pathway starts, in template order.
-
-    Every definition triggered by ``pathway_start`` gets one instance, and every ``recurrence``
-    its first occurrence, all triggered at ``anchors.started_at``. A definition whose anchor is
-    not known yet (no discharge, not home yet) is left out; plan it with
-    ``instances_for_anchor`` once that time is known.
-    """
-    _check_unique_codes(definitions)
-    planned: list[PlannedStopPoint] = []
-    for definition in definitions:
-        if definition.trigger not in (Trigger.PATHWAY_START, Trigger.RECURRENCE):
-            continue
-        anchor_at = resolve_anchor(definition.anchor, anchors)
-        if anchor_at is None:
-            continue
-        planned.append(
-            plan_instance(
-                definition,
-                triggered_at=anchors.started_at,
-                anchor_at=anchor_at,
-                calendar=calendar,
-            )
-        )
-    return planned
-
-
-def instances_for_anchor(
-    definitions: Sequence[StopPointDefinition],
-    anchors: PathwayAnchors,
-    anchor: Anchor | str,
-    *,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> list[PlannedStopPoint]:
-    """The start instances that were waiting for ``anchor``, now that ``anchors`` knows it.
-
-    Call it when the discharge or the arrival home is registered after the pathway started;
-    it returns what ``plan_pathway`` would plan for definitions anchored on ``anchor``.
-    """
-    parsed = _parse(Anchor, anchor, "anchor")
-    codes = {d.code for d in definitions if d.anchor is parsed}
-    return [p for p in plan_pathway(definitions, anchors, calendar=calendar) if p.code in codes]
-
-
-def instances_for_event(
-    definitions: Sequence[StopPointDefinition],
-    event_kind: EventKind | str,
-    event_time: datetime,
-    *,
-    anchors: PathwayAnchors | None = None,
-    open_codes: Collection[str] = (),
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> list[PlannedStopPoint]:
-    """The instances an event opens, in template order.
-
-    Every ``event`` definition whose ``trigger_events`` contains ``event_kind`` gets an
-    instance triggered at ``event_time``, unless it does not repeat and its code is in
-    ``open_codes``. The anchor ``event`` is ``event_time``; other anchors are taken from
-    ``anchors`` and the definition is skipped when its anchor is unknown. Closing the
-    instances that were open (for an admission) is a separate step: ``interrupt_open``.
-    """
-    ensure_aware(event_time, "event_time")
-    kind = _parse(EventKind, event_kind, "event kind")
-    _check_unique_codes(definitions)
-    planned: list[PlannedStopPoint] = []
-    for definition in definitions:
-        if definition.trigger is not Trigger.EVENT or kind not in definition.trigger_events:
-            continue
-        if not _allowed(definition, open_codes):
-            continue
-        anchor_at = resolve_anchor(definition.anchor, anchors, event_time=event_time)
-        if anchor_at is None:
-            continue
-        planned.append(
-            plan_instance(
-                definition,
-                triggered_at=event_time,
-                anchor_at=anchor_at,
-                event_kind=kind,
-                calendar=calendar,
-            )
-        )
-    return planned
-
-
-def instances_after_completion(
-    definitions: Sequence[StopPointDefinition],
-    completed_code: str,
-    completed_at: datetime,
-    *,
-    anchors: PathwayAnchors | None = None,
-    open_codes: Collection[str] = (),
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> list[PlannedStopPoint]:
-    """The instances opened by completing the stop point ``completed_code`` at ``completed_at``.
-
-    Every ``after_stop_point`` definition with ``after_code == completed_code`` gets an
-    instance triggered at ``completed_at`` (same ``repeats``/``open_codes`` rule and anchor
-    resolution as ``instances_for_event``; the anchor ``previous_done`` is ``completed_at``).
-    Only completion triggers these: marking a stop point not relevant or interrupting it
-    does not.
-    """
-    ensure_aware(completed_at, "completed_at")
-    _check_unique_codes(definitions)
-    planned: list[PlannedStopPoint] = []
-    for definition in definitions:
-        if definition.trigger is not Trigger.AFTER_STOP_POINT:
-            continue
-        if definition.after_code != completed_code or not _allowed(definition, open_codes):
-            continue
-        anchor_at = resolve_anchor(definition.anchor, anchors, previous_done_at=completed_at)
-        if anchor_at is None:
-            continue
-        planned.append(
-            plan_instance(
-                definition, triggered_at=completed_at, anchor_at=anchor_at, calendar=calendar
-            )
-        )
-    return planned
-
-
-def recurrence_instance(
-    definition: StopPointDefinition,
-    *,
-    anchor_at: datetime,
-    occurrence: int,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> PlannedStopPoint:
-    """Occurrence ``occurrence`` (1-based) of a recurring definition anchored at ``anchor_at``.
-
-    It is due ``occurrence * interval`` after ``anchor_at`` and triggered when the previous
-    period ends: at ``anchor_at`` for the first occurrence and at the previous occurrence's
-    ``Deadline.ends_at`` after that. Its window then decides when it opens.
-    """
-    if definition.trigger is not Trigger.RECURRENCE:
-        raise InvalidDefinitionError(f"Stop point {definition.code!r} is not a recurrence.")
-    if occurrence == 1:
-        triggered_at = anchor_at
-    else:
-        previous = plan_instance(
-            definition,
-            triggered_at=anchor_at,
-            anchor_at=anchor_at,
-            occurrence=occurrence - 1,
-            calendar=calendar,
-        )
-        triggered_at = previous.deadline.ends_at
-    return plan_instance(
-        definition,
-        triggered_at=triggered_at,
-        anchor_at=anchor_at,
-        occurrence=occurrence,
-        calendar=calendar,
-    )
-
-
-def next_recurrence(
-    definition: StopPointDefinition,
-    previous: PlannedStopPoint,
-    *,
-    calendar: WorkingCalendar = DEFAULT_CALENDAR,
-) -> PlannedStopPoint:
-    """The occurrence after ``previous`` in the same series (same series anchor)."""
-    if previous.code != definition.code:
-        raise InvalidDefinitionError(
-            f"Instance of {previous.code!r} does not belong to stop point {definition.code!r}."
-        )
-    return recurrence_instance(
-        definition,
-        anchor_at=previous.anchor_at,
-        occurrence=previous.occurrence + 1,
-        calendar=calendar,
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Interruption and readmission
-# --------------------------------------------------------------------------------------------
-
-
-def should_interrupt(state: StopPointState, *, at: datetime) -> bool:
-    """Whether an admission (or another interrupting event) at ``at`` interrupts ``state``.
-
-    True for every instance not closed as of ``at``: open ones (due or overdue) and ones not
-    open yet (which are thereby cancelled). Instances done, not relevant or already
-    interrupted at or before ``at`` are left alone. Pass only instances that existed before
-    the event, not the ones the event itself creates (HPH6).
-    """
-    ensure_aware(at, "at")
-    return state.closed_as_of(at) is None
-
-
-def interrupt_open(states: Iterable[StopPointState], *, at: datetime) -> list[StopPointState]:
-    """``states`` in the same order, with ``interrupted_at=at`` on those ``should_interrupt``.
-
-    Other states are returned unchanged (the same objects). A completion recorded after
-    ``at`` is kept as a fact, but the earlier interruption decides the status.
-    """
-    return [
-        dataclasses.replace(state, interrupted_at=at) if should_interrupt(state, at=at) else state
-        for state in states
-    ]
-
-
-def is_readmission(
-    previous_discharge_at: datetime | None,
-    admission_at: datetime,
-    days: int = 30,
-) -> bool:
-    """Whether an admission is a readmission: within ``days`` days after the previous discharge.
-
-    Counted in calendar dates in Europe/Oslo: the admission must be strictly after the
-    discharge instant and its local date at most ``days`` days after the discharge date (so a
-    discharge on 1 March and an admission on 31 March, any time of day, is within 30 days).
-    No previous discharge gives False.
-    """
-    ensure_aware(admission_at, "admission_at")
-    if previous_discharge_at is None:
-        return False
-    ensure_aware(previous_discharge_at, "previous_discharge_at")
-    if days < 0:
-        raise InvalidAmountError(f"days must be a non-negative integer, got {days!r}.")
-    if utc(admission_at) <= utc(previous_discharge_at):
-        return False
-    elapsed = admission_at.astimezone(OSLO).date() - previous_discharge_at.astimezone(OSLO).date()
-    return elapsed <= timedelta(days=days)

@@ -69,7 +69,8 @@ class PatientCreateForm(Form):
         units: QuerySet[Unit] = units_for_user(user=actor).filter(
             organisation__kind=Organisation.Kind.MUNICIPALITY
         )
-        self.fields["serving_unit"].queryset = units
+        self._serving_units = units
+        self.fields["serving_unit"].queryset = units  # type: ignore[attr-defined]  # a ModelChoiceField
         municipalities = Organisation.objects.filter(units__in=units)
         self.fields["gp"].queryset = User.objects.filter(
             memberships__role=Role.GP,
@@ -84,6 +85,10 @@ class PatientCreateForm(Form):
         if units.count() == 1:
             self.fields["serving_unit"].initial = units.first()
         self.fields["service_start"].initial = timezone.localdate()
+
+    def serving_units(self) -> QuerySet[Unit]:
+        """The units the actor may register a patient to."""
+        return self._serving_units
 
 
 class PatientUpdateForm(Form):

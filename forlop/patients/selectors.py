@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditEvent, AuditVerb, User
 from forlop.core.selectors import led_units
 from forlop.patients.models import EmergencyAccess, Patient
+
+
+def has_service_need(patient: Patient) -> bool:
+    """Whether a patient from ``visible_to``/``with_access`` is reached by service need, not
+    only by emergency access (the annotations ``with_access`` adds)."""
+    return bool(
+        getattr(patient, "access_service", False)
+        or getattr(patient, "access_gp", False)
+        or getattr(patient, "access_stay", False)
+    )
 
 
 def patient_list_for_user(
@@ -51,7 +64,7 @@ def patient_get_for_user(
     if patient is None:
         raise Http404
     emergency = None
-    if not (patient.access_service or patient.access_gp or patient.access_stay):
+    if not has_service_need(patient):
         emergency = (
             EmergencyAccess.objects.filter(
                 user=user, patient=patient, granted_at__lte=now, expires_at__gt=now
@@ -131,3 +144,35 @@ def audit_events_for_leader(
     if emergency_only:
         qs = qs.filter(emergency=True)
     return qs.select_related("actor").order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True, slots=True)
+class PatientAccess:
+    """Why a user may act on a patient: through emergency access only, or by service need."""
+
+    patient_id: int
+    emergency: bool
+    reason: str = ""
+
+
+def patient_access_require(*, user: User, patient_id: int, now: datetime) -> PatientAccess:
+    """Check, for a write, that ``user`` has a service need for the patient at ``now``.
+
+    Services that change patient data call this first and write their own audit row, flagged
+    when the access is emergency access only. Raises ``PermissionDenied`` otherwise (the user
+    already reached the patient, or the caller is a system acting for someone).
+    """
+    patient = Patient.objects.visible_to(user, now=now).filter(pk=patient_id).only("pk").first()
+    if patient is None:
+        raise PermissionDenied(_("You have no service need for this patient."))
+    if has_service_need(patient):
+        return PatientAccess(patient_id=patient_id, emergency=False)
+    grant = (
+        EmergencyAccess.objects.filter(
+            user=user, patient_id=patient_id, granted_at__lte=now, expires_at__gt=now
+        )
+        .order_by("-granted_at")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return PatientAccess(patient_id=patient_id, emergency=True, reason=grant or "")

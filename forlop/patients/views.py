@@ -87,8 +87,8 @@ def patient_lookup(request: AuthedHttpRequest) -> HttpResponse:
         else:
             return redirect("patients:detail", pk=patient.pk)
     # Not visible (or unknown): offer emergency access without telling whether the patient exists.
-    form = EmergencyAccessForm(initial={"identity_number": number})
-    return render(request, "patients/emergency_access.html", {"form": form})
+    offer = EmergencyAccessForm(initial={"identity_number": number})
+    return render(request, "patients/emergency_access.html", {"form": offer})
 
 
 @require_POST
@@ -123,7 +123,7 @@ def emergency_access_take(request: AuthedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_create(request: AuthedHttpRequest) -> HttpResponse:
     form = PatientCreateForm(request.POST or None, actor=request.user)
-    if not form.fields["serving_unit"].queryset.exists():
+    if not form.serving_units().exists():
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -212,7 +212,7 @@ def patient_services(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The service has been ended."))
                     return redirect("patients:services", pk=patient.pk)
                 messages.error(
-                    request, " ".join(e for errs in end_form.errors.values() for e in errs)
+                    request, " ".join(str(e) for errs in end_form.errors.values() for e in errs)
                 )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -11,9 +11,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser
 
-from forlop.goals.models import PortalAccount
-from forlop.interop.demo import DEMO_PASSWORD, load_demo
+from forlop.demo.loader import DEMO_PASSWORD, load_demo
 from forlop.pathways.models import Pathway, StopPoint
+from forlop.portal.models import PortalAccount
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def test_main_pages_have_no_axe_violations(live_server, browser: Browser) -> Non
             "/pathways/leaders/",
             "/patients/audit/",
             "/measures/municipality/horten/",
-            "/templates/",
+            "/pathway-templates/",
         ],
         "pasient": ["/my/"],
     }

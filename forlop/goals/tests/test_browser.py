@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from forlop.core.tests.factories import UserFactory
-from forlop.goals.models import Goal, PortalAccount, Score
-from forlop.goals.tests.conftest import SEED_BASELINE, SEED_FOLLOW_UP, SEED_GOALS, add_goals
+from forlop.goals.models import Goal, Score
+from forlop.goals.tests.builders import SEED_BASELINE, SEED_FOLLOW_UP, SEED_GOALS, add_goals
+from forlop.portal.models import PortalAccount
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,12 +35,12 @@ def score(page: Page, goals: list[Goal], kind: str, day: str, values: list[int])
 
 
 def test_nurse_records_goals_and_patient_sees_them(
-    live_server, page: Page, nurse, patient, other_patient
+    live_server, page: Page, nurse, patient, other_patient, other_nurse
 ):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    add_goals(other_patient, nurse, ["Olavs hemmelige mål"])
+    add_goals(other_patient, other_nurse, ["Olavs hemmelige mål"])
     portal_user = UserFactory(username="astrid", first_name="Astrid", last_name="Testesen")
     PortalAccount.objects.create(user=portal_user, patient=patient)
 

@@ -47,7 +47,7 @@ SEED_BASELINE = {"home": 5, "right_foot": 3, "oxygen": 5}
 SEED_FOLLOW_UP = {"home": 10, "right_foot": 5, "oxygen": 10}
 
 
-# --- the seed example -----------------------------------------------------------------------
+# --- the worked example ---------------------------------------------------------------------
 
 
 def test_seed_example_averages() -> None:

@@ -9,7 +9,7 @@ import pytest
 from forlop.core.models import AuditEvent
 from forlop.goals import selectors, services
 from forlop.goals.models import Goal, Scoring, WhatMattersFormVersion
-from forlop.goals.tests.conftest import BASELINE_AT, FOLLOW_UP_AT, add_goals, record
+from forlop.goals.tests.builders import BASELINE_AT, FOLLOW_UP_AT, add_goals, record
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,11 @@ from forlop.goals import services
 from forlop.goals.models import (
     Goal,
     GoalChange,
-    PatientProposal,
-    PortalAccount,
     Score,
     Scoring,
     WhatMattersFormVersion,
 )
-from forlop.goals.tests.conftest import BASELINE_AT, FOLLOW_UP_AT, add_goals, record
+from forlop.goals.tests.builders import BASELINE_AT, FOLLOW_UP_AT, add_goals, record
 
 pytestmark = pytest.mark.django_db
 
@@ -164,9 +162,9 @@ def test_second_baseline_refused(patient, nurse):
     assert _counts() == before
 
 
-def test_scoring_another_patients_goal_refused(patient, other_patient, nurse):
+def test_scoring_another_patients_goal_refused(patient, other_patient, nurse, other_nurse):
     mine = add_goals(patient, nurse, ["a"])
-    theirs = add_goals(other_patient, nurse, ["b"])
+    theirs = add_goals(other_patient, other_nurse, ["b"])
     before = _counts()
     with pytest.raises(ValidationError):
         services.scoring_record(
@@ -187,25 +185,3 @@ def test_scoring_with_no_scores_refused(patient, nurse):
         )
     assert exc.value.error_list[0].code == "no_scores"
     assert Scoring.objects.count() == 0
-
-
-def test_proposal_and_seen(patient, nurse, portal_user):
-    account = PortalAccount.objects.get(user=portal_user)
-    proposal = services.proposal_create(account=account, kind="goal", text="gå tur med hunden")
-    assert proposal.patient == patient
-    assert (
-        AuditEvent.objects.filter(verb=AuditVerb.PATIENT_PROPOSAL, actor=portal_user).count() == 1
-    )
-    services.proposal_mark_seen(proposal=proposal, actor=nurse)
-    proposal.refresh_from_db()
-    assert proposal.seen_by == nurse
-    assert proposal.seen_at is not None
-    with pytest.raises(ValidationError):
-        services.proposal_create(account=account, kind="comment", text="  ")
-    assert PatientProposal.objects.count() == 1
-
-
-def test_staff_user_cannot_get_portal_account(patient, nurse):
-    with pytest.raises(ValidationError):
-        services.portal_account_create(user=nurse, patient=patient)
-    assert PortalAccount.objects.count() == 0

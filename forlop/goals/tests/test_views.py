@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from forlop.core.models import AuditEvent, AuditVerb
-from forlop.goals.models import Goal, GoalChange, PatientProposal, PortalAccount, Score, Scoring
-from forlop.goals.tests.conftest import add_goals
+from forlop.goals.models import Goal, GoalChange, PatientProposal, Score, Scoring
+from forlop.goals.tests.builders import add_goals
+from forlop.portal.models import PortalAccount
 
 pytestmark = pytest.mark.django_db
 
@@ -126,9 +127,9 @@ def test_edit_goal_keeps_history(client, patient, nurse):
     assert "«komme hjem» → «komme hjem til jul»" in page
 
 
-def test_edit_goal_of_another_patient_is_404(client, patient, other_patient, nurse):
+def test_edit_goal_of_another_patient_is_404(client, patient, other_patient, nurse, other_nurse):
     client.force_login(nurse)
-    theirs = add_goals(other_patient, nurse, ["x"])[0]
+    theirs = add_goals(other_patient, other_nurse, ["x"])[0]
     response = client.post(
         reverse("goals:goal-edit", args=[patient.pk, theirs.pk]), {"text": "y", "status": "active"}
     )
@@ -161,14 +162,16 @@ def test_print_page(client, patient, nurse, seed_goals):
 def test_header_partial_renders_goals_and_nothing_without(
     patient, nurse, seed_goals, other_patient
 ):
-    from django.template.loader import render_to_string
+    from django.template import engines
 
-    html = render_to_string("pathways/_patient_goals.html", {"patient": patient})
+    page = engines["django"].from_string(
+        '{% load pathways_tags %}<main>{% patient_panels "patient" p %}</main>'
+    )
+    html = page.render({"p": patient})
     assert "komme meg hjem" in html
     assert 'data-testid="goals-header-average">8,3<' in html
-    assert (
-        render_to_string("pathways/_patient_goals.html", {"patient": other_patient}).strip() == ""
-    )
+    # no goals, no header: nothing at all, no placeholder
+    assert page.render({"p": other_patient}) == "<main></main>"
 
 
 def test_no_inline_styles_or_scripts(client, patient, nurse, seed_goals):

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from forlop.authoring.defaults import install_national_defaults
 from forlop.core.models import Organisation, Unit
 from forlop.measures.definitions import install_default_measures
-from forlop.pathways.defaults import install_national_defaults
 from forlop.pathways.models import Pathway, PathwayEvent, StopPoint, TemplateVersion
 from forlop.patients.tests.factories import PatientFactory
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from forlop.interop.demo import DEMO_PASSWORD, load_demo
-from forlop.measures.models import Annotation
+from forlop.demo.loader import DEMO_PASSWORD, load_demo
+from forlop.measures import registry
+from forlop.measures.models import Measure
+from forlop.measures.selectors import scope_get_by_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +59,11 @@ def test_leader_reads_the_shift_annotates_and_downloads_excel(live_server, page:
     expect(markers).to_have_count(2)
     expect(markers.filter(has_text="Ny sjekkliste")).to_have_count(1)
     expect(page.locator("#annotations")).to_contain_text("Ny sjekkliste")
-    assert Annotation.objects.filter(scope_code="horten", text="Ny sjekkliste").exists()
+    # and the note is kept by the registered note store (the improvement team's annotations)
+    notes = registry.notes_for(
+        measure=Measure.objects.get(code=CODE), scope=scope_get_by_code(code="horten")
+    )
+    assert [note.text for note in notes][-1] == "Ny sjekkliste"
     # when she downloads the Excel file
     with page.expect_download() as info:
         page.locator("#export-xlsx").click()

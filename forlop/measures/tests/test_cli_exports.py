@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
-from forlop.measures.compute import PeriodCount
-from forlop.measures.models import Measure, Network
-from forlop.measures.selectors import scope_for_network, scope_for_unit, series_points
+from forlop.measures.compute import PeriodCount, Scope
+from forlop.measures.models import Measure, ScopeLevel
+from forlop.measures.selectors import scope_for_unit, series_points
 from forlop.measures.services import manual_value_set, measure_create_manual
 from forlop.measures.tests.conftest import oslo
 
@@ -98,20 +98,24 @@ def test_xlsx_has_a_native_chart_and_formula_text_stays_text(data, municipality,
     assert falls.cell(1, 1).data_type == "s"
 
 
-def test_network_suppresses_small_denominators(municipality, settings):
+def test_a_scope_across_organisations_suppresses_small_denominators(
+    municipality, other_municipality, settings, default_measures
+):
     settings.FORLOP_SUPPRESS_BELOW = 5
-    network = Network.objects.create(name="Vestfold", code="vestfold")
-    network.members.add(municipality)
-    measure = Measure.objects.get(code="hph2-within-3-days") if Measure.objects.exists() else None
-    from forlop.measures.definitions import install_default_measures
-
-    install_default_measures()
+    # given a scope across two organisations, as plain data (a network's aggregate)
+    network = Scope(
+        level=ScopeLevel.NETWORK,
+        code="vestfold",
+        name="Vestfold",
+        ids=(municipality.pk, other_municipality.pk),
+        across_organisations=True,
+    )
     measure = Measure.objects.get(code="hph2-within-3-days")
     counts = [
         PeriodCount(oslo(2025, 1, 1).date(), 2, 4),
         PeriodCount(oslo(2025, 2, 1).date(), 5, 6),
     ]
-    points, suppressed = series_points(measure, scope=scope_for_network(network), counts=counts)
+    points, suppressed = series_points(measure, scope=network, counts=counts)
     assert suppressed == 1
     assert (points[0].numerator, points[0].denominator, points[0].value) == (None, None, None)
     assert points[0].suppressed

@@ -21,7 +21,7 @@ from forlop.measures.models import Measure
 from forlop.measures.selectors import scope_for_organisation
 from forlop.measures.tests.conftest import oslo
 from forlop.patients.models import Patient
-from forlop.patients.tests.factories import PatientFactory
+from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,8 @@ def scored(
 ) -> None:
     def patient_with(form: WhatMattersFormVersion, n: int, unit: Unit = district) -> list[Goal]:
         patient = PatientFactory(municipality=unit.organisation)
+        # The nurse who records the goals serves the patient (goal_add checks service need).
+        PatientServiceFactory(patient=patient, unit=district, started_on=date(2024, 1, 1))
         add_pathway(unit, oslo(2025, 1, 2), patient=patient)
         return goals_of(patient, form, oslo(2025, 1, 3, 9), n)
 
@@ -179,6 +181,7 @@ def test_goals_recorded_at_pathway_start(
 ) -> None:
     def started(on: datetime, reason: str = "discharge") -> Patient:
         patient = PatientFactory(municipality=municipality)
+        PatientServiceFactory(patient=patient, unit=district, started_on=date(2024, 1, 1))
         add_pathway(district, on, start_reason=reason, patient=patient)
         return patient
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from forlop.core.models import Organisation, Role, Unit
-from forlop.measures.models import Annotation, ManualValue, MeasureSnapshot, Network
+from forlop.core.models import Role, Unit
+from forlop.measures.models import ManualValue, MeasureSnapshot
 from forlop.measures.services import measure_create_manual
 from forlop.measures.tests.conftest import AFTER_THE_ROWS, oslo
 from forlop.pathways.models import StopPoint
@@ -53,37 +53,6 @@ def test_permission_ladder(client, data, nurse, team_member, other_municipality,
     assert data.pathway.patient.family_name.encode() not in response.content
 
 
-def test_network_coordinator_sees_only_the_network(
-    client, data, municipality, make_member, district
-):
-    usht = Organisation.objects.create(
-        kind=Organisation.Kind.COORDINATION, name="USHT", code="usht", org_number="974633752"
-    )
-    office = Unit.objects.create(
-        organisation=usht, kind=Unit.Kind.ADMINISTRATION, name="Kontor", code="usht-kontor"
-    )
-    network = Network.objects.create(name="Vestfold", code="vestfold", coordinator=usht)
-    network.members.add(municipality)
-    client.force_login(make_member(office, Role.NETWORK_COORDINATOR, username="coord"))
-    assert client.get(reverse("measures:chart", args=CHART)).status_code == 404
-    assert (
-        client.get(reverse("measures:dashboard", args=("unit", district.code))).status_code == 404
-    )
-    response = client.get(reverse("measures:dashboard", args=("network", "vestfold")))
-    assert response.status_code == 200
-    assert b'id="suppression-note"' in response.content
-    # one case in January: suppressed
-    chart = client.get(reverse("measures:chart", args=("network", "vestfold", CHART[2])))
-    assert b"suppression-note" in chart.content
-    # and it cannot annotate
-    post = client.post(
-        reverse("measures:annotate", args=("network", "vestfold", CHART[2])),
-        {"date": "2025-01-10", "text": "x"},
-    )
-    assert post.status_code == 404
-    assert Annotation.objects.count() == 0
-
-
 def test_dashboard_and_control_chart(client, data, team_member):
     client.force_login(team_member)
     response = client.get(reverse("measures:dashboard", args=CHART[:2]))
@@ -91,22 +60,6 @@ def test_dashboard_and_control_chart(client, data, team_member):
     assert b'data-testid="measure-hph2-within-3-days"' in response.content
     control = client.get(reverse("measures:chart", args=CHART) + "?chart=control")
     assert b"spc-chart--p" in control.content
-
-
-def test_annotation_is_kept_and_drawn(client, data, team_member):
-    client.force_login(team_member)
-    response = client.post(
-        reverse("measures:annotate", args=CHART),
-        {"date": "2025-01-10", "text": "Ny sjekkliste", "part_ends_here": "on"},
-    )
-    assert response.status_code == 302
-    note = Annotation.objects.get()
-    assert (note.level, note.scope_code, note.text, note.part_ends_here) == (
-        "municipality",
-        "testvik",
-        "Ny sjekkliste",
-        True,
-    )
 
 
 def test_closed_period_shows_a_later_correction(client, data, team_member):

@@ -1,14 +1,44 @@
-"""Pathway fixtures: the national HPH template (installed by the templates' own code)."""
+"""The engine tests' pathway: HPH at fixed times (``start``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
-from forlop.pathways.defaults import install_national_defaults
-from forlop.pathways.models import TemplateVersion
+from forlop.core.models import Unit, User
+from forlop.pathways.models import (
+    Pathway,
+)
+from forlop.pathways.tests.factories import (
+    oslo,
+)
+from forlop.pathways.tests.helpers import NOW
+from forlop.patients.models import Patient
 
 
 @pytest.fixture
-def hph_version(db: None) -> TemplateVersion:
-    templates = install_national_defaults()
-    return templates["hph"].versions.get(status=TemplateVersion.Status.PUBLISHED, number=1)
+def start(
+    start_hph: Callable[..., Pathway], patient: Patient, district: Unit, nurse: User
+) -> Callable[..., Pathway]:
+    """An HPH pathway of ``patient`` at fixed times (discharged 10 March 2026 11:00, home 14:00)."""
+
+    def make(**kwargs: Any) -> Pathway:
+        values: dict[str, Any] = {
+            "at": oslo(2026, 3, 10, 9),
+            "discharged_at": oslo(2026, 3, 10, 11),
+            "arrived_home_at": oslo(2026, 3, 10, 14),
+            "now": NOW,
+        }
+        values.update(kwargs)
+        if "started_at" in values:
+            values["at"] = values.pop("started_at")
+        return start_hph(
+            values.pop("patient", patient),
+            values.pop("unit", district),
+            values.pop("actor", nurse),
+            **values,
+        )
+
+    return make

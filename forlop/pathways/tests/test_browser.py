@@ -12,8 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from forlop.pathways import services
-from forlop.pathways.defaults import install_national_defaults
-from forlop.pathways.models import ChecklistAnswer, Pathway, TemplateVersion
+from forlop.pathways.models import ChecklistAnswer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,24 +23,6 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.locator("#id_password").fill("correct-horse-battery")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
-
-
-def start_hph(patient, unit, nurse, *, days_ago: int) -> Pathway:
-    version = install_national_defaults()["hph"].versions.get(
-        status=TemplateVersion.Status.PUBLISHED
-    )
-    at = timezone.now() - timedelta(days=days_ago)
-    return services.pathway_start(
-        actor=nurse,
-        patient=patient,
-        version=version,
-        unit=unit,
-        start_reason=Pathway.StartReason.DISCHARGE,
-        started_at=at,
-        discharged_at=at,
-        arrived_home_at=at,
-        primary_contact=nurse,
-    )
 
 
 def watch_errors(page: Page) -> list[str]:
@@ -56,7 +37,7 @@ def row(page: Page, key: str):
 
 
 def test_nurse_fills_hph2_reloads_half_way_and_completes(
-    live_server, page: Page, nurse, district, patient
+    live_server, page: Page, nurse, district, patient, start_hph
 ):
     pathway = start_hph(patient, district, nurse, days_ago=5)
     hph2 = pathway.stop_points.get(definition__code="HPH2")
@@ -109,7 +90,7 @@ def test_nurse_fills_hph2_reloads_half_way_and_completes(
 
 
 def test_leader_sees_the_on_time_share_change(
-    live_server, page: Page, nurse, leader, district, patient
+    live_server, page: Page, nurse, leader, district, patient, start_hph
 ):
     pathway = start_hph(patient, district, nurse, days_ago=1)
     hph2 = pathway.stop_points.get(definition__code="HPH2")

@@ -1,4 +1,4 @@
-"""'Hva er viktig for deg?' woven into the pathway (issue 4): the what-matters item opens the
+"""'Hva er viktig for deg?' woven into the pathway: the what-matters item opens the
 goals page with its stop point and is answered by the scoring; the goals head the checklist and
 the chain; the GP summary (HPH3) and the admission report (HPH6) carry them.
 
@@ -27,24 +27,9 @@ pytestmark = pytest.mark.django_db
 GOALS = ["Gå tur med hunden", "Klare trappen selv"]
 
 
-def start(patient, version, unit, actor, *, days_ago=5) -> Pathway:
-    at = timezone.now() - timedelta(days=days_ago)
-    return services.pathway_start(
-        actor=actor,
-        patient=patient,
-        version=version,
-        unit=unit,
-        start_reason=Pathway.StartReason.DISCHARGE,
-        started_at=at,
-        discharged_at=at,
-        arrived_home_at=at,
-        primary_contact=actor,
-    )
-
-
 @pytest.fixture
-def pathway(patient, hph_version, district, nurse) -> Pathway:
-    return start(patient, hph_version, district, nurse)
+def pathway(patient, district, nurse, start_hph) -> Pathway:
+    return start_hph(patient, district, nurse)
 
 
 def stop(pathway: Pathway, code: str) -> StopPoint:
@@ -214,11 +199,11 @@ def test_follow_up_at_hph5_answers_its_item(client, nurse, patient, pathway, goa
 
 
 def test_a_stop_point_of_another_patient_is_ignored(
-    client, nurse, patient, municipality, district, hph_version, goals
+    client, nurse, patient, municipality, district, start_hph, goals
 ):
     other = PatientFactory(municipality=municipality, given_name="Per", family_name="Annen")
     PatientServiceFactory(patient=other, unit=district)
-    foreign = stop(start(other, hph_version, district, nurse), "HPH2")
+    foreign = stop(start_hph(other, district, nurse), "HPH2")
     client.force_login(nurse)
     page = client.get(goals_url(patient, foreign))
     html = page.content.decode()

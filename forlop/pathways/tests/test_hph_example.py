@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from forlop.core.models import AuditEvent, AuditVerb, Unit, User
-from forlop.pathways import rules, selectors, services
+from forlop.pathways import mappers, rules, selectors, services
 from forlop.pathways.models import ChecklistItem, Pathway, StopPoint, TemplateVersion
 from forlop.pathways.tests.factories import oslo
 from forlop.patients.models import Patient
@@ -74,7 +74,7 @@ def test_discharge_fall_admission_and_readmission(
     # then: HPH2 D+3, HPH3 D+14, HPH5 D+28 (whole days), HPH0 at the discharge itself
     stops = by_code(pathway)
     assert set(stops) == {"HPH0", "HPH1", "HPH2", "HPH3", "HPH5", "DAILY"}
-    due = {code: selectors.stop_point_deadline(sps[0]) for code, sps in stops.items()}
+    due = {code: mappers.stop_point_deadline(sps[0]) for code, sps in stops.items()}
     assert due["HPH2"] == rules.Deadline.on_date(day_d + timedelta(days=3))
     assert due["HPH3"] == rules.Deadline.on_date(day_d + timedelta(days=14))
     assert due["HPH5"] == rules.Deadline.on_date(day_d + timedelta(days=28))
@@ -99,7 +99,7 @@ def test_discharge_fall_admission_and_readmission(
     assert [(sp.event_id, sp.due_at, sp.due_all_day) for sp in hph4] == [
         (fall.pk, oslo(2026, 3, 15, 8), False)
     ]
-    assert selectors.stop_point_status(hph4[0], now=oslo(2026, 3, 15, 9)) is S.OVERDUE
+    assert mappers.stop_point_status(hph4[0], now=oslo(2026, 3, 15, 9)) is S.OVERDUE
 
     # when: the patient is admitted on D+7 at 10:00
     admitted = oslo(2026, 3, 17, 10)
@@ -112,7 +112,7 @@ def test_discharge_fall_admission_and_readmission(
     assert [(sp.due_at, sp.due_all_day) for sp in stops["HPH6"]] == [(oslo(2026, 3, 17, 13), False)]
     after = oslo(2026, 3, 17, 11)
     statuses = {
-        code: [selectors.stop_point_status(sp, now=after) for sp in sps]
+        code: [mappers.stop_point_status(sp, now=after) for sp in sps]
         for code, sps in stops.items()
     }
     assert statuses == {
@@ -147,13 +147,9 @@ def test_discharge_fall_admission_and_readmission(
     assert (following.discharged_at, following.arrived_home_at) == (back, back)
     assert following.primary_contact == nurse
     new = by_code(following)
-    assert selectors.stop_point_deadline(new["HPH2"][0]) == rules.Deadline.on_date(
-        date(2026, 3, 23)
-    )
-    assert selectors.stop_point_deadline(new["HPH3"][0]) == rules.Deadline.on_date(date(2026, 4, 3))
-    assert selectors.stop_point_deadline(new["HPH5"][0]) == rules.Deadline.on_date(
-        date(2026, 4, 17)
-    )
+    assert mappers.stop_point_deadline(new["HPH2"][0]) == rules.Deadline.on_date(date(2026, 3, 23))
+    assert mappers.stop_point_deadline(new["HPH3"][0]) == rules.Deadline.on_date(date(2026, 4, 3))
+    assert mappers.stop_point_deadline(new["HPH5"][0]) == rules.Deadline.on_date(date(2026, 4, 17))
     assert list(
         Patient.objects.filter(pk=patient.pk)
         .values_list("pathways__pk", flat=True)

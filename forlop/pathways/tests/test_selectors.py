@@ -207,10 +207,11 @@ def test_worklist_for_unit_is_an_audited_system_read(patient: Patient, district:
     # then
     assert len(result.due_this_week) == 1
     row = AuditEvent.objects.get()
+    # the log names the patients shown, not only how many (ASVS: what was disclosed)
     assert (row.actor, row.verb, row.data) == (
         None,
         AuditVerb.WORKLIST_VIEWED,
-        {"unit": district.code},
+        {"unit": district.code, "items": 1, "patients": [patient.pk]},
     )
 
 

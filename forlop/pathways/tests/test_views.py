@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from forlop.core.models import AuditEvent, Organisation, Role
 from forlop.core.tests.factories import UnitFactory
-from forlop.pathways import services
 from forlop.pathways.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -28,24 +27,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
-def start(patient, version, unit, actor, *, days_ago=5):
-    at = timezone.now() - timedelta(days=days_ago)
-    return services.pathway_start(
-        actor=actor,
-        patient=patient,
-        version=version,
-        unit=unit,
-        start_reason=Pathway.StartReason.DISCHARGE,
-        started_at=at,
-        discharged_at=at,
-        arrived_home_at=at,
-        primary_contact=actor,
-    )
-
-
 @pytest.fixture
-def pathway(patient, hph_version, district, nurse):
-    return start(patient, hph_version, district, nurse)
+def pathway(patient, district, nurse, start_hph):
+    return start_hph(patient, district, nurse)
 
 
 @pytest.fixture
@@ -102,14 +86,14 @@ def test_worklist_of_a_unit_the_user_is_not_in_is_not_found(client, nurse, other
     assert response.status_code == 404
 
 
-def test_worklist_query_count_is_constant(client, nurse, municipality, district, hph_version):
+def test_worklist_query_count_is_constant(client, nurse, municipality, district, start_hph):
     from forlop.goals.services import goal_add
 
     def add_patients(n):
         for _ in range(n):
             p = PatientFactory(municipality=municipality)
             PatientServiceFactory(patient=p, unit=district)
-            start(p, hph_version, district, nurse)
+            start_hph(p, district, nurse)
             goal_add(patient=p, actor=nurse, text="Klare trappen selv")  # the card shows goals
 
     client.force_login(nurse)
@@ -148,11 +132,13 @@ def test_print_view_of_another_unit_is_not_found(client, nurse, other_district):
     assert response.status_code == 404
 
 
-def test_patient_goals_include_renders_nothing():
-    from django.template.loader import render_to_string
+def test_patient_panels_render_nothing_without_a_patient():
+    from django.template import engines
 
-    # No placeholder text: nothing but whitespace when there are no goals.
-    assert render_to_string("pathways/_patient_goals.html", {"patient": None}).strip() == ""
+    page = engines["django"].from_string(
+        '{% load pathways_tags %}[{% patient_panels "patient" p %}]'
+    )
+    assert page.render({"p": None}) == "[]"
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,19 +398,10 @@ def test_chain_page_draws_lanes_with_status_in_words(client, nurse, pathway, hph
     assert 'data-testid="care-plan"' in html
 
 
-def test_chain_links_to_the_previous_pathway(client, nurse, patient, hph_version, district):
+def test_chain_links_to_the_previous_pathway(client, nurse, patient, district, start_hph):
     client.force_login(nurse)
-    first = start(patient, hph_version, district, nurse, days_ago=20)
-    second = services.pathway_start(
-        actor=nurse,
-        patient=patient,
-        version=hph_version,
-        unit=district,
-        start_reason=Pathway.StartReason.DISCHARGE,
-        started_at=timezone.now() - timedelta(days=1),
-        discharged_at=timezone.now() - timedelta(days=1),
-        previous=first,
-    )
+    first = start_hph(patient, district, nurse, days_ago=20)
+    second = start_hph(patient, district, nurse, days_ago=1, arrived_home_at=None, previous=first)
     response = client.get(reverse("pathways:pathway-detail", args=[second.pk]))
     assert f'href="{reverse("pathways:pathway-detail", args=[first.pk])}"' in (
         response.content.decode()

@@ -12,25 +12,13 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from forlop.pathways import services
-from forlop.pathways.models import Pathway
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pathway(patient, hph_version, district, nurse):
-    at = timezone.now() - timedelta(days=5)
-    return services.pathway_start(
-        actor=nurse,
-        patient=patient,
-        version=hph_version,
-        unit=district,
-        start_reason=Pathway.StartReason.DISCHARGE,
-        started_at=at,
-        discharged_at=at,
-        arrived_home_at=at,
-        primary_contact=nurse,
-    )
+def pathway(patient, district, nurse, start_hph):
+    return start_hph(patient, district, nurse)
 
 
 def run(*args: str) -> str:

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forlop.core.models import Organisation
-from forlop.measures import exports
+from forlop.measures import exports, registry
 from forlop.measures.compute import OSLO
 from forlop.measures.definitions import install_default_measures
-from forlop.measures.models import Network, Period
+from forlop.measures.models import Period
 from forlop.measures.selectors import measure_series, measures_for_scope, scope_get_by_code
 
 FORMATS = ("csv", "json", "xlsx")
@@ -126,7 +126,9 @@ class Command(BaseCommand):
         self.stdout.write(_("Organisations (code, kind, name):"))
         for org in Organisation.objects.order_by("kind", "name"):
             self.stdout.write(f"  {org.code}\t{org.get_kind_display()}\t{org.name}")
-        networks = Network.objects.order_by("name")
+        networks = [
+            scope for source in registry.scope_sources() for scope in source.scopes_listed()
+        ]
         if networks:
             self.stdout.write(_("Networks (code, name):"))
             for network in networks:

@@ -1,0 +1,205 @@
+"""Forms of the template pages: validate at the edge; the authoring services validate again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from forlop.authoring.fields import DEFINITION_FIELDS, ITEM_FIELDS
+from forlop.core.forms import Form
+from forlop.core.models import Organisation, Role
+from forlop.pathways import rules
+from forlop.pathways.models import (
+    AnchorChoices,
+    AssessmentDomain,
+    ChainActor,
+    ChecklistItem,
+    DeadlineUnitChoices,
+    EventKindChoices,
+    PathwayTemplate,
+    StopPointDefinition,
+    TemplateVersion,
+    TriggerChoices,
+)
+
+
+class TemplateCopyForm(Form):
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
+    )
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    code = forms.SlugField(
+        label=gettext_lazy("Code"),
+        max_length=60,
+        help_text=gettext_lazy("Short unique code: letters, digits and hyphens."),
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if PathwayTemplate.objects.filter(code=code).exists():
+            raise ValidationError(_("A template with this code already exists."), code="duplicate")
+        return code
+
+
+def _blank(choices: Any) -> list[tuple[str, str]]:
+    return [("", "—"), *choices]
+
+
+class DefinitionForm(Form):
+    order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0)
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=20)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    responsible_role = forms.ChoiceField(label=gettext_lazy("Responsible"), choices=Role.choices)
+    actor = forms.ChoiceField(label=gettext_lazy("Actor in the chain"), choices=ChainActor.choices)
+    trigger = forms.ChoiceField(label=gettext_lazy("Trigger"), choices=TriggerChoices.choices)
+    trigger_events = forms.MultipleChoiceField(
+        label=gettext_lazy("Trigger events"),
+        choices=EventKindChoices.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    after_code = forms.CharField(
+        label=gettext_lazy("After stop point (code)"), max_length=20, required=False
+    )
+    anchor = forms.ChoiceField(
+        label=gettext_lazy("Deadline counted from"), choices=AnchorChoices.choices
+    )
+    deadline_amount = forms.IntegerField(label=gettext_lazy("Deadline"), min_value=0)
+    deadline_unit = forms.ChoiceField(
+        label=gettext_lazy("Deadline unit"), choices=DeadlineUnitChoices.choices
+    )
+    window_amount = forms.IntegerField(
+        label=gettext_lazy("Opens before the deadline"),
+        min_value=0,
+        required=False,
+        help_text=gettext_lazy("Empty: open from the moment it is triggered."),
+    )
+    window_unit = forms.ChoiceField(
+        label=gettext_lazy("Window unit"),
+        choices=_blank(DeadlineUnitChoices.choices),
+        required=False,
+    )
+    repeats = forms.BooleanField(
+        label=gettext_lazy("May be open several times at once"), required=False
+    )
+    in_chain = forms.BooleanField(label=gettext_lazy("Counts in adherence reports"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        if data.get("window_unit") and data.get("window_amount") is None:
+            self.add_error("window_amount", _("Give the window amount for the window unit."))
+            return data
+        if data["trigger"] == TriggerChoices.RECURRENCE and data["deadline_unit"] == "hours":
+            self.add_error(
+                "deadline_unit", _("A recurrence is counted in days or months, not hours.")
+            )
+            return data
+        try:
+            rules.StopPointDefinition(
+                code=data["code"],
+                title=data["title"],
+                responsible_role=data["responsible_role"],
+                trigger=data["trigger"],
+                anchor=data["anchor"],
+                deadline_amount=data["deadline_amount"],
+                deadline_unit=data["deadline_unit"],
+                window_amount=data.get("window_amount"),
+                window_unit=data.get("window_unit") or None,
+                repeats=data.get("repeats", False),
+                trigger_events=frozenset(data.get("trigger_events") or ()),
+                after_code=data.get("after_code") or None,
+            )
+        except rules.RuleError as exc:
+            raise ValidationError(
+                _("The stop point is not consistent: %(problem)s") % {"problem": exc},
+                code="invalid_definition",
+            ) from exc
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["trigger_events"] = list(data.get("trigger_events") or [])
+        data["window_unit"] = data.get("window_unit") or ""
+        data["after_code"] = data.get("after_code") or ""
+        data["description"] = data.get("description") or ""
+        data["chain_actor"] = data.pop("actor")
+        return data
+
+    @classmethod
+    def initial_for(cls, definition: StopPointDefinition) -> dict[str, Any]:
+        return {name: getattr(definition, name) for name in DEFINITION_FIELDS}
+
+
+class ItemForm(Form):
+    order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, initial=0)
+    key = forms.SlugField(label=gettext_lazy("Key"), max_length=60)
+    text = forms.CharField(label=gettext_lazy("Question"), max_length=300)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ChecklistItem.Kind.choices)
+    required = forms.BooleanField(label=gettext_lazy("Required"), required=False)
+    allow_not_relevant = forms.BooleanField(
+        label=gettext_lazy("May be marked not relevant"), required=False, initial=True
+    )
+    number_unit = forms.CharField(label=gettext_lazy("Unit"), max_length=20, required=False)
+    choices = forms.CharField(
+        label=gettext_lazy("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("One per line, for choice questions."),
+    )
+    domain = forms.ChoiceField(
+        label=gettext_lazy("Assessment domain"),
+        choices=_blank(AssessmentDomain.choices),
+        required=False,
+    )
+    guidance = forms.CharField(
+        label=gettext_lazy("Guidance"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    carry_to_care_plan = forms.BooleanField(
+        label=gettext_lazy("Carry into the daily care plan"), required=False
+    )
+
+    def clean_choices(self) -> list[str]:
+        raw: str = self.cleaned_data.get("choices") or ""
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+
+    @classmethod
+    def initial_for(cls, item: ChecklistItem) -> dict[str, Any]:
+        initial = {name: getattr(item, name) for name in ITEM_FIELDS}
+        initial["choices"] = "\n".join(item.choices or [])
+        return initial
+
+
+class PublishForm(Form):
+    notes = forms.CharField(
+        label=gettext_lazy("What changed"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class VersionPairForm(Form):
+    old = forms.TypedChoiceField(label=gettext_lazy("From version"), coerce=int)
+    new = forms.TypedChoiceField(label=gettext_lazy("To version"), coerce=int)
+
+    def __init__(self, *args: Any, versions: list[TemplateVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(v.number, f"v{v.number} · {v.get_status_display()}") for v in versions]
+        self.fields["old"].choices = choices  # type: ignore[attr-defined]
+        self.fields["new"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and data["old"] == data["new"]:
+            raise ValidationError(_("Choose two different versions."), code="same_version")
+        return data

@@ -1,0 +1,108 @@
+"""The map in docs/architecture.md, checked: dependencies between apps point one way.
+
+A lower app never imports a higher one, nor includes, extends or loads tags from its
+templates. Higher apps plug into lower ones through registries filled in ``ready()``
+(``pathways.registry``). Tests and migrations are not checked: test fixtures may compose apps.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each app and the apps it may depend on (directly). Keep docs/architecture.md in step.
+ALLOWED: dict[str, set[str]] = {
+    "core": set(),
+    "patients": {"core"},
+    "pathways": {"core", "patients"},
+    "authoring": {"core", "patients", "pathways"},
+    "goals": {"core", "patients", "pathways"},
+    "measures": {"core", "patients", "pathways", "goals"},
+    "portal": {"core", "patients", "pathways", "goals"},
+    "improvement": {"core", "patients", "pathways", "goals", "measures"},
+    "interop": {
+        "core",
+        "patients",
+        "pathways",
+        "authoring",
+        "goals",
+        "measures",
+        "portal",
+        "improvement",
+    },
+}
+APPS = set(ALLOWED) | {"demo"}  # the demo package is the composition root: it may use all
+
+TEMPLATE_REF = re.compile(r"""{%\s*(?:include|extends)\s+["']([a-z_]+)/""")
+TEMPLATE_LOAD = re.compile(r"{%\s*load\s+([^%]+)%}")
+# Template tag libraries and the app that defines them.
+TAG_LIBRARIES = {"goals_tags": "goals", "pathways_tags": "pathways"}
+
+
+def _source_files(app: str, suffix: str) -> list[Path]:
+    base = ROOT / app
+    return [
+        path
+        for path in base.rglob(f"*{suffix}")
+        if "tests" not in path.relative_to(base).parts
+        and "migrations" not in path.relative_to(base).parts
+    ]
+
+
+def _imported_apps(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "forlop" and len(parts) > 1 and parts[1] in APPS:
+                found.add(parts[1])
+    return found
+
+
+def test_every_app_is_on_the_map() -> None:
+    on_disk = {p.name for p in ROOT.iterdir() if (p / "apps.py").exists()}
+    assert on_disk == APPS
+
+
+@pytest.mark.parametrize("app", sorted(ALLOWED))
+def test_python_imports_point_down(app: str) -> None:
+    wrong = {
+        f"{path.relative_to(ROOT)} imports {other}"
+        for path in _source_files(app, ".py")
+        for other in _imported_apps(path) - ALLOWED[app] - {app}
+    }
+    assert not wrong, sorted(wrong)
+
+
+@pytest.mark.parametrize("app", sorted(ALLOWED))
+def test_templates_point_down(app: str) -> None:
+    wrong: set[str] = set()
+    for path in _source_files(app, ".html"):
+        text = path.read_text(encoding="utf-8")
+        for other in TEMPLATE_REF.findall(text):
+            if other in APPS and other not in ALLOWED[app] | {app}:
+                wrong.add(f"{path.relative_to(ROOT)} includes {other}/…")
+        for libraries in TEMPLATE_LOAD.findall(text):
+            for library in libraries.split():
+                owner = TAG_LIBRARIES.get(library)
+                if owner is not None and owner not in ALLOWED[app] | {app}:
+                    wrong.add(f"{path.relative_to(ROOT)} loads {library}")
+    assert not wrong, sorted(wrong)
+
+
+def test_the_check_finds_a_wrong_import(tmp_path: Path) -> None:
+    # given a module of a lower app that imports a higher one
+    module = tmp_path / "wrong.py"
+    module.write_text("from forlop.goals import selectors\nimport forlop.core.models\n")
+    # then the parser sees both apps (so the check above can fail)
+    assert _imported_apps(module) == {"goals", "core"}

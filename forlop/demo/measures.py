@@ -1,0 +1,146 @@
+"""Demo history for the measures: 30 months of past pathways for the Horten home-care units,
+so the charts show real runs and a shift.
+
+The pathway demo creates only current pathways, so this writes HISTORICAL rows directly
+(Pathway, StopPoint and PathwayEvent with past dates; ``created_at`` set to when they happened)
+on the published national HPH version, for the demo patients. Randomness is seeded, so every
+machine gets the same history. A documented change about 12 months before ``today`` (a new
+routine for the nurse assessment at arrival home) raises the share of HPH2 done within 3 days
+from about 55 % to about 90 %: the run chart shows a shift. The annotation that documents the
+change belongs to the improvement team (``forlop.demo.improvement`` uses ``change_date``).
+Idempotent: nothing is written when the history exists (marked by ``end_reason``).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import F
+
+from forlop.authoring.defaults import install_national_defaults
+from forlop.core.models import Unit
+from forlop.core.tz import OSLO
+from forlop.measures.definitions import install_default_measures
+from forlop.pathways.models import Pathway, PathwayEvent, StopPoint, TemplateVersion
+from forlop.patients.models import Patient
+
+MARKER = "measures-demo-history"
+MONTHS = 30
+UNITS = ("horten-nord", "horten-sor")
+CHANGE_TEXT = "Ny rutine: HPH2-vurdering planlegges før hjemreise"
+
+
+def _months_back(today: date, months: int) -> date:
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def change_date(today: date) -> date:
+    return _months_back(today, 12) + timedelta(days=14)
+
+
+@transaction.atomic
+def load_measures_demo(*, today: date) -> int:
+    """Create the history if missing; return the number of pathways created."""
+    install_default_measures()
+    units = list(Unit.objects.filter(code__in=UNITS).order_by("code"))
+    patients = list(Patient.objects.filter(municipality__code="horten").order_by("pk"))
+    if not units or not patients or Pathway.objects.filter(end_reason=MARKER).exists():
+        return 0
+    version = (
+        install_national_defaults()["hph"]
+        .versions.filter(status=TemplateVersion.Status.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    definitions = {d.code: d for d in version.definitions.all()}
+    changed = change_date(today)
+    rng = random.Random(39012)
+    pathways: list[Pathway] = []
+    plans: list[tuple[int, dict[str, float]]] = []
+    first = _months_back(today, MONTHS)
+    day = first
+    while day < today - timedelta(days=30):
+        for unit in units:
+            if rng.random() < 0.1:  # two to three pathways a week per unit
+                continue
+            started = datetime.combine(day, time(rng.randrange(9, 16)), tzinfo=OSLO)
+            after = day >= changed
+            pathways.append(
+                Pathway(
+                    patient=patients[len(pathways) % len(patients)],
+                    version=version,
+                    unit=unit,
+                    start_reason=Pathway.StartReason.DISCHARGE,
+                    started_at=started,
+                    discharged_at=started - timedelta(hours=3),
+                    arrived_home_at=started,
+                    ended_at=started + timedelta(days=35),
+                    end_reason=MARKER,
+                )
+            )
+            plans.append(
+                (
+                    len(pathways) - 1,
+                    {
+                        "HPH2": 0.9 if after else 0.55,
+                        "HPH3": 0.7 if after else 0.6,
+                        "HPH5": 0.75 if after else 0.65,
+                        "readmit": 0.12 if after else 0.18,
+                    },
+                )
+            )
+        day += timedelta(days=rng.choice((2, 3, 4)))
+    created = Pathway.objects.bulk_create(pathways)
+    stop_points: list[StopPoint] = []
+    events: list[PathwayEvent] = []
+    for index, chances in plans:
+        pathway = created[index]
+        for code, days in (("HPH2", 3), ("HPH3", 14), ("HPH5", 28)):
+            due = datetime.combine(
+                (pathway.started_at.astimezone(OSLO) + timedelta(days=days)).date(),
+                time.min,
+                tzinfo=OSLO,
+            )
+            ends = due + timedelta(days=1)
+            on_time = rng.random() < chances[code]
+            completed = (
+                ends - timedelta(hours=rng.randrange(4, 40))
+                if on_time
+                else ends + timedelta(hours=rng.randrange(2, 96))
+            )
+            stop_points.append(
+                StopPoint(
+                    pathway=pathway,
+                    definition=definitions[code],
+                    triggered_at=pathway.started_at,
+                    opens_at=pathway.started_at,
+                    due_at=due,
+                    ends_at=ends,
+                    completed_at=completed,
+                )
+            )
+        if rng.random() < chances["readmit"]:
+            events.append(
+                PathwayEvent(
+                    patient=pathway.patient,
+                    pathway=pathway,
+                    kind="admission",
+                    occurred_at=pathway.started_at + timedelta(days=rng.randrange(3, 29)),
+                )
+            )
+    StopPoint.objects.bulk_create(stop_points)
+    PathwayEvent.objects.bulk_create(events)
+    # Registered when it happened, so "as of" a past time gives the numbers of that time.
+    # Selected by the ids just written, not by a filter across the relation: Django sends that
+    # as "id IN (SELECT ... JOIN pathways_pathway ...)", and with statistics taken while the
+    # tables were empty (a new database, or autovacuum between test transactions) PostgreSQL
+    # planned it as nested loops over every row, O(n²·m), past the 60 s statement timeout.
+    # "pathway_id IN (ids)" is an index lookup whatever the statistics say.
+    ids = [pathway.pk for pathway in created]
+    Pathway.objects.filter(pk__in=ids).update(created_at=F("started_at"))
+    StopPoint.objects.filter(pathway_id__in=ids).update(created_at=F("triggered_at"))
+    PathwayEvent.objects.filter(pathway_id__in=ids).update(created_at=F("occurred_at"))
+    return len(created)

@@ -1,0 +1,48 @@
+"""The pathways demo: idempotent and varied."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from forlop.core.models import User
+from forlop.demo.loader import load_demo
+from forlop.demo.pathways import load_pathway_demo
+from forlop.pathways import selectors
+from forlop.pathways.models import (
+    Pathway,
+    StopPoint,
+)
+from forlop.pathways.tests.factories import (
+    oslo,
+)
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_pathways_are_idempotent_and_varied() -> None:
+    # given
+    today = date(2026, 3, 11)
+    # when (forlop demo loads the pathway demo as one of its parts)
+    created = load_demo(today=today)["pathways"]
+    again = load_pathway_demo(today=today)
+
+    # then
+    assert created > 15
+    assert again == 0
+    now = oslo(2026, 3, 11, 7)
+    nurse = User.objects.get(username="sykepleier")
+    work = selectors.worklist(user=nurse, now=now)
+    assert work.overdue
+    assert work.due_today
+    assert work.due_this_week
+    assert Pathway.objects.filter(previous__isnull=False).count() == 1
+    assert StopPoint.objects.filter(definition__code="HPH4").exists()
+    assert StopPoint.objects.filter(definition__code="HPH6").count() >= 2
+    assert StopPoint.objects.filter(completed_at__isnull=False).exists()
+    patient = (
+        Pathway.objects.filter(stop_points__answers__item__carry_to_care_plan=True).first().patient
+    )
+    assert selectors.care_plan(patient=patient)

@@ -1,0 +1,342 @@
+"""Reads for the improvement app: networks and teams a user may open, the derived deadlines
+(tasks, status reports), the coordinator's overview and the measure scopes.
+
+Deadlines are derived here from the gathering dates and ``today`` through ``rules``; nothing
+stores "late". No selector returns patient data: the coordinator's pages read aggregates,
+summaries and the team's own texts, never the raw interview notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from forlop.core.models import User
+from forlop.improvement import access, rules
+from forlop.improvement.access import TeamRole
+from forlop.improvement.models import (
+    Annotation,
+    Gathering,
+    GuidanceInvitation,
+    Network,
+    Poster,
+    StatusReport,
+    Team,
+)
+from forlop.measures.compute import Scope
+from forlop.measures.models import Measure, ScopeLevel
+from forlop.measures.registry import ChartNote
+from forlop.measures.selectors import measures_for_scope, scope_for_organisation, scope_for_unit
+
+# --------------------------------------------------------------------------------------------
+# Measure scopes and chart notes
+# --------------------------------------------------------------------------------------------
+
+
+def scope_for_network(network: Network) -> Scope:
+    """The network's aggregate over its member organisations, as plain data for measures."""
+    ids = tuple(sorted(org.pk for org in network.members.all()))
+    return Scope(
+        level=ScopeLevel.NETWORK,
+        code=network.code,
+        name=network.name,
+        ids=ids,
+        across_organisations=True,
+    )
+
+
+def team_scope(team: Team) -> Scope:
+    """Where the team's measures are computed: its city district or hospital, else the whole
+    organisation."""
+    if team.unit is not None:
+        return scope_for_unit(team.unit)
+    return scope_for_organisation(team.organisation)
+
+
+def team_measures(team: Team) -> list[Measure]:
+    return list(measures_for_scope(scope=team_scope(team)))
+
+
+def networks_coordinated_by(*, user: User) -> QuerySet[Network]:
+    return access.coordinated_networks(user)
+
+
+def annotations_for(*, measure: Measure, scope: Scope) -> QuerySet[Annotation]:
+    return Annotation.objects.filter(
+        measure=measure, level=scope.level, scope_code=scope.code
+    ).order_by("date", "pk")
+
+
+def chart_notes(*, measure: Measure, scope: Scope) -> list[ChartNote]:
+    return [
+        ChartNote(date=a.date, text=a.text, part_ends_here=a.part_ends_here)
+        for a in annotations_for(measure=measure, scope=scope)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Access
+# --------------------------------------------------------------------------------------------
+
+
+def network_get_for_coordinator(*, user: User, code: str) -> Network:
+    network = (
+        access.coordinated_networks(user)
+        .select_related("coordinator", "hospital_trust")
+        .filter(code=code)
+        .first()
+    )
+    if network is None:
+        raise Http404
+    return network
+
+
+def team_get_for_user(*, user: User, pk: int) -> tuple[Team, TeamRole]:
+    team = Team.objects.select_related("network", "organisation", "unit").filter(pk=pk).first()
+    role = access.team_role(user, team) if team is not None else None
+    if team is None or role is None:
+        raise Http404
+    return team, role
+
+
+def teams_for_member(*, user: User) -> QuerySet[Team]:
+    return (
+        access.member_teams(user)
+        .select_related("network", "organisation")
+        .order_by("network__name", "name")
+    )
+
+
+def gathering_get_for_user(*, user: User, pk: int) -> tuple[Gathering, TeamRole, Team | None]:
+    """A network gathering for its coordinators, or for a member of one of its teams (with
+    that team)."""
+    gathering = Gathering.objects.select_related("network").filter(pk=pk).first()
+    if gathering is None or gathering.network is None:
+        raise Http404
+    if access.is_coordinator(user, gathering.network):
+        return gathering, TeamRole.COORDINATOR, None
+    team = access.member_teams(user).filter(network=gathering.network).first()
+    if team is None:
+        raise Http404
+    return gathering, TeamRole.MEMBER, team
+
+
+# --------------------------------------------------------------------------------------------
+# Gatherings and deadlines
+# --------------------------------------------------------------------------------------------
+
+
+def gathering_dates(network: Network) -> dict[int, date]:
+    rows = network.gatherings.filter(kind=Gathering.Kind.GATHERING).values_list(
+        "number", "starts_on"
+    )
+    return {number: day for number, day in rows if number is not None}
+
+
+def network_calendar(network: Network) -> list[Gathering]:
+    """The network's gatherings and the national events in its period (and the year after)."""
+    last = rules.add_months(network.ends_on, rules.EXPERIENCE_GATHERING_MONTHS_AFTER_LAST + 1)
+    return list(
+        Gathering.objects.filter(
+            Q(network=network)
+            | Q(network__isnull=True, starts_on__gte=network.starts_on, starts_on__lte=last)
+        )
+        .select_related("network")
+        .order_by("starts_on", "pk")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    task: rules.TaskDefinition
+    due: date | None
+    done_on: date | None
+    status: rules.Status
+    note: str = ""
+
+    @property
+    def late(self) -> bool:
+        return rules.is_late(self.status)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    team: Team
+    gathering: Gathering
+    due: date
+    report: StatusReport | None
+    status: rules.Status
+
+    @property
+    def late(self) -> bool:
+        return rules.is_late(self.status)
+
+    @property
+    def submitted_on(self) -> date | None:
+        return _submitted_on(self.report)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamDeadlines:
+    team: Team
+    phase: rules.Phase
+    tasks: Mapping[rules.Phase, list[TaskRow]]
+    reports: list[ReportRow]
+    posters: dict[int, Poster] = field(default_factory=dict)
+    interviews: int = 0
+
+    @property
+    def current_tasks(self) -> list[TaskRow]:
+        return list(self.tasks.get(self.phase, []))
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for rows in self.tasks.values() for row in rows if row.status == "overdue")
+
+    @property
+    def done(self) -> int:
+        return sum(1 for rows in self.tasks.values() for row in rows if row.done_on is not None)
+
+    @property
+    def next_deadline(self) -> TaskRow | None:
+        open_rows = [
+            row
+            for rows in self.tasks.values()
+            for row in rows
+            if row.done_on is None and row.due is not None
+        ]
+        return min(open_rows, key=lambda row: row.due or date.max) if open_rows else None
+
+
+def _submitted_on(report: StatusReport | None) -> date | None:
+    if report is None or report.submitted_at is None:
+        return None
+    return timezone.localtime(report.submitted_at).date()
+
+
+def _deadlines(
+    team: Team,
+    *,
+    today: date,
+    gatherings: list[Gathering],
+    completions: Mapping[str, tuple[date, str]],
+    reports: Mapping[int, StatusReport],
+    interviews_done_on: date | None,
+    aims_done_on: date | None,
+    posters: dict[int, Poster],
+    interviews: int,
+) -> TeamDeadlines:
+    dates = {g.number: g.starts_on for g in gatherings if g.number is not None}
+    by_number = {g.number: g for g in gatherings if g.number is not None}
+    tasks: dict[rules.Phase, list[TaskRow]] = {}
+    for task in rules.PHASE_TASKS:
+        due = rules.task_due(task, dates)
+        note = ""
+        if task.derived == rules.Derived.STATUS_REPORT:
+            number = rules.PHASE_ENDS_WITH[task.phase]
+            gathering = by_number.get(number) if number else None
+            done_on = _submitted_on(reports.get(gathering.pk)) if gathering else None
+        elif task.derived == rules.Derived.INTERVIEWS:
+            done_on = interviews_done_on
+        elif task.derived == rules.Derived.AIMS:
+            done_on = aims_done_on
+        else:
+            done_on, note = completions.get(task.code, (None, ""))
+        status = rules.deadline_status(due=due, done_on=done_on, today=today)
+        tasks.setdefault(task.phase, []).append(TaskRow(task, due, done_on, status, note))
+    report_rows = []
+    for gathering in sorted(by_number.values(), key=lambda g: g.number or 0):
+        due = rules.status_report_due(gathering.starts_on)
+        report = reports.get(gathering.pk)
+        status = rules.deadline_status(due=due, done_on=_submitted_on(report), today=today)
+        report_rows.append(ReportRow(team, gathering, due, report, status))
+    return TeamDeadlines(
+        team=team,
+        phase=rules.phase_on(today, dates),
+        tasks=tasks,
+        reports=report_rows,
+        posters=posters,
+        interviews=interviews,
+    )
+
+
+def network_gatherings(network: Network) -> list[Gathering]:
+    return list(network.gatherings.filter(kind=Gathering.Kind.GATHERING).order_by("number"))
+
+
+def team_deadlines(team: Team, *, today: date) -> TeamDeadlines:
+    """The team's tasks per phase and its status reports, each with a derived due date and
+    status as of ``today``."""
+    (row,) = network_overview(team.network, today=today, teams=Team.objects.filter(pk=team.pk))
+    return row
+
+
+def network_overview(
+    network: Network, *, today: date, teams: QuerySet[Team] | None = None
+) -> list[TeamDeadlines]:
+    """Every team of the network with its deadlines, reports and posters (a fixed number of
+    queries, whatever the number of teams)."""
+    gatherings = network_gatherings(network)
+    queryset = (teams if teams is not None else network.teams.all()).filter(network=network)
+    queryset = (
+        queryset.select_related("organisation", "network")
+        .annotate(interview_count=Count("interviews", distinct=True))
+        .prefetch_related(
+            "task_completions",
+            Prefetch(
+                "status_reports",
+                queryset=StatusReport.objects.filter(gathering__in=gatherings),
+            ),
+            Prefetch("posters", queryset=Poster.objects.filter(gathering__in=gatherings)),
+            "interviews",
+            "aims",
+        )
+        .order_by("withdrawn_on", "name")
+    )
+    rows: list[TeamDeadlines] = []
+    for team in queryset:
+        notes = list(team.interviews.all())
+        done_on = (
+            max(timezone.localtime(note.created_at).date() for note in notes)
+            if len(notes) >= rules.INTERVIEWS
+            else None
+        )
+        aims = [timezone.localtime(aim.created_at).date() for aim in team.aims.all()]
+        gathering_number = {g.pk: g.number for g in gatherings}
+        rows.append(
+            _deadlines(
+                team,
+                today=today,
+                gatherings=gatherings,
+                completions={c.task_code: (c.done_on, c.note) for c in team.task_completions.all()},
+                reports={r.gathering_id: r for r in team.status_reports.all()},
+                interviews_done_on=done_on,
+                aims_done_on=min(aims) if aims else None,
+                posters={gathering_number[p.gathering_id] or 0: p for p in team.posters.all()},
+                interviews=team.interview_count,
+            )
+        )
+    return rows
+
+
+def team_guidance(team: Team) -> QuerySet[GuidanceInvitation]:
+    return (
+        GuidanceInvitation.objects.filter(team=team)
+        .select_related("session", "session__guide")
+        .prefetch_related("participants")
+        .order_by("session__starts_at")
+    )
+
+
+def reports_for_gathering(gathering: Gathering, *, today: date) -> list[ReportRow]:
+    """Each team's status report for the gathering (late shown as late)."""
+    assert gathering.network is not None  # noqa: S101 - network gatherings only
+    rows: list[ReportRow] = []
+    for deadlines in network_overview(gathering.network, today=today):
+        rows.extend(row for row in deadlines.reports if row.gathering.pk == gathering.pk)
+    return rows

@@ -1,0 +1,65 @@
+from django.urls import path
+
+from forlop.improvement.views import network, reports, team
+
+app_name = "improvement"
+
+urlpatterns = [
+    path("", network.improvement_index, name="index"),
+    # The coordinator's network pages
+    path("networks/<slug:code>/", network.network_detail, name="network"),
+    path("networks/<slug:code>/edit/", network.network_edit, name="network-edit"),
+    path("networks/<slug:code>/plan/", network.network_plan, name="network-plan"),
+    path("networks/<slug:code>/gatherings/new/", network.gathering_create, name="gathering-create"),
+    path("networks/<slug:code>/teams/new/", network.team_create, name="team-create"),
+    path("networks/<slug:code>/guidance/new/", network.guidance_create, name="guidance-create"),
+    path("gatherings/<int:pk>/", network.gathering_detail, name="gathering"),
+    path("gatherings/<int:pk>/edit/", network.gathering_edit, name="gathering-edit"),
+    path(
+        "gatherings/<int:pk>/posters.<str:fmt>", network.gathering_posters, name="gathering-posters"
+    ),
+    path("gatherings/<int:pk>/materials/", network.material_create, name="material-create"),
+    path("gatherings/<int:pk>/evaluation/new/", network.survey_create, name="survey-create"),
+    path("gatherings/<int:pk>/evaluation/", network.survey_answer, name="survey-answer"),
+    path("materials/<int:pk>/", network.material_download, name="material"),
+    path("guidance/<int:pk>/", network.guidance_detail, name="guidance"),
+    path(
+        "guidance/<int:pk>/notes/<int:invitation>/", network.guidance_notes, name="guidance-notes"
+    ),
+    # The team's pages
+    path("teams/<int:pk>/", team.team_detail, name="team"),
+    path("teams/<int:pk>/tasks/<slug:code>/done/", team.task_done, name="task-done"),
+    path("teams/<int:pk>/tasks/<slug:code>/undo/", team.task_undo, name="task-undo"),
+    path("teams/<int:pk>/members/", team.team_members, name="team-members"),
+    path("teams/<int:pk>/members/<int:member>/end/", team.team_member_end, name="member-end"),
+    path("teams/<int:pk>/about/", team.team_edit, name="team-edit"),
+    path("teams/<int:pk>/interviews/", team.interviews, name="interviews"),
+    path("teams/<int:pk>/interviews/<int:number>/", team.interview_edit, name="interview"),
+    path("teams/<int:pk>/interviews/summary/", team.interview_summary, name="interview-summary"),
+    path("teams/<int:pk>/areas/", team.area_add, name="area-add"),
+    path("teams/<int:pk>/areas/<int:area>/remove/", team.area_remove, name="area-remove"),
+    path("teams/<int:pk>/aims/", team.aims, name="aims"),
+    path(
+        "teams/<int:pk>/guidance/<int:invitation>/", team.guidance_respond, name="guidance-respond"
+    ),
+    path("teams/<int:pk>/reports/<int:gathering>/", reports.report, name="report"),
+    path(
+        "teams/<int:pk>/reports/<int:gathering>/redraft/",
+        reports.report_redraft,
+        name="report-redraft",
+    ),
+    path(
+        "teams/<int:pk>/reports/<int:gathering>/reopen/",
+        reports.report_reopen,
+        name="report-reopen",
+    ),
+    path(
+        "teams/<int:pk>/reports/<int:gathering>/versions/<int:number>/",
+        reports.report_version,
+        name="report-version",
+    ),
+    path("teams/<int:pk>/posters/<int:gathering>/", reports.poster, name="poster"),
+    path(
+        "teams/<int:pk>/posters/<int:gathering>/poster.pdf", reports.poster_pdf, name="poster-pdf"
+    ),
+]

@@ -1,0 +1,42 @@
+"""Helpers shared by the improvement views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from forlop.core.forms import Form
+
+T = TypeVar("T")
+
+
+def apply(form: Form, action: Callable[[], T]) -> T | None:
+    """Run a service; its ValidationError messages become the form's errors (None then)."""
+    try:
+        return action()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None
+
+
+def run(form: Form, action: Callable[[], object]) -> bool:
+    """Run a service for its effect; False (and the messages on the form) when it refused."""
+    try:
+        action()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return False
+    return True
+
+
+def status(form: Any) -> int:
+    return 400 if form is not None and form.is_bound and form.errors else 200

@@ -1,0 +1,333 @@
+"""What other systems tell Forløp, as calls of the same services the pages use.
+
+The FHIR writes (``fhir/writes.py``) and the PLO adapter (``plo.py``) both end here, so a
+hospital message has one meaning whatever its format:
+
+==========================  ====================================================================
+message                     services called (today)
+==========================  ====================================================================
+admitted                    ``patients.services.hospital_stay_admit`` (the stay is the
+                            hospital's service need), then ``pathways.services.event_record(
+                            kind="admission")`` (interrupts open stop points, opens HPH6)
+ready for discharge         ``pathways.services.pathway_start(start_reason="discharge")`` on
+                            the municipality's discharge template (unless one is running)
+planned discharge moved     not stored yet (issue 9 adds the planned discharge): a warning
+discharged                  ``pathway_anchors_set(discharged_at=...)`` for a pathway started
+                            in this stay (plans HPH0, HPH1, HPH3 ...); ``event_record(kind=
+                            "return_home")`` for one running from before the admission (a
+                            readmission: it ends and a follow-on pathway starts); the stay
+                            is discharged
+checklist answered          ``checklist_answer_save`` per item, ``stop_point_complete`` when
+                            the sender says it is complete
+==========================  ====================================================================
+
+Issue 9 (the pathway's own timeline: ready for discharge with the planned discharge, short
+stay, arrival home, and corrections) replaces the bodies of ``ready_for_discharge`` and
+``discharged`` with its timeline services; the callers stay as they are.
+
+Every function is idempotent: told the same thing twice, it changes nothing the second time
+(and says so in its result). Each takes the acting user (a system client's service user) and
+``now``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from forlop.core.models import Membership, Unit, User
+from forlop.pathways import models as pm
+from forlop.pathways import services
+from forlop.patients.models import HospitalStay, Patient, PatientService
+from forlop.patients.services import hospital_stay_admit, hospital_stay_discharge
+
+#: The template a ready-for-discharge message starts: the municipality's own copy, or the
+#: national default with this code.
+DISCHARGE_TEMPLATE = "hph"
+
+
+@dataclass
+class Outcome:
+    """What a message did: ``changed`` is False for a repeat; ``notes`` are warnings."""
+
+    changed: bool = False
+    created: list[Any] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)
+    target: Any = None
+
+
+def discharge_version(municipality_id: int) -> pm.TemplateVersion:
+    version = (
+        pm.TemplateVersion.objects.filter(
+            status=pm.TemplateVersion.Status.PUBLISHED,
+            template__organisation_id=municipality_id,
+            template__copied_from__code=DISCHARGE_TEMPLATE,
+        )
+        .order_by("-published_at", "-number")
+        .first()
+    ) or (
+        pm.TemplateVersion.objects.filter(
+            status=pm.TemplateVersion.Status.PUBLISHED,
+            template__code=DISCHARGE_TEMPLATE,
+            template__organisation__isnull=True,
+        )
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise ValidationError(
+            _("The municipality has no published discharge pathway."), code="no_template"
+        )
+    return version
+
+
+def responsible_unit(patient: Patient, *, now: datetime) -> Unit:
+    """The municipal unit a started pathway belongs to: the home-care district serving the
+    patient, else the municipality's allocation office serving them."""
+    today = now.date()
+    services_now = (
+        PatientService.objects.filter(
+            patient=patient, started_on__lte=today, unit__organisation_id=patient.municipality_id
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("unit")
+    )
+    for kind in (Unit.Kind.HOME_CARE, Unit.Kind.ALLOCATION_OFFICE):
+        service = services_now.filter(unit__kind=kind).order_by("started_on", "pk").first()
+        if service is not None:
+            return service.unit
+    raise ValidationError(
+        _(
+            "No home-care unit serves the patient: the municipality must register the service first."
+        ),
+        code="no_unit",
+    )
+
+
+def _open_stay(patient: Patient) -> HospitalStay | None:
+    return patient.stays.filter(discharged_at__isnull=True).select_related("ward").first()
+
+
+def admitted(*, actor: User, patient: Patient, ward: Unit, at: datetime, now: datetime) -> Outcome:
+    """The patient was admitted to ``ward`` at ``at``."""
+    stay = _open_stay(patient)
+    if stay is not None:
+        if stay.ward_id == ward.pk and stay.admitted_at == at:
+            return Outcome(changed=False, target=stay)
+        raise ValidationError(_("The patient is already admitted."), code="already_admitted")
+    repeat = patient.stays.filter(ward=ward, admitted_at=at).first()
+    if repeat is not None:  # admitted and discharged already: an old message
+        return Outcome(changed=False, target=repeat)
+    # The stay first: it is the hospital's service need (a hospital reporting an admission has
+    # none before it), then the admission event through the same service as the page.
+    with transaction.atomic():
+        stay = hospital_stay_admit(actor=actor, patient=patient, ward=ward, admitted_at=at)
+        services.event_record(
+            actor=actor, patient=patient, kind="admission", occurred_at=at, now=now
+        )
+    return Outcome(changed=True, target=stay)
+
+
+def _pathway_in_stay(
+    patient: Patient, stay: HospitalStay | None, version_template_id: int
+) -> pm.Pathway | None:
+    running = pm.Pathway.objects.filter(
+        patient=patient, ended_at__isnull=True, version__template_id=version_template_id
+    )
+    if stay is not None:
+        running = running.filter(started_at__gte=stay.admitted_at)
+    return running.order_by("-started_at", "-pk").first()
+
+
+def ready_for_discharge(
+    *,
+    actor: User,
+    patient: Patient,
+    at: datetime,
+    planned_discharge: datetime | None,
+    now: datetime,
+) -> Outcome:
+    """The hospital reports the patient ready for discharge (melding om utskrivningsklar pasient)."""
+    outcome = Outcome()
+    if planned_discharge is not None:
+        outcome.notes.append(_("Forløp does not store the planned discharge yet; it was ignored."))
+    version = discharge_version(patient.municipality_id)
+    stay = _open_stay(patient)
+    existing = _pathway_in_stay(patient, stay, version.template_id)
+    if existing is not None and existing.discharged_at is None:
+        outcome.target = existing
+        return outcome
+    running = pm.Pathway.objects.filter(
+        patient=patient, ended_at__isnull=True, version__template_id=version.template_id
+    ).first()
+    if running is not None:
+        # Readmitted during a running pathway: it goes on, and restarts at the discharge.
+        outcome.target = running
+        outcome.notes.append(
+            _("A pathway is already running; it restarts when the patient is discharged.")
+        )
+        return outcome
+    pathway = services.pathway_start(
+        actor=actor,
+        patient=patient,
+        version=version,
+        unit=responsible_unit(patient, now=now),
+        start_reason=pm.Pathway.StartReason.DISCHARGE,
+        started_at=at,
+        now=now,
+    )
+    outcome.changed = True
+    outcome.created.append(pathway)
+    outcome.target = pathway
+    return outcome
+
+
+def discharged(
+    *, actor: User, patient: Patient, ward: Unit | None, at: datetime, now: datetime
+) -> Outcome:
+    """The patient left hospital at ``at`` (melding om utskrevet pasient / utskrivningsrapport)."""
+    outcome = Outcome()
+    stay = _open_stay(patient)
+    if stay is None:
+        done = patient.stays.filter(discharged_at=at).first()
+        if done is not None:
+            outcome.target = done
+            return outcome
+        raise ValidationError(_("The patient is not registered as admitted."), code="not_admitted")
+    if ward is not None and stay.ward_id != ward.pk:
+        raise ValidationError(_("The patient is admitted to another ward."), code="other_ward")
+    version = discharge_version(patient.municipality_id)
+    in_stay = _pathway_in_stay(patient, stay, version.template_id)
+    if in_stay is not None and in_stay.discharged_at is None:
+        created = services.pathway_anchors_set(
+            actor=actor, pathway=in_stay, discharged_at=at, now=now
+        )
+        outcome.created += created
+        outcome.target = in_stay
+        hospital_stay_discharge(actor=actor, stay=stay, discharged_at=at)
+    elif pm.Pathway.objects.filter(
+        patient=patient, ended_at__isnull=True, started_at__lt=stay.admitted_at
+    ).exists():
+        services.event_record(
+            actor=actor, patient=patient, kind="return_home", occurred_at=at, now=now
+        )
+        outcome.target = (
+            pm.Pathway.objects.filter(patient=patient, ended_at__isnull=True)
+            .order_by("-started_at")
+            .first()
+        )
+    else:
+        hospital_stay_discharge(actor=actor, stay=stay, discharged_at=at)
+        outcome.target = stay
+    outcome.changed = True
+    return outcome
+
+
+# --- checklists -----------------------------------------------------------------------------
+
+
+def client_roles(user: User) -> set[str]:
+    return set(Membership.objects.filter(user=user, active=True).values_list("role", flat=True))
+
+
+def check_owner(user: User, stop_point: pm.StopPoint) -> None:
+    """A system may answer only the stop points its roles own (the GP's system the GP visit,
+    home care's EHR the home-care stop points): stricter than for people, who may help out."""
+    if stop_point.definition.responsible_role not in client_roles(user):
+        raise PermissionDenied(
+            _("This stop point belongs to another role; your system may not answer it.")
+        )
+
+
+@dataclass(frozen=True)
+class Answer:
+    key: str
+    value: Any = None
+    not_relevant_reason: str = ""
+
+
+def _same(answer: pm.ChecklistAnswer | None, wanted: Answer) -> bool:
+    if answer is None:
+        return wanted.value in (None, "", []) and not wanted.not_relevant_reason
+    return (
+        answer.value == wanted.value
+        and answer.not_relevant_reason == wanted.not_relevant_reason.strip()
+    )
+
+
+def checklist_submit(
+    *,
+    actor: User,
+    stop_point: pm.StopPoint,
+    answers: list[Answer],
+    complete: bool,
+    now: datetime,
+) -> Outcome:
+    """Save the answers that differ from what is stored, then sign the checklist if asked.
+
+    A repeat (same answers, already signed) changes nothing. Raises ``KeyError`` with the
+    index of an answer whose key is not on this checklist.
+    """
+    check_owner(actor, stop_point)
+    outcome = Outcome(target=stop_point)
+    items = {item.key: item for item in stop_point.definition.items.all()}
+    for index, answer in enumerate(answers):
+        if answer.key not in items:
+            raise KeyError(index)
+    stored = {a.item.key: a for a in stop_point.answers.select_related("item")}
+    changes = [a for a in answers if not _same(stored.get(a.key), a)]
+    if changes and stop_point.completed_at is not None:
+        raise ValidationError(
+            _("This checklist is signed. Reopen it to change it."), code="completed"
+        )
+    for answer in changes:
+        stop_point.refresh_from_db(fields=["revision"])
+        services.checklist_answer_save(
+            actor=actor,
+            stop_point=stop_point,
+            item_id=items[answer.key].pk,
+            value=answer.value,
+            not_relevant_reason=answer.not_relevant_reason,
+            expected_revision=stop_point.revision,
+            now=now,
+        )
+        outcome.changed = True
+    if complete and stop_point.completed_at is None:
+        stop_point.refresh_from_db(fields=["revision"])
+        services.stop_point_complete(
+            actor=actor, stop_point=stop_point, expected_revision=stop_point.revision, now=now
+        )
+        outcome.changed = True
+    return outcome
+
+
+def stop_point_not_relevant(
+    *, actor: User, stop_point: pm.StopPoint, reason: str, now: datetime
+) -> Outcome:
+    check_owner(actor, stop_point)
+    if stop_point.not_relevant_at is not None:
+        return Outcome(changed=False, target=stop_point)
+    services.stop_point_mark_not_relevant(
+        actor=actor, stop_point=stop_point, reason=reason, now=now
+    )
+    return Outcome(changed=True, target=stop_point)
+
+
+def open_stop_point_for(*, patient: Patient, definition_ids: list[int]) -> pm.StopPoint | None:
+    """The newest open stop point of these definitions for the patient (a checklist sent
+    without saying which instance it fills)."""
+    return (
+        pm.StopPoint.objects.filter(pathway__patient=patient, definition_id__in=definition_ids)
+        .filter(
+            completed_at__isnull=True, not_relevant_at__isnull=True, interrupted_at__isnull=True
+        )
+        .select_related("definition", "pathway")
+        .order_by("-triggered_at", "-pk")
+        .first()
+    )

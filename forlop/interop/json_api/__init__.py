@@ -1,0 +1,1 @@
+"""The JSON API for integrations and Forløp's own front-ends, described by OpenAPI."""

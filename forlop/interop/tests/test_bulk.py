@@ -1,0 +1,200 @@
+"""Bulk export and import: NDJSON per type, $export for clients, and a round trip into an
+empty database (a fresh one of the same kind, through the CLI in a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+
+from forlop.interop.fhir.restore import content_digest
+from forlop.interop.fhir.validate import validate_resource
+from forlop.interop.models import SystemClient
+from forlop.interop.tests.conftest import Fhir, World, aware
+from forlop.interop.tests.scenario import NOW, running_pathway
+from forlop.pathways import services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _history(world: World) -> None:
+    pathway = running_pathway(world)
+    hph1 = pathway.stop_points.get(definition__code="HPH1")
+    services.stop_point_mark_not_relevant(
+        actor=world.nurse, stop_point=hph1, reason="Ingen nye tjenester", now=NOW
+    )
+    services.event_record(
+        actor=world.nurse,
+        patient=world.patient,
+        kind="fall",
+        occurred_at=aware(2026, 11, 24, 9, 0),
+        now=NOW,
+    )
+
+
+def _export(tmp_path: Path, *args: str) -> dict[str, int]:
+    out = tmp_path / "export"
+    from io import StringIO
+
+    stdout = StringIO()
+    call_command("export_fhir", "-o", str(out), "--no-progress", *args, stdout=stdout)
+    return {
+        line.split("\t")[0]: int(line.split("\t")[1]) for line in stdout.getvalue().splitlines()
+    }
+
+
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the kind the tests run on."""
+    if connection.vendor == "sqlite":
+        path = tmp_path / "restore.sqlite3"
+        yield f"sqlite:///{path}"
+        path.unlink(missing_ok=True)
+        return
+    settings = connection.settings_dict
+    name = f"forlop_restore_{uuid.uuid4().hex[:12]}"
+    import psycopg
+
+    params = {
+        "host": settings["HOST"],
+        "port": settings["PORT"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "dbname": settings["NAME"],
+    }
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}/{name}"
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}"')
+
+
+def _forlop(database_url: str, *args: str) -> str:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+    }
+    result = subprocess.run(  # noqa: S603 - our own CLI with arguments from the test
+        [sys.executable, "-m", "forlop", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_data(
+    world: World, tmp_path: Path, empty_database: str
+) -> None:
+    # given
+    with time_machine.travel(NOW, tick=False):
+        _history(world)
+    counts, digest = content_digest()
+    assert counts == {
+        "patients": 1,
+        "pathways": 1,
+        "stop_points": 7,
+        "answers": 3,
+        "goals": 1,
+        "scores": 1,
+    }
+    # when
+    written = _export(tmp_path)
+    # then: one valid resource per line, one file per type
+    for name, n in written.items():
+        lines = (tmp_path / "export" / f"{name}.ndjson").read_text(encoding="utf-8").splitlines()
+        assert len(lines) == n
+        for line in lines:
+            validate_resource(json.loads(line))
+    assert written["Patient"] == 1
+    assert written["Task"] == 7
+    # when: into an empty database, twice
+    _forlop(empty_database, "migrate", "--noinput", "-v", "0")
+    first = _forlop(
+        empty_database, "import_fhir", str(tmp_path / "export"), "--no-progress", "--digest"
+    )
+    second = _forlop(
+        empty_database, "import_fhir", str(tmp_path / "export"), "--no-progress", "--digest"
+    )
+    # then
+    restored = json.loads(first.splitlines()[-1])
+    assert restored == {"counts": counts, "digest": digest}
+    assert second.splitlines()[0] == "Nothing new: everything in the export is already here."
+    assert json.loads(second.splitlines()[-1]) == restored
+
+
+def test_import_into_the_same_database_changes_nothing(world: World, tmp_path: Path) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _history(world)
+    before = content_digest()
+    _export(tmp_path)
+    from io import StringIO
+
+    stdout = StringIO()
+    call_command("import_fhir", str(tmp_path / "export"), "--no-progress", stdout=stdout)
+    assert stdout.getvalue().strip() == "Nothing new: everything in the export is already here."
+    assert content_digest() == before
+
+
+def test_export_for_one_organisation_since_a_date(world: World, tmp_path: Path) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _history(world)
+    written = _export(tmp_path, "--org", world.hospital.code, "--types", "Patient,Encounter")
+    assert written == {"Patient": 1, "Encounter": 1}  # the hospital had the patient in a stay
+    later = _export(tmp_path, "--since", "2030-01-01", "--types", "Patient,Task")
+    assert later == {}
+
+
+def test_bulk_export_kickoff_status_and_download(
+    world: World,
+    home_care_client: SystemClient,
+    fhir_as: Callable[..., Fhir],
+    settings: object,
+    tmp_path: Path,
+) -> None:
+    settings.FORLOP_BULK_DIR = tmp_path  # type: ignore[attr-defined]
+    with time_machine.travel(NOW, tick=False):
+        _history(world)
+        fhir = fhir_as(home_care_client)
+        refused = fhir.get("$export")
+        assert refused.status_code == 400  # no Prefer: respond-async
+        kickoff = fhir.get("$export?_type=Patient,Task", Prefer="respond-async")
+        assert kickoff.status_code == 202
+        status_path = kickoff["Content-Location"].split("/fhir/r4/", 1)[1]
+        status = fhir.get(status_path)
+        assert status.status_code == 200
+        manifest = status.json()
+        assert [(o["type"], o["count"]) for o in manifest["output"]] == [
+            ("Patient", 1),
+            ("Task", 7),
+        ]
+        assert manifest["requiresAccessToken"] is True
+        download = fhir.get(manifest["output"][1]["url"].split("/fhir/r4/", 1)[1])
+        assert download.status_code == 200
+        assert download["Content-Type"] == "application/fhir+ndjson"
+        lines = b"".join(download.streaming_content).decode().splitlines()
+        assert len(lines) == 7
+        assert json.loads(lines[0])["resourceType"] == "Task"
+        # another client cannot read the job
+        assert (
+            fhir.http.delete(
+                f"/fhir/r4/{status_path}", headers=fhir.headers, secure=True
+            ).status_code
+            == 202
+        )
+        assert fhir.get(manifest["output"][1]["url"].split("/fhir/r4/", 1)[1]).status_code == 404

@@ -1,0 +1,32 @@
+"""A measure series drawn as SVG: the chart code for every page, export and PDF that shows a
+series (``svg.py`` draws; this picks the title, format, notes and size from the series)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+
+from forlop.measures.selectors import Series
+from forlop.measures.svg import format_number, percent_format, render_chart_svg
+
+SIZES = {"large": (760, 340), "small": (560, 260), "tiny": (360, 200)}
+
+
+def series_svg(series: Series, *, size: str = "large", id_prefix: str | None = None) -> str:
+    width, height = SIZES[size]
+    note = None
+    if series.result.too_few_points:
+        note = gettext("Too few points for runs analysis: no signal is shown.")
+    y_format = percent_format if series.measure.is_proportion else format_number
+    return render_chart_svg(
+        series.result,
+        title=gettext(series.measure.name),  # shipped names are msgids; team names pass through
+        description=" ".join(series.signals),
+        labels=series.labels,
+        target=series.measure.target,
+        annotations=series.svg_annotations,
+        width=width,
+        height=height,
+        y_format=y_format,
+        note=note,
+        id_prefix=id_prefix or f"chart-{series.measure.code}",
+    )

@@ -1,0 +1,279 @@
+"""Running pathways: the pathway, its stop-point instances, checklist answers and events.
+
+Statuses are never stored: they are derived when read from the stored times
+(``rules.stop_point_status``), so nothing goes stale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from forlop.core.models import BaseModel
+from forlop.pathways.models.choices import EventKindChoices
+from forlop.pathways.models.templates import ChecklistItem, StopPointDefinition, TemplateVersion
+
+
+class Pathway(BaseModel):
+    class StartReason(models.TextChoices):
+        DISCHARGE = "discharge", _("Discharge from hospital")
+        NEW_USER = "new_user", _("New user of services")
+        DECLINE = "decline", _("Decline at home")
+        ANNUAL_REVIEW = "annual_review", _("Annual review")
+
+    patient = models.ForeignKey(
+        "patients.Patient",
+        verbose_name=_("patient"),
+        on_delete=models.PROTECT,  # clinical record
+        related_name="pathways",
+    )
+    version = models.ForeignKey(
+        TemplateVersion,
+        verbose_name=_("template version"),
+        on_delete=models.PROTECT,
+        related_name="pathways",
+    )
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="pathways",
+    )
+    primary_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("primary contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    start_reason = models.CharField(_("start reason"), max_length=20, choices=StartReason.choices)
+    started_at = models.DateTimeField(_("started"))
+    discharged_at = models.DateTimeField(_("discharged"), null=True, blank=True)
+    arrived_home_at = models.DateTimeField(_("arrived home"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=30, blank=True)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("previous pathway"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next",
+        help_text=_("Set when this pathway follows a readmission."),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pathway")
+        verbose_name_plural = _("pathways")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["patient", "-started_at"], name="pathway_patient_started")]
+
+    def __str__(self) -> str:
+        return f"{self.version.template.name} {self.started_at:%Y-%m-%d}"
+
+
+def open_q(prefix: str = "") -> Q:
+    """Stop points still open: not completed, not marked not relevant, not interrupted.
+
+    The one definition of "open" in the database; ``StopPoint.is_open`` is the same test on a
+    loaded row, and ``rules.OPEN_STATUSES`` the same idea for a derived status.
+    """
+    return Q(
+        **{
+            f"{prefix}completed_at__isnull": True,
+            f"{prefix}not_relevant_at__isnull": True,
+            f"{prefix}interrupted_at__isnull": True,
+        }
+    )
+
+
+def deadline_passed_q(now: datetime, prefix: str = "") -> Q:
+    """Stop points whose deadline has passed at ``now`` (``Deadline.has_passed_at``).
+
+    An all-day deadline has passed from ``ends_at`` (midnight after the due date); an hours
+    deadline has passed strictly after its instant.
+    """
+    return Q(**{f"{prefix}due_all_day": True, f"{prefix}ends_at__lte": now}) | Q(
+        **{f"{prefix}due_all_day": False, f"{prefix}ends_at__lt": now}
+    )
+
+
+def met_deadline_q(field_name: str = "completed_at") -> Q:
+    """Stop points where ``field_name`` met the deadline (``Deadline.is_met_by``)."""
+    return Q(due_all_day=True, **{f"{field_name}__lt": models.F("ends_at")}) | Q(
+        due_all_day=False, **{f"{field_name}__lte": models.F("ends_at")}
+    )
+
+
+class StopPointQuerySet(models.QuerySet["StopPoint"]):
+    def open(self) -> StopPointQuerySet:
+        return self.filter(open_q())
+
+    def in_running_pathways(self) -> StopPointQuerySet:
+        return self.filter(pathway__ended_at__isnull=True)
+
+
+class StopPoint(BaseModel):
+    """One instance of a stop point in a running pathway. Its status is derived, never stored."""
+
+    pathway = models.ForeignKey(
+        Pathway, verbose_name=_("pathway"), on_delete=models.PROTECT, related_name="stop_points"
+    )
+    definition = models.ForeignKey(
+        StopPointDefinition,
+        verbose_name=_("stop point"),
+        on_delete=models.PROTECT,
+        related_name="instances",
+    )
+    occurrence = models.PositiveIntegerField(_("occurrence"), default=1)
+    event = models.ForeignKey(
+        "pathways.PathwayEvent",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opened",
+    )
+    triggered_at = models.DateTimeField(_("triggered"))
+    opens_at = models.DateTimeField(_("opens"))
+    due_at = models.DateTimeField(_("deadline"), db_index=True)
+    due_all_day = models.BooleanField(_("deadline is a whole day"), default=True)
+    ends_at = models.DateTimeField(
+        _("deadline ends"), db_index=True, help_text=_("When the deadline has passed.")
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    not_relevant_at = models.DateTimeField(_("marked not relevant"), null=True, blank=True)
+    not_relevant_reason = models.TextField(_("why not relevant"), blank=True)
+    interrupted_at = models.DateTimeField(_("interrupted"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_stop_points",
+    )
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        help_text=_("Raised on every change, to detect conflicting edits."),
+    )
+
+    class Meta:
+        verbose_name = _("stop point instance")
+        verbose_name_plural = _("stop point instances")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "definition", "occurrence"], name="stop_point_unique_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=Q(not_relevant_at__isnull=True) | ~Q(not_relevant_reason=""),
+                name="stop_point_not_relevant_needs_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["completed_at", "not_relevant_at", "interrupted_at", "ends_at"],
+                name="stop_point_open_lookup",
+            )
+        ]
+
+    objects: ClassVar[StopPointQuerySet] = StopPointQuerySet.as_manager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return f"{self.definition.code} #{self.occurrence}"
+
+    @property
+    def is_open(self) -> bool:
+        """Not completed, not marked not relevant and not interrupted (see ``open_q``)."""
+        return (
+            self.completed_at is None
+            and self.not_relevant_at is None
+            and self.interrupted_at is None
+        )
+
+
+class ChecklistAnswer(BaseModel):
+    stop_point = models.ForeignKey(
+        StopPoint, verbose_name=_("stop point"), on_delete=models.PROTECT, related_name="answers"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    not_relevant_reason = models.TextField(_("why not relevant"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"))
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+
+    class Meta:
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        constraints = [
+            models.UniqueConstraint(fields=["stop_point", "item"], name="answer_unique_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.key}={self.value!r}"
+
+
+class PathwayEvent(BaseModel):
+    patient = models.ForeignKey(
+        "patients.Patient",
+        verbose_name=_("patient"),
+        on_delete=models.PROTECT,
+        related_name="pathway_events",
+    )
+    pathway = models.ForeignKey(
+        Pathway,
+        verbose_name=_("pathway"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    kind = models.CharField(_("event"), max_length=30, choices=EventKindChoices.choices)
+    occurred_at = models.DateTimeField(_("when"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"

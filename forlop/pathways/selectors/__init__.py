@@ -1,0 +1,76 @@
+"""Reads of pathway data: the engine's public read API, one module per concern.
+
+``access`` (one pathway or stop point, through the access function that audits), ``checklists``,
+``worklist`` (the list, the badge and the print view share one scope), ``adherence``, ``chain``
+and ``reports`` (care plan, GP summary, admission report). Lists are scoped in the database
+with ``Patient.objects.visible_to`` and issue a constant number of queries. Statuses are derived
+from stored times with the pure rules, never stored.
+"""
+
+from forlop.pathways.selectors.access import (
+    open_stop_points_for_patient,
+    pathway_get_for_user,
+    pathways_for_patient,
+    stop_point_for_patient,
+    stop_point_get_for_user,
+)
+from forlop.pathways.selectors.adherence import AdherenceBy, AdherenceRow, adherence
+from forlop.pathways.selectors.chain import ChainLane, ChainStopPoint, ChainView, pathway_chain
+from forlop.pathways.selectors.checklists import ChecklistRow, checklist_rows
+from forlop.pathways.selectors.reports import (
+    AdmissionReport,
+    CarePlanEntry,
+    GpSummary,
+    OpenStopPoint,
+    ReportAnswer,
+    admission_report,
+    care_plan,
+    care_plan_medication_first,
+    gp_summary,
+    open_stop_points,
+    recent_events,
+)
+from forlop.pathways.selectors.responsibility import stop_point_responsible
+from forlop.pathways.selectors.worklist import (
+    WorkItem,
+    WorkList,
+    worklist,
+    worklist_counts,
+    worklist_for_unit,
+    worklist_scope,
+)
+
+__all__ = [
+    "AdherenceBy",
+    "AdherenceRow",
+    "AdmissionReport",
+    "CarePlanEntry",
+    "ChainLane",
+    "ChainStopPoint",
+    "ChainView",
+    "ChecklistRow",
+    "GpSummary",
+    "OpenStopPoint",
+    "ReportAnswer",
+    "WorkItem",
+    "WorkList",
+    "adherence",
+    "admission_report",
+    "care_plan",
+    "care_plan_medication_first",
+    "checklist_rows",
+    "gp_summary",
+    "open_stop_points",
+    "open_stop_points_for_patient",
+    "pathway_chain",
+    "pathway_get_for_user",
+    "pathways_for_patient",
+    "recent_events",
+    "stop_point_for_patient",
+    "stop_point_get_for_user",
+    "stop_point_responsible",
+    "worklist",
+    "worklist_counts",
+    "worklist_for_unit",
+    "worklist_scope",
+]

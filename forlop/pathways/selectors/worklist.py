@@ -1,0 +1,197 @@
+"""The work list: open stop points of the user's patients, overdue, due today and this week.
+
+The list, the menu badge, the print view and the leaders' overdue list all start from
+``worklist_scope``, so their numbers agree for every role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, Q, QuerySet
+
+from forlop.core.audit import audit_record
+from forlop.core.models import AuditVerb, Membership, Role, Unit, User
+from forlop.core.tz import OSLO
+from forlop.pathways import mappers, models, rules
+from forlop.pathways.deadlines import start_of_day
+from forlop.pathways.models import deadline_passed_q
+from forlop.pathways.selectors.responsibility import stop_point_responsible
+from forlop.patients.models import Patient
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    stop_point: models.StopPoint
+    patient: Patient
+    code: str
+    title: str
+    due_at: datetime
+    all_day: bool
+    responsible: User | None
+    status: rules.StopPointStatus
+
+
+@dataclass(frozen=True, slots=True)
+class WorkList:
+    overdue: list[WorkItem] = field(default_factory=list)
+    due_today: list[WorkItem] = field(default_factory=list)
+    due_this_week: list[WorkItem] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue) + len(self.due_today) + len(self.due_this_week)
+
+    def patients(self) -> list[Patient]:
+        """Each patient on the list once, in the list's order."""
+        items = [*self.overdue, *self.due_today, *self.due_this_week]
+        return list({item.patient.pk: item.patient for item in items}.values())
+
+    def patient_ids(self) -> list[int]:
+        return sorted(patient.pk for patient in self.patients())
+
+
+def _week_end(today: date) -> date:
+    """The Sunday ending ``today``'s week (``today`` itself on a Sunday)."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def worklist_scope(
+    *,
+    user: User,
+    now: datetime,
+    unit: Unit | None = None,
+    assignee: User | None = None,
+) -> QuerySet[models.StopPoint]:
+    """Open stop points in running pathways of patients the user has a service need for.
+
+    ``unit`` keeps the pathways of that unit (the unit's list); without it this is the user's
+    own list: the stop points whose responsible role is one of the user's roles or that are
+    assigned to them (a GP sees the GP visits, the allocation office its discharge
+    preparations), unless the user leads a unit and so follows everything. ``assignee`` keeps
+    the stop points that person is responsible for (assigned to them, or unassigned in a
+    pathway where they are the primary contact).
+    """
+    qs = (
+        models.StopPoint.objects.open()
+        .in_running_pathways()
+        .filter(pathway__patient__in=Patient.objects.visible_to(user, now=now))
+    )
+    if unit is not None:
+        qs = qs.filter(pathway__unit=unit)
+    else:
+        # Subqueries, not a separate read of the roles: the list stays one SELECT.
+        memberships = Membership.objects.filter(user=user, active=True)
+        qs = qs.filter(
+            Exists(memberships.filter(role=Role.UNIT_LEADER))
+            | Q(definition__responsible_role__in=memberships.values("role"))
+            | Q(assignee=user)
+        )
+    if assignee is not None:
+        qs = qs.filter(
+            Q(assignee=assignee) | Q(assignee__isnull=True, pathway__primary_contact=assignee)
+        )
+    return qs
+
+
+def _horizon(now: datetime) -> tuple[datetime, datetime]:
+    """(start of tomorrow, start of the Monday after this week), in Europe/Oslo."""
+    today = now.astimezone(OSLO).date()
+    return start_of_day(today + timedelta(days=1)), start_of_day(
+        _week_end(today) + timedelta(days=1)
+    )
+
+
+def _in_horizon(qs: QuerySet[models.StopPoint], now: datetime) -> QuerySet[models.StopPoint]:
+    week_ends = _horizon(now)[1]
+    return qs.filter(Q(due_at__lt=week_ends) | deadline_passed_q(now))
+
+
+def _build(stop_points: Iterable[models.StopPoint], *, now: datetime) -> WorkList:
+    tomorrow_starts = _horizon(now)[0]
+    result = WorkList()
+    for sp in stop_points:
+        status = mappers.stop_point_status(sp, now=now)
+        item = WorkItem(
+            stop_point=sp,
+            patient=sp.pathway.patient,
+            code=sp.definition.code,
+            title=sp.definition.title,
+            due_at=sp.due_at,
+            all_day=sp.due_all_day,
+            responsible=stop_point_responsible(sp),
+            status=status,
+        )
+        if status is rules.StopPointStatus.OVERDUE:
+            result.overdue.append(item)
+        elif sp.due_at < tomorrow_starts:
+            result.due_today.append(item)
+        else:
+            result.due_this_week.append(item)
+    return result
+
+
+def _listed(qs: QuerySet[models.StopPoint], now: datetime) -> WorkList:
+    return _build(
+        _in_horizon(qs, now)
+        .select_related(
+            "definition",
+            "assignee",
+            "pathway__patient__gp",
+            "pathway__primary_contact",
+            "pathway__unit",
+        )
+        .order_by("ends_at", "due_at", "pk"),
+        now=now,
+    )
+
+
+def worklist(
+    *,
+    user: User,
+    now: datetime,
+    unit: Unit | None = None,
+    assignee: User | None = None,
+) -> WorkList:
+    """The user's work list (``worklist_scope``) within this week, grouped by status.
+
+    Dates are calendar dates in Europe/Oslo; "this week" ends on Sunday. Two queries (the list
+    and one audit row naming the patients shown), whatever the number of patients.
+    """
+    result = _listed(worklist_scope(user=user, now=now, unit=unit, assignee=assignee), now)
+    audit_record(  # one INSERT; no transaction needed
+        actor=user,
+        verb=AuditVerb.WORKLIST_VIEWED,
+        data={
+            "unit": unit.code if unit is not None else None,
+            "items": result.total,
+            "patients": result.patient_ids(),
+        },
+    )
+    return result
+
+
+def worklist_for_unit(*, unit: Unit, now: datetime) -> WorkList:
+    """The work list of a unit, for the CLI (a system read without a user; audited)."""
+    qs = models.StopPoint.objects.open().in_running_pathways().filter(pathway__unit=unit)
+    result = _listed(qs, now)
+    audit_record(
+        actor=None,
+        verb=AuditVerb.WORKLIST_VIEWED,
+        data={"unit": unit.code, "items": result.total, "patients": result.patient_ids()},
+    )
+    return result
+
+
+def worklist_counts(*, user: User, now: datetime, unit: Unit | None = None) -> dict[str, int]:
+    """How many stop points of the user's list are overdue and due today: the same scope as
+    ``worklist``, counted in the database (one query, no audit: no patient is shown)."""
+    tomorrow_starts = _horizon(now)[0]
+    passed = deadline_passed_q(now)
+    counts = worklist_scope(user=user, now=now, unit=unit).aggregate(
+        overdue=Count("pk", filter=passed),
+        today=Count("pk", filter=~passed & Q(due_at__lt=tomorrow_starts)),
+    )
+    return {"overdue": counts["overdue"] or 0, "today": counts["today"] or 0}

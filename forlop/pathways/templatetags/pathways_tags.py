@@ -1,0 +1,28 @@
+"""Rendering the panels other apps plug into the engine's pages (``pathways.registry``)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from forlop.pathways import registry
+from forlop.patients.models import Patient
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def patient_panels(context: template.Context, slot: str, patient: Patient | None) -> SafeString:
+    """Every panel of ``slot`` for ``patient``, from the page's batch (``panels_<slot>`` in the
+    context) or, on a one-patient page without one, loaded for this patient only."""
+    if patient is None or not getattr(patient, "pk", None):
+        return mark_safe("")
+    loaded = context.get(f"panels_{slot}")
+    if not isinstance(loaded, registry.PanelData):
+        loaded = registry.panel_data(slot, [patient])
+    engine = context.template.engine  # type: ignore[union-attr]  # always set while rendering
+    parts = [
+        engine.get_template(name).render(context.new({"patient": patient, "panel": data}))
+        for name, data in loaded.for_patient(patient.pk)
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - templates rendered (and escaped) by the engine

@@ -1,0 +1,45 @@
+"""Helpers of the engine's service tests: a fixed clock, row counts, stop points by code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forlop.core.models import AuditEvent
+from forlop.pathways.models import (
+    ChecklistAnswer,
+    ChecklistItem,
+    Pathway,
+    PathwayEvent,
+    StopPoint,
+)
+from forlop.pathways.tests.factories import (
+    oslo,
+)
+from forlop.patients.models import HospitalStay
+
+NOW = oslo(2026, 3, 10, 15)
+
+
+def snapshot() -> dict[str, Any]:
+    return {
+        "pathways": Pathway.objects.count(),
+        "stop_points": list(
+            StopPoint.objects.order_by("pk").values_list(
+                "pk", "revision", "completed_at", "not_relevant_at", "interrupted_at", "assignee"
+            )
+        ),
+        "answers": list(
+            ChecklistAnswer.objects.order_by("pk").values_list("pk", "value", "revision")
+        ),
+        "events": PathwayEvent.objects.count(),
+        "audit": AuditEvent.objects.count(),
+        "stays": HospitalStay.objects.count(),
+    }
+
+
+def stop(pathway: Pathway, code: str) -> StopPoint:
+    return pathway.stop_points.select_related("definition").get(definition__code=code)
+
+
+def item(stop_point: StopPoint, key: str) -> ChecklistItem:
+    return stop_point.definition.items.get(key=key)

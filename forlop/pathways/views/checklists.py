@@ -1,0 +1,291 @@
+"""A stop point's checklist: one tap saves each answer; sign, reopen, not relevant, assign.
+
+Errors follow the htmx convention in ``views.common``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from forlop.core.errors import error_text
+from forlop.core.http import AuthedHttpRequest
+from forlop.core.models import Unit
+from forlop.pathways import checklists, mappers, registry, rules, selectors, services
+from forlop.pathways.forms import AssignForm, ChecklistAnswerForm, ReasonForm, RevisionForm
+from forlop.pathways.models import ChecklistAnswer, ChecklistItem, StopPoint
+from forlop.pathways.views.common import answer_display, event_buttons
+
+
+@dataclass(slots=True)
+class ChecklistRow:
+    item: ChecklistItem
+    answer: ChecklistAnswer | None
+    form: ChecklistAnswerForm
+    state: str = ""  # "", "saved", "invalid", "conflict"
+    message: str = ""
+    readonly: bool = False
+
+    @property
+    def plugin(self) -> registry.ItemKind | None:
+        """The app that draws this kind of item (goals for "what matters"), if any."""
+        return registry.item_kind(self.item.kind)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer is not None and checklists.is_answered(
+            self.answer.value, self.answer.not_relevant_reason
+        )
+
+    @property
+    def structured_answer(self) -> str:
+        """A structured answer (a plugged-in kind's, such as a scoring of the goals) in words."""
+        if self.answer is not None and isinstance(self.answer.value, dict):
+            return answer_display(self.answer.value, kind=self.item.kind)
+        return ""
+
+
+def _progress(rows: list[ChecklistRow]) -> dict[str, Any]:
+    return {
+        "rows": rows,
+        "answered_count": sum(1 for row in rows if row.is_answered),
+        "missing": [row.item for row in rows if row.item.required and not row.is_answered],
+    }
+
+
+# The printed report each stop point sends, linked from its checklist.
+REPORTS: dict[str, tuple[str, Any]] = {
+    "HPH3": ("pathways:gp-summary", gettext_lazy("Summary for the GP")),
+    "HPH6": ("pathways:admission-report", gettext_lazy("Admission report")),
+}
+
+
+def _report_link(stop_point: StopPoint) -> tuple[str, str] | None:
+    report = REPORTS.get(stop_point.definition.code)
+    if report is None:
+        return None
+    name, label = report
+    return reverse(name, args=[stop_point.pathway_id]), str(label)
+
+
+def _rows(stop_point: StopPoint, *, readonly: bool) -> list[ChecklistRow]:
+    return [
+        ChecklistRow(
+            item=row.item,
+            answer=row.answer,
+            form=ChecklistAnswerForm(item=row.item, answer=row.answer),
+            readonly=readonly,
+        )
+        for row in selectors.checklist_rows(stop_point=stop_point)
+    ]
+
+
+def _checklist_context(stop_point: StopPoint, **extra: Any) -> dict[str, Any]:
+    now = timezone.now()
+    status = mappers.stop_point_status(stop_point, now=now)
+    readonly = status in rules.CLOSED_STATUSES
+    pathway = stop_point.pathway
+    context = {
+        "stop_point": stop_point,
+        "pathway": pathway,
+        "patient": pathway.patient,
+        "status": status,
+        "readonly": readonly,
+        **_progress(_rows(stop_point, readonly=readonly)),
+        "reason_form": ReasonForm(),
+        "reopen_form": ReasonForm(),
+        "assign_form": AssignForm(
+            initial={"assignee": stop_point.assignee_id},
+            units=Unit.objects.filter(pk=pathway.unit_id),
+        ),
+        "event_buttons": event_buttons(),
+        "now": now,
+        "report_link": _report_link(stop_point),
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def stop_point_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    return render(request, "pathways/stop_point_detail.html", _checklist_context(stop_point))
+
+
+@require_POST
+def checklist_answer(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpResponse:
+    """Save one item's answer at once. htmx gets the row back (see ``views.common``).
+
+    The row carries the stop point's revision. After a save the new revision goes out of band
+    to every form on the page; after a conflict it does not, so nothing more is saved over
+    the other person's answers until the page is reloaded.
+    """
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    current = next(
+        (row for row in selectors.checklist_rows(stop_point=stop_point) if row.item.pk == item_id),
+        None,
+    )
+    if current is None:
+        # An item of another stop point or template version: never save it here.
+        raise Http404
+    item, answer = current.item, current.answer
+    form = ChecklistAnswerForm(request.POST, item=item, answer=answer)
+    revision_form = RevisionForm(request.POST)
+    posted_revision = stop_point.revision
+    state, message, status = "invalid", "", 400
+    if not revision_form.is_valid():
+        message = _("The form was incomplete. Reload the page and try again.")
+    elif form.is_valid():
+        posted_revision = revision_form.cleaned_data["expected_revision"]
+        try:
+            answer = services.checklist_answer_save(
+                actor=request.user,
+                stop_point=stop_point,
+                item_id=item.pk,
+                value=form.answer_value(),
+                not_relevant_reason=form.cleaned_data["not_relevant_reason"],
+                expected_revision=posted_revision,
+            )
+        except services.ChecklistConflict:
+            state, status = "conflict", 409
+            message = _(
+                "Someone else changed this checklist while you were filling it in. "
+                "Your answer was not saved. Reload the page to see the latest answers."
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            message = error_text(exc)
+        else:
+            state, status = "saved", 200
+    else:
+        posted_revision = revision_form.cleaned_data["expected_revision"]
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    stop_point.refresh_from_db(fields=["revision"])
+    if state == "saved":
+        # Show the stored answer, as the server has it.
+        form = ChecklistAnswerForm(item=item, answer=answer)
+        posted_revision = stop_point.revision
+    if not request.htmx:
+        if state == "saved":
+            return redirect(reverse("pathways:stop-point-detail", args=[pk]) + f"#item-{item.pk}")
+        context = _checklist_context(stop_point)
+        for row in context["rows"]:
+            if row.item.pk == item.pk:
+                row.form, row.state, row.message = form, state, message
+        return render(request, "pathways/stop_point_detail.html", context, status=status)
+    context = {
+        "row": ChecklistRow(item=item, answer=answer, form=form, state=state, message=message),
+        "stop_point": stop_point,
+        "revision": posted_revision,
+        "oob_revision": state == "saved",
+    }
+    if state == "saved":
+        context.update(_progress(_rows(stop_point, readonly=False)))
+    return render(request, "pathways/stop_point_detail.html#checklist-row", context)
+
+
+def _done(request: AuthedHttpRequest, pk: int, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("pathways:stop-point-detail", pk=pk)
+
+
+def _failed(
+    request: AuthedHttpRequest, stop_point: StopPoint, error: str, status: int = 400, **extra: Any
+) -> HttpResponse:
+    context = _checklist_context(stop_point, action_error=error, **extra)
+    return render(request, "pathways/stop_point_detail.html", context, status=status)
+
+
+@require_POST
+def stop_point_complete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, stop_point, _("The form was incomplete."))
+    try:
+        services.stop_point_complete(
+            actor=request.user,
+            stop_point=stop_point,
+            expected_revision=form.cleaned_data["expected_revision"],
+        )
+    except services.ChecklistConflict:
+        stop_point.refresh_from_db()
+        message = _(
+            "Someone else changed this checklist after you opened it. Check the answers "
+            "below and sign again."
+        )
+        return _failed(request, stop_point, message, status=409)
+    except (ValidationError, PermissionDenied) as exc:
+        stop_point.refresh_from_db()
+        return _failed(request, stop_point, error_text(exc))
+    return _done(request, pk, _("Checklist completed and signed."))
+
+
+def _with_reason(
+    request: AuthedHttpRequest,
+    pk: int,
+    *,
+    act: Callable[..., StopPoint],
+    form_name: str,
+    missing: str,
+    done: str,
+) -> HttpResponse:
+    """Reopen, or mark not relevant: an action that needs a reason written by the user."""
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, stop_point, missing, 400, **{form_name: form})
+    try:
+        act(actor=request.user, stop_point=stop_point, reason=form.cleaned_data["reason"])
+    except (ValidationError, PermissionDenied) as exc:
+        return _failed(request, stop_point, error_text(exc))
+    return _done(request, pk, done)
+
+
+@require_POST
+def stop_point_reopen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(
+        request,
+        pk,
+        act=services.stop_point_reopen,
+        form_name="reopen_form",
+        missing=_("Write why the checklist is reopened."),
+        done=_("Checklist reopened."),
+    )
+
+
+@require_POST
+def stop_point_not_relevant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _with_reason(
+        request,
+        pk,
+        act=services.stop_point_mark_not_relevant,
+        form_name="reason_form",
+        missing=_("Write why the stop point is not relevant."),
+        done=_("Stop point marked not relevant."),
+    )
+
+
+@require_POST
+def stop_point_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    form = AssignForm(request.POST, units=Unit.objects.filter(pk=stop_point.pathway.unit_id))
+    if not form.is_valid():
+        return _failed(request, stop_point, _("Choose a person from the unit."))
+    try:
+        services.stop_point_assign(
+            actor=request.user, stop_point=stop_point, assignee=form.cleaned_data["assignee"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _failed(request, stop_point, error_text(exc))
+    return _done(request, pk, _("Responsible person saved."))
