@@ -31,7 +31,7 @@ FORLOP := DJANGO_DEBUG=true $(BIN)/forlop
 
 # Every target that is not a file. `make help` lists the ones with a "##" description.
 .PHONY: help install messages run system-deps lint test test-sqlite test-postgres test-fast \
-	test-future test-loaded bench clean
+	test-future test-loaded bench bench-load audit-deps clean
 
 help: ## list the targets
 	@echo "Forløp: make TARGET (ARGS=... passes pytest arguments to the test targets)"
@@ -86,7 +86,7 @@ system-deps: ## install the Debian packages the tests need, where missing (root)
 lint: install ## pre-commit hooks, mypy, migrations up to date, the nb catalogue complete
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 	$(BIN)/mypy $(STRICT_MODULES) $(TYPED_MODULES)
-	$(FORLOP) makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(FORLOP) makemigrations --check --dry-run  # not against a dev database
 	$(BIN)/python scripts/check_messages.py
 
 test: system-deps install messages lint ## every check: lint, then the suite on SQLite and PostgreSQL, browser tests included
@@ -124,6 +124,18 @@ test-loaded: system-deps install messages ## the suite beside stress-ng --cpu 2 
 
 bench: install ## the benchmarks in bench/ (see docs/benchmarks.md)
 	bash bench/run.sh
+
+# Locust against gunicorn and a PostgreSQL of its own, on 127.0.0.1 only, bounded in time and
+# count (FORLOP_LOAD_TIME, FORLOP_LOAD_MAX_REQUESTS, FORLOP_LOAD_USERS). Not part of make test.
+bench-load: install messages ## the Locust load test against gunicorn and PostgreSQL (not in make test)
+	$(BIN)/python bench/load/run.py
+
+# Known vulnerabilities in every locked package (pip-audit, PyPI's advisory data). --strict
+# fails when any package could not be checked: without network pip-audit would otherwise say
+# "No known vulnerabilities found" having checked nothing. See docs/security.md.
+audit-deps: install ## pip-audit over the locked packages, where a network allows it
+	$(UV) export --frozen --format requirements-txt --no-emit-project --quiet > $(TOOLS)/requirements-audit.txt
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r $(TOOLS)/requirements-audit.txt --progress-spinner off
 
 clean: ## remove .venv, .tools and caches
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache
