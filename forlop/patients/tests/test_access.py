@@ -168,10 +168,11 @@ def test_service_days_are_oslo_days_just_after_midnight(
     patient, district, other_district, make_member
 ):
     nurse = make_member(district, Role.PRIMARY_CONTACT)
+    leader = make_member(district, Role.UNIT_LEADER)  # ending a service is the leader's decision
     newcomer = make_member(other_district, Role.PRIMARY_CONTACT)
     assert timezone.localdate() == date(2027, 1, 1)
     services.patient_service_end(
-        actor=nurse, service=patient.services.get(), ended_on=date(2026, 12, 31)
+        actor=leader, service=patient.services.get(), ended_on=date(2026, 12, 31)
     )
     PatientServiceFactory(patient=patient, unit=other_district, started_on=date(2027, 1, 1))
     # the service that ended yesterday gives no access; the one that starts today does
@@ -254,10 +255,16 @@ def test_identity_number_never_in_urls_or_error_pages(
     body = response.content.decode()
     assert body.count(patient.identity_number) == 1
     assert f'value="{patient.identity_number}"' in body
-    # a digit search in the URL is refused: sent back to the plain list (the number leaves the
-    # address bar) with a warning, and the number is not echoed on the page
+    # a search in the URL (an old-style link) is dropped: sent back to the plain list, so the
+    # number leaves the address bar, and it is not echoed on the page
     response = client.get(reverse("patients:list"), {"q": patient.identity_number}, follow=True)
     assert response.redirect_chain == [(reverse("patients:list"), 302)]
+    body = response.content.decode()
+    assert "Du har ingen pasienter med tjenstlig behov akkurat nå." in body
+    assert patient.identity_number not in body
+    # digits typed into the name search (a POST) are not searched: the page points to the look-up
+    response = client.post(reverse("patients:search"), {"q": patient.identity_number})
+    assert response.status_code == 200
     body = response.content.decode()
     assert "Søk på fødselsnummer i oppslagsskjemaet, ikke i navnesøket." in body
     assert patient.identity_number not in body
