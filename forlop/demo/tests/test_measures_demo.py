@@ -48,7 +48,7 @@ def test_demo_history_updates_plan_without_a_join_when_statistics_say_empty():
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's planner and statistics")
-    from forlop.measures.demo import MARKER
+    from forlop.demo.measures import MARKER
     from forlop.pathways.models import Pathway, PathwayEvent, StopPoint
 
     load_demo(today=TODAY)
