@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +24,31 @@ from forlop.pathways.models import (
 )
 from forlop.patients.models import Patient
 
-# The pathway pages' times: the Norwegian format whatever the browser's language
-# (``core.forms``); the ISO form a datetime-local input sent is still accepted.
-DateTimeLocalField = NorwegianDateTimeField
+
+class DateTimeLocalField(NorwegianDateTimeField):
+    """A local wall time, typed the Norwegian way whatever the browser's language
+    (``core.forms``; the ISO form a datetime-local input sent is still accepted). In the hour
+    that repeats when summer time ends (02:00-03:00 on the last Sunday of October in Oslo) a
+    wall time means two instants and Django refuses it, so for that hour a nurse could not save
+    even the form's own "now": the earlier instant is taken. A wall time that the spring change
+    skips is still refused."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if isinstance(value, str):
+            zone = timezone.get_current_timezone()
+            for fmt in self.input_formats:
+                try:
+                    wall = datetime.strptime(value.strip(), fmt)  # noqa: DTZ007 - zone added below
+                except ValueError:
+                    continue
+                first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+                repeated = first.utcoffset() != second.utcoffset() and (
+                    first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall
+                )
+                if repeated:  # as UTC: a time in the repeated hour never == another zone's
+                    return first.astimezone(UTC)
+                break
+        return super().to_python(value)
 
 
 def now_for_input() -> datetime:
