@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "forlop.core",
     "forlop.patients",
     "forlop.pathways",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "forlop.portal",
     "forlop.measures",
     "forlop.improvement",
+    "forlop.notifications",
     "forlop.interop",
     "forlop.demo",
 ]
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "forlop.core.context_processors.navigation",
                 "forlop.pathways.context_processors.worklist_counts",
+                "forlop.notifications.context_processors.bell",
             ],
         },
     }
@@ -209,6 +212,25 @@ TASKS = {
 # Forløp's own settings
 FORLOP_EMERGENCY_ACCESS_HOURS = int(os.environ.get("FORLOP_EMERGENCY_ACCESS_HOURS", "4"))
 FORLOP_SUPPRESS_BELOW = int(os.environ.get("FORLOP_SUPPRESS_BELOW", "5"))
+
+# E-mail (notifications: counts and a link only, never health data; docs/operations.md).
+# Django's SMTP backend, configured from the environment (the console under DEBUG).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Forløp <forlop@localhost>")
+# The address users reach Forløp at, for the links in e-mails and calendar feeds.
+FORLOP_BASE_URL = os.environ.get("FORLOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Interoperability (docs/interop.md). Access tokens for system clients live this long.
 FORLOP_FHIR_TOKEN_SECONDS = int(os.environ.get("FORLOP_FHIR_TOKEN_SECONDS", "300"))

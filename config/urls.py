@@ -25,6 +25,7 @@ urlpatterns = [
     path("my/", include("forlop.portal.urls")),
     path("measures/", include("forlop.measures.urls")),
     path("improvement/", include("forlop.improvement.urls")),
+    path("notifications/", include("forlop.notifications.urls")),
     path("pathway-templates/", include("forlop.authoring.urls")),
     path("fhir/r4/", include("forlop.interop.fhir.urls")),
     path("api/v1/", public_api_urls()),

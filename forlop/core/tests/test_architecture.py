@@ -25,6 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     "measures": {"core", "patients", "pathways", "goals"},
     "portal": {"core", "patients", "pathways", "goals"},
     "improvement": {"core", "patients", "pathways", "goals", "measures"},
+    # Reminders need the engine's stop points, work list and owners; the leaders' weekly
+    # summary may show measures (the trial's 3-of-4 measure), so it sits beside improvement.
+    "notifications": {"core", "patients", "pathways", "goals", "measures"},
     "interop": {
         "core",
         "patients",
@@ -34,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
         "measures",
         "portal",
         "improvement",
+        "notifications",
     },
 }
 APPS = set(ALLOWED) | {"demo"}  # the demo package is the composition root: it may use all

@@ -32,8 +32,12 @@ from forlop.pathways.selectors.reports import (
 )
 from forlop.pathways.selectors.responsibility import stop_point_responsible
 from forlop.pathways.selectors.worklist import (
+    ScheduleEntry,
     WorkItem,
     WorkList,
+    patient_initials,
+    schedule,
+    schedule_entry,
     worklist,
     worklist_counts,
     worklist_for_unit,
@@ -52,6 +56,7 @@ __all__ = [
     "GpSummary",
     "OpenStopPoint",
     "ReportAnswer",
+    "ScheduleEntry",
     "WorkItem",
     "WorkList",
     "adherence",
@@ -65,7 +70,10 @@ __all__ = [
     "pathway_chain",
     "pathway_get_for_user",
     "pathways_for_patient",
+    "patient_initials",
     "recent_events",
+    "schedule",
+    "schedule_entry",
     "stop_point_for_patient",
     "stop_point_get_for_user",
     "stop_point_responsible",
