@@ -60,3 +60,7 @@ def register(channel: Channel) -> None:
 
 def get(name: str) -> Channel | None:
     return _channels.get(name)
+
+
+def email() -> Channel:
+    return _channels["email"]

@@ -416,7 +416,8 @@ def _event_candidates(book: _RuleBook, now: datetime) -> list[_Candidate]:
         occurred_at__lte=now,
     ).select_related(*_PATHWAY_RELATED)
     for event in events:
-        assert event.pathway is not None
+        if event.pathway is None:
+            continue
         for rule in book.for_pathway(event.pathway, {Trigger.ADMITTED}):
             moment = rules.first_fire_at(_timing(rule), event_at=event.occurred_at)
             if moment <= now and moment >= now - LOOKBACK:
@@ -506,8 +507,7 @@ def deliveries_plan(*, now: datetime) -> int:
         .select_related("recipient__notification_preference")
         .order_by("pk")
     )
-    email = channels.get("email")
-    assert email is not None
+    email = channels.email()
     planned = 0
     for notification in waiting:
         user = notification.recipient
@@ -577,8 +577,7 @@ def weekly_plan(*, now: datetime) -> int:
         .select_related("notification_preference")
         .distinct()
     )
-    email = channels.get("email")
-    assert email is not None
+    email = channels.email()
     week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
     rows = []
     for leader in leaders:

@@ -96,7 +96,7 @@ def test_day_before_overdue_and_escalation_each_arrive_once(
     weekly = smtp.to(leader.email, weekly=True)
     assert [str(m["Subject"]) for m in weekly] == ["Forløp: ukens oppsummering (2026-W11)"]
     assert Notification.objects.count() == 3
-    assert list(Delivery.objects.values_list("status", flat=True).distinct()) == ["sent"]
+    assert list(Delivery.objects.order_by().values_list("status", flat=True).distinct()) == ["sent"]
     assert Delivery.objects.count() == 4  # three reminders and one weekly summary
     assert_no_health_data(smtp, patient)
 
