@@ -58,6 +58,7 @@ from forlop.pathways.models import (
     StopPointDefinition,
     open_q,
 )
+from forlop.pathways.selectors import worklist_scope
 from forlop.patients.models import Patient
 
 LOOKBACK = timedelta(days=7)
@@ -443,8 +444,16 @@ def notifications_generate(*, now: datetime) -> int:
     rows: list[Notification] = []
     for pairs in by_recipient.values():
         user = pairs[0][1]
-        # The access rule, once per recipient: only patients they have a service need for.
-        patient_ids = {candidate.pathway.patient_id for candidate, _user in pairs}
+        # Once per recipient: a stop point only if it is on their work list (the work list's
+        # own queryset, so the bell and the list agree), anything else only about patients
+        # they have a service need for.
+        stop_point_ids = {c.stop_point.pk for c, _user in pairs if c.stop_point is not None}
+        listed = set(
+            worklist_scope(user=user, now=now)
+            .filter(pk__in=stop_point_ids)
+            .values_list("pk", flat=True)
+        )
+        patient_ids = {c.pathway.patient_id for c, _user in pairs if c.stop_point is None}
         visible = set(
             Patient.objects.visible_to(user, now=now, include_emergency=False)
             .filter(pk__in=patient_ids)
@@ -463,7 +472,11 @@ def notifications_generate(*, now: datetime) -> int:
                 fire_at=candidate.fire_at,
             )
             for candidate, _user in pairs
-            if candidate.pathway.patient_id in visible
+            if (
+                candidate.stop_point.pk in listed
+                if candidate.stop_point is not None
+                else candidate.pathway.patient_id in visible
+            )
         )
     before = Notification.objects.count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)

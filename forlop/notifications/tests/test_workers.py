@@ -51,9 +51,7 @@ class SlowInbox(Inbox):
 
 def _database_url() -> str:
     db = settings.DATABASES["default"]
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    )
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def _worker(name: str, env: dict[str, str]) -> subprocess.Popen[str]:
