@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -134,7 +135,7 @@ def test_bad_rules_are_refused_in_norwegian_and_nothing_is_saved(
         assert message in response.content.decode(), changes
     assert list(NotificationRule.objects.order_by("pk").values()) == before
     # and the service refuses the same without the form (an unknown target in the data)
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(ValidationError) as exc:
         services.rule_save(
             actor=admin_user,
             organisation=municipality,
