@@ -61,8 +61,8 @@ class NotificationRule(BaseModel):
         blank=True,
         help_text=_("Empty: every stop point of the template."),
     )
-    trigger = models.CharField(_("when"), max_length=30, choices=Trigger.choices)
-    target = models.CharField(_("who"), max_length=30, choices=Target.choices)
+    trigger = models.CharField(_("when"), max_length=30, choices=Trigger)
+    target = models.CharField(_("who"), max_length=30, choices=Target)
     delay_days = models.IntegerField(
         _("working days"),
         default=0,
@@ -122,7 +122,7 @@ class Notification(BaseModel):
         help_text=_("What it is about, as a key: stop_point:12, pathway:3 or event:7."),
     )
     step = models.PositiveIntegerField(_("step"), default=1)
-    trigger = models.CharField(_("when"), max_length=30, choices=Trigger.choices)
+    trigger = models.CharField(_("when"), max_length=30, choices=Trigger)
     stop_point = models.ForeignKey(
         "pathways.StopPoint",
         verbose_name=_("stop point"),
