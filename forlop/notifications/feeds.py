@@ -54,4 +54,7 @@ def feed(entries: Iterable[ScheduleEntry], *, name: str, now: datetime) -> bytes
             event.add("dtstart", local)
             event.add("dtend", local + TIMED_LENGTH)
         calendar.add_component(event)
+    # Timed entries carry TZID=Europe/Oslo; RFC 5545 wants its VTIMEZONE in the file, and
+    # Outlook and the EHRs' parsers need it (Google and Apple guess without it).
+    calendar.add_missing_timezones()
     return calendar.to_ical()

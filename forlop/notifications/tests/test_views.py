@@ -52,21 +52,18 @@ def test_the_calendar_feed_parses_and_a_revoked_token_gets_404(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
-    events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    events = {str(e["summary"]).split(" ", 3)[2]: e for e in calendar.walk("VEVENT")}
     hph2 = pathway.stop_points.get(definition__code="HPH2")
-    assert "A.T. – HPH2 Kartlegging og oppfølging" in events or any(
-        s.startswith("A.T. – HPH2 ") for s in events
-    )
-    event = next(e for s, e in events.items() if s.startswith("A.T. – HPH2 "))
+    event = events["HPH2"]
+    assert str(event["summary"]) == f"A.T. – HPH2 {hph2.definition.title}"
     assert str(event["uid"]) == f"stop-point-{hph2.pk}@127.0.0.1:8000"
     assert event.decoded("dtstart").isoformat() == "2026-03-12"  # a whole day
     assert str(event["url"]).endswith(f"/pathways/stop-points/{hph2.pk}/")
     body = response.content.decode()
     for secret in ("Astrid", "Testesen", patient.identity_number):
         assert secret not in body
-    # a timed deadline is a timed entry (HPH0: at the discharge, an hours deadline)
-    hph0 = pathway.stop_points.get(definition__code="HPH0")
-    assert hph0.due_all_day is False
+    # her list's stop points only (HPH0 and HPH1 are the hospital's, HPH3 the GP's)
+    assert sorted(events) == ["DAILY", "HPH2", "HPH5"]
     # the unit's feed, for a member
     unit = client.get(f"/notifications/feed/{raw}/unit/{district.code}.ics")
     assert unit.status_code == 200
@@ -99,6 +96,10 @@ def test_timed_deadlines_are_timed_entries() -> None:
     (event,) = Calendar.from_ical(feed([entry], name="x", now=oslo(2026, 3, 10))).walk("VEVENT")
     assert event.decoded("dtstart") == oslo(2026, 3, 10, 14, 30)
     assert event.decoded("dtend") == oslo(2026, 3, 10, 15, 0)
+    assert str(event["dtstart"].params["TZID"]) == "Europe/Oslo"
+    # the file carries that time zone's definition, as RFC 5545 asks (Outlook needs it)
+    calendar = Calendar.from_ical(feed([entry], name="x", now=oslo(2026, 3, 10)))
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Oslo"]
 
 
 def _post_rule(client: Any, **changes: Any) -> Any:
