@@ -13,6 +13,8 @@ class NotificationErrorCode(StrEnum):
     UNKNOWN_TEMPLATE = "notifications.unknown_template"
     UNKNOWN_STOP_POINT = "notifications.unknown_stop_point"
     NEGATIVE_DELAY = "notifications.negative_delay"
+    DELAY_TOO_LONG = "notifications.delay_too_long"
+    DUPLICATE_RULE = "notifications.duplicate_rule"
     REPEAT_NOT_ALLOWED = "notifications.repeat_not_allowed"
     UNKNOWN_EMAIL_MODE = "notifications.unknown_email_mode"
     DIGEST_HOUR = "notifications.digest_hour"

@@ -7,10 +7,11 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forlop.core.forms import Form
 from forlop.notifications.models import Preference, Target, Trigger
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     template_code = forms.ChoiceField(label=_("Pathway template"))
     stop_point_code = forms.CharField(
         label=_("Stop point (code)"),
@@ -59,7 +60,7 @@ class RuleForm(forms.Form):
         )
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(Form):
     email_mode = forms.ChoiceField(
         label=_("E-mail"),
         choices=Preference.Email.choices,
@@ -68,12 +69,15 @@ class PreferenceForm(forms.Form):
     )
     digest_hour = forms.IntegerField(
         label=_("Hour of the daily digest"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 23}),
         help_text=_("0–23. On working days; a weekend or a holiday moves it to the next one."),
         error_messages={"invalid": _("Write the hour as a whole number from 0 to 23.")},
     )
     email = forms.CharField(
         label=_("E-mail address"),
         required=False,
+        # type=email for the phone's keyboard; the service validates (the form is novalidate)
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         max_length=254,
         help_text=_("Empty: the address of your user account."),
     )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forlop.core.models import BaseModel
 
@@ -82,7 +83,7 @@ class NotificationRule(BaseModel):
     )
     active = models.BooleanField(_("active"), default=True)
     local_default = models.BooleanField(
-        _("local default"),
+        pgettext_lazy("notification rule", "local default"),
         default=False,
         help_text=_("Shipped with the template as a local default, not a national standard."),
     )

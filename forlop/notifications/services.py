@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -88,9 +88,14 @@ def _templates_for(organisation: Organisation) -> QuerySet[PathwayTemplate]:
     )
 
 
+MAX_DELAY_DAYS = 60
+"""Working days (about three months): a longer delay or repeat is a typing error, not a rule."""
+
+
 def _rule_clean(
     *,
     organisation: Organisation,
+    rule: NotificationRule | None,
     template_code: str,
     stop_point_code: str,
     trigger: str,
@@ -120,7 +125,17 @@ def _rule_clean(
                 "“Before a stop point falls due”."
             ),
         )
-    if repeat_days is not None and (trigger != Trigger.OVERDUE or repeat_days < 1):
+    elif delay_days > MAX_DELAY_DAYS:
+        errors["delay_days"] = domain_error(
+            Code.DELAY_TOO_LONG,
+            _("Write at most %(max)d working days.") % {"max": MAX_DELAY_DAYS},
+        )
+    if repeat_days is not None and repeat_days > MAX_DELAY_DAYS:
+        errors["repeat_days"] = domain_error(
+            Code.DELAY_TOO_LONG,
+            _("Write at most %(max)d working days.") % {"max": MAX_DELAY_DAYS},
+        )
+    elif repeat_days is not None and (trigger != Trigger.OVERDUE or repeat_days < 1):
         errors["repeat_days"] = domain_error(
             Code.REPEAT_NOT_ALLOWED,
             _("Only an overdue reminder repeats, and at least every working day."),
@@ -141,6 +156,23 @@ def _rule_clean(
             Code.UNKNOWN_STOP_POINT,
             _("The template has no stop point %(code)s.") % {"code": stop_point_code},
         )
+    if not errors:
+        # The same rule twice would send each reminder twice (the exactly-once key holds the rule).
+        same = NotificationRule.objects.filter(
+            organisation=organisation,
+            template_code=template_code,
+            stop_point_code=stop_point_code,
+            trigger=trigger,
+            target=target,
+            delay_days=delay_days,
+        )
+        if rule is not None:
+            same = same.exclude(pk=rule.pk)
+        if same.exists():
+            errors[NON_FIELD_ERRORS] = domain_error(
+                Code.DUPLICATE_RULE,
+                _("The municipality has this rule already: change that one instead."),
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -167,6 +199,7 @@ def rule_save(
     stop_point_code = stop_point_code.strip()
     _rule_clean(
         organisation=organisation,
+        rule=rule,
         template_code=template_code,
         stop_point_code=stop_point_code,
         trigger=trigger,

@@ -129,6 +129,12 @@ def test_bad_rules_are_refused_in_norwegian_and_nothing_is_saved(
         ({"stop_point_code": "HPH9"}, "Malen har ikke noe stoppunkt HPH9."),
         ({"template_code": "ukjent"}, "Velg en av kommunens forløpsmaler."),
         ({"trigger": "admitted"}, "Bare et stoppunkt har en eier"),
+        ({"delay_days": "to"}, "Skriv et helt antall arbeidsdager."),
+        ({"delay_days": "61"}, "Skriv høyst 60 arbeidsdager."),
+        ({"delay_days": "99999999999999999999"}, "Skriv høyst 60 arbeidsdager."),
+        ({"trigger": "overdue", "repeat_days": "400"}, "Skriv høyst 60 arbeidsdager."),
+        # the shipped default's HPH2 day-before rule, adopted above: twice would remind twice
+        ({}, "Kommunen har denne regelen allerede: endre den i stedet."),
     ]
     for changes, message in cases:
         response = _post_rule(client, **changes)
@@ -147,7 +153,7 @@ def test_bad_rules_are_refused_in_norwegian_and_nothing_is_saved(
     assert "Ukjent mottaker" in str(exc.value)
     assert list(NotificationRule.objects.order_by("pk").values()) == before
     # a good rule is saved
-    assert _post_rule(client).status_code == 302
+    assert _post_rule(client, delay_days="2").status_code == 302
     assert NotificationRule.objects.count() == len(before) + 1
 
 
