@@ -23,6 +23,8 @@ class WeeklyCounts:
     last_month_percent: int | None
     overdue: int
     employees_with_overdue: int
+    three_of_four_percent: int | None = None
+    three_of_four_last_month_percent: int | None = None
 
 
 def link(name: str) -> str:
@@ -111,6 +113,14 @@ def weekly_message(counts: WeeklyCounts) -> tuple[str, str]:
             % {
                 "share": _percent(counts.on_time_percent),
                 "month": _percent(counts.last_month_percent),
+            },
+            _(
+                "Pathways with at least 3 of the 4 main checklists, of those that ended last "
+                "week: %(share)s (last month: %(month)s)."
+            )
+            % {
+                "share": _percent(counts.three_of_four_percent),
+                "month": _percent(counts.three_of_four_last_month_percent),
             },
             ngettext(
                 "%(count)d stop point is overdue now",

@@ -229,12 +229,21 @@ class WeeklySummary:
     on_time_week: float | None = None
     on_time_last_month: float | None = None
     overdue: list[EmployeeOverdue] = field(default_factory=list)
-    three_of_four_note: str = ""
+    three_of_four_week: pathway_selectors.ChainCompleteness | None = None
+    three_of_four_last_month: pathway_selectors.ChainCompleteness | None = None
+    checklists: tuple[str, ...] = pathway_selectors.TRIAL_CHECKLISTS
 
     @property
     def week_label(self) -> str:
         iso = self.week_start.isocalendar()
         return f"{iso.year}-W{iso.week:02d}"
+
+    @property
+    def three_of_four_periods(self) -> list[pathway_selectors.ChainCompleteness]:
+        return [
+            period or pathway_selectors.ChainCompleteness(0, 0)
+            for period in (self.three_of_four_week, self.three_of_four_last_month)
+        ]
 
     @property
     def overdue_total(self) -> int:
@@ -250,6 +259,12 @@ class WeeklySummary:
             last_month_percent=percent(self.on_time_last_month),
             overdue=self.overdue_total,
             employees_with_overdue=len(self.overdue),
+            three_of_four_percent=percent(
+                self.three_of_four_week.share if self.three_of_four_week else None
+            ),
+            three_of_four_last_month_percent=percent(
+                self.three_of_four_last_month.share if self.three_of_four_last_month else None
+            ),
         )
 
 
@@ -335,8 +350,10 @@ def weekly_summary(*, user: User, now: datetime, audit: bool = True) -> WeeklySu
             EmployeeOverdue(person, n)
             for person, n in sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
-        three_of_four_note=_(
-            "The trial's measure (patients with at least 3 of the 4 main checklists) is shown "
-            "here once it is part of Forløp's measures."
+        three_of_four_week=pathway_selectors.three_of_four(
+            units=units, date_from=week_start, date_to=week_end, now=now
+        ),
+        three_of_four_last_month=pathway_selectors.three_of_four(
+            units=units, date_from=month_start, date_to=month_end, now=now
         ),
     )

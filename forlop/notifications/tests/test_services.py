@@ -3,6 +3,7 @@ exactly once, and what the weekly e-mail counts."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,9 +12,11 @@ from forlop.core.models import Role, Unit, User
 from forlop.notifications import messages, selectors, services
 from forlop.notifications.models import Notification
 from forlop.notifications.tests.conftest import HOME
+from forlop.pathways import selectors as pathway_selectors
 from forlop.pathways import services as pathway_services
+from forlop.pathways.models import StopPoint
 from forlop.pathways.tests.factories import oslo
-from forlop.patients.tests.factories import PatientServiceFactory
+from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,40 @@ def test_the_weekly_summary_counts_overdue_per_employee(
     assert "Nina" not in body
     assert "Astrid" not in body
     assert f"{counts.overdue} stoppunkter er forfalt nå" in body
+
+
+def test_the_weekly_summary_counts_three_of_the_four_main_checklists(
+    start_hph: Any, municipality: Any, district: Any, nurse: User, leader: User
+) -> None:
+    def pathway(at: Any, done: tuple[str, ...]) -> None:
+        patient = PatientFactory(municipality=municipality)
+        PatientServiceFactory(patient=patient, unit=district)
+        started = start_hph(patient, district, nurse, at=at, now=at)
+        StopPoint.objects.filter(pathway=started, definition__code__in=done).update(
+            completed_at=at + timedelta(days=1)
+        )
+
+    # given three chains that ended last week (HPH5, four weeks after home on 9 March, was due
+    # on Monday 6 April) and one that ended in March (home on 2 February)
+    pathway(HOME, ("HPH1", "HPH2", "HPH3"))  # 3 of 4: met
+    pathway(HOME, ("HPH1", "HPH2", "HPH3", "HPH5"))  # 4 of 4: met
+    pathway(HOME, ("HPH2", "HPH5", "HPH4"))  # 2 of the 4 (HPH4 is not one of them): not met
+    pathway(oslo(2026, 2, 2, 10), ("HPH2",))  # 1 of 4: not met
+
+    # when the leader's summary is made on Monday 13 April
+    summary = selectors.weekly_summary(user=leader, now=oslo(2026, 4, 13, 9))
+
+    # then 2 of the 3 last week, 0 of 1 last month, and the e-mail says it in shares only
+    assert (summary.week_start.isoformat(), summary.month_start.isoformat()) == (
+        "2026-04-06",
+        "2026-03-01",
+    )
+    assert summary.three_of_four_week == pathway_selectors.ChainCompleteness(3, 2)
+    assert summary.three_of_four_last_month == pathway_selectors.ChainCompleteness(1, 0)
+    counts = summary.counts()
+    assert (counts.three_of_four_percent, counts.three_of_four_last_month_percent) == (67, 0)
+    _subject, body = messages.weekly_message(counts)
+    assert (
+        "Forløp med minst 3 av de 4 hovedsjekklistene, av dem som ble avsluttet forrige uke: "
+        "67 % (forrige måned: 0 %)." in body
+    )

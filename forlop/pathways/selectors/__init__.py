@@ -14,7 +14,14 @@ from forlop.pathways.selectors.access import (
     stop_point_for_patient,
     stop_point_get_for_user,
 )
-from forlop.pathways.selectors.adherence import AdherenceBy, AdherenceRow, adherence
+from forlop.pathways.selectors.adherence import (
+    TRIAL_CHECKLISTS,
+    AdherenceBy,
+    AdherenceRow,
+    ChainCompleteness,
+    adherence,
+    three_of_four,
+)
 from forlop.pathways.selectors.chain import ChainLane, ChainStopPoint, ChainView, pathway_chain
 from forlop.pathways.selectors.checklists import ChecklistRow, checklist_rows
 from forlop.pathways.selectors.reports import (
@@ -45,6 +52,9 @@ from forlop.pathways.selectors.worklist import (
 )
 
 __all__ = [
+    "TRIAL_CHECKLISTS",
+    "ChainCompleteness",
+    "three_of_four",
     "AdherenceBy",
     "AdherenceRow",
     "AdmissionReport",
