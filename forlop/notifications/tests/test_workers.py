@@ -33,6 +33,8 @@ from forlop.patients.tests.factories import PatientFactory, PatientServiceFactor
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    # Real processes and a deliberately slow SMTP server (about 20 s): the one such test here.
+    pytest.mark.slow,
     pytest.mark.skipif(
         os.environ.get("FORLOP_EXPECT_DB") != "postgresql",
         reason="the race is between two PostgreSQL connections in two processes",
