@@ -53,12 +53,11 @@ from forlop.pathways.selectors.worklist import (
 
 __all__ = [
     "TRIAL_CHECKLISTS",
-    "ChainCompleteness",
-    "three_of_four",
     "AdherenceBy",
     "AdherenceRow",
     "AdmissionReport",
     "CarePlanEntry",
+    "ChainCompleteness",
     "ChainLane",
     "ChainStopPoint",
     "ChainView",
@@ -87,6 +86,7 @@ __all__ = [
     "stop_point_for_patient",
     "stop_point_get_for_user",
     "stop_point_responsible",
+    "three_of_four",
     "worklist",
     "worklist_counts",
     "worklist_for_unit",
