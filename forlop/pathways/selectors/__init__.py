@@ -22,6 +22,12 @@ from forlop.pathways.selectors.adherence import (
     adherence,
     three_of_four,
 )
+from forlop.pathways.selectors.board import (
+    UnitBoard,
+    board_unit_get_for_user,
+    board_units,
+    unit_board,
+)
 from forlop.pathways.selectors.chain import ChainLane, ChainStopPoint, ChainView, pathway_chain
 from forlop.pathways.selectors.checklists import ChecklistRow, checklist_rows
 from forlop.pathways.selectors.reports import (
@@ -66,10 +72,13 @@ __all__ = [
     "OpenStopPoint",
     "ReportAnswer",
     "ScheduleEntry",
+    "UnitBoard",
     "WorkItem",
     "WorkList",
     "adherence",
     "admission_report",
+    "board_unit_get_for_user",
+    "board_units",
     "care_plan",
     "care_plan_medication_first",
     "checklist_rows",
@@ -87,6 +96,7 @@ __all__ = [
     "stop_point_get_for_user",
     "stop_point_responsible",
     "three_of_four",
+    "unit_board",
     "worklist",
     "worklist_counts",
     "worklist_for_unit",
