@@ -30,7 +30,20 @@ from forlop.pathways.selectors.reports import (
     open_stop_points,
     recent_events,
 )
-from forlop.pathways.selectors.responsibility import stop_point_responsible
+from forlop.pathways.selectors.responsibility import (
+    OWNER_PREFETCH,
+    OWNER_SELECT,
+    PartOwner,
+    stop_point_owners,
+    stop_point_responsible,
+)
+from forlop.pathways.selectors.timeline import (
+    TimeChange,
+    TimelineEntry,
+    TimelineView,
+    pathway_timeline,
+    user_roles,
+)
 from forlop.pathways.selectors.worklist import (
     WorkItem,
     WorkList,
@@ -41,6 +54,8 @@ from forlop.pathways.selectors.worklist import (
 )
 
 __all__ = [
+    "OWNER_PREFETCH",
+    "OWNER_SELECT",
     "AdherenceBy",
     "AdherenceRow",
     "AdmissionReport",
@@ -51,7 +66,11 @@ __all__ = [
     "ChecklistRow",
     "GpSummary",
     "OpenStopPoint",
+    "PartOwner",
     "ReportAnswer",
+    "TimeChange",
+    "TimelineEntry",
+    "TimelineView",
     "WorkItem",
     "WorkList",
     "adherence",
@@ -64,11 +83,14 @@ __all__ = [
     "open_stop_points_for_patient",
     "pathway_chain",
     "pathway_get_for_user",
+    "pathway_timeline",
     "pathways_for_patient",
     "recent_events",
     "stop_point_for_patient",
     "stop_point_get_for_user",
+    "stop_point_owners",
     "stop_point_responsible",
+    "user_roles",
     "worklist",
     "worklist_counts",
     "worklist_for_unit",
