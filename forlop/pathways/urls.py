@@ -27,6 +27,11 @@ urlpatterns = [
         checklists.stop_point_complete,
         name="stop-point-complete",
     ),
+    path(
+        "stop-points/<int:pk>/parts/<slug:role>/complete/",
+        checklists.stop_point_part_complete,
+        name="stop-point-part-complete",
+    ),
     path("stop-points/<int:pk>/reopen/", checklists.stop_point_reopen, name="stop-point-reopen"),
     path(
         "stop-points/<int:pk>/not-relevant/",

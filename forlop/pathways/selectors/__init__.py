@@ -47,6 +47,7 @@ from forlop.pathways.selectors.timeline import (
 from forlop.pathways.selectors.worklist import (
     WorkItem,
     WorkList,
+    awaiting_discharge,
     worklist,
     worklist_counts,
     worklist_for_unit,
@@ -75,6 +76,7 @@ __all__ = [
     "WorkList",
     "adherence",
     "admission_report",
+    "awaiting_discharge",
     "care_plan",
     "care_plan_medication_first",
     "checklist_rows",

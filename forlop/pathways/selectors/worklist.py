@@ -239,6 +239,23 @@ def worklist_for_unit(*, unit: Unit, now: datetime) -> WorkList:
     return result
 
 
+def awaiting_discharge(*, user: User, now: datetime) -> list[models.Pathway]:
+    """Running pathways of the user's patients reported ready for discharge and not yet
+    discharged, soonest planned discharge first: the hospital's and the allocation office's
+    discharge work (move the plan, register the discharge). One query; the page that shows
+    the patients audits the list read (``worklist``)."""
+    return list(
+        models.Pathway.objects.filter(
+            ended_at__isnull=True,
+            ready_for_discharge_at__isnull=False,
+            discharged_at__isnull=True,
+            patient__in=Patient.objects.visible_to(user, now=now),
+        )
+        .select_related("patient", "unit", "version__template")
+        .order_by("planned_discharge_at", "pk")
+    )
+
+
 def worklist_counts(*, user: User, now: datetime, unit: Unit | None = None) -> dict[str, int]:
     """How many stop points of the user's list are overdue and due today: the same scope as
     ``worklist``, counted in the database (one query, no audit: no patient is shown)."""
