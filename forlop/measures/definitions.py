@@ -176,6 +176,35 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         target=0.9,
     ),
     MeasureSpec(
+        code="main-checklists-3-of-4",
+        name=gettext_noop("Patients who got at least 3 of the 4 main checklists"),
+        description=gettext_noop(
+            "The HPH trial's adherence measure (Røsstad et al.): share of patients who got at "
+            "least 3 of the 4 main checklists (the discharge call, the 3-day assessment, the "
+            "GP visit and the 4-week conversation; 36 % in the trial). Which stop points are "
+            "the main ones is template data. The chart page shows the distribution from 0 to 4."
+        ),
+        numerator=gettext_noop(
+            "Pathways where at least 3 of the main checklists were done (on time or late)."
+        ),
+        denominator=gettext_noop(
+            "Pathways started in the period whose main checklists are settled: every one done, "
+            "missed, interrupted or not relevant, or the pathway ended. Missed, interrupted "
+            "and not relevant ones count as not done."
+        ),
+        population=gettext_noop(
+            "By pathway start, the ready-for-discharge report (Europe/Oslo calendar). Pathways "
+            "with a main checklist still open before its deadline are left out until it is "
+            "settled; checklists done after the as-of time count as not done."
+        ),
+        computation=Computation.MAIN_CHECKLISTS,
+        parameters={"at_least": 3},
+        boundary=Boundary.PATHWAY_START,
+        direction=Direction.UP,
+        chart=ChartKind.P,
+        target=0.8,
+    ),
+    MeasureSpec(
         code="what-matters-change",
         name=gettext_noop("Mean change in the what-matters score"),
         description=gettext_noop(
