@@ -658,9 +658,7 @@ def main_checklist_distribution(
     *, scope: Scope, first: date, last: date, as_of: datetime
 ) -> list[DistributionRow]:
     """Settled pathways over the window by how many main checklists they got (0 to 4)."""
-    found = compute_main_checklist_distribution(
-        scope=scope, first=first, last=last, as_of=as_of
-    )
+    found = compute_main_checklist_distribution(scope=scope, first=first, last=last, as_of=as_of)
     total = sum(found.values())
     below = _suppress_below(scope)
     return [
