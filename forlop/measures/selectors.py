@@ -674,14 +674,14 @@ def main_checklist_distribution(
 __all__ = [
     "DistributionRow",
     "Series",
-    "StatusRow",
     "SeriesPoint",
+    "StatusRow",
     "StopPointAdherence",
-    "measure_series",
     "main_checklist_distribution",
+    "measure_series",
     "on_time_by_stop_point",
-    "statuses_by_stop_point",
     "period_starts",
     "scope_get_for_user",
     "scopes_for_user",
+    "statuses_by_stop_point",
 ]

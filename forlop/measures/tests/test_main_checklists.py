@@ -141,4 +141,6 @@ def _pages(client, district) -> None:
     page = response.content.decode()
     assert "Alle statuser side om side" in page
     assert 'data-testid="statuses-HPH2"' in page
-    assert "Avbrutt" in page and "Ikke aktuelt" in page and "Utført for sent" in page
+    assert "Avbrutt" in page
+    assert "Ikke aktuelt" in page
+    assert "Utført for sent" in page
