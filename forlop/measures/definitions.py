@@ -100,7 +100,8 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         name=gettext_noop("Readmitted within 30 days"),
         description=gettext_noop(
             "Share of patients discharged from hospital who were admitted again within 30 "
-            "days (the primary outcome of the HPH trial)."
+            "days (the primary outcome of the HPH trial). A possible undercount: only the "
+            "admissions home care records (or receives as a PLO message) are counted."
         ),
         numerator=gettext_noop(
             "Pathways with an admission to hospital recorded within 30 days after the discharge."
