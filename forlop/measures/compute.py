@@ -186,11 +186,18 @@ def _plan_admission_report(on_time: bool) -> Callable[[Measure, Scope, datetime]
 
 def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
     from forlop.goals.models import Goal
-    from forlop.pathways.models import Pathway
+    from forlop.pathways.models import ChecklistItem, Pathway
 
+    # Every pathway whose template asks "what matters to you?" (a what-matters item in any of
+    # its checklists): a discharge, a new user, a decline at home and an annual review alike.
+    asks = Exists(
+        ChecklistItem.objects.filter(
+            definition__version_id=OuterRef("version_id"), kind=ChecklistItem.Kind.WHAT_MATTERS
+        )
+    )
     queryset = Pathway.objects.filter(
+        asks,
         pathway_scope_q(scope),
-        start_reason__in=[Pathway.StartReason.DISCHARGE, Pathway.StartReason.NEW_USER],
         created_at__lte=as_of,
         started_at__lte=as_of,
     )

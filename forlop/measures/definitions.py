@@ -71,16 +71,16 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         code="goals-recorded",
         name=gettext_noop("Goals recorded (what matters to you?)"),
         description=gettext_noop(
-            "Share of new and discharged patients with a 'what matters to you?' conversation "
-            "and goals recorded."
+            "Share of pathways with a 'what matters to you?' conversation and goals recorded, "
+            "for every pathway kind that asks it."
         ),
         numerator=gettext_noop(
             "Pathways where the patient has at least one goal recorded from 30 days before the "
             "pathway started to 14 days after."
         ),
         denominator=gettext_noop(
-            "Pathways started in the period because of a discharge from hospital or a new user "
-            "of services."
+            "Pathways started in the period whose template has a 'what matters to you?' item: "
+            "a discharge, a new user, a decline at home or an annual review."
         ),
         population=gettext_noop(
             "By pathway start (Europe/Oslo calendar). Goals recorded after the as-of time do "
