@@ -26,7 +26,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Development commands run with DEBUG semantics (a dev secret, local hosts); production sets its own env.
 FORLOP := DJANGO_DEBUG=true $(BIN)/forlop
 
-.PHONY: help install run test test-fast lint messages bench clean system-deps
+.PHONY: help install run demo test test-fast test-sqlite test-postgres lint messages bench bench-load audit-deps clean system-deps
 
 help:
 	@echo "make run    set up and serve Forløp on http://$(HOST):$(PORT) with demo data (SQLite)"
@@ -78,7 +78,7 @@ system-deps:
 lint: install
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 	$(BIN)/mypy $(STRICT_MODULES) $(TYPED_MODULES)
-	$(FORLOP) makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(FORLOP) makemigrations --check --dry-run  # not against a dev database
 	$(BIN)/python scripts/check_messages.py
 
 test: system-deps install messages lint
@@ -90,6 +90,18 @@ test-fast: install messages
 
 bench: install
 	bash bench/run.sh
+
+# Locust against gunicorn and a PostgreSQL of its own, on 127.0.0.1 only, bounded in time and
+# count (FORLOP_LOAD_TIME, FORLOP_LOAD_MAX_REQUESTS, FORLOP_LOAD_USERS). Not part of make test.
+bench-load: install messages
+	$(BIN)/python bench/load/run.py
+
+# Known vulnerabilities in every locked package (pip-audit, PyPI's advisory data). --strict
+# fails when any package could not be checked: without network pip-audit would otherwise say
+# "No known vulnerabilities found" having checked nothing. See docs/security.md.
+audit-deps: install
+	$(UV) export --frozen --format requirements-txt --no-emit-project --quiet > $(TOOLS)/requirements-audit.txt
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r $(TOOLS)/requirements-audit.txt --progress-spinner off
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache

@@ -267,3 +267,18 @@ def seed_goals(patient: Any, nurse: User) -> Any:
     from forlop.goals.tests.builders import seed_example
 
     return seed_example(patient, nurse)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_truncate_allowed_for_test_flushes(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """PostgreSQL refuses TRUNCATE of the audit log (core migration 0008); the flush between
+    transactional tests truncates every table. scripts/test.sh gives the test role the setting
+    that allows it (ALTER ROLE, which needs the superuser); this sets it for the connection
+    that was open before, too. test_audit_chain turns it off again to show the refusal."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET forlop.allow_audit_truncate = 'on'")

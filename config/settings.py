@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,7 +57,12 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "forlop.core",
+    "forlop.accounts",
     "forlop.patients",
     "forlop.pathways",
     "forlop.authoring",
@@ -76,13 +82,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "forlop.accounts.middleware.SecondFactorMiddleware",
     "forlop.portal.boundary.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "forlop.core.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "forlop.core.context_processors.navigation",
+                "forlop.accounts.context_processors.second_factor",
                 "forlop.pathways.context_processors.worklist_counts",
             ],
         },
@@ -115,6 +126,22 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Health checks: a connection that broke (the database restarted) is replaced before a request
+# uses it, instead of failing that request; matters with DATABASE_CONN_MAX_AGE > 0.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database serving several nurses at once (issue 11, defect 8):
+    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock when a
+    # transaction starts, so two transactions never deadlock upgrading a read lock (which
+    # SQLite answers at once with "database is locked", whatever the timeout); the busy timeout
+    # makes the second writer wait its turn instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("FORLOP_SQLITE_BUSY_TIMEOUT", "20")),
+        }
+    )
 # On PostgreSQL, a query that runs away is stopped instead of holding locks: set in seconds.
 _statement_timeout = os.environ.get("FORLOP_DB_STATEMENT_TIMEOUT", "")
 if _statement_timeout and DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -124,6 +151,11 @@ if _statement_timeout and DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -134,8 +166,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "NAME": "forlop.core.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # ASVS 2.1.1
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -149,7 +181,7 @@ USE_TZ = True
 TIME_ZONE = "Europe/Oslo"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("FORLOP_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -206,9 +238,86 @@ TASKS = {
     }
 }
 
+
+# National login (OpenID Connect, forlop/accounts/oidc.py): each provider is on only when its
+# issuer and client id are set. HelseID for staff, ID-porten for patients and next of kin.
+def _oidc(prefix: str, *, scope: str, pid_claim: str, hpr_claim: str = "", acr: str = "") -> dict:
+    return {
+        "issuer": os.environ.get(f"{prefix}_ISSUER", ""),
+        "client_id": os.environ.get(f"{prefix}_CLIENT_ID", ""),
+        "client_secret": os.environ.get(f"{prefix}_CLIENT_SECRET", ""),
+        "private_key_file": os.environ.get(f"{prefix}_PRIVATE_KEY_FILE", ""),
+        "scope": os.environ.get(f"{prefix}_SCOPES", scope),
+        "pid_claim": os.environ.get(f"{prefix}_PID_CLAIM", pid_claim),
+        "hpr_claim": os.environ.get(f"{prefix}_HPR_CLAIM", hpr_claim),
+        "acr_values": os.environ.get(f"{prefix}_ACR_VALUES", acr),
+    }
+
+
+FORLOP_OIDC = {
+    "helseid": _oidc(
+        "FORLOP_HELSEID",
+        scope="openid profile helseid://scopes/identity/pid helseid://scopes/hpr/hpr_number",
+        pid_claim="helseid://claims/identity/pid",
+        hpr_claim="helseid://claims/hpr/hpr_number",
+    ),
+    "idporten": _oidc(
+        "FORLOP_IDPORTEN", scope="openid profile", pid_claim="pid", acr="idporten-loa-high"
+    ),
+}
+# The HMAC key of the audit log's hash chain (core/audit.py). Keep it outside the database, so
+# someone who can edit the database cannot forge a consistent chain.
+FORLOP_AUDIT_KEY = os.environ.get("FORLOP_AUDIT_KEY") or f"audit:{SECRET_KEY}"
+# The HMAC key under which national identity numbers from a login are recognised (never stored).
+FORLOP_IDENTITY_KEY = os.environ.get("FORLOP_IDENTITY_KEY") or f"identity:{SECRET_KEY}"
+# Password login: on by default; an installation with HelseID and ID-porten may turn it off.
+FORLOP_PASSWORD_LOGIN = env_bool("FORLOP_PASSWORD_LOGIN", default=True)
+# A password login needs a TOTP code as its second factor (django-otp). "off" only with DEBUG:
+# the local demo (`make run`), so its demo users log in with the documented password alone.
+FORLOP_PASSWORD_SECOND_FACTOR = os.environ.get(
+    "FORLOP_PASSWORD_SECOND_FACTOR", "off" if DEBUG else "totp"
+)
+if FORLOP_PASSWORD_SECOND_FACTOR not in {"totp", "off"} or (
+    FORLOP_PASSWORD_SECOND_FACTOR == "off" and not DEBUG  # noqa: S105 - a mode, not a password
+):
+    raise ImproperlyConfigured(
+        "FORLOP_PASSWORD_SECOND_FACTOR must be 'totp' (or 'off', only with DJANGO_DEBUG=true)"
+    )
+OTP_TOTP_ISSUER = "Forløp"
+
+# Login throttling (django-axes): a policy per account and per address. After
+# FORLOP_LOGIN_FAILURE_LIMIT failed logins for one username (from anywhere), or from one address
+# (for any usernames), that account or address is refused for FORLOP_LOGIN_COOLOFF_MINUTES,
+# the right password included. A success resets the count. Behind a reverse proxy the client
+# address comes from X-Forwarded-For (one proxy).
+AXES_FAILURE_LIMIT = int(os.environ.get("FORLOP_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FORLOP_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = True  # operators see and clear lockouts in /admin/ (no patient data)
+AXES_VERBOSE = False
+if env_bool("FORLOP_BEHIND_PROXY", default=False):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
 # Forløp's own settings
 FORLOP_EMERGENCY_ACCESS_HOURS = int(os.environ.get("FORLOP_EMERGENCY_ACCESS_HOURS", "4"))
+# Unreviewed emergency access older than this is escalated to every leader of the data controller.
+FORLOP_EMERGENCY_REVIEW_HOURS = int(os.environ.get("FORLOP_EMERGENCY_REVIEW_HOURS", "72"))
+# The hook for telling people about escalated emergency access (a dotted path to a function
+# taking the list of grants; empty: none). Called inside the escalation's transaction, so a
+# failed notification rolls the escalation back and the task's retry does both once.
+FORLOP_EMERGENCY_ESCALATION_NOTIFIER = os.environ.get("FORLOP_EMERGENCY_ESCALATION_NOTIFIER", "")
 FORLOP_SUPPRESS_BELOW = int(os.environ.get("FORLOP_SUPPRESS_BELOW", "5"))
+# Largest upload (imports); enforced while the body arrives (forlop/core/uploads.py).
+FORLOP_MAX_UPLOAD_BYTES = int(os.environ.get("FORLOP_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "forlop.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Interoperability (docs/interop.md). Access tokens for system clients live this long.
 FORLOP_FHIR_TOKEN_SECONDS = int(os.environ.get("FORLOP_FHIR_TOKEN_SECONDS", "300"))
@@ -221,12 +330,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler scrubs identity numbers from messages and tracebacks (forlop/core/logging.py).
+    "filters": {"identity_numbers": {"()": "forlop.core.logging.IdentityNumberFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["identity_numbers"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("FORLOP_LOG_LEVEL", "INFO")},
     # The request logger would print full URLs and bodies of failing requests; our URLs carry
     # only opaque primary keys, but keep it at WARNING so query strings are not logged.
+    # Django's own defaults would add unfiltered handlers (console under DEBUG, runserver's
+    # access log, mail to ADMINS with the request): route everything through the filtered one.
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts; not every successful login
         # PDF rendering (posters) logs each step at INFO; only problems are worth a line.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -12,6 +12,9 @@ os.environ.setdefault("FORLOP_DB_STATEMENT_TIMEOUT", "60")
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only in tests
+# Most tests log in with force_login or a password and test something else; the second factor
+# has its own tests (forlop/accounts/tests/test_totp.py), which turn it on.
+FORLOP_PASSWORD_SECOND_FACTOR = "off"  # noqa: S105 - a mode, not a password
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {

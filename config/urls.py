@@ -4,18 +4,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from forlop.accounts.views import PasswordLoginView
 from forlop.core import views as core_views
 from forlop.interop.json_api.urls import public_api_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", PasswordLoginView.as_view(), name="login"),
+    path("login/", include("forlop.accounts.urls")),  # second factor and national login
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", core_views.password_change, name="password-change"),
     path("i18n/setlang/", login_not_required(set_language), name="set-language"),
@@ -26,6 +22,7 @@ urlpatterns = [
     path("measures/", include("forlop.measures.urls")),
     path("improvement/", include("forlop.improvement.urls")),
     path("pathway-templates/", include("forlop.authoring.urls")),
+    path("organisation/", include("forlop.core.urls")),
     path("fhir/r4/", include("forlop.interop.fhir.urls")),
     path("api/v1/", public_api_urls()),
     path("admin/", admin.site.urls),

@@ -29,6 +29,7 @@ as_pg "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --locale=C.U
 as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w -t 30 start \
   -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
 "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-  -c "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB" -c "CREATE DATABASE app OWNER app"
+  -c "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB" -c "CREATE DATABASE app OWNER app" \
+  -c "ALTER ROLE app SET forlop.allow_audit_truncate = 'on'"  # the flush between tests (core migration 0008)
 DATABASE_URL="postgres://app:app@127.0.0.1:$PGPORT/app" FORLOP_EXPECT_DB=postgresql \
   "$BIN/pytest" -q -p no:cacheprovider "$@"

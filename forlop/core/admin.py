@@ -1,13 +1,16 @@
-"""Admin for municipal IT: organisations, units, users and memberships. Patients are not here:
-they are reached only through the access function, so the admin cannot bypass service need."""
+"""The Django admin, for the installation's operators only (superusers made with
+`forlop createsuperuser`, see docs/operations.md): organisations, units, users and memberships.
 
-from typing import Any
+No patient data is here, nor anything that points at it (tests/test_admin.py walks the registry):
+patients are reached only through the access function, and the audit log only through the
+leaders' pages. Administrators of a municipality or hospital trust work through Forløp's own
+pages (core:members and the template pages), which check their organisation and audit.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
 
-from forlop.core.models import AuditEvent, Membership, Organisation, Unit, User
+from forlop.core.models import Membership, Organisation, Unit, User
 
 
 @admin.register(Organisation)
@@ -33,19 +36,3 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Forløp", {"fields": ("hpr_number", "phone")}))
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "verb", "patient_id", "emergency"]
-    list_filter = ["verb", "emergency"]
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -18,4 +18,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_roles": roles,
         "nav_is_leader": bool(roles & {Role.UNIT_LEADER, Role.ADMINISTRATOR}),
         "nav_is_staff_member": bool(roles),
+        "nav_is_administrator": Role.ADMINISTRATOR in roles,
     }

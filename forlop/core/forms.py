@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class DesignSystemFormMixin:
@@ -38,3 +39,25 @@ class Form(DesignSystemFormMixin, forms.Form):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+class MembershipAddForm(Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)  # type: ignore[arg-type]
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        from forlop.core.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["role"].choices = Role.choices  # type: ignore[attr-defined]
+
+    def clean_username(self) -> Any:
+        from forlop.core.models import User
+
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user has that username."))
+        return user

@@ -74,6 +74,7 @@ __all__ = [
     "mask",
     "normalise",
     "parse_identity_number",
+    "scrub_identity_numbers",
     "validate_org_number",
 ]
 
@@ -355,6 +356,30 @@ def parse_identity_number(value: str, *, today: date | None = None) -> IdentityN
         return IdentityNumber(value=number, kind=kind, birth_date=None, synthetic=False)
     birth_date = _birth_date(number, kind, synthetic, rule, today or _today())
     return IdentityNumber(value=number, kind=kind, birth_date=birth_date, synthetic=synthetic)
+
+
+# Eleven digits, optionally split after the date part ("010190 12345"), not inside a longer run.
+_CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6})[ .]?([0-9]{5})(?![0-9])")
+
+
+def _looks_like_identity_number(number: str) -> bool:
+    """A known kind with valid check digits (the date is not checked: a typo is still personal)."""
+    classified = _classify(number)
+    return classified is not None and _check_digit_rule(number, classified[0]) is not None
+
+
+def scrub_identity_numbers(text: str, replacement: str = FULL_MASK) -> str:
+    """Replace every identity number in free text (a log line, a path, an exception message).
+
+    A run of eleven digits is replaced when it is of a known kind and its check digits hold,
+    so order numbers and phone numbers stay readable.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        number = match.group(1) + match.group(2)
+        return replacement if _looks_like_identity_number(number) else match.group(0)
+
+    return _CANDIDATE.sub(replace, text)
 
 
 def mask(value: str | IdentityNumber) -> str:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -119,6 +120,14 @@ CLINICAL_ROLES: frozenset[str] = frozenset(
 )
 
 
+# Roles that give direct patient care and so may take emergency access (nødtilgang) within their
+# own data controller. Leaders review emergency access and the allocation office makes service
+# decisions; neither needs to break the glass, and administrative roles never do.
+EMERGENCY_ACCESS_ROLES: frozenset[str] = frozenset(
+    {Role.PRIMARY_CONTACT, Role.GP, Role.HOSPITAL_NURSE}
+)
+
+
 class User(AbstractUser):
     """A person who logs in: staff, or a patient (portal) or authorised next of kin."""
 
@@ -166,11 +175,22 @@ class AuditVerb(models.TextChoices):
     PATIENT_CREATED = "patient.created", _("Created patient")
     PATIENT_UPDATED = "patient.updated", _("Updated patient")
     PATIENT_SEARCHED = "patient.searched", _("Searched for patient by identity number")
-    PATIENT_SERVICE_ADDED = "patient.service_added", _("Unit started serving patient")
-    PATIENT_SERVICE_ENDED = "patient.service_ended", _("Unit stopped serving patient")
+    PATIENT_SERVICE_ADDED = (
+        "patient.service_added",
+        _("Service decision: unit started serving patient"),
+    )
+    PATIENT_SERVICE_ENDED = (
+        "patient.service_ended",
+        _("Service decision: unit stopped serving patient"),
+    )
     ACCESS_LOG_VIEWED = "patient.access_log_viewed", _("Viewed who has looked at the record")
     EMERGENCY_ACCESS_GRANTED = "emergency.granted", _("Took emergency access")
     EMERGENCY_ACCESS_REVIEWED = "emergency.reviewed", _("Reviewed emergency access")
+    EMERGENCY_ACCESS_ESCALATED = (
+        "emergency.escalated",
+        _("Emergency access escalated: not reviewed in time"),
+    )
+    ACCESS_REFUSED = "patient.access_refused", _("Refused access to patient")
     STAY_ADMITTED = "stay.admitted", _("Admitted to hospital")
     STAY_DISCHARGED = "stay.discharged", _("Discharged from hospital")
     PATHWAY_VIEWED = "pathway.viewed", _("Viewed pathway")
@@ -197,6 +217,8 @@ class AuditVerb(models.TextChoices):
     PATIENT_PROPOSAL = "goals.proposal", _("Patient proposed a goal or comment")
     SUMMARY_PRINTED = "patient.summary_printed", _("Printed summary")
     EXPORTED = "patient.exported", _("Exported patient data")
+    MEMBERSHIP_ADDED = "membership.added", _("Gave a user a role in a unit")
+    MEMBERSHIP_ENDED = "membership.ended", _("Ended a user's role in a unit")
     IMPORTED = "patient.imported", _("Imported patient data")
     SYSTEM_CALL = "system.call", _("System client call")
     CLIENT_REGISTERED = "system.client_registered", _("Registered system client")
@@ -229,7 +251,8 @@ class AuditEvent(models.Model):
     new events (the database refuses updates and deletes too, see the migration's triggers).
     """
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by audit_record before the hash is computed (not auto_now_add: the hash covers it).
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         User,
         verbose_name=_("who"),
@@ -245,6 +268,10 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     emergency = models.BooleanField(_("emergency access"), default=False)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # The tamper-evident chain (core/audit.py): HMAC over the previous row's hash and this
+    # row's content. `forlop audit_verify` recomputes it and names the first broken link.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    chain_hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -223,11 +223,12 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
                 email=f"{login.username}@demo.forlop.invalid",
             )
             user.set_password(DEMO_PASSWORD)
-            if login.role == Role.ADMINISTRATOR:
-                user.is_staff = True
-                user.is_superuser = True
             user.save()
             created["users"] += 1
+        elif user.is_superuser or user.is_staff:
+            # Demo users are never superusers (issue 11): demote one left by an older demo.
+            user.is_superuser = user.is_staff = False
+            user.save(update_fields=["is_superuser", "is_staff"])
         Membership.objects.get_or_create(user=user, unit=units[login.unit], role=login.role)
         users[login.username] = user
     # The leader also supervises the south district.

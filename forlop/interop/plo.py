@@ -28,7 +28,7 @@ from forlop.interop import inbound
 from forlop.pathways import models as pm
 from forlop.pathways import selectors
 from forlop.patients.models import Patient
-from forlop.patients.selectors import patient_find_by_identity_number
+from forlop.patients.selectors import patient_find_for_message
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ def _patient(actor: User, identity_number: str, *, now: datetime, notification: 
         parsed = parse_identity_number(identity_number)
     except IdentityNumberError as exc:
         raise ValidationError(exc.message, code=str(exc.code)) from None
-    patient = patient_find_by_identity_number(identity_number=parsed.value)
+    patient = patient_find_for_message(
+        sender=actor, identity_number=parsed.value, purpose="plo", now=now
+    )
     if patient is None:
         raise ValidationError(
             _("The patient is not registered in Forløp; the municipality registers patients."),

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form
+from forlop.core.uploads import upload_limit
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+def too_large_message() -> str:
+    return gettext("The file is too large (at most %(size)s).") % {
+        "size": filesizeformat(upload_limit())
+    }
 
 
 class AnnotationForm(Form):
@@ -28,8 +35,21 @@ class ImportForm(Form):
         help_text=_("Columns: period (YYYY-MM-DD, the first day), value, and optionally comment."),
     )
 
+    def __init__(self, *args: object, too_large: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:  # the upload was stopped on the way in: there is no file to require
+            self.fields["file"].required = False
+
+    def clean(self) -> dict[str, object]:
+        if self.too_large:
+            raise forms.ValidationError(too_large_message())
+        return super().clean()
+
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is too large (at most 2 MB)."))
+        if upload is None:
+            return upload
+        if upload.size > upload_limit():
+            raise forms.ValidationError(too_large_message())
         return upload

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +29,11 @@ from forlop.measures.services import manual_value_set
 
 REQUIRED = ("period", "value")
 MAX_ROWS = 5000
+FIRST_PERIOD = date(1900, 1, 1)
+MAX_COUNT = 10**9
+CSV_FIELD_LIMIT = 131_072  # the csv module's default; a longer field is refused, not a 500
+
+Table = Iterator[tuple[int, dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +45,17 @@ class Row:
     comment: str
 
 
-def _read_csv(content: bytes) -> list[tuple[int, dict[str, Any]]]:
+def _no_nul(text: str, row: int) -> None:
+    # PostgreSQL cannot store a NUL character in text: refuse it here with a clear message.
+    if "\x00" in text:
+        raise ValidationError(
+            _("Row %(row)d contains a NUL character: save the file again as plain text.")
+            % {"row": row}
+        )
+
+
+def _read_csv(content: bytes) -> tuple[list[str], Table]:
+    """The header and an iterator over the data rows: read lazily, one row at a time."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -46,30 +63,57 @@ def _read_csv(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None) or []
+
+    def rows() -> Table:
+        try:
+            for cells in reader:
+                _no_nul("".join(cells), reader.line_num)
+                if any(cell.strip() for cell in cells):
+                    yield reader.line_num, dict(zip(columns, cells, strict=False))
+        except csv.Error:
+            raise ValidationError(
+                _(
+                    "Row %(row)d could not be read: a field is too long (at most %(max)d "
+                    "characters) or the file is not CSV."
+                )
+                % {"row": reader.line_num + 1, "max": CSV_FIELD_LIMIT}
+            ) from None
+
+    try:
+        header = next(reader, None) or []
+    except csv.Error:
+        raise ValidationError(_("The first row could not be read as CSV column names.")) from None
+    _no_nul("".join(header), 1)
     columns = [cell.strip().lower() for cell in header]
-    rows = []
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            rows.append((reader.line_num, dict(zip(columns, cells, strict=False))))  # noqa: PERF401 - line_num is read per row
-    return [(1, {c: c for c in columns}), *rows]
+    return columns, rows()
 
 
-def _read_xlsx(content: bytes) -> list[tuple[int, dict[str, Any]]]:
+def _read_xlsx(content: bytes) -> tuple[list[str], Table]:
+    """The header and an iterator over the data rows: openpyxl's read-only mode streams the
+    sheet, so reading stops where the caller stops (the row limit), not at the sheet's end."""
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        header = next(rows_iter, None) or ()
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise ValidationError(_("The file is not a readable Excel workbook.")) from error
-    sheet = book.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    header = next(rows_iter, None) or ()
     columns = [str(cell or "").strip().lower() for cell in header]
-    rows = []
-    for number, cells in enumerate(rows_iter, start=2):
-        if any(cell not in (None, "") for cell in cells):
-            rows.append((number, dict(zip(columns, cells, strict=False))))
-    book.close()
-    return [(1, {c: c for c in columns}), *rows]
+
+    def rows() -> Table:
+        try:
+            for number, cells in enumerate(rows_iter, start=2):
+                _no_nul("".join(str(c) for c in cells if isinstance(c, str)), number)
+                if any(cell not in (None, "") for cell in cells):
+                    yield number, dict(zip(columns, cells, strict=False))
+        except ValidationError:
+            raise
+        except Exception as error:  # a broken part of the sheet, found while streaming
+            raise ValidationError(_("The file is not a readable Excel workbook.")) from error
+        finally:
+            book.close()
+
+    return columns, rows()
 
 
 def _parse_period(value: Any) -> date:
@@ -96,51 +140,71 @@ def _parse_number(value: Any) -> float | None:
     return parse_number(str(value))
 
 
-def parse_rows(*, filename: str, content: bytes) -> list[Row]:
-    """Parse and check every row; raise one ValidationError listing every problem."""
+def _parse_count(value: Any) -> float | None:
+    """A count: a whole number, zero or more (3 and 3.0 are counts; -5 and 3.5 are not)."""
+    number = _parse_number(value)
+    if number is None:
+        return None
+    if number < 0 or number > MAX_COUNT or number != int(number):
+        raise ValueError(value)
+    return float(int(number))
+
+
+def parse_rows(*, filename: str, content: bytes, today: date | None = None) -> list[Row]:
+    """Parse and check every row; raise one ValidationError listing every problem.
+
+    Rows are read one at a time and reading stops as soon as the file has more than MAX_ROWS
+    data rows, so a huge file costs no more than a full one.
+    """
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        table = _read_xlsx(content)
+        columns, table = _read_xlsx(content)
     else:
-        table = _read_csv(content)
-    columns = set(table[0][1])
+        columns, table = _read_csv(content)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise ValidationError(
             _("Missing column(s): %(columns)s. The first row must name the columns.")
             % {"columns": ", ".join(missing)}
         )
-    data = table[1:]
+    data = list(islice(table, MAX_ROWS + 1))
     if not data:
         raise ValidationError(_("The file has no data rows."))
     if len(data) > MAX_ROWS:
         raise ValidationError(_("Too many rows (at most %(max)d).") % {"max": MAX_ROWS})
+    today = today or date.today()  # noqa: DTZ011 - a calendar bound, a year of slack
+    last_period = date(today.year + 1, 12, 31)
     errors: list[str] = []
     rows: list[Row] = []
     seen: dict[date, int] = {}
     for number, cells in data:
         try:
             period = _parse_period(cells.get("period"))
-        except ValueError:
+            if not FIRST_PERIOD <= period <= last_period:
+                raise ValueError(period)
+        except (ValueError, OverflowError):
             errors.append(
                 _("Row %(row)d: the period %(value)s is not a date (YYYY-MM-DD).")
                 % {"row": number, "value": repr(str(cells.get("period") or ""))}
             )
             continue
         try:
-            value = _parse_number(cells.get("value"))
+            value = _parse_count(cells.get("value"))
             if value is None:
                 raise ValueError
-        except ValueError:
+        except (ValueError, OverflowError):
             errors.append(
-                _("Row %(row)d: the value %(value)s is not a number.")
+                _("Row %(row)d: the value %(value)s is not a count (a whole number, 0 or more).")
                 % {"row": number, "value": repr(str(cells.get("value") or ""))}
             )
             continue
         try:
-            denominator = _parse_number(cells.get("denominator"))
-        except ValueError:
+            denominator = _parse_count(cells.get("denominator"))
+        except (ValueError, OverflowError):
             errors.append(
-                _("Row %(row)d: the denominator %(value)s is not a number.")
+                _(
+                    "Row %(row)d: the denominator %(value)s is not a count (a whole number, "
+                    "0 or more)."
+                )
                 % {"row": number, "value": repr(str(cells.get("denominator")))}
             )
             continue

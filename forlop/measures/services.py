@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forlop.core.models import Organisation, User
@@ -84,6 +84,15 @@ def manual_value_set(
     return value
 
 
+class PeriodAlreadyClosed(Exception):  # noqa: N818 - reads as what happened
+    """The period was closed already (perhaps a moment ago, by someone else): its first numbers
+    are kept. Carries that snapshot, so the caller can say when and by whom."""
+
+    def __init__(self, snapshot: MeasureSnapshot) -> None:
+        super().__init__("period already closed")
+        self.snapshot = snapshot
+
+
 def period_close(
     *,
     measure: Measure,
@@ -92,32 +101,38 @@ def period_close(
     actor: User | None,
     as_of: datetime | None = None,
 ) -> MeasureSnapshot:
-    """Store the period's numbers as they are now. Closing again keeps the first snapshot:
-    a later correction of the data then shows as a difference against it."""
+    """Store the period's numbers as they are now. A period is closed once: closing it again,
+    or at the same moment as someone else, raises PeriodAlreadyClosed and keeps the first
+    snapshot (a later correction of the data then shows as a difference against it).
+
+    The unique constraint decides a race: the losers' inserts fail in their own savepoint, so
+    no one gets a 500 and the caller's transaction stays usable.
+    """
     as_of = as_of or timezone.now()
     start = period_floor(period_start, measure.period)
-    with transaction.atomic():
-        existing = MeasureSnapshot.objects.filter(
-            measure=measure,
-            level=scope.level,
-            scope_code=scope.code,
-            period=measure.period,
-            period_start=start,
-        ).first()
-        if existing is not None:
-            return existing
-        (count,) = compute_counts(measure, scope=scope, first=start, last=start, as_of=as_of)
-        snapshot = MeasureSnapshot(
-            measure=measure,
-            level=scope.level,
-            scope_code=scope.code,
-            period=measure.period,
-            period_start=start,
-            numerator=count.numerator or 0.0,
-            denominator=count.denominator,
-            as_of=as_of,
-            closed_by=actor,
-        )
-        snapshot.full_clean()
-        snapshot.save()
+    key = {
+        "measure": measure,
+        "level": scope.level,
+        "scope_code": scope.code,
+        "period": measure.period,
+        "period_start": start,
+    }
+    existing = MeasureSnapshot.objects.filter(**key).first()
+    if existing is not None:
+        raise PeriodAlreadyClosed(existing)
+    (count,) = compute_counts(measure, scope=scope, first=start, last=start, as_of=as_of)
+    snapshot = MeasureSnapshot(
+        **key,
+        numerator=count.numerator or 0.0,
+        denominator=count.denominator,
+        as_of=as_of,
+        closed_by=actor,
+    )
+    # The constraint is checked by the database below, atomically; a check here could race.
+    snapshot.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            snapshot.save()
+    except IntegrityError:
+        raise PeriodAlreadyClosed(MeasureSnapshot.objects.get(**key)) from None
     return snapshot

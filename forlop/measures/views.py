@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -170,12 +170,27 @@ def period_close_view(
     form = ClosePeriodForm(request.POST)
     if not selectors.user_may_edit(user=request.user, scope=scope) or not form.is_valid():
         raise Http404
-    services.period_close(
-        measure=found,
-        scope=scope,
-        period_start=form.cleaned_data["period_start"],
-        actor=request.user,
-    )
+    try:
+        services.period_close(
+            measure=found,
+            scope=scope,
+            period_start=form.cleaned_data["period_start"],
+            actor=request.user,
+        )
+    except services.PeriodAlreadyClosed as exc:
+        # 409 Conflict: someone closed it first (perhaps this very moment); nothing changed.
+        messages.warning(
+            request,
+            _("This period was already closed on %(when)s; its first numbers are kept.")
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(exc.snapshot.created_at), "SHORT_DATETIME_FORMAT"
+                )
+            },
+        )
+        return render(
+            request, "measures/chart.html", _chart_context(request, scope, found), status=409
+        )
     messages.success(request, _("The period was closed: its numbers are kept as they are now."))
     return redirect("measures:chart", level=level, code=code, measure=measure)
 
@@ -186,7 +201,12 @@ def values_import(request: AuthedHttpRequest, level: str, code: str, measure: st
     found = selectors.measure_get_for_scope(scope=scope, code=measure)
     if not found.is_manual or not selectors.user_may_edit(user=request.user, scope=scope):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # An upload stopped on the way in (core/uploads.py) is "too large", not "no file chosen".
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        too_large=getattr(request, "upload_too_large", False),
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

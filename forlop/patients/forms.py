@@ -13,6 +13,7 @@ from forlop.core.forms import Form
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
 from forlop.core.models import Organisation, Role, Unit, User
 from forlop.core.selectors import units_for_user
+from forlop.patients.models import EmergencyAccess
 from forlop.patients.services import MIN_EMERGENCY_REASON
 
 
@@ -156,12 +157,21 @@ class IdentityLookupForm(Form):
 
 class EmergencyAccessForm(Form):
     identity_number = IdentityNumberField(widget=forms.HiddenInput)
-    reason = forms.CharField(
+    reason_category = forms.ChoiceField(
         label=_("Why do you need access now?"),
+        choices=EmergencyAccess.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you need access.")},
+    )
+    reason = forms.CharField(
+        label=_("Describe the situation"),
         min_length=MIN_EMERGENCY_REASON,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Your reason is logged and reviewed by the unit leader."),
+        help_text=_(
+            "Your reason is logged and reviewed by a leader of the municipality or hospital "
+            "trust whose record you open."
+        ),
     )
 
 

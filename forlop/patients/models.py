@@ -63,7 +63,9 @@ class Patient(BaseModel):
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     # Never shown in URLs, logs or error pages; shown masked except on the patient page.
-    identity_number = models.CharField(_("identity number"), max_length=11, unique=True)
+    # Unique per data controller (the municipality), not across the installation: a second
+    # municipality registering the same person gets its own record and learns nothing of the first.
+    identity_number = models.CharField(_("identity number"), max_length=11)
     id_kind = models.CharField(_("kind of number"), max_length=3, choices=IdKind.choices)
     synthetic = models.BooleanField(_("synthetic test number"), default=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -102,6 +104,13 @@ class Patient(BaseModel):
         verbose_name = _("patient")
         verbose_name_plural = _("patients")
         ordering = ["family_name", "given_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "identity_number"],
+                name="patient_identity_number_unique_per_municipality",
+            )
+        ]
+        indexes = [models.Index(fields=["identity_number"], name="patient_identity_number")]
 
     def __str__(self) -> str:
         # Name only: __str__ ends up in logs and admin messages.
@@ -192,7 +201,18 @@ class HospitalStay(BaseModel):
 
 
 class EmergencyAccess(BaseModel):
-    """Emergency access (nødtilgang): time-limited, with a reason, reviewed by a unit leader."""
+    """Emergency access (nødtilgang): time-limited, with a reason (a category and a text), within
+    one data controller, and reviewed by a leader or administrator of that data controller who is
+    not the taker. Unreviewed grants older than FORLOP_EMERGENCY_REVIEW_HOURS are escalated."""
+
+    class Category(models.TextChoices):
+        ACUTE_CARE = "acute_care", _("Acute care: the patient needs help now")
+        CALL_FROM_EMERGENCY = (
+            "call_from_emergency",
+            _("Request from the out-of-hours service, the emergency unit or an ambulance"),
+        )
+        COVERING = "covering", _("Covering for a colleague; the service is not registered yet")
+        OTHER = "other", _("Other (explain below)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -206,7 +226,21 @@ class EmergencyAccess(BaseModel):
         on_delete=models.PROTECT,
         related_name="emergency_accesses",
     )
+    # Blank only on grants taken before categories existed; every new grant has one.
+    reason_category = models.CharField(
+        _("kind of reason"), max_length=30, choices=Category.choices, blank=True
+    )
     reason = models.TextField(_("reason"))
+    # The municipality or hospital trust whose record was opened: its leaders review the grant.
+    # Null only on grants taken before data-controller boundaries (backfilled by migration).
+    data_controller = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("data controller"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="emergency_accesses",
+    )
     granted_at = models.DateTimeField(_("granted"))
     expires_at = models.DateTimeField(_("expires"))
     reviewed_by = models.ForeignKey(
@@ -219,6 +253,7 @@ class EmergencyAccess(BaseModel):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("emergency access")

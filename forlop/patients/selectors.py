@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forlop.core.audit import audit_record
-from forlop.core.models import AuditEvent, AuditVerb, User
-from forlop.core.selectors import led_units
-from forlop.patients.models import EmergencyAccess, Patient
+from forlop.core.models import AuditEvent, AuditVerb, Membership, Role, User
+from forlop.core.selectors import (
+    administered_organisation_ids,
+    data_controllers_for_user,
+    led_organisation_ids,
+    led_units,
+)
+from forlop.patients.models import EmergencyAccess, HospitalStay, Patient, PatientService
 
 
 def has_service_need(patient: Patient) -> bool:
@@ -41,6 +48,30 @@ def patient_list_for_user(
     return qs
 
 
+def patient_page_for_user(
+    *,
+    user: User,
+    query: str = "",
+    page_number: str | int | None = None,
+    page_size: int = 50,
+    now: datetime | None = None,
+) -> Page[Patient]:
+    """One page of the patient list (or a name search), with an audit row naming the ids shown."""
+    page = Paginator(patient_list_for_user(user=user, now=now, query=query), page_size).get_page(
+        page_number
+    )
+    page.object_list = list(page.object_list)
+    ids = [p.pk for p in page.object_list]
+    if ids:
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                verb=AuditVerb.PATIENT_VIEWED,
+                data={"list": ids, "search": True} if query else {"list": ids},
+            )
+    return page
+
+
 def patient_get_for_user(
     *,
     user: User,
@@ -62,6 +93,7 @@ def patient_get_for_user(
         .first()
     )
     if patient is None:
+        _audit_refused(user=user, patient_id=patient_id, verb=verb, data=data)
         raise Http404
     emergency = None
     if not has_service_need(patient):
@@ -80,39 +112,182 @@ def patient_get_for_user(
             target=patient,
             emergency=emergency is not None,
             reason=emergency.reason if emergency is not None else "",
-            data=data,
+            data=data
+            if emergency is None
+            else {**(data or {}), "emergency_category": emergency.reason_category},
         )
     return patient
 
 
-def patient_find_by_identity_number(*, identity_number: str) -> Patient | None:
-    """Look a patient up by number, for the search and emergency-access forms only.
+def _audit_refused(
+    *, user: User, patient_id: int, verb: AuditVerb | str, data: dict[str, object] | None
+) -> None:
+    """Log a refused read (ASVS 7.2.2), with what was attempted. The patient id is kept only if
+    such a patient exists, so a probe of made-up ids does not land in a real patient's log."""
+    if not user.is_authenticated or user.pk is None:
+        return  # anonymous requests never get this far; nothing to attribute
+    exists = Patient.objects.filter(pk=patient_id).exists()
+    details: dict[str, object] = {"attempted": str(verb), **(data or {})}
+    if not exists:
+        # An id of eleven digits may be an identity number typed into the URL: keep none of it.
+        details["id"] = patient_id if patient_id < 10**10 else None
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            verb=AuditVerb.ACCESS_REFUSED,
+            patient_id=patient_id if exists else None,
+            data=details,
+        )
 
-    The caller must not show the result unless patient_get_for_user allows it.
+
+def patients_of_data_controllers(org_ids: set[int]) -> Q:
+    """Patients whose records are held by one of the data controllers: the municipality's
+    record, or a hospital trust's record of a stay on one of its wards."""
+    stays = HospitalStay.objects.filter(patient=OuterRef("pk"), ward__organisation_id__in=org_ids)
+    return Q(municipality_id__in=org_ids) | Q(Exists(stays))
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """The result of a look-up by identity number: the record in the user's data controllers
+    (or None) and whether the user has a service need for it."""
+
+    patient: Patient | None
+    visible: bool
+
+
+def patient_find_by_identity_number(
+    *, user: User, identity_number: str, purpose: str, now: datetime | None = None
+) -> Lookup:
+    """Look a number up among the records of the user's own data controllers, and log it.
+
+    A patient registered only by another municipality is not found: the answer is the same as
+    for a number registered nowhere. The look-up is audited (with the patient id if found).
+    The caller shows the patient only when `visible`; otherwise it may offer emergency access.
     """
-    return Patient.objects.filter(identity_number=identity_number).first()
+    now = now or timezone.now()
+    controllers = data_controllers_for_user(user=user)
+    candidates = list(
+        Patient.objects.filter(identity_number=identity_number)
+        .filter(patients_of_data_controllers(controllers))
+        .order_by("pk")
+    )
+    visible_ids = set(
+        Patient.objects.visible_to(user, now=now)
+        .filter(pk__in=[c.pk for c in candidates])
+        .values_list("pk", flat=True)
+    )
+    patient = next((c for c in candidates if c.pk in visible_ids), None) or next(
+        iter(candidates), None
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            verb=AuditVerb.PATIENT_SEARCHED,
+            patient_id=patient.pk if patient else None,
+            target=patient,
+            data={"purpose": purpose, "found": patient is not None},
+        )
+    return Lookup(patient=patient, visible=patient is not None and patient.pk in visible_ids)
+
+
+def patient_find_for_message(
+    *, sender: User, identity_number: str, purpose: str, now: datetime | None = None
+) -> Patient | None:
+    """The record a message from another organisation's system is about (a hospital reporting
+    an admission or a patient ready for discharge), logged as a look-up by the sender.
+
+    A message is addressed to the municipality that holds the record, as PLO messages are, so
+    the look-up is not limited to the sender's own data controllers. The caller reads nothing
+    back unless the sender has a service need (``visible_to``); it may record what the message
+    reports. With records in several municipalities, the one with a current service wins; when
+    that does not decide, None (the message must be handled by hand).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    candidates = list(
+        Patient.objects.filter(identity_number=identity_number)
+        .annotate(
+            served=Exists(
+                PatientService.objects.filter(patient=OuterRef("pk"), started_on__lte=today).filter(
+                    Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+                )
+            )
+        )
+        .order_by("-served", "pk")
+    )
+    served = [c for c in candidates if getattr(c, "served", False)]
+    chosen = served or candidates
+    patient = chosen[0] if len(chosen) == 1 else None
+    with transaction.atomic():
+        audit_record(
+            actor=sender,
+            verb=AuditVerb.PATIENT_SEARCHED,
+            patient_id=patient.pk if patient else None,
+            target=patient,
+            data={"purpose": purpose, "found": patient is not None, "message": True},
+        )
+    return patient
 
 
 def patient_access_log(*, patient: Patient) -> QuerySet[AuditEvent]:
     """Who has looked at or changed this patient's record: reads and writes by people."""
     return (
         AuditEvent.objects.filter(patient_id=patient.pk, actor__isnull=False)
+        .exclude(verb=AuditVerb.ACCESS_REFUSED)  # refused: nothing was seen
         .select_related("actor")
         .order_by("-created_at", "-pk")
     )
 
 
+def emergency_review_cutoff(*, now: datetime) -> datetime:
+    return now - timedelta(hours=settings.FORLOP_EMERGENCY_REVIEW_HOURS)
+
+
 def emergency_accesses_for_leader(
-    *, user: User, only_unreviewed: bool = False
+    *, user: User, only_unreviewed: bool = False, now: datetime | None = None
 ) -> QuerySet[EmergencyAccess]:
-    """Emergency accesses a leader must review: taken by members of their units, or to patients they serve."""
+    """Emergency accesses a leader or administrator reviews, from the data controller's side.
+
+    Only grants into the records of a data controller where the user leads a unit or
+    administers. Of those: the grants taken by members of units they lead or to patients those
+    units serve ("yours"); every grant for the data controller's administrators; grants with no
+    leader above the taker or the patient's units ("no leader"); and escalated grants (not
+    reviewed within FORLOP_EMERGENCY_REVIEW_HOURS) for every leader of the data controller.
+    Annotated with `is_mine`, `has_leader` and `is_escalated`.
+    """
+    now = now or timezone.now()
     units = led_units(user=user)
-    qs = EmergencyAccess.objects.filter(
-        Q(user__memberships__unit__in=units) | Q(patient__services__unit__in=units)
-    ).distinct()
+    controllers = led_organisation_ids(user=user)
+    administered = administered_organisation_ids(user=user)
+    mine = Exists(
+        Membership.objects.filter(user=OuterRef("user"), active=True, unit__in=units)
+    ) | Exists(PatientService.objects.filter(patient=OuterRef("patient"), unit__in=units))
+    leaders = (
+        Membership.objects.filter(role=Role.UNIT_LEADER, active=True)
+        .exclude(user=OuterRef("user"))
+        .filter(
+            Q(unit__memberships__user=OuterRef("user"), unit__memberships__active=True)
+            | Q(unit__patient_services__patient=OuterRef("patient"))
+        )
+    )
+    escalated = Q(escalated_at__isnull=False) | Q(
+        reviewed_at__isnull=True, granted_at__lt=emergency_review_cutoff(now=now)
+    )
+    qs = EmergencyAccess.objects.filter(data_controller_id__in=controllers).annotate(
+        is_mine=mine, has_leader=Exists(leaders), is_escalated=escalated
+    )
+    qs = qs.filter(
+        Q(is_mine=True)
+        | Q(data_controller_id__in=administered)
+        | Q(has_leader=False)
+        | Q(is_escalated=True)
+    )
     if only_unreviewed:
         qs = qs.filter(reviewed_at__isnull=True)
-    return qs.select_related("user", "patient", "reviewed_by").order_by("-granted_at")
+    return qs.select_related("user", "patient", "reviewed_by").order_by(
+        F("reviewed_at").asc(nulls_first=True), "-is_escalated", "-granted_at"
+    )
 
 
 def audit_events_for_leader(

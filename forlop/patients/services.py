@@ -8,13 +8,27 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from forlop.core.audit import audit_record
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
-from forlop.core.models import AuditVerb, Organisation, Role, Unit, User
-from forlop.core.selectors import led_units, units_for_user
+from forlop.core.models import (
+    EMERGENCY_ACCESS_ROLES,
+    AuditVerb,
+    Membership,
+    Organisation,
+    Role,
+    Unit,
+    User,
+)
+from forlop.core.selectors import emergency_data_controllers_for_user, units_for_user
 from forlop.patients.models import EmergencyAccess, HospitalStay, NextOfKin, Patient, PatientService
+from forlop.patients.selectors import (
+    emergency_accesses_for_leader,
+    emergency_review_cutoff,
+    patient_find_by_identity_number,
+)
 
 MIN_EMERGENCY_REASON = 10
 
@@ -54,11 +68,7 @@ def patient_create(
         parsed = parse_identity_number(identity_number)
     except IdentityNumberError as exc:
         raise ValidationError({"identity_number": exc.message}, code=exc.code) from exc
-    if Patient.objects.filter(identity_number=parsed.value).exists():
-        raise ValidationError(
-            {"identity_number": _("A patient with this identity number is already registered.")},
-            code="duplicate",
-        )
+    _refuse_duplicate(actor=actor, municipality=municipality, identity_number=parsed.value)
     patient = Patient(
         given_name=given_name.strip(),
         family_name=family_name.strip(),
@@ -106,9 +116,88 @@ def patient_create(
     return patient
 
 
+def _refuse_duplicate(
+    *,
+    actor: User,
+    municipality: Organisation,
+    identity_number: str,
+    exclude_pk: int | None = None,
+) -> None:
+    """Refuse a number the municipality has already registered, and log the look-up.
+
+    Per data controller: another municipality's record of the same person is neither found nor
+    hinted at (the number is unique per municipality, see Patient.Meta).
+    """
+    existing = Patient.objects.filter(municipality=municipality, identity_number=identity_number)
+    if exclude_pk is not None:
+        existing = existing.exclude(pk=exclude_pk)
+    duplicate = existing.first()
+    if duplicate is None:
+        return
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.PATIENT_SEARCHED,
+            patient_id=duplicate.pk,
+            target=duplicate,
+            data={"purpose": "duplicate_check", "found": True},
+        )
+    raise ValidationError(
+        {"identity_number": _("A patient with this identity number is already registered.")},
+        code="duplicate",
+    )
+
+
+def service_decision_role(*, actor: User, patient: Patient, unit: Unit | None = None) -> str | None:
+    """The role in which the actor may decide which units serve the patient, or None.
+
+    A service decision (tjenestevedtak) is the allocation office's (of the patient's
+    municipality) or a unit leader's (of the unit in question, or with `unit=None` of any unit
+    of the municipality). It is never made under emergency access: the actor needs a service
+    need of their own, checked separately in `_check_service_decision`.
+    """
+    memberships = Membership.objects.filter(user=actor, active=True)
+    if memberships.filter(
+        role=Role.ALLOCATION_OFFICE, unit__organisation_id=patient.municipality_id
+    ).exists():
+        return Role.ALLOCATION_OFFICE
+    leads = memberships.filter(role=Role.UNIT_LEADER, unit__organisation_id=patient.municipality_id)
+    if unit is not None:
+        leads = leads.filter(unit=unit)
+    if leads.exists():
+        return Role.UNIT_LEADER
+    return None
+
+
+def _check_service_decision(*, actor: User, patient: Patient, unit: Unit, now: datetime) -> str:
+    if (
+        not Patient.objects.visible_to(actor, now=now, include_emergency=False)
+        .filter(pk=patient.pk)
+        .exists()
+    ):
+        raise PermissionDenied(
+            _("Serving units are decided with a service need, never under emergency access.")
+        )
+    role = service_decision_role(actor=actor, patient=patient, unit=unit)
+    if role is None:
+        raise PermissionDenied(
+            _(
+                "Which units serve a patient is a service decision, made by the allocation "
+                "office or the unit's leader."
+            )
+        )
+    if unit.organisation_id != patient.municipality_id:
+        raise ValidationError({"unit": _("Choose a unit of the patient's municipality.")})
+    return role
+
+
 def patient_service_add(
-    *, actor: User, patient: Patient, unit: Unit, started_on: date
+    *, actor: User, patient: Patient, unit: Unit, started_on: date, now: datetime | None = None
 ) -> PatientService:
+    """Record the service decision that a unit serves the patient (gives its staff access)."""
+    role = _check_service_decision(
+        actor=actor, patient=patient, unit=unit, now=now or timezone.now()
+    )
     with transaction.atomic():
         service = PatientService(patient=patient, unit=unit, started_on=started_on)
         service.full_clean()
@@ -118,12 +207,18 @@ def patient_service_add(
             verb=AuditVerb.PATIENT_SERVICE_ADDED,
             patient_id=patient.pk,
             target=service,
-            data={"unit": unit.code},
+            data={"unit": unit.code, "service_decision": True, "decided_as": role},
         )
     return service
 
 
-def patient_service_end(*, actor: User, service: PatientService, ended_on: date) -> PatientService:
+def patient_service_end(
+    *, actor: User, service: PatientService, ended_on: date, now: datetime | None = None
+) -> PatientService:
+    """Record the service decision that a unit no longer serves the patient."""
+    role = _check_service_decision(
+        actor=actor, patient=service.patient, unit=service.unit, now=now or timezone.now()
+    )
     with transaction.atomic():
         service.ended_on = ended_on
         service.full_clean()
@@ -133,32 +228,78 @@ def patient_service_end(*, actor: User, service: PatientService, ended_on: date)
             verb=AuditVerb.PATIENT_SERVICE_ENDED,
             patient_id=service.patient_id,
             target=service,
-            data={"unit": service.unit.code},
+            data={"unit": service.unit.code, "service_decision": True, "decided_as": role},
         )
     return service
 
 
-def emergency_access_grant(
-    *, actor: User, patient: Patient, reason: str, now: datetime | None = None
-) -> EmergencyAccess:
-    """Give time-limited emergency access. The reason is required and kept for the leader's review."""
-    now = now or timezone.now()
+def _emergency_data_controller(*, actor: User, patient: Patient) -> Organisation:
+    """The data controller under which the actor may break the glass for this patient.
+
+    The actor must hold a direct-care role (EMERGENCY_ACCESS_ROLES). The record must belong to
+    a data controller the actor works for: the patient's municipality, or a hospital trust where
+    the patient has (had) a stay.
+    """
+    if not Membership.objects.filter(
+        user=actor, active=True, role__in=EMERGENCY_ACCESS_ROLES
+    ).exists():
+        raise PermissionDenied(
+            _("Emergency access is for clinical staff who give the patient care directly.")
+        )
+    mine = emergency_data_controllers_for_user(user=actor)
+    if patient.municipality_id in mine:
+        return patient.municipality
+    trusts = Organisation.objects.filter(
+        pk__in=mine, units__stays__patient=patient, kind=Organisation.Kind.HOSPITAL_TRUST
+    ).distinct()
+    trust = trusts.order_by("pk").first()
+    if trust is None:
+        raise PermissionDenied(
+            _(
+                "You can take emergency access only to records of the municipality or hospital "
+                "trust you work for."
+            )
+        )
+    return trust
+
+
+def _clean_reason(*, reason_category: str, reason: str) -> tuple[str, str]:
+    errors: dict[str, str] = {}
+    if reason_category not in EmergencyAccess.Category.values:
+        errors["reason_category"] = _("Choose why you need access.")
     reason = reason.strip()
     if len(reason) < MIN_EMERGENCY_REASON:
-        raise ValidationError(
-            {
-                "reason": _("Explain why you need access (at least %(n)d characters).")
-                % {"n": MIN_EMERGENCY_REASON}
-            },
-            code="reason",
-        )
-    if not actor.memberships.filter(active=True).exists():
-        raise PermissionDenied(_("Only staff members can take emergency access."))
+        errors["reason"] = _("Explain why you need access (at least %(n)d characters).") % {
+            "n": MIN_EMERGENCY_REASON
+        }
+    if errors:
+        raise ValidationError(errors, code="reason")
+    return reason_category, reason
+
+
+def emergency_access_grant(
+    *,
+    actor: User,
+    patient: Patient,
+    reason_category: str,
+    reason: str,
+    now: datetime | None = None,
+) -> EmergencyAccess:
+    """Give time-limited emergency access within the patient's data controller.
+
+    Clinical (direct-care) roles only; a reason category and a text are required and kept for the
+    review by the data controller's leaders. Nothing is saved on any refusal.
+    """
+    now = now or timezone.now()
+    controller = _emergency_data_controller(actor=actor, patient=patient)
+    reason_category, reason = _clean_reason(reason_category=reason_category, reason=reason)
     with transaction.atomic():
         grant = EmergencyAccess(
             user=actor,
             patient=patient,
+            reason_category=reason_category,
             reason=reason,
+            data_controller=controller,
             granted_at=now,
             expires_at=now + timedelta(hours=settings.FORLOP_EMERGENCY_ACCESS_HOURS),
         )
@@ -171,22 +312,70 @@ def emergency_access_grant(
             target=grant,
             reason=reason,
             emergency=True,
-            data={"expires_at": grant.expires_at.isoformat()},
+            data={
+                "category": reason_category,
+                "data_controller": controller.code,
+                "expires_at": grant.expires_at.isoformat(),
+            },
         )
     return grant
+
+
+def emergency_access_take(
+    *,
+    actor: User,
+    identity_number: str,
+    reason_category: str,
+    reason: str,
+    now: datetime | None = None,
+) -> EmergencyAccess:
+    """Emergency access by identity number, as the form asks for it.
+
+    The role is checked before the number is looked up, so a user who may not break the glass
+    learns nothing about the number. The look-up is confined to the actor's data controllers
+    (and audited): another municipality's patient is "not found", exactly like an unknown number.
+    """
+    now = now or timezone.now()
+    if not Membership.objects.filter(
+        user=actor, active=True, role__in=EMERGENCY_ACCESS_ROLES
+    ).exists():
+        raise PermissionDenied(
+            _("Emergency access is for clinical staff who give the patient care directly.")
+        )
+    reason_category, reason = _clean_reason(reason_category=reason_category, reason=reason)
+    found = patient_find_by_identity_number(
+        user=actor, identity_number=identity_number, purpose="emergency_access", now=now
+    )
+    if found.patient is None:
+        raise ValidationError(
+            {
+                "identity_number": _(
+                    "No patient with that identity number is registered in the records of the "
+                    "municipality or hospital trust you work for."
+                )
+            },
+            code="not_found",
+        )
+    return emergency_access_grant(
+        actor=actor,
+        patient=found.patient,
+        reason_category=reason_category,
+        reason=reason,
+        now=now,
+    )
 
 
 def emergency_access_review(
     *, actor: User, access: EmergencyAccess, note: str, now: datetime | None = None
 ) -> EmergencyAccess:
+    """Mark a grant reviewed: by a leader or administrator of its data controller, never the taker."""
     now = now or timezone.now()
-    units = led_units(user=actor)
-    allowed = (
-        access.user.memberships.filter(unit__in=units).exists()
-        or access.patient.services.filter(unit__in=units).exists()
-    )
-    if not allowed:
-        raise PermissionDenied(_("Only a leader of the unit can review this emergency access."))
+    if access.user_id == actor.pk:
+        raise PermissionDenied(_("Someone other than you must review your emergency access."))
+    if not emergency_accesses_for_leader(user=actor, now=now).filter(pk=access.pk).exists():
+        raise PermissionDenied(
+            _("Only a leader or administrator of the data controller can review this access.")
+        )
     if access.reviewed_at is not None:
         raise ValidationError(
             _("This emergency access has already been reviewed."), code="reviewed"
@@ -205,6 +394,41 @@ def emergency_access_review(
             data={"note": access.review_note},
         )
     return access
+
+
+def emergency_access_escalate_overdue(*, now: datetime | None = None) -> list[EmergencyAccess]:
+    """Escalate unreviewed grants older than FORLOP_EMERGENCY_REVIEW_HOURS, once each.
+
+    An escalated grant is shown to every leader and administrator of its data controller, and
+    gets an audit row. Notifications hook in through FORLOP_EMERGENCY_ESCALATION_NOTIFIER (a
+    function taking the grants), called inside the transaction: if it fails, nothing is
+    escalated and a retry does it all once. Idempotent: run it from cron or the task in
+    patients/tasks.py as often as you like.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        overdue = list(
+            EmergencyAccess.objects.select_for_update()
+            .filter(
+                reviewed_at__isnull=True,
+                escalated_at__isnull=True,
+                granted_at__lt=emergency_review_cutoff(now=now),
+            )
+            .order_by("granted_at", "pk")
+        )
+        for grant in overdue:
+            grant.escalated_at = now
+            grant.save(update_fields=["escalated_at", "updated_at"])
+            audit_record(
+                actor=None,
+                verb=AuditVerb.EMERGENCY_ACCESS_ESCALATED,
+                patient_id=grant.patient_id,
+                target=grant,
+                data={"granted_at": grant.granted_at.isoformat()},
+            )
+        if overdue and settings.FORLOP_EMERGENCY_ESCALATION_NOTIFIER:
+            import_string(settings.FORLOP_EMERGENCY_ESCALATION_NOTIFIER)(overdue)
+    return overdue
 
 
 def hospital_stay_admit(
@@ -280,15 +504,12 @@ def patient_update(
             parsed = parse_identity_number(identity_number)
         except IdentityNumberError as exc:
             raise ValidationError({"identity_number": exc.message}, code=exc.code) from exc
-        if Patient.objects.filter(identity_number=parsed.value).exclude(pk=patient.pk).exists():
-            raise ValidationError(
-                {
-                    "identity_number": _(
-                        "A patient with this identity number is already registered."
-                    )
-                },
-                code="duplicate",
-            )
+        _refuse_duplicate(
+            actor=actor,
+            municipality=patient.municipality,
+            identity_number=parsed.value,
+            exclude_pk=patient.pk,
+        )
         patient.identity_number = parsed.value
         patient.id_kind = _kind_for(parsed.kind)
         patient.synthetic = parsed.synthetic

@@ -7,6 +7,7 @@ app_name = "patients"
 urlpatterns = [
     path("", views.patient_list, name="list"),
     path("new/", views.patient_create, name="create"),
+    path("search/", views.patient_search, name="search"),
     path("lookup/", views.patient_lookup, name="lookup"),
     path("emergency-access/", views.emergency_access_take, name="emergency-access"),
     path("<int:pk>/", views.patient_detail, name="detail"),

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forlop.core.audit import audit_record
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, User
 from forlop.core.selectors import is_leader, led_units
@@ -30,27 +29,45 @@ from forlop.patients.forms import (
     ServiceAddForm,
     ServiceEndForm,
 )
+from forlop.patients.models import Patient
 
 PAGE_SIZE = 50
 
 
 @require_GET
 def patient_list(request: AuthedHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    if any(ch.isdigit() for ch in query):
-        # Identity numbers must never travel in a URL: send the user to the POST lookup.
-        # Redirect so the number does not stay in the address bar or the browser history.
-        messages.warning(
-            request, _("Search by identity number with the lookup form, not the name search.")
-        )
+    if "q" in request.GET:
+        # Searches are POSTs: a name or an identity number must never travel in a URL (it would
+        # land in proxy logs and the browser history). Drop an old-style link's query.
         return redirect("patients:list")
-    patients = selectors.patient_list_for_user(user=request.user, query=query)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = [p.pk for p in page.object_list]
-    if ids:
-        with transaction.atomic():
-            audit_record(actor=request.user, verb=AuditVerb.PATIENT_VIEWED, data={"list": ids})
-    context = {"page": page, "query": query, "lookup_form": IdentityLookupForm()}
+    page = selectors.patient_page_for_user(
+        user=request.user, page_number=request.GET.get("page"), page_size=PAGE_SIZE
+    )
+    context = {"page": page, "query": "", "lookup_form": IdentityLookupForm()}
+    template = (
+        "patients/patient_list.html#patient-rows" if request.htmx else "patients/patient_list.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+def patient_search(request: AuthedHttpRequest) -> HttpResponse:
+    """The live name search (htmx posts as the user types): the first page of matches."""
+    query = request.POST.get("q", "").strip()[:100]
+    number_typed = any(ch.isdigit() for ch in query)
+    page: Page[Patient]
+    if number_typed:
+        # Not searched, not echoed: identity numbers go in the lookup form.
+        query, page = "", Paginator([], PAGE_SIZE).get_page(1)
+    else:
+        page = selectors.patient_page_for_user(user=request.user, query=query, page_size=PAGE_SIZE)
+    context = {
+        "page": page,
+        "query": query,
+        "searched": True,
+        "number_typed": number_typed,
+        "lookup_form": IdentityLookupForm(),
+    }
     template = (
         "patients/patient_list.html#patient-rows" if request.htmx else "patients/patient_list.html"
     )
@@ -61,8 +78,7 @@ def patient_list(request: AuthedHttpRequest) -> HttpResponse:
 def patient_lookup(request: AuthedHttpRequest) -> HttpResponse:
     form = IdentityLookupForm(request.POST)
     if not form.is_valid():
-        patients = selectors.patient_list_for_user(user=request.user)
-        page = Paginator(patients, PAGE_SIZE).get_page(1)
+        page = selectors.patient_page_for_user(user=request.user, page_size=PAGE_SIZE)
         return render(
             request,
             "patients/patient_list.html",
@@ -70,23 +86,13 @@ def patient_lookup(request: AuthedHttpRequest) -> HttpResponse:
             status=400,
         )
     number = form.cleaned_data["identity_number"]
-    patient = selectors.patient_find_by_identity_number(identity_number=number)
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            verb=AuditVerb.PATIENT_SEARCHED,
-            patient_id=patient.pk if patient else None,
-        )
-    if patient is not None:
-        try:
-            selectors.patient_get_for_user(
-                user=request.user, patient_id=patient.pk, verb=AuditVerb.PATIENT_SEARCHED
-            )
-        except Http404:
-            pass
-        else:
-            return redirect("patients:detail", pk=patient.pk)
-    # Not visible (or unknown): offer emergency access without telling whether the patient exists.
+    found = selectors.patient_find_by_identity_number(
+        user=request.user, identity_number=number, purpose="lookup"
+    )
+    if found.visible and found.patient is not None:
+        return redirect("patients:detail", pk=found.patient.pk)
+    # Not visible, unknown, or another data controller's: the same answer, which offers
+    # emergency access without telling whether the patient exists.
     offer = EmergencyAccessForm(initial={"identity_number": number})
     return render(request, "patients/emergency_access.html", {"form": offer})
 
@@ -95,28 +101,29 @@ def patient_lookup(request: AuthedHttpRequest) -> HttpResponse:
 def emergency_access_take(request: AuthedHttpRequest) -> HttpResponse:
     form = EmergencyAccessForm(request.POST)
     if form.is_valid():
-        patient = selectors.patient_find_by_identity_number(
-            identity_number=form.cleaned_data["identity_number"]
-        )
-        if patient is None:
-            messages.error(
-                request, _("No patient with that identity number is registered in Forløp.")
-            )
-            return redirect("patients:list")
         try:
-            services.emergency_access_grant(
-                actor=request.user, patient=patient, reason=form.cleaned_data["reason"]
+            grant = services.emergency_access_take(
+                actor=request.user,
+                identity_number=form.cleaned_data["identity_number"],
+                reason_category=form.cleaned_data["reason_category"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
+            if "identity_number" in getattr(exc, "error_dict", {}):
+                # Not among the records of the user's data controllers: the same answer as for
+                # a number registered nowhere.
+                messages.error(request, " ".join(exc.messages))
+                return redirect("patients:list")
             form.add_error(None, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
+            return render(request, "patients/emergency_access.html", {"form": form}, status=403)
         else:
             messages.warning(
                 request,
                 _("Emergency access granted for a limited time. Your reason has been logged."),
             )
-            return redirect("patients:detail", pk=patient.pk)
+            return redirect("patients:detail", pk=grant.patient_id)
     return render(request, "patients/emergency_access.html", {"form": form}, status=400)
 
 
@@ -181,8 +188,11 @@ def patient_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def patient_services(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """The units that serve the patient: add one, or end one."""
+    """The units that serve the patient (a service decision: add one, or end one), and next of kin."""
     patient = selectors.patient_get_for_user(user=request.user, patient_id=pk)
+    decides = services.service_decision_role(
+        actor=request.user, patient=patient
+    ) is not None and selectors.has_service_need(patient)
     add_form = ServiceAddForm(request.POST if "add" in request.POST else None, patient=patient)
     kin_form = NextOfKinForm(request.POST if "kin" in request.POST else None)
     status = 200
@@ -202,7 +212,8 @@ def patient_services(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("patients:services", pk=patient.pk)
             if "end" in request.POST:
                 service = get_object_or_404(
-                    patient.services.filter(ended_on__isnull=True), pk=request.POST.get("service")
+                    patient.services.filter(ended_on__isnull=True),
+                    pk=_int_or_none(request.POST.get("service")),
                 )
                 end_form = ServiceEndForm(request.POST)
                 if end_form.is_valid():
@@ -214,18 +225,30 @@ def patient_services(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 messages.error(
                     request, " ".join(str(e) for errs in end_form.errors.values() for e in errs)
                 )
+            status = 400
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        status = 400
+            status = 400
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            status = 403
     context = {
         "patient": patient,
         "services": patient.services.select_related("unit__organisation"),
         "next_of_kin": patient.next_of_kin.all(),
         "add_form": add_form,
         "kin_form": kin_form,
+        "decides_services": decides,
         "end_form": ServiceEndForm(initial={"ended_on": timezone.localdate()}),
     }
     return render(request, "patients/patient_services.html", context, status=status)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 @require_GET
@@ -282,7 +305,11 @@ def emergency_review_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "patients/emergency_review.html",
-        {"accesses": accesses[:200], "form": EmergencyReviewForm()},
+        {
+            "accesses": accesses[:200],
+            "form": EmergencyReviewForm(),
+            "review_hours": settings.FORLOP_EMERGENCY_REVIEW_HOURS,
+        },
     )
 
 

@@ -33,7 +33,9 @@ def test_demo_uses_only_synthetic_identity_numbers():
 def test_demo_nurse_sees_her_patients_and_nobody_elses(client):
     call_command("demo", stdout=io.StringIO())
     before = AuditEvent.objects.filter(actor__username="sykepleier").count()
-    assert client.login(username="sykepleier", password=DEMO_PASSWORD)
+    # through the login form: django-axes needs the request (client.login() has none)
+    response = client.post("/login/", {"username": "sykepleier", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
     body = client.get(reverse("patients:list")).content.decode()
     own = Patient.objects.filter(services__unit__code="horten-nord")
     others = Patient.objects.exclude(services__unit__code="horten-nord")

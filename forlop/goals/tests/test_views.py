@@ -25,11 +25,15 @@ def test_goals_page_ladder(
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
-    # a nurse in another district: not found, and nothing logged about the patient
+    # a nurse in another district: not found, and only the refusal is logged (ASVS 7.2.2)
     stranger = make_member(other_district, username="stranger")
     client.force_login(stranger)
     assert client.get(url).status_code == 404
-    assert not AuditEvent.objects.filter(actor=stranger, patient_id=patient.pk).exists()
+    assert list(
+        AuditEvent.objects.filter(actor=stranger, patient_id=patient.pk).values_list(
+            "verb", flat=True
+        )
+    ) == [AuditVerb.ACCESS_REFUSED]
     # the patient's own nurse: the page, audited as a goals view
     client.force_login(nurse)
     response = client.get(url)

@@ -53,7 +53,7 @@ from forlop.interop.fhir.validate import (
 from forlop.interop.models import ExternalReference, InboundBundle
 from forlop.pathways import models as pm
 from forlop.patients.models import Patient
-from forlop.patients.selectors import patient_find_by_identity_number, patient_get_for_user
+from forlop.patients.selectors import patient_find_for_message, patient_get_for_user
 
 Json = dict[str, Any]
 MAX_ENTRIES = 100
@@ -120,7 +120,7 @@ def _visible(ctx: Context, patient: Patient, path: str) -> Patient:
         ) from None
 
 
-def _patient_from_identifier(identifier: Json, path: str) -> Patient:
+def _patient_from_identifier(ctx: Context, identifier: Json, path: str) -> Patient:
     parsed = person_identifier(identifier, path)
     if parsed is None:
         raise FhirError.one(
@@ -129,7 +129,12 @@ def _patient_from_identifier(identifier: Json, path: str) -> Patient:
             _("Identify the patient by fødselsnummer, D-, H- or FH-number."),
             f"{path}.system",
         )
-    patient = patient_find_by_identity_number(identity_number=parsed[1])
+    patient = patient_find_for_message(
+        sender=ctx.caller.user,  # type: ignore[arg-type]  # a client call always has its user
+        identity_number=parsed[1],
+        purpose="fhir",
+        now=ctx.caller.now,
+    )
     if patient is None:
         raise FhirError.one(
             422,
@@ -150,7 +155,7 @@ def _resolve_patient(
         raise FhirError.one(422, "required", _("The patient reference is missing."), path)
     patient: Patient | None = None
     if isinstance(reference.get("identifier"), dict):
-        patient = _patient_from_identifier(reference["identifier"], f"{path}.identifier")
+        patient = _patient_from_identifier(ctx, reference["identifier"], f"{path}.identifier")
     ref = reference.get("reference")
     if isinstance(ref, str):
         if ref in ctx.bundle_patients:
@@ -185,7 +190,7 @@ def _patient_entry(ctx: Context, entry: Json, resource: Json, path: str) -> Entr
     for index, identifier in enumerate(identifiers):
         parsed = person_identifier(identifier, f"{path}.identifier[{index}]")
         if parsed is not None:
-            patient = _patient_from_identifier(identifier, f"{path}.identifier[{index}]")
+            patient = _patient_from_identifier(ctx, identifier, f"{path}.identifier[{index}]")
             if entry.get("fullUrl"):
                 ctx.bundle_patients[entry["fullUrl"]] = patient
             return EntryResult(status="200 OK", location=f"Patient/{patient.pk}")

@@ -51,6 +51,7 @@ def snapshot() -> dict[str, int]:
             verb__in=[
                 AuditVerb.SYSTEM_CALL,
                 AuditVerb.PATIENT_VIEWED,
+                AuditVerb.PATIENT_SEARCHED,  # a look-up reads; a refused bundle still looked
                 AuditVerb.TOKEN_ISSUED,
                 AuditVerb.WORKLIST_VIEWED,
             ]
@@ -201,6 +202,8 @@ def test_hospital_scenario_end_to_end(
     )
     by_verb = {(e.verb, e.actor.username) for e in writes.select_related("actor")}
     assert by_verb == {
+        # the hospital's look-up of the patient by identity number is logged too
+        (AuditVerb.PATIENT_SEARCHED, "system-stf-epic"),
         (AuditVerb.STAY_ADMITTED, "system-stf-epic"),
         (AuditVerb.EVENT_RECORDED, "system-stf-epic"),
         (AuditVerb.PATHWAY_STARTED, "system-stf-epic"),

@@ -122,11 +122,11 @@ def test_import_csv_all_or_nothing(client, manual, team_member):
     assert missing.status_code == 400
     assert "value" in missing.content.decode()
     assert ManualValue.objects.count() == 0
-    good = b"period;value;comment\n2025-01-06;3;=HYPERLINK(x)\n2025-01-13;4,5;@SUM\n"
+    good = b"period;value;comment\n2025-01-06;3;=HYPERLINK(x)\n2025-01-13;5;@SUM\n"
     assert upload(client, good, "falls.csv").status_code == 302
     assert list(ManualValue.objects.values_list("numerator", "comment")) == [
         (3.0, "=HYPERLINK(x)"),
-        (4.5, "@SUM"),
+        (5.0, "@SUM"),
     ]
 
 

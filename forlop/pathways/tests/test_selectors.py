@@ -10,6 +10,7 @@ import pytest
 from django.http import Http404
 from django.utils import translation
 
+from forlop.core.audit import audit_write_queries
 from forlop.core.models import AuditEvent, AuditVerb, Role, Unit, User
 from forlop.core.tests.factories import OrganisationFactory, UnitFactory
 from forlop.pathways import selectors
@@ -69,7 +70,7 @@ def test_pathway_access_ladder(
     stranger = make_member(UnitFactory(organisation=other_municipality), Role.PRIMARY_CONTACT)
     anonymous = User(username="anon", is_active=False)
 
-    # when / then: no access, no audit row
+    # when / then: no access; only the stranger's refusals are logged (ASVS 7.2.2)
     for user in (anonymous, stranger):
         with pytest.raises(Http404):
             selectors.pathway_get_for_user(user=user, pathway_id=pathway.pk, now=NOW)
@@ -77,13 +78,18 @@ def test_pathway_access_ladder(
             selectors.stop_point_get_for_user(user=user, pk=sp.pk, now=NOW)
     with pytest.raises(Http404):
         selectors.pathway_get_for_user(user=nurse, pathway_id=pathway.pk + 1000, now=NOW)
-    assert AuditEvent.objects.count() == 0
+    assert (
+        list(AuditEvent.objects.order_by("pk").values_list("verb", "actor", "patient_id"))
+        == [(AuditVerb.ACCESS_REFUSED, stranger.pk, patient.pk)] * 2
+    )
 
     # when / then: the nurse of the serving unit gets it, audited
     assert selectors.pathway_get_for_user(user=nurse, pathway_id=pathway.pk, now=NOW) == pathway
     assert selectors.stop_point_get_for_user(user=nurse, pk=sp.pk, now=NOW) == sp
     assert list(
-        AuditEvent.objects.order_by("pk").values_list("verb", "actor", "patient_id", "data")
+        AuditEvent.objects.exclude(verb=AuditVerb.ACCESS_REFUSED)
+        .order_by("pk")
+        .values_list("verb", "actor", "patient_id", "data")
     ) == [
         (AuditVerb.PATHWAY_VIEWED, nurse.pk, patient.pk, {"pathway": pathway.pk}),
         (
@@ -168,8 +174,8 @@ def test_worklist_query_count_is_constant(
             )
 
     # when: the user's roles, one SELECT for the list, one for the parts of its stop points,
-    # and one INSERT for the audit row
-    with django_assert_num_queries(4):
+    # and the audit row (its insert, with the chain's head)
+    with django_assert_num_queries(3 + audit_write_queries()):
         result = selectors.worklist(user=nurse, now=NOW)
         rendered = [
             (

@@ -37,15 +37,21 @@ def test_permission_ladder_for_the_patient_page(
     assert response["Location"].startswith(reverse("login"))
     assert AuditEvent.objects.filter(patient_id=patient.pk).count() == 0
 
-    # another municipality: not found, and no read is logged
+    # another municipality: not found, and the refusal (not a read) is logged (ASVS 7.2.2)
     client.force_login(stranger)
     assert client.get(url).status_code == 404
-    assert AuditEvent.objects.filter(patient_id=patient.pk).count() == 0
+    refused = AuditEvent.objects.filter(patient_id=patient.pk)
+    assert [(e.actor_id, e.verb) for e in refused] == [(stranger.pk, AuditVerb.ACCESS_REFUSED)]
 
-    # another unit of the same municipality: not found either
+    # another unit of the same municipality: not found either, refusal logged
     client.force_login(colleague)
     assert client.get(url).status_code == 404
-    assert AuditEvent.objects.filter(patient_id=patient.pk).count() == 0
+    assert (
+        AuditEvent.objects.filter(patient_id=patient.pk)
+        .exclude(verb=AuditVerb.ACCESS_REFUSED)
+        .count()
+        == 0
+    )
 
     # the serving unit: the page, and one audit row for the read
     client.force_login(nurse)
@@ -61,6 +67,7 @@ def test_permission_ladder_for_the_patient_page(
         reverse("patients:emergency-access"),
         {
             "identity_number": patient.identity_number,
+            "reason_category": "call_from_emergency",
             "reason": "Falt i trappen, legevakt ringer nå",
         },
     )
@@ -86,7 +93,11 @@ def test_emergency_access_expires(patient, other_district, make_member):
     colleague = make_member(other_district, Role.PRIMARY_CONTACT)
     now = timezone.now()
     grant = services.emergency_access_grant(
-        actor=colleague, patient=patient, reason="Akutt forverring, trenger medisinliste", now=now
+        actor=colleague,
+        patient=patient,
+        reason_category="acute_care",
+        reason="Akutt forverring, trenger medisinliste",
+        now=now,
     )
     # then it works within the limit and not after it
     assert (
@@ -107,7 +118,9 @@ def test_emergency_access_needs_a_reason_and_changes_nothing_without_one(
     colleague = make_member(other_district, Role.PRIMARY_CONTACT)
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError):
-        services.emergency_access_grant(actor=colleague, patient=patient, reason="  kort ")
+        services.emergency_access_grant(
+            actor=colleague, patient=patient, reason_category="acute_care", reason="  kort "
+        )
     assert EmergencyAccess.objects.count() == 0
     assert AuditEvent.objects.count() == before
 
@@ -145,9 +158,10 @@ def test_hospital_ward_sees_patient_only_during_an_active_stay(patient, make_mem
 
 def test_ended_service_ends_access(patient, district, make_member):
     nurse = make_member(district, Role.PRIMARY_CONTACT)
+    leader = make_member(district, Role.UNIT_LEADER)
     service = patient.services.get()
     today = timezone.localdate()
-    services.patient_service_end(actor=nurse, service=service, ended_on=today - timedelta(days=1))
+    services.patient_service_end(actor=leader, service=service, ended_on=today - timedelta(days=1))
     with pytest.raises(Http404):
         selectors.patient_get_for_user(user=nurse, patient_id=patient.pk)
 
@@ -201,7 +215,10 @@ def test_access_log_page_shows_who_has_looked(
         other_district, Role.PRIMARY_CONTACT, first_name="Kim", last_name="Kollega"
     )
     services.emergency_access_grant(
-        actor=colleague, patient=patient, reason="Ringte fra legevakten, akutt"
+        actor=colleague,
+        patient=patient,
+        reason_category="call_from_emergency",
+        reason="Ringte fra legevakten, akutt",
     )
     selectors.patient_get_for_user(user=colleague, patient_id=patient.pk)
     client.force_login(nurse)
@@ -231,7 +248,10 @@ def test_leader_reviews_emergency_access(client, patient, district, other_distri
     leader = make_member(district, Role.UNIT_LEADER)
     colleague = make_member(other_district, Role.PRIMARY_CONTACT)
     grant = services.emergency_access_grant(
-        actor=colleague, patient=patient, reason="Akutt hjerteinfarkt mistanke"
+        actor=colleague,
+        patient=patient,
+        reason_category="acute_care",
+        reason="Akutt hjerteinfarkt mistanke",
     )
     client.force_login(leader)
     body = client.get(reverse("patients:emergency-review-list")).content.decode()

@@ -1,0 +1,144 @@
+"""A tamper-evident audit log (issue 11): each row carries an HMAC over itself and the previous
+row's hash, `forlop audit_verify` names the first broken link, the database refuses UPDATE,
+DELETE and (PostgreSQL) TRUNCATE, and two concurrent writers never fork the chain."""
+
+from __future__ import annotations
+
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, connections, transaction
+
+from forlop.core.audit import GENESIS, audit_chain_verify, audit_record
+from forlop.core.models import AuditEvent, AuditVerb
+
+
+def write(nurse, n: int, **kwargs) -> list[AuditEvent]:
+    return [
+        audit_record(actor=nurse, verb=AuditVerb.PATIENT_VIEWED, patient_id=i + 1, **kwargs)
+        for i in range(n)
+    ]
+
+
+def tamper(sql: str, params: list[object]) -> None:
+    """Change audit rows as a database superuser could: with the guard trigger out of the way."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # run the deferred foreign-key checks of this test's inserts first
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+            cursor.execute(sql, params)
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_no_update")
+            cursor.execute(sql, params)
+            cursor.execute(
+                "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
+                "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;"
+            )
+
+
+@pytest.mark.django_db
+def test_each_row_carries_a_hash_of_the_previous_one(nurse):
+    first, second, third = write(nurse, 3, data={"list": [1, 2], "ord": "blåbær"})
+    assert first.prev_hash == GENESIS
+    assert (second.prev_hash, third.prev_hash) == (first.chain_hash, second.chain_hash)
+    assert len({first.chain_hash, second.chain_hash, third.chain_hash}) == 3
+    report = audit_chain_verify()
+    assert (report.rows, report.first_broken_id, report.head_hash) == (3, None, third.chain_hash)
+
+
+@pytest.mark.django_db
+def test_audit_verify_reports_the_first_broken_link_after_a_superuser_edit(nurse):
+    events = write(nurse, 5, reason="")
+    # when a superuser rewrites the reason of the third row directly in SQL
+    tamper("UPDATE core_auditevent SET reason = %s WHERE id = %s", ["rydding", events[2].pk])
+    assert AuditEvent.objects.get(pk=events[2].pk).reason == "rydding"
+    # then the chain breaks exactly there
+    report = audit_chain_verify()
+    assert report.first_broken_id == events[2].pk
+    out = StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("audit_verify", stdout=out)
+    assert f"first broken link at audit event {events[2].pk}" in str(exc.value)
+
+
+@pytest.mark.django_db
+def test_a_deleted_row_breaks_the_chain_at_the_next_one(nurse):
+    events = write(nurse, 4)
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
+    assert audit_chain_verify().first_broken_id == events[2].pk
+
+
+@pytest.mark.django_db
+def test_a_rewritten_chain_without_the_key_is_caught(nurse, settings):
+    events = write(nurse, 3)
+    # a superuser recomputing every hash needs FORLOP_AUDIT_KEY, which lives outside the database
+    settings.FORLOP_AUDIT_KEY = "a key the attacker guessed"
+    assert audit_chain_verify().first_broken_id == events[0].pk
+
+
+@pytest.mark.django_db
+def test_an_anchor_catches_a_truncated_tail(nurse):
+    events = write(nurse, 4)
+    anchor = f"{events[3].pk}:{events[3].chain_hash}"
+    out = StringIO()
+    call_command("audit_verify", "--anchor", anchor, stdout=out)
+    assert f"{len(events)} rows" in out.getvalue()
+    assert events[3].chain_hash in out.getvalue()  # the head, to keep outside the database
+    tamper("DELETE FROM core_auditevent WHERE id >= %s", [events[2].pk])
+    with pytest.raises(CommandError, match="anchor"):
+        call_command("audit_verify", "--anchor", anchor, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_update_delete_and_truncate(nurse):
+    event = write(nurse, 1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", [event.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+        # TRUNCATE, unless the session says it is a test flush or a restore
+        with (  # noqa: PT012 - the refusal ends the transaction it happens in
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL forlop.allow_audit_truncate = 'off'")
+            cursor.execute("TRUNCATE core_auditevent")
+    assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_the_chain(nurse):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers already (IMMEDIATE); the race is PostgreSQL's")
+    threads, per_thread = 8, 15
+    start = threading.Barrier(threads)
+    errors: list[str] = []
+
+    def writer() -> None:
+        try:
+            start.wait(timeout=30)
+            for i in range(per_thread):
+                with transaction.atomic():
+                    audit_record(actor=nurse, verb=AuditVerb.PATIENT_VIEWED, patient_id=i)
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=writer) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert errors == []
+    report = audit_chain_verify()
+    assert (report.rows, report.first_broken_id) == (threads * per_thread, None)
+    prevs = list(AuditEvent.objects.values_list("prev_hash", flat=True))
+    assert len(prevs) == len(set(prevs))  # no two rows chained to the same predecessor
