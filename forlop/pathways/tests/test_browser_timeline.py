@@ -82,7 +82,6 @@ def test_ready_for_discharge_to_home_through_three_roles(
     # ... and registers the discharge (home) when it happens.
     page.get_by_test_id("time-action-discharge").locator("summary").click()
     page.fill("#id_discharge-at", _local(now))
-    page.screenshot(path="/tmp/fid-discharge.png", full_page=True)
     with page.expect_navigation():
         page.get_by_test_id("time-submit-discharge").click()
     pathway.refresh_from_db()
