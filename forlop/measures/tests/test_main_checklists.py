@@ -139,7 +139,7 @@ def _pages(client, district) -> None:
         reverse("measures:chart", args=("unit", district.code, "hph2-within-3-days"))
     )
     page = response.content.decode()
-    assert "Alle statuser side om side" in page
+    assert "side om side</h2>" in page  # the heading, in Norwegian
     assert 'data-testid="statuses-HPH2"' in page
     assert "Avbrutt" in page
     assert "Ikke aktuelt" in page
