@@ -209,26 +209,42 @@ def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Pl
     return _Plan(queryset, "started_at", Q(has_goal), Q(pk__isnull=False))
 
 
-def _plan_readmission(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
-    from forlop.pathways.models import EventKindChoices, Pathway, PathwayEvent
+def _plan_event_within(kind: str, days: int) -> Callable[[Measure, Scope, datetime], _Plan]:
+    """Pathways started by a discharge whose window of ``days`` after the discharge has
+    closed; numerator: an event of ``kind`` recorded in the window (counted once)."""
 
-    queryset = Pathway.objects.filter(
-        pathway_scope_q(scope),
-        start_reason=Pathway.StartReason.DISCHARGE,
-        created_at__lte=as_of,
-        discharged_at__isnull=False,
-        discharged_at__lte=as_of - timedelta(days=30),
-    )
-    readmitted = Exists(
-        PathwayEvent.objects.filter(
-            patient_id=OuterRef("patient_id"),
-            kind=EventKindChoices.ADMISSION,
+    def plan(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+        from forlop.pathways.models import Pathway, PathwayEvent
+
+        queryset = Pathway.objects.filter(
+            pathway_scope_q(scope),
+            start_reason=Pathway.StartReason.DISCHARGE,
             created_at__lte=as_of,
+            discharged_at__isnull=False,
+            discharged_at__lte=as_of - timedelta(days=days),
         )
-        .filter(occurred_at__gt=OuterRef("discharged_at"))
-        .filter(occurred_at__lte=OuterRef("discharged_at") + timedelta(days=30))
-    )
-    return _Plan(queryset, "discharged_at", Q(readmitted), Q(pk__isnull=False))
+        happened = Exists(
+            PathwayEvent.objects.filter(
+                patient_id=OuterRef("patient_id"), kind=kind, created_at__lte=as_of
+            )
+            .filter(occurred_at__gt=OuterRef("discharged_at"))
+            .filter(occurred_at__lte=OuterRef("discharged_at") + timedelta(days=days))
+        )
+        return _Plan(queryset, "discharged_at", Q(happened), Q(pk__isnull=False))
+
+    return plan
+
+
+def _plan_readmission(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    from forlop.pathways.models import EventKindChoices
+
+    return _plan_event_within(EventKindChoices.ADMISSION, 30)(measure, scope, as_of)
+
+
+def _plan_nursing_home(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    from forlop.pathways.models import EventKindChoices
+
+    return _plan_event_within(EventKindChoices.NURSING_HOME, 90)(measure, scope, as_of)
 
 
 def _what_matters_rows(scope: Scope, as_of: datetime) -> QuerySet:
@@ -442,6 +458,7 @@ PLANS: dict[str, Callable[[Measure, Scope, datetime], _Plan]] = {
     Computation.WHAT_MATTERS_CHANGE: _plan_what_matters(meaningful=False),
     Computation.WHAT_MATTERS_MEANINGFUL: _plan_what_matters(meaningful=True),
     Computation.MAIN_CHECKLISTS: _plan_main_checklists,
+    Computation.NURSING_HOME_90_DAYS: _plan_nursing_home,
 }
 
 

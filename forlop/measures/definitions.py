@@ -121,6 +121,30 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         target=0.15,
     ),
     MeasureSpec(
+        code="nursing-home-90-days",
+        name=gettext_noop("Moved to a nursing home within 90 days"),
+        description=gettext_noop(
+            "Balancing measure: share of patients discharged from hospital who moved to a "
+            "nursing home (long-term stay) within 90 days. Local default, after the outcomes "
+            "the HPH trial followed. A possible undercount: only moves home care records."
+        ),
+        numerator=gettext_noop(
+            "Pathways with a move to a nursing home recorded within 90 days after the discharge."
+        ),
+        denominator=gettext_noop(
+            "Pathways started by a discharge from hospital, with the discharge in the period "
+            "and at least 90 days before the as-of time."
+        ),
+        population=gettext_noop(
+            "By discharge date (Europe/Oslo calendar). The 90-day window must have closed; "
+            "moves recorded after the as-of time do not count."
+        ),
+        computation=Computation.NURSING_HOME_90_DAYS,
+        boundary=Boundary.DISCHARGE,
+        direction=Direction.DOWN,
+        chart=ChartKind.P,
+    ),
+    MeasureSpec(
         code="hph6-sent",
         name=gettext_noop("Admission report (HPH6) sent"),
         description=gettext_noop("Share of admissions where the admission report (HPH6) was sent."),

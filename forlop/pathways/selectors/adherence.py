@@ -34,6 +34,10 @@ class AdherenceRow:
     share_on_time: float | None
     n_pending: int = 0
     key: Any = None
+    # Beside the denominator, never hidden (issue 9): interrupted by an admission before the
+    # deadline, and marked not relevant.
+    n_interrupted: int = 0
+    n_not_relevant: int = 0
 
 
 AdherenceBy = Literal["definition", "unit", "employee"]
@@ -50,30 +54,37 @@ def adherence(
     """Adherence per stop point, unit or employee, computed by the database.
 
     Counted: instances of main-checklist definitions (``in_chain``) in the given units whose
-    deadline (its date in Europe/Oslo) falls in ``date_from``..``date_to`` (inclusive),
-    except those marked not relevant or interrupted. As of ``now``: on time = completed by the
+    deadline (its date in Europe/Oslo) falls in ``date_from``..``date_to`` (inclusive).
+    Those marked not relevant or interrupted are left out of ``n_due`` and the share, and
+    counted beside them (``n_not_relevant``, ``n_interrupted``). As of ``now``: on time = completed by the
     deadline; late = completed after it; missed = not completed and the deadline has passed.
     ``by="employee"`` groups by who signed (or, when not done, the assignee).
     """
     period_start = start_of_day(date_from)
     period_end = start_of_day(date_to + timedelta(days=1))
-    done = Q(completed_at__isnull=False, completed_at__lte=now)
+    not_relevant = Q(not_relevant_at__lte=now)
+    interrupted = Q(interrupted_at__lte=now) & ~not_relevant
+    relevant = ~not_relevant & ~Q(interrupted_at__lte=now)
+    done = relevant & Q(completed_at__isnull=False, completed_at__lte=now)
     on_time = done & met_deadline_q()
-    qs = (
-        models.StopPoint.objects.filter(
-            pathway__unit__in=units,
-            definition__in_chain=True,
-            due_at__gte=period_start,
-            due_at__lt=period_end,
-        )
-        .exclude(not_relevant_at__lte=now)
-        .exclude(interrupted_at__lte=now)
+    qs = models.StopPoint.objects.filter(
+        pathway__unit__in=units,
+        definition__in_chain=True,
+        due_at__gte=period_start,
+        due_at__lt=period_end,
     )
     counts = {
-        "n_due": Count("pk"),
+        "n_due": Count("pk", filter=relevant),
         "n_on_time": Count("pk", filter=on_time),
         "n_late": Count("pk", filter=done & ~met_deadline_q()),
-        "n_missed": Count("pk", filter=~done & deadline_passed_q(now)),
+        "n_missed": Count(
+            "pk",
+            filter=relevant
+            & ~Q(completed_at__isnull=False, completed_at__lte=now)
+            & deadline_passed_q(now),
+        ),
+        "n_interrupted": Count("pk", filter=interrupted),
+        "n_not_relevant": Count("pk", filter=not_relevant),
     }
     if by == "definition":
         grouped = (
@@ -113,6 +124,8 @@ def adherence(
             share_on_time=_share(row["n_on_time"], row["n_late"] + row["n_missed"]),
             n_pending=row["n_due"] - row["n_on_time"] - row["n_late"] - row["n_missed"],
             key=row["key"],
+            n_interrupted=row["n_interrupted"],
+            n_not_relevant=row["n_not_relevant"],
         )
         for row in grouped
     ]

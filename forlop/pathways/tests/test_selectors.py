@@ -321,6 +321,11 @@ def test_adherence_counts_on_time_late_and_missed(
         ("A Kartlegging", 3, 1, 1, 1, 0, pytest.approx(1 / 3)),
         ("B Legebesøk", 2, 1, 0, 0, 1, 1.0),
     ]
+    # not relevant and interrupted are left out of the share and shown beside it (issue 9)
+    assert [(r.label, r.n_interrupted, r.n_not_relevant) for r in by_definition] == [
+        ("A Kartlegging", 1, 1),
+        ("B Legebesøk", 0, 0),
+    ]
     assert table(by_unit) == [
         ("Hjemmetjenesten nord", 3, 1, 1, 1, 0, pytest.approx(1 / 3)),
         ("Hjemmetjenesten sør", 2, 1, 0, 0, 1, 1.0),
