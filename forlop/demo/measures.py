@@ -152,8 +152,11 @@ def load_measures_demo(*, today: date) -> int:
             )
     StopPoint.objects.bulk_create(stop_points)
     PathwayEvent.objects.bulk_create(events)
-    # Registered when it happened, so "as of" a past time gives the numbers of that time.
-    Pathway.objects.filter(end_reason=MARKER).update(created_at=F("started_at"))
-    StopPoint.objects.filter(pathway__end_reason=MARKER).update(created_at=F("triggered_at"))
-    PathwayEvent.objects.filter(pathway__end_reason=MARKER).update(created_at=F("occurred_at"))
+    # Registered when it happened, so "as of" a past time gives the numbers of that time. By
+    # the created rows' keys, not a join on the marker: on a fresh PostgreSQL without
+    # statistics the joined UPDATE ran past the statement timeout.
+    pathway_ids = [pathway.pk for pathway in created]
+    Pathway.objects.filter(pk__in=pathway_ids).update(created_at=F("started_at"))
+    StopPoint.objects.filter(pathway_id__in=pathway_ids).update(created_at=F("triggered_at"))
+    PathwayEvent.objects.filter(pathway_id__in=pathway_ids).update(created_at=F("occurred_at"))
     return len(created)
