@@ -15,6 +15,12 @@ from forlop.pathways.selectors.access import (
     stop_point_get_for_user,
 )
 from forlop.pathways.selectors.adherence import AdherenceBy, AdherenceRow, adherence
+from forlop.pathways.selectors.board import (
+    UnitBoard,
+    board_unit_get_for_user,
+    board_units,
+    unit_board,
+)
 from forlop.pathways.selectors.chain import ChainLane, ChainStopPoint, ChainView, pathway_chain
 from forlop.pathways.selectors.checklists import ChecklistRow, checklist_rows
 from forlop.pathways.selectors.reports import (
@@ -72,11 +78,14 @@ __all__ = [
     "TimeChange",
     "TimelineEntry",
     "TimelineView",
+    "UnitBoard",
     "WorkItem",
     "WorkList",
     "adherence",
     "admission_report",
     "awaiting_discharge",
+    "board_unit_get_for_user",
+    "board_units",
     "care_plan",
     "care_plan_medication_first",
     "checklist_rows",
@@ -93,6 +102,7 @@ __all__ = [
     "stop_point_owners",
     "stop_point_responsible",
     "user_roles",
+    "unit_board",
     "worklist",
     "worklist_counts",
     "worklist_for_unit",
