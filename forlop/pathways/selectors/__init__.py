@@ -14,7 +14,13 @@ from forlop.pathways.selectors.access import (
     stop_point_for_patient,
     stop_point_get_for_user,
 )
-from forlop.pathways.selectors.adherence import AdherenceBy, AdherenceRow, adherence
+from forlop.pathways.selectors.adherence import (
+    AdherenceBy,
+    AdherenceRow,
+    ChainCompleteness,
+    adherence,
+    three_of_four,
+)
 from forlop.pathways.selectors.board import (
     UnitBoard,
     board_unit_get_for_user,
@@ -51,9 +57,13 @@ from forlop.pathways.selectors.timeline import (
     user_roles,
 )
 from forlop.pathways.selectors.worklist import (
+    ScheduleEntry,
     WorkItem,
     WorkList,
     awaiting_discharge,
+    patient_initials,
+    schedule,
+    schedule_entry,
     worklist,
     worklist_counts,
     worklist_for_unit,
@@ -67,6 +77,7 @@ __all__ = [
     "AdherenceRow",
     "AdmissionReport",
     "CarePlanEntry",
+    "ChainCompleteness",
     "ChainLane",
     "ChainStopPoint",
     "ChainView",
@@ -75,6 +86,7 @@ __all__ = [
     "OpenStopPoint",
     "PartOwner",
     "ReportAnswer",
+    "ScheduleEntry",
     "TimeChange",
     "TimelineEntry",
     "TimelineView",
@@ -96,11 +108,15 @@ __all__ = [
     "pathway_get_for_user",
     "pathway_timeline",
     "pathways_for_patient",
+    "patient_initials",
     "recent_events",
+    "schedule",
+    "schedule_entry",
     "stop_point_for_patient",
     "stop_point_get_for_user",
     "stop_point_owners",
     "stop_point_responsible",
+    "three_of_four",
     "unit_board",
     "user_roles",
     "worklist",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from django.db.models import Count, F, IntegerField, Min, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -137,3 +137,54 @@ def adherence(
 def _share(on_time: int, other_decided: int) -> float | None:
     decided = on_time + other_decided
     return on_time / decided if decided else None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainCompleteness:
+    """The trial's measure for one period: of the pathways whose chain ended in it, how many
+    got at least ``at_least`` of the main checklists done."""
+
+    n_pathways: int
+    n_met: int
+
+    @property
+    def share(self) -> float | None:
+        return self.n_met / self.n_pathways if self.n_pathways else None
+
+
+def three_of_four(
+    *,
+    units: Sequence[Unit] | QuerySet[Unit],
+    date_from: date,
+    date_to: date,
+    now: datetime,
+    at_least: int = 3,
+) -> ChainCompleteness:
+    """The trial's "3 of the 4 main checklists" for the pathways whose chain ended in a period,
+    in one query: the leaders' weekly view of the measure ``main-checklists-3-of-4``.
+
+    The main checklists are template data (``StopPointDefinition.main_checklist``), as in the
+    measure, and a main checklist missed, interrupted or marked not relevant counts as not
+    done, as there. The measure counts pathways by the month they started, once settled; a
+    week's summary cannot wait for that, so here a pathway counts in the period in which its
+    last main checklist (first occurrence) fell due (Europe/Oslo dates, inclusive).
+    """
+    period_start = start_of_day(date_from)
+    period_end = start_of_day(date_to + timedelta(days=1))
+    main = models.StopPoint.objects.filter(
+        pathway_id=OuterRef("pk"), definition__main_checklist=True, occurrence=1
+    ).order_by()
+    last_due = main.values("pathway_id").annotate(last=Max("due_at")).values("last")
+    done = (
+        main.filter(completed_at__lte=now).values("pathway_id").annotate(n=Count("pk")).values("n")
+    )
+    counts = (
+        models.Pathway.objects.filter(unit__in=units)
+        .annotate(
+            chain_ends_at=Subquery(last_due),
+            done=Coalesce(Subquery(done, output_field=IntegerField()), 0),
+        )
+        .filter(chain_ends_at__gte=period_start, chain_ends_at__lt=period_end)
+        .aggregate(n_pathways=Count("pk"), n_met=Count("pk", filter=Q(done__gte=at_least)))
+    )
+    return ChainCompleteness(n_pathways=counts["n_pathways"], n_met=counts["n_met"])
