@@ -15,7 +15,6 @@ from forlop.pathways.selectors.access import (
     stop_point_get_for_user,
 )
 from forlop.pathways.selectors.adherence import (
-    TRIAL_CHECKLISTS,
     AdherenceBy,
     AdherenceRow,
     ChainCompleteness,
@@ -44,12 +43,26 @@ from forlop.pathways.selectors.reports import (
     open_stop_points,
     recent_events,
 )
-from forlop.pathways.selectors.responsibility import stop_point_responsible
+from forlop.pathways.selectors.responsibility import (
+    OWNER_PREFETCH,
+    OWNER_SELECT,
+    PartOwner,
+    stop_point_owners,
+    stop_point_responsible,
+)
+from forlop.pathways.selectors.timeline import (
+    TimeChange,
+    TimelineEntry,
+    TimelineView,
+    pathway_timeline,
+    user_roles,
+)
 from forlop.pathways.selectors.ward import WardPatient, ward_patients, wards_for_user
 from forlop.pathways.selectors.worklist import (
     ScheduleEntry,
     WorkItem,
     WorkList,
+    awaiting_discharge,
     patient_initials,
     schedule,
     schedule_entry,
@@ -60,7 +73,8 @@ from forlop.pathways.selectors.worklist import (
 )
 
 __all__ = [
-    "TRIAL_CHECKLISTS",
+    "OWNER_PREFETCH",
+    "OWNER_SELECT",
     "AdherenceBy",
     "AdherenceRow",
     "AdmissionReport",
@@ -72,14 +86,19 @@ __all__ = [
     "ChecklistRow",
     "GpSummary",
     "OpenStopPoint",
+    "PartOwner",
     "ReportAnswer",
     "ScheduleEntry",
+    "TimeChange",
+    "TimelineEntry",
+    "TimelineView",
     "UnitBoard",
     "WardPatient",
     "WorkItem",
     "WorkList",
     "adherence",
     "admission_report",
+    "awaiting_discharge",
     "board_unit_get_for_user",
     "board_units",
     "care_plan",
@@ -91,6 +110,7 @@ __all__ = [
     "open_stop_points_for_patient",
     "pathway_chain",
     "pathway_get_for_user",
+    "pathway_timeline",
     "pathways_for_patient",
     "patient_initials",
     "recent_events",
@@ -98,9 +118,11 @@ __all__ = [
     "schedule_entry",
     "stop_point_for_patient",
     "stop_point_get_for_user",
+    "stop_point_owners",
     "stop_point_responsible",
     "three_of_four",
     "unit_board",
+    "user_roles",
     "ward_patients",
     "wards_for_user",
     "worklist",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pathways", "0002_checklist_item_number_range"),
+        ("pathways", "0004_checklist_item_number_range"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pathways", "0001_initial"),
+        ("pathways", "0003_scale_indexes"),
     ]
 
     operations = [
