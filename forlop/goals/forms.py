@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form
+from forlop.core.validation import PlausibleDateField
 from forlop.goals.models import AnsweredBy, Goal, Scoring
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(11)]
@@ -36,7 +37,7 @@ class ScoringForm(Form):
     """One radio group (0-10) per active goal; a goal left empty is not scored this time."""
 
     kind = forms.ChoiceField(label=_("Kind of scoring"), choices=Scoring.Kind.choices)
-    scored_on = forms.DateField(
+    scored_on = PlausibleDateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
     answered_by = forms.ChoiceField(

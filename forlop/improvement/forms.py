@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 
 from forlop.core.forms import Form
 from forlop.core.models import Organisation, Unit, User
+from forlop.core.validation import PlausibleDateField, PlausibleDateTimeField
 from forlop.improvement.models import Gathering, InterviewNote, Question, Team, TeamMember
 from forlop.measures.models import Measure
 
@@ -34,8 +35,8 @@ class CheckboxList(forms.CheckboxSelectMultiple):
     multiple_choices = True
 
 
-def _date(**kwargs: Any) -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+def _date(**kwargs: Any) -> PlausibleDateField:
+    return PlausibleDateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
 def _text(rows: int = 4, **kwargs: Any) -> forms.CharField:
@@ -310,7 +311,7 @@ class PosterForm(Form):
 
 class GuidanceForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = forms.DateTimeField(
+    starts_at = PlausibleDateTimeField(
         label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form
 from forlop.core.uploads import upload_limit
+from forlop.core.validation import PlausibleDateField
 
 
 def too_large_message() -> str:
@@ -18,7 +19,7 @@ def too_large_message() -> str:
 
 
 class AnnotationForm(Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = PlausibleDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label=_("What changed"), max_length=200)
     part_ends_here = forms.BooleanField(
         label=_("Start a new part after this period (split the chart)"), required=False
@@ -26,7 +27,7 @@ class AnnotationForm(Form):
 
 
 class ClosePeriodForm(Form):
-    period_start = forms.DateField(widget=forms.HiddenInput)
+    period_start = PlausibleDateField(widget=forms.HiddenInput)
 
 
 class ImportForm(Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form
 from forlop.core.models import Organisation, Role, Unit, User
+from forlop.core.validation import INT32_MAX, PlausibleDateField, PlausibleDateTimeField
 from forlop.pathways.checklists import parse_choices
 from forlop.pathways.models import (
     ChecklistAnswer,
@@ -35,7 +36,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_INPUT_FORMAT)
 
 
-class DateTimeLocalField(forms.DateTimeField):
+class DateTimeLocalField(PlausibleDateTimeField):
     widget = DateTimeLocalInput
     input_formats = [DATETIME_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -63,7 +64,7 @@ class WorkListFilterForm(Form):
 
 class PrintDayForm(Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    date = forms.DateField(
+    date = PlausibleDateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -272,7 +273,7 @@ class ChecklistAnswerForm(Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         if kind == ChecklistItem.Kind.DATE:
-            return forms.DateField(
+            return PlausibleDateField(
                 label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
         if kind == ChecklistItem.Kind.WHAT_MATTERS:
@@ -352,7 +353,9 @@ class ReasonForm(Form):
 
 
 class RevisionForm(Form):
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    expected_revision = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=INT32_MAX
+    )
 
 
 class AssignForm(Form):
@@ -412,8 +415,8 @@ class EventRecordForm(Form):
 
 
 class AdherencePeriodForm(Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = PlausibleDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = PlausibleDateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All")
     )

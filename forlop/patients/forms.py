@@ -13,6 +13,7 @@ from forlop.core.forms import Form
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
 from forlop.core.models import Organisation, Role, Unit, User
 from forlop.core.selectors import units_for_user
+from forlop.core.validation import INT32_MAX, PlausibleDateField
 from forlop.patients.models import EmergencyAccess
 from forlop.patients.services import MIN_EMERGENCY_REASON
 
@@ -52,7 +53,7 @@ class PatientCreateForm(Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     serving_unit = forms.ModelChoiceField(label=_("Serving unit"), queryset=Unit.objects.none())
-    service_start = forms.DateField(
+    service_start = PlausibleDateField(
         label=_("Services from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     gp = forms.ModelChoiceField(label=_("GP"), queryset=User.objects.none(), required=False)
@@ -130,7 +131,7 @@ class PatientUpdateForm(Form):
 
 class ServiceAddForm(Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = PlausibleDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, patient: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,7 +142,7 @@ class ServiceAddForm(Form):
 
 
 class ServiceEndForm(Form):
-    ended_on = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = PlausibleDateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class NextOfKinForm(Form):
@@ -186,12 +187,14 @@ class EmergencyReviewForm(Form):
 
 class AuditFilterForm(Form):
     actor = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.none(), required=False)
-    patient = forms.IntegerField(label=_("Patient number (internal)"), required=False, min_value=1)
+    patient = forms.IntegerField(
+        label=_("Patient number (internal)"), required=False, min_value=1, max_value=INT32_MAX
+    )
     verb = forms.ChoiceField(label=_("What"), required=False)
-    date_from = forms.DateField(
+    date_from = PlausibleDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = PlausibleDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     emergency_only = forms.BooleanField(label=_("Only emergency access"), required=False)
