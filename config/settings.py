@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "forlop.accounts.middleware.SecondFactorMiddleware",
     "forlop.portal.boundary.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent twice (double click, retry) is handled once (issue 11, defect 8).
+    "forlop.core.submit_once.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,7 +106,10 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "forlop" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "forlop.core.templatetags.submit_once",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

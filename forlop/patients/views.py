@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, User
 from forlop.core.selectors import is_leader, led_units
+from forlop.core.submit_once import submit_once_exempt
 from forlop.patients import selectors, services
 from forlop.patients.forms import (
     AuditFilterForm,
@@ -51,6 +52,7 @@ def patient_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submit_once_exempt
 def patient_search(request: AuthedHttpRequest) -> HttpResponse:
     """The live name search (htmx posts as the user types): the first page of matches."""
     query = request.POST.get("q", "").strip()[:100]
@@ -75,6 +77,7 @@ def patient_search(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submit_once_exempt
 def patient_lookup(request: AuthedHttpRequest) -> HttpResponse:
     form = IdentityLookupForm(request.POST)
     if not form.is_valid():
