@@ -18,6 +18,7 @@ from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, User
 from forlop.core.selectors import is_leader, led_units
 from forlop.core.submit_once import submit_once_exempt
+from forlop.core.validation import int_param, page_param
 from forlop.patients import selectors, services
 from forlop.patients.forms import (
     AuditFilterForm,
@@ -42,7 +43,7 @@ def patient_list(request: AuthedHttpRequest) -> HttpResponse:
         # land in proxy logs and the browser history). Drop an old-style link's query.
         return redirect("patients:list")
     page = selectors.patient_page_for_user(
-        user=request.user, page_number=request.GET.get("page"), page_size=PAGE_SIZE
+        user=request.user, page_number=page_param(request.GET.get("page")), page_size=PAGE_SIZE
     )
     context = {"page": page, "query": "", "lookup_form": IdentityLookupForm()}
     template = (
@@ -248,10 +249,7 @@ def patient_services(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    return int_param(value)
 
 
 @require_GET
@@ -260,7 +258,7 @@ def patient_access_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         user=request.user, patient_id=pk, verb=AuditVerb.ACCESS_LOG_VIEWED
     )
     page = Paginator(selectors.patient_access_log(patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_param(request.GET.get("page"))
     )
     return render(request, "patients/patient_access_log.html", {"patient": patient, "page": page})
 
@@ -293,7 +291,7 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
             else None,
             emergency_only=bool(data.get("emergency_only")),
         )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events, PAGE_SIZE).get_page(page_param(request.GET.get("page")))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {"form": form, "page": page, "querystring": querystring.urlencode()}
