@@ -73,6 +73,10 @@ def _answer_text(value: object, kind: str) -> str:
     return "" if value is None else str(value)
 
 
+def _who(actor: User | None) -> str:
+    return (actor.get_full_name() or actor.username) if actor is not None else ""
+
+
 def _when(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="minutes") if value else None
 
@@ -168,7 +172,7 @@ def portal_record_get(*, account: PortalAccount, fmt: str, now: datetime) -> dic
         "access_log": [
             {
                 "at": _when(event.created_at),
-                "who": event.actor.get_full_name() or event.actor.username,
+                "who": _who(event.actor),
                 "what": event.get_verb_display(),
                 "emergency_access": event.emergency,
             }

@@ -139,3 +139,42 @@ def test_the_live_search_is_answered_every_time(client, patient, nurse):
         assert response.status_code == 200
         assert patient.full_name in response.content.decode()
     assert SubmittedForm.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_racing_sends_of_one_scoring_store_one(patient, nurse):
+    """The probe's case: 20 identical goal scorings at once, on PostgreSQL where threads race."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads share one SQLite test database; the race is real on PostgreSQL")
+    [goal] = add_goals(patient, nurse, ["Gå tur"])
+    url = reverse("goals:scoring-record", args=[patient.pk])
+    data = {**scoring_data(goal), FIELD: token()}
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(20)
+
+    def send() -> None:
+        try:
+            client = Client()
+            client.force_login(nurse)
+            start.wait(timeout=30)
+            status = client.post(url, data).status_code
+            with lock:
+                statuses.append(status)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert (Scoring.objects.count(), Score.objects.count()) == (1, 1)
+    assert statuses.count(302) == 1
+    assert set(statuses) - {302} <= {303, 409}
+    assert len(statuses) == 20
