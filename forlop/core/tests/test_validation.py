@@ -115,3 +115,12 @@ def test_page_param(raw, expected):
 )
 def test_date_param(raw, expected):
     assert date_param(raw, today=TODAY) == expected
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_query_string_is_a_norwegian_400(client, nurse):
+    client.force_login(nurse)
+    response = client.get("/pathways/worklist/", {"unit": "a\x00b"})
+    assert response.status_code == 400
+    assert "<html" in response.content.decode()
+    assert client.get("/pathways/worklist/").status_code == 200
