@@ -103,8 +103,12 @@ class PlausibleDateTimeField(forms.DateTimeField):
             result = super().to_python(value)
         except (OverflowError, ValueError) as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        # Checked before anything converts it to UTC, where year 9999 would overflow.
+        return self.plausible(result)
+
+    def plausible(self, result: dt.datetime | None) -> dt.datetime | None:
+        """``result`` when its date is plausible, else a ValidationError."""
         if result is not None:
-            # Checked before anything converts it to UTC, where year 9999 would overflow.
             check_plausible_date(
                 result.date(),
                 today=timezone.localdate(),
