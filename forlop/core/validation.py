@@ -130,6 +130,12 @@ def bounded_integer_field(
 # --------------------------------------------------------------------------------------------
 
 
+def text_param(raw: str | None, *, max_length: int = 100) -> str:
+    """A free-text parameter (a search), stripped and cut to ``max_length``, without NUL bytes,
+    which PostgreSQL text cannot hold."""
+    return (raw or "").replace("\x00", "").strip()[:max_length]
+
+
 def int_param(
     raw: str | None, *, default: int | None = None, minimum: int = 1, maximum: int = INT32_MAX
 ) -> int | None:

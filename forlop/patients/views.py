@@ -18,7 +18,7 @@ from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, User
 from forlop.core.selectors import is_leader, led_units
 from forlop.core.submit_once import submit_once_exempt
-from forlop.core.validation import int_param, page_param
+from forlop.core.validation import int_param, page_param, text_param
 from forlop.patients import selectors, services
 from forlop.patients.forms import (
     AuditFilterForm,
@@ -56,7 +56,7 @@ def patient_list(request: AuthedHttpRequest) -> HttpResponse:
 @submit_once_exempt
 def patient_search(request: AuthedHttpRequest) -> HttpResponse:
     """The live name search (htmx posts as the user types): the first page of matches."""
-    query = request.POST.get("q", "").strip()[:100]
+    query = text_param(request.POST.get("q"), max_length=100)
     number_typed = any(ch.isdigit() for ch in query)
     page: Page[Patient]
     if number_typed:

@@ -18,6 +18,7 @@ from forlop.core.validation import (
     int_param,
     page_param,
     plausible_range,
+    text_param,
 )
 
 TODAY = dt.date(2026, 12, 1)
@@ -124,3 +125,9 @@ def test_a_nul_byte_in_the_query_string_is_a_norwegian_400(client, nurse):
     assert response.status_code == 400
     assert "<html" in response.content.decode()
     assert client.get("/pathways/worklist/").status_code == 200
+
+
+def test_text_param_drops_nul_bytes_and_cuts():
+    assert text_param(" Nord\x00mann ") == "Nordmann"
+    assert text_param("x" * 500, max_length=100) == "x" * 100
+    assert text_param(None) == ""
