@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0009_audit_verbs_security'),
+        ('core', '0010_audit_verbs_method'),
     ]
 
     operations = [
