@@ -157,11 +157,12 @@ def junk_queries(names: set[str], *, full: bool) -> list[dict[str, str]]:
 
 
 def inputs(form: Form) -> set[str]:
-    """The fields a user fills in: not the hidden tokens, not the submit buttons."""
+    """The fields a user fills in: not the hidden tokens, the submit buttons or checkboxes."""
     return {
         name
         for name, kind in form.fields.items()
-        if name not in {FIELD, "next"} and kind not in {"button", "submit"}
+        # a checkbox takes any value as "on": it cannot be junk
+        if name not in {FIELD, "next"} and kind not in {"button", "submit", "checkbox"}
     }
 
 
