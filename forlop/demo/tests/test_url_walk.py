@@ -347,7 +347,7 @@ def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:
         if not route.startswith(("admin/", "login/", "logout/", "i18n/", "fhir/", "api/"))
         and route not in reached
     ]
-    assert len(unlinked) <= 25, unlinked
+    assert len(unlinked) <= 30, unlinked
     print(  # noqa: T201 - the walk's figures, shown with pytest -s
         f"url walk: {walk.count} requests; {len(reached)} patterns reached by links and forms;"
         f" {len(without_input)} buttons without input; unlinked: {unlinked}"
