@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0010_audit_verbs_method'),
+        ('core', '0011_audit_verbs_fidelity'),
     ]
 
     operations = [
