@@ -504,6 +504,7 @@ def synth(
     patients_per_municipality: int = 4000,
     years: int = 3,
     now: datetime | None = None,
+    append: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
     """Generate ``patients`` synthetic patients in municipalities of
@@ -511,24 +512,28 @@ def synth(
 
     ``now`` fixes the clock (the default is the current time, truncated to the hour, so a run
     on the same day and seed gives the same rows). ``progress`` is called with the number of
-    patients written after each batch. Refuses to run twice in one database.
+    patients written after each batch. Refuses to run twice in one database unless
+    ``append``: then it adds municipalities after the ones there (a benchmark growing the
+    database in steps; with full municipalities, the same rows as one run of the total).
     """
     if patients < 1 or patients_per_municipality < 1 or years < 1:
         raise ValueError("patients, patients per municipality and years must be at least 1")
-    if Organisation.objects.filter(code__startswith=f"{PREFIX}-").exists():
+    existing = Organisation.objects.filter(code__startswith=f"{PREFIX}-").count()
+    if existing and not append:
         raise ValueError("this database already has synthetic data (organisations synth-*)")
+    before = Patient.objects.filter(municipality__code__startswith=f"{PREFIX}-").count()
     if now is None:
         from django.utils import timezone
 
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
     install_default_measures()
     templates = _templates()
-    numbers = IdentityNumbers()
+    numbers = IdentityNumbers(start=before)
     change_at = now - timedelta(days=365 * years / 2)
     summary = Summary()
     done = 0
     for municipality, (_first, m_count) in enumerate(
-        _batches(patients, patients_per_municipality), start=1
+        _batches(patients, patients_per_municipality), start=existing + 1
     ):
         rng = random.Random(f"{seed}-{municipality}")
         with transaction.atomic():
