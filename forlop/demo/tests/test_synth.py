@@ -130,3 +130,40 @@ def test_synth_command_refuses_a_second_run_and_bad_sizes():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("synth", "--patients", "0", "--no-progress", stdout=io.StringIO())
     assert Patient.objects.count() == before == 10
+
+
+@pytest.mark.django_db
+def test_work_list_badge_and_measures_are_constant_query_as_the_database_grows():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forlop.measures.models import Measure
+    from forlop.measures.selectors import default_window, measure_series, scope_for_organisation
+    from forlop.pathways.selectors import worklist, worklist_counts
+
+    def counts() -> tuple[int, ...]:
+        nurse = User.objects.get(username="synth-001-sykepleier-1")
+        scope = scope_for_organisation(Organisation.objects.get(code="synth-001"))
+        first, last = default_window(today=NOW.date(), period="month", count=24)
+        out = []
+        for read in (
+            lambda: worklist(user=nurse, now=NOW),
+            lambda: worklist_counts(user=nurse, now=NOW),
+            lambda: list(Patient.objects.visible_to(nurse, now=NOW)[:50]),
+            lambda: [
+                measure_series(m, scope=scope, first=first, last=last, as_of=NOW)
+                for m in Measure.objects.order_by("code")
+            ],
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                read()
+            out.append(len(captured.captured_queries))
+        return tuple(out)
+
+    synth(patients=60, seed=1, patients_per_municipality=30, now=NOW)
+    small = counts()
+    synth(patients=120, seed=1, patients_per_municipality=30, now=NOW, append=True)
+    assert Organisation.objects.filter(code__startswith="synth-").count() == 6
+    # the list and the statements of its audit row; the badge; one page; per measure (10): the
+    # counts, the closed periods' snapshots and the notes, plus the read of the measures
+    assert counts() == small == (3, 1, 1, 31)
