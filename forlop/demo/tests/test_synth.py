@@ -164,6 +164,8 @@ def test_work_list_badge_and_measures_are_constant_query_as_the_database_grows()
     small = counts()
     synth(patients=120, seed=1, patients_per_municipality=30, now=NOW, append=True)
     assert Organisation.objects.filter(code__startswith="synth-").count() == 6
-    # the list and the statements of its audit row; the badge; one page; per measure (10): the
-    # counts, the closed periods' snapshots and the notes, plus the read of the measures
-    assert counts() == small == (3, 1, 1, 31)
+    # the list and the statements of its audit row (one more on PostgreSQL, which locks the
+    # chain's head); the badge; one page; per measure (10): the counts, the closed periods'
+    # snapshots and the notes, plus the read of the measures
+    listed = 4 if connection.vendor == "postgresql" else 3
+    assert counts() == small == (listed, 1, 1, 31)
