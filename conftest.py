@@ -1,12 +1,17 @@
-"""Shared pytest fixtures: the organisation ladder, users with roles, patients, and Chromium."""
+"""Shared pytest fixtures: the clock, the organisation ladder, users with roles, patients, and
+Chromium."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.utils import translation
 
 from forlop.core.models import Organisation, Role, Unit, User
 from forlop.core.tests.factories import (
@@ -22,17 +27,35 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("FORLOP_CHROMIUM", "/usr/bin/chromium")
 
 
+# Every test starts in the default language (nb). A request through the test client leaves the
+# language it activated in the thread, so a test's language (and every translated text it saved
+# or compared) used to depend on the test that ran before it, and differed under xdist.
 @pytest.fixture(autouse=True)
-def _default_language() -> Any:
-    """Every test starts in the site's language (bokmål). A request through the test client
-    activates the language of that request and leaves it active in the thread, which made
-    messages depend on which test ran before."""
-    from django.conf import settings
-    from django.utils import translation
+def _default_language() -> Iterator[None]:
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.deactivate()
+
+# The clock. A test whose data has fixed dates while the code under test reads "now" (a default
+# window of "the last ended months", "today" on a page, a deadline that is overdue or not) is
+# marked ``@pytest.mark.clock("2025-04-15T10:00+02:00")`` (or ``pytestmark`` for a module), so
+# it gives the same answer on every day it runs. The clock starts at that instant and runs on
+# (tick=True: timestamps still increase, the live server and its threads see the same time);
+# ``clock(..., tick=False)`` stops it. The fixture yields the traveller (``clock.shift(...)``,
+# ``clock.move_to(...)``) or None when the test is not marked. ``make test-future`` runs the
+# suite with the real clock moved ahead to catch a test that still depends on it.
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield None
+        return
+    (at,) = marker.args
+    instant = datetime.fromisoformat(at) if isinstance(at, str) else at
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"@pytest.mark.clock needs an aware time (with an offset): {at!r}")
+    with time_machine.travel(instant, tick=marker.kwargs.get("tick", True)) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Test settings: the production settings with a test secret, plain static storage and fast hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ["DJANGO_DEBUG"] = "false"
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
@@ -23,3 +25,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# SQLite tests use a database file, not memory. With an in-memory database Django hands the live
+# server's threads the test thread's one connection, and two requests at once from Chromium (an
+# htmx preview beside a page load) collided on it: "cannot open savepoint - SQL statements in
+# progress", a 500 in a browser test, more often on a busy machine. With a file each thread has
+# its own connection; WAL lets readers and the writer go on together, and synchronous=OFF skips
+# the fsyncs (a throw-away database). pytest-django adds a suffix per xdist worker and deletes the
+# file after the run; make test-fast names a fixed file (FORLOP_TEST_SQLITE_FILE) to --reuse-db it.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    _test_file = os.environ.get("FORLOP_TEST_SQLITE_FILE") or str(
+        Path(tempfile.gettempdir()) / f"forlop-test-{os.getpid()}.sqlite3"
+    )
+    DATABASES["default"]["TEST"] = {"NAME": _test_file}  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"
+    )

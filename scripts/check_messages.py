@@ -1,8 +1,13 @@
 """Fail when the nb catalogue is incomplete: a msgid in the code with no nb translation, or fuzzy.
 
-Runs makemessages into a temporary copy of locale/ (so the working tree is not touched), then asks
-gettext's msgattrib for untranslated and fuzzy entries. Written here because Django has no
+Runs makemessages in a temporary copy of the source tree (so the working tree is not touched), then
+asks gettext's msgattrib for untranslated and fuzzy entries. Written here because Django has no
 "check the catalogue" command; the parsing is gettext's own.
+
+The copy holds the sources as well as locale/: makemessages writes each catalogue into the locale
+directory that contains the scanned file (any directory named ``locale`` under its working
+directory counts), so pointing only LOCALE_PATHS at a copy of locale/ still rewrote the real
+catalogues in place, and the check then read the untouched copy.
 """
 
 from __future__ import annotations
@@ -15,12 +20,27 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Not sources: environments, caches, build output and the compiled catalogues.
+SKIP = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".tools",
+    "staticfiles",
+    "__pycache__",
+    ".*_cache",
+    ".hypothesis",
+    "*.mo",
+    "*.sqlite3",
+    "test-results",
+    "node_modules",
+)
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        locale = Path(tmp) / "locale"
-        shutil.copytree(ROOT / "locale", locale)
+        tree = Path(tmp) / "tree"
+        shutil.copytree(ROOT, tree, ignore=SKIP, symlinks=True)
+        locale = tree / "locale"
         env = {**os.environ, "FORLOP_LOCALE_DIR": str(locale), "DJANGO_DEBUG": "true"}
         forlop = str(ROOT / ".venv" / "bin" / "forlop")
         ignore = ["--ignore", ".venv/*", "--ignore", ".tools/*", "--ignore", "staticfiles/*"]
@@ -42,7 +62,7 @@ def main() -> int:
                     "-v",
                     "0",
                 ],
-                cwd=ROOT,
+                cwd=tree,
                 env=env,
                 check=True,
             )

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from forlop.core.identifiers import generate_org_number, generate_synthetic, parse_identity_number
@@ -239,10 +239,25 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
     # Each domain adds its part; every loader is idempotent. The demo package is the
     # composition root, so it may import every app.
     created["pathways"] = load_pathway_demo(today=today)
+    _statistics_refresh()
     created["goals"] = load_goals_demo(today=today)
     created["measure history pathways"] = load_measures_demo(today=today)
+    _statistics_refresh()
     created["learning network"] = load_improvement_demo(today=today)
     return created
+
+
+def _statistics_refresh() -> None:
+    """Let PostgreSQL's planner see the rows just loaded (ANALYZE), as after any bulk load.
+
+    Autovacuum takes its statistics later, or took them while the tables were empty: then the
+    planner counts on empty tables and joins thousands of rows in nested loops, and a plain
+    query over the demo (a pathway with care-plan answers, say) ran past the statement
+    timeout. ANALYZE inside the loader's transaction counts the transaction's own new rows.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _load_patients(

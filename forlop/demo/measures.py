@@ -134,7 +134,13 @@ def load_measures_demo(*, today: date) -> int:
     StopPoint.objects.bulk_create(stop_points)
     PathwayEvent.objects.bulk_create(events)
     # Registered when it happened, so "as of" a past time gives the numbers of that time.
-    Pathway.objects.filter(end_reason=MARKER).update(created_at=F("started_at"))
-    StopPoint.objects.filter(pathway__end_reason=MARKER).update(created_at=F("triggered_at"))
-    PathwayEvent.objects.filter(pathway__end_reason=MARKER).update(created_at=F("occurred_at"))
+    # Selected by the ids just written, not by a filter across the relation: Django sends that
+    # as "id IN (SELECT ... JOIN pathways_pathway ...)", and with statistics taken while the
+    # tables were empty (a new database, or autovacuum between test transactions) PostgreSQL
+    # planned it as nested loops over every row, O(n²·m), past the 60 s statement timeout.
+    # "pathway_id IN (ids)" is an index lookup whatever the statistics say.
+    ids = [pathway.pk for pathway in created]
+    Pathway.objects.filter(pk__in=ids).update(created_at=F("started_at"))
+    StopPoint.objects.filter(pathway_id__in=ids).update(created_at=F("triggered_at"))
+    PathwayEvent.objects.filter(pathway_id__in=ids).update(created_at=F("occurred_at"))
     return len(created)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forlop.improvement.views import network, reports, team
+from forlop.improvement.views import gatherings, network, reports, team
 
 app_name = "improvement"
 
@@ -10,18 +10,22 @@ urlpatterns = [
     path("networks/<slug:code>/", network.network_detail, name="network"),
     path("networks/<slug:code>/edit/", network.network_edit, name="network-edit"),
     path("networks/<slug:code>/plan/", network.network_plan, name="network-plan"),
-    path("networks/<slug:code>/gatherings/new/", network.gathering_create, name="gathering-create"),
+    path(
+        "networks/<slug:code>/gatherings/new/", gatherings.gathering_create, name="gathering-create"
+    ),
     path("networks/<slug:code>/teams/new/", network.team_create, name="team-create"),
     path("networks/<slug:code>/guidance/new/", network.guidance_create, name="guidance-create"),
-    path("gatherings/<int:pk>/", network.gathering_detail, name="gathering"),
-    path("gatherings/<int:pk>/edit/", network.gathering_edit, name="gathering-edit"),
+    path("gatherings/<int:pk>/", gatherings.gathering_detail, name="gathering"),
+    path("gatherings/<int:pk>/edit/", gatherings.gathering_edit, name="gathering-edit"),
     path(
-        "gatherings/<int:pk>/posters.<str:fmt>", network.gathering_posters, name="gathering-posters"
+        "gatherings/<int:pk>/posters.<str:fmt>",
+        gatherings.gathering_posters,
+        name="gathering-posters",
     ),
-    path("gatherings/<int:pk>/materials/", network.material_create, name="material-create"),
-    path("gatherings/<int:pk>/evaluation/new/", network.survey_create, name="survey-create"),
-    path("gatherings/<int:pk>/evaluation/", network.survey_answer, name="survey-answer"),
-    path("materials/<int:pk>/", network.material_download, name="material"),
+    path("gatherings/<int:pk>/materials/", gatherings.material_create, name="material-create"),
+    path("gatherings/<int:pk>/evaluation/new/", gatherings.survey_create, name="survey-create"),
+    path("gatherings/<int:pk>/evaluation/", gatherings.survey_answer, name="survey-answer"),
+    path("materials/<int:pk>/", gatherings.material_download, name="material"),
     path("guidance/<int:pk>/", network.guidance_detail, name="guidance"),
     path(
         "guidance/<int:pk>/notes/<int:invitation>/", network.guidance_notes, name="guidance-notes"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -36,8 +36,30 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class DateTimeLocalField(forms.DateTimeField):
+    """A local wall time. In the hour that repeats when summer time ends (02:00-03:00 on the last
+    Sunday of October in Oslo) a wall time means two instants and Django refuses it, so for that
+    hour a nurse could not save even the form's own "now": the earlier instant is taken. A wall
+    time that the spring change skips is still refused."""
+
     widget = DateTimeLocalInput
     input_formats = [DATETIME_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def to_python(self, value: Any) -> datetime | None:
+        if isinstance(value, str):
+            zone = timezone.get_current_timezone()
+            for fmt in self.input_formats:
+                try:
+                    wall = datetime.strptime(value.strip(), fmt)  # noqa: DTZ007 - zone added below
+                except ValueError:
+                    continue
+                first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+                repeated = first.utcoffset() != second.utcoffset() and (
+                    first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall
+                )
+                if repeated:  # as UTC: a time in the repeated hour never == another zone's
+                    return first.astimezone(UTC)
+                break
+        return super().to_python(value)
 
 
 def now_for_input() -> datetime:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.models import CLINICAL_ROLES, BaseModel, Membership, User
@@ -25,9 +26,12 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         my_units = Membership.objects.filter(
             user=user, active=True, role__in=CLINICAL_ROLES
         ).values("unit_id")
+        # The service's days are Oslo days: now.date() of an aware UTC time was yesterday for
+        # the first hour or two after midnight, so an ended service still gave access.
+        today = timezone.localdate(now)
         serving = PatientService.objects.filter(
-            patient=OuterRef("pk"), unit_id__in=my_units, started_on__lte=now.date()
-        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=now.date()))
+            patient=OuterRef("pk"), unit_id__in=my_units, started_on__lte=today
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         in_stay = HospitalStay.objects.filter(
             patient=OuterRef("pk"), ward_id__in=my_units, admitted_at__lte=now
         ).filter(Q(discharged_at__isnull=True) | Q(discharged_at__gt=now))

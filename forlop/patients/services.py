@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from forlop.core.audit import audit_record
+from forlop.core.changes import changes_apply
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
 from forlop.core.models import (
     EMERGENCY_ACCESS_ROLES,
@@ -92,15 +93,13 @@ def patient_create(
             service.full_clean()
             service.save()
             if next_of_kin_name.strip():
-                kin = NextOfKin(
+                _next_of_kin_save(
                     patient=patient,
-                    name=next_of_kin_name.strip(),
-                    relation=next_of_kin_relation.strip(),
-                    phone=next_of_kin_phone.strip(),
+                    name=next_of_kin_name,
+                    relation=next_of_kin_relation,
+                    phone=next_of_kin_phone,
                     is_primary=True,
                 )
-                kin.full_clean()
-                kin.save()
             audit_record(
                 actor=actor,
                 verb=AuditVerb.PATIENT_CREATED,
@@ -495,10 +494,7 @@ def patient_update(
     unknown = set(fields) - set(PATIENT_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    changed = [name for name, value in fields.items() if getattr(patient, name) != value]
-    for name in changed:
-        value = fields[name]
-        setattr(patient, name, value.strip() if isinstance(value, str) else value)
+    changed = list(changes_apply(patient, fields))
     if identity_number is not None and identity_number != patient.identity_number:
         try:
             parsed = parse_identity_number(identity_number)
@@ -530,6 +526,23 @@ def patient_update(
     return patient
 
 
+def _next_of_kin_save(
+    *, patient: Patient, name: str, relation: str, phone: str, is_primary: bool
+) -> NextOfKin:
+    """The one way a next of kin is made (at registration and later): stripped, validated, saved.
+    The caller owns the transaction and the audit row."""
+    kin = NextOfKin(
+        patient=patient,
+        name=name.strip(),
+        relation=relation.strip(),
+        phone=phone.strip(),
+        is_primary=is_primary,
+    )
+    kin.full_clean()
+    kin.save()
+    return kin
+
+
 def next_of_kin_add(
     *,
     actor: User,
@@ -540,15 +553,9 @@ def next_of_kin_add(
     is_primary: bool = False,
 ) -> NextOfKin:
     with transaction.atomic():
-        kin = NextOfKin(
-            patient=patient,
-            name=name.strip(),
-            relation=relation.strip(),
-            phone=phone.strip(),
-            is_primary=is_primary,
+        kin = _next_of_kin_save(
+            patient=patient, name=name, relation=relation, phone=phone, is_primary=is_primary
         )
-        kin.full_clean()
-        kin.save()
         audit_record(
             actor=actor,
             verb=AuditVerb.PATIENT_UPDATED,

@@ -64,7 +64,11 @@ def _snapshot(template: PathwayTemplate) -> list[tuple[object, ...]]:
 
 
 def test_permission_ladder_on_a_municipality_template(
-    local: PathwayTemplate, outsider: User, nurse: User, admin: User
+    local: PathwayTemplate,
+    outsider: User,
+    nurse: User,
+    admin: User,
+    national: dict[str, PathwayTemplate],
 ) -> None:
     # given
     draft = local.versions.get()
@@ -87,7 +91,12 @@ def test_permission_ladder_on_a_municipality_template(
     assert outsider_client.get(detail).status_code == 404
     assert outsider_client.get(edit).status_code == 404
     assert outsider_client.post(update, data).status_code == 404
-    assert "HPH Testvik" not in outsider_client.get(reverse("authoring:list")).content.decode()
+    listing = outsider_client.get(reverse("authoring:list"))
+    assert listing.status_code == 200
+    listed = {row["template"].pk for row in listing.context["rows"]}
+    assert national["hph"].pk in listed  # the national templates are there for everyone
+    assert local.pk not in listed
+    assert "HPH Testvik" not in listing.content.decode()
 
     # a reader (nurse in the municipality): reads, may not edit
     reader = _client(nurse)

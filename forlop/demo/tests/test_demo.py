@@ -36,7 +36,9 @@ def test_demo_nurse_sees_her_patients_and_nobody_elses(client):
     # through the login form: django-axes needs the request (client.login() has none)
     response = client.post("/login/", {"username": "sykepleier", "password": DEMO_PASSWORD})
     assert response.status_code == 302
-    body = client.get(reverse("patients:list")).content.decode()
+    response = client.get(reverse("patients:list"))
+    assert response.status_code == 200
+    body = response.content.decode()
     own = Patient.objects.filter(services__unit__code="horten-nord")
     others = Patient.objects.exclude(services__unit__code="horten-nord")
     assert own.count() == 14

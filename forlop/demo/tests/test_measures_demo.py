@@ -34,3 +34,40 @@ def test_demo_history_shows_a_shift_and_is_idempotent():
     assert series.result.runs_signal
     assert series.signals[0].startswith("Skift: 9 punkter på rad over medianen")
     assert len(series.annotations) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_history_updates_plan_without_a_join_when_statistics_say_empty():
+    """The history's "created when it happened" UPDATE statements select rows by id, never through a join.
+
+    With statistics taken while the tables were empty (a new database, or autovacuum between
+    test transactions), PostgreSQL planned the old "id IN (SELECT ... JOIN pathways_pathway)" as
+    nested loops over every row and ran past the 60 s statement timeout on a busy machine.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner and statistics")
+    from forlop.demo.measures import MARKER
+    from forlop.pathways.models import Pathway, PathwayEvent, StopPoint
+
+    load_demo(today=TODAY)
+    # Remove the history again: its dead rows stay in the pages, as after rolled-back tests, and
+    # the statistics see only the current demo pathways, none with the history's marker.
+    PathwayEvent.objects.filter(pathway__end_reason=MARKER).delete()
+    StopPoint.objects.filter(pathway__end_reason=MARKER).delete()
+    Pathway.objects.filter(end_reason=MARKER).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE pathways_pathway, pathways_stoppoint, pathways_pathwayevent")
+    plans: list[str] = []
+
+    def explain_updates(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and '"created_at"' in sql:
+            context["cursor"].execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in context["cursor"].fetchall()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explain_updates):
+        assert load_measures_demo(today=TODAY) > 300
+    assert len(plans) == 3
+    assert [plan for plan in plans if "Join" in plan or "Nested Loop" in plan] == []

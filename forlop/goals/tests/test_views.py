@@ -180,7 +180,10 @@ def test_header_partial_renders_goals_and_nothing_without(
 
 def test_no_inline_styles_or_scripts(client, patient, nurse, seed_goals):
     client.force_login(nurse)
-    body = client.get(reverse("goals:page", args=[patient.pk])).content.decode()
+    response = client.get(reverse("goals:page", args=[patient.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert all(goal.text in body for goal in seed_goals)
     assert "style=" not in body
     assert "hx-on" not in body
     assert "<script>" not in body

@@ -113,6 +113,7 @@ def test_another_patients_stop_point_is_ignored_on_every_goals_form(
     goals = add_goals(patient, nurse, ["komme meg hjem"])
     client.force_login(nurse)
     page = client.get(reverse("goals:page", args=[patient.pk]), {"stop_point": foreign.pk})
+    assert page.status_code == 200
     assert "stop_point" not in page.context
     added = client.post(
         reverse("goals:goal-add", args=[patient.pk]),

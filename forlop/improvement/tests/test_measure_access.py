@@ -15,9 +15,9 @@ from forlop.improvement.models import Annotation, Network
 from forlop.improvement.selectors import scope_for_network
 from forlop.measures.models import MeasureSnapshot
 from forlop.measures.selectors import scope_for_organisation, user_may_edit
-from forlop.measures.tests.conftest import oslo
+from forlop.measures.tests.conftest import AFTER_THE_ROWS, oslo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(AFTER_THE_ROWS)]
 
 CHART = ("municipality", "testvik", "hph2-within-3-days")
 
@@ -85,6 +85,7 @@ def test_write_ladder(client, data, nurse, coordinator, other_municipality, make
     network_chart = ("network", "vestfold", CHART[2])
     page = client.get(reverse("measures:chart", args=network_chart))
     assert page.status_code == 200
+    assert b"<svg" in page.content
     assert b'id="annotation-form"' not in page.content
     assert b'id="close-form"' not in page.content
     for response in (annotate(client), close(client)):

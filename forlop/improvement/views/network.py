@@ -1,5 +1,5 @@
-"""The coordinator's pages: the network, its gatherings, teams, guidance, evaluations,
-materials and the posters of a gathering; and the start page of the learning network.
+"""The coordinator's pages: the network, its plan, teams and guidance; and the start page of the
+learning network. The gatherings have their own module (``gatherings``).
 
 No page here shows patient data: teams' deadlines, reports and posters, and the network's
 measures as aggregates with small counts suppressed.
@@ -7,12 +7,10 @@ measures as aggregates with small counts suppressed.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Avg, Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,19 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.improvement import access, forms, posters, rules, selectors, services
-from forlop.improvement.access import TeamRole
+from forlop.improvement import access, forms, rules, selectors, services
 from forlop.improvement.models import (
-    Answer,
-    Gathering,
     GuidanceInvitation,
     GuidanceSession,
-    Material,
     Network,
-    Question,
-    Survey,
 )
-from forlop.improvement.services.evaluation import may_answer
 from forlop.improvement.views.common import apply, run, status
 from forlop.measures.selectors import default_window, measure_series, measures_for_scope
 
@@ -150,300 +141,6 @@ def network_plan(request: AuthedHttpRequest, code: str) -> HttpResponse:
     for error in [e for errors in form.errors.values() for e in errors]:
         messages.error(request, str(error))
     return redirect("improvement:network", code=network.code)
-
-
-def _gathering_fields(data: dict[str, Any]) -> dict[str, Any]:
-    fields = dict(data)
-    if not fields.get("title"):
-        fields["title"] = ""
-    return fields
-
-
-@require_http_methods(["GET", "POST"])
-def gathering_create(request: AuthedHttpRequest, code: str) -> HttpResponse:
-    network = selectors.network_get_for_coordinator(user=request.user, code=code)
-    form = forms.GatheringForm(request.POST or None, initial={"kind": Gathering.Kind.GATHERING})
-    if request.method == "POST" and form.is_valid():
-        gathering = apply(
-            form,
-            lambda: services.gathering_save(
-                network=network, actor=request.user, **_gathering_fields(form.cleaned_data)
-            ),
-        )
-        if gathering is not None:
-            messages.success(request, _("The gathering was saved."))
-            return redirect("improvement:gathering", pk=gathering.pk)
-    return render(
-        request,
-        "improvement/form_page.html",
-        {
-            "form": form,
-            "title": _("New gathering"),
-            "back": ("improvement:network", network.code, network.name),
-            "submit": _("Save"),
-        },
-        status=status(form),
-    )
-
-
-def _coordinated_gathering(request: AuthedHttpRequest, pk: int) -> Gathering:
-    gathering, role, _team = selectors.gathering_get_for_user(user=request.user, pk=pk)
-    if role != TeamRole.COORDINATOR:
-        raise Http404
-    return gathering
-
-
-@require_http_methods(["GET", "POST"])
-def gathering_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering = _coordinated_gathering(request, pk)
-    names = [
-        "kind",
-        "number",
-        "title",
-        "starts_on",
-        "ends_on",
-        "place",
-        "online",
-        "themes",
-        "invites_team",
-        "invites_leaders",
-        "invites_top_leaders",
-    ]
-    form = forms.GatheringForm(
-        request.POST or None, initial={name: getattr(gathering, name) for name in names}
-    )
-    if request.method == "POST" and form.is_valid():
-        moved = form.cleaned_data["starts_on"] != gathering.starts_on
-        saved = apply(
-            form,
-            lambda: services.gathering_save(
-                network=gathering.network,
-                actor=request.user,
-                gathering=gathering,
-                **_gathering_fields(form.cleaned_data),
-            ),
-        )
-        if saved is not None:
-            messages.success(
-                request,
-                _("The gathering was moved: the teams' deadlines moved with it.")
-                if moved
-                else _("The gathering was saved."),
-            )
-            return redirect("improvement:gathering", pk=gathering.pk)
-        gathering.refresh_from_db()
-    assert gathering.network is not None  # noqa: S101 - network gatherings only
-    return render(
-        request,
-        "improvement/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(gathering)s") % {"gathering": gathering},
-            "back": ("improvement:gathering", gathering.pk, str(gathering)),
-            "submit": _("Save"),
-        },
-        status=status(form),
-    )
-
-
-def _results(survey: Survey) -> list[dict[str, object]]:
-    """Per question: the number of answers and, from the suppression threshold on, the
-    distribution (counts below it hidden), the mean and the texts."""
-    below = int(settings.FORLOP_SUPPRESS_BELOW)
-    counts: dict[tuple[int, int | None], int] = {
-        (row["question"], row["value"]): row["n"]
-        for row in Answer.objects.filter(question__survey=survey)
-        .values("question", "value")
-        .annotate(n=Count("id"))
-    }
-    means = dict(
-        Answer.objects.filter(question__survey=survey, value__isnull=False)
-        .values("question")
-        .annotate(mean=Avg("value"))
-        .values_list("question", "mean")
-    )
-    results = []
-    for question in survey.questions.all():
-        total = sum(n for (q, _v), n in counts.items() if q == question.pk)
-        shown = total >= below
-        values: list[tuple[str, int | None]] = []
-        if question.kind == Question.Kind.SCALE:
-            scale = [(str(v), counts.get((question.pk, v), 0)) for v in range(1, 6)]
-            values = [
-                (label, None if rules.suppressed(n, below=below) else n) for label, n in scale
-            ]
-        elif question.kind == Question.Kind.YES_NO:
-            pairs = [
-                (_("Yes"), counts.get((question.pk, 1), 0)),
-                (_("No"), counts.get((question.pk, 0), 0)),
-            ]
-            values = [
-                (label, None if rules.suppressed(n, below=below) else n) for label, n in pairs
-            ]
-        texts = (
-            sorted(
-                Answer.objects.filter(question=question)
-                .exclude(text="")
-                .values_list("text", flat=True)
-            )
-            if shown and question.kind == Question.Kind.TEXT
-            else []
-        )
-        results.append(
-            {
-                "question": question,
-                "total": total,
-                "shown": shown,
-                "values": values,
-                "mean": means.get(question.pk) if shown else None,
-                "texts": texts,
-            }
-        )
-    return results
-
-
-@require_GET
-def gathering_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering, role, team = selectors.gathering_get_for_user(user=request.user, pk=pk)
-    today = timezone.localdate()
-    survey = Survey.objects.filter(gathering=gathering).first()
-    context: dict[str, object] = {
-        "gathering": gathering,
-        "network": gathering.network,
-        "role": role,
-        "team": team,
-        "today": today,
-        "invitation": rules.default_invitation(gathering.number),
-        "themes": [line for line in gathering.themes.splitlines() if line.strip()],
-        "materials": gathering.materials.order_by("pk"),
-        "survey": survey,
-        "may_answer": bool(survey and team and may_answer(request.user, survey)),
-        "survey_open": bool(survey and gathering.starts_on <= today <= survey.closes_on),
-    }
-    if gathering.kind == Gathering.Kind.GATHERING:
-        context["report_due"] = rules.status_report_due(gathering.starts_on)
-    if role == TeamRole.COORDINATOR:
-        context["reports"] = (
-            selectors.reports_for_gathering(gathering, today=today)
-            if gathering.kind == Gathering.Kind.GATHERING
-            else []
-        )
-        context["material_form"] = forms.MaterialForm()
-        context["survey_form"] = (
-            forms.SurveyForm(initial={"closes_on": gathering.starts_on + timedelta(days=14)})
-            if survey is None
-            else None
-        )
-        context["results"] = _results(survey) if survey else []
-        context["suppress_below"] = settings.FORLOP_SUPPRESS_BELOW
-        context["responses"] = survey.responses.count() if survey else 0
-    return render(request, "improvement/gathering_detail.html", context)
-
-
-@require_GET
-def gathering_posters(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    gathering = _coordinated_gathering(request, pk)
-    size = request.GET.get("size", "a4")
-    if size not in posters.SIZES or fmt not in ("zip", "pdf") or gathering.number is None:
-        raise Http404
-    today, now = timezone.localdate(), timezone.now()
-    if fmt == "zip":
-        content = posters.posters_zip(gathering, size=size, today=today, as_of=now)
-        response = HttpResponse(content, content_type="application/zip")
-    else:
-        content = posters.posters_combined_pdf(gathering, size=size, today=today, as_of=now)
-        response = HttpResponse(content, content_type="application/pdf")
-    name = f"plakater-samling-{gathering.number}-{size}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_POST
-def material_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering = _coordinated_gathering(request, pk)
-    form = forms.MaterialForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data.get("file")
-        done = apply(
-            form,
-            lambda: services.material_add(
-                gathering=gathering,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                url=form.cleaned_data["url"],
-                file_name=upload.name if upload else "",
-                content_type=form.cleaned_data.get("content_type", ""),
-                content=upload.read() if upload else None,
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("The material was shared with the teams."))
-            return redirect("improvement:gathering", pk=gathering.pk)
-    for error in [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, str(error))
-    return redirect("improvement:gathering", pk=gathering.pk)
-
-
-@require_GET
-def material_download(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    material = Material.objects.select_related("gathering").filter(pk=pk).first()
-    if material is None or not material.content:
-        raise Http404
-    selectors.gathering_get_for_user(user=request.user, pk=material.gathering_id)
-    response = HttpResponse(bytes(material.content), content_type=material.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{material.file_name}"'
-    return response
-
-
-@require_POST
-def survey_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering = _coordinated_gathering(request, pk)
-    form = forms.SurveyForm(request.POST)
-    if form.is_valid():
-        done = apply(
-            form,
-            lambda: services.survey_create(
-                gathering=gathering, actor=request.user, **form.cleaned_data
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("The evaluation is open for the teams."))
-            return redirect("improvement:gathering", pk=gathering.pk)
-    for error in [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, str(error))
-    return redirect("improvement:gathering", pk=gathering.pk)
-
-
-@require_http_methods(["GET", "POST"])
-def survey_answer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering, role, team = selectors.gathering_get_for_user(user=request.user, pk=pk)
-    survey = Survey.objects.filter(gathering=gathering).first()
-    if survey is None or role != TeamRole.MEMBER:
-        raise Http404
-    questions = list(survey.questions.all())
-    if not may_answer(request.user, survey):
-        messages.info(request, _("You have answered this evaluation. Thank you!"))
-        return redirect("improvement:gathering", pk=gathering.pk)
-    form = forms.AnswerForm(request.POST or None, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        done = run(
-            form,
-            lambda: services.survey_answer(
-                survey=survey,
-                user=request.user,
-                answers=form.answers(questions),
-                today=timezone.localdate(),
-            ),
-        )
-        if done:
-            messages.success(request, _("Thank you! Your answers are stored without your name."))
-            return redirect("improvement:gathering", pk=gathering.pk)
-    return render(
-        request,
-        "improvement/survey_answer.html",
-        {"gathering": gathering, "survey": survey, "form": form, "team": team},
-        status=status(form),
-    )
 
 
 @require_http_methods(["GET", "POST"])

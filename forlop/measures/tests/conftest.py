@@ -18,6 +18,11 @@ from forlop.patients.tests.factories import PatientFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
 
+# For tests that render a page over rows with fixed dates in the first quarter of 2025: the pages
+# show "the last ended months before today", so the clock is set to a day after those rows
+# (``pytest.mark.clock``, root conftest) or the rows fall out of the window as the real clock moves.
+AFTER_THE_ROWS = "2025-04-15T10:00:00+02:00"
+
 
 def oslo(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=OSLO)

@@ -15,9 +15,9 @@ from forlop.measures.compute import (
     compute_on_time_by_stop_point_and_period,
 )
 from forlop.measures.selectors import on_time_by_stop_point, scope_for_organisation
-from forlop.measures.tests.conftest import oslo
+from forlop.measures.tests.conftest import AFTER_THE_ROWS, oslo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(AFTER_THE_ROWS)]
 
 JAN, FEB, MAR = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
 
@@ -93,4 +93,6 @@ def test_the_adherence_page_shows_the_table_and_small_multiples(
     other = client.get(
         reverse("measures:chart", args=("unit", district.code, "hph2-within-3-days"))
     )
+    assert other.status_code == 200
+    assert other.context["measure"].code == "hph2-within-3-days"
     assert 'id="by-stop-point"' not in other.content.decode()

@@ -13,10 +13,10 @@ from openpyxl import Workbook, load_workbook
 from forlop.core.models import Role, Unit
 from forlop.measures.models import ManualValue, MeasureSnapshot
 from forlop.measures.services import measure_create_manual
-from forlop.measures.tests.conftest import oslo
+from forlop.measures.tests.conftest import AFTER_THE_ROWS, oslo
 from forlop.pathways.models import StopPoint
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(AFTER_THE_ROWS)]
 
 CHART = ("municipality", "testvik", "hph2-within-3-days")
 

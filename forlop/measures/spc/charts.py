@@ -1,43 +1,6 @@
-"""Statistical process control (SPC): run charts and Shewhart control charts.
+"""The charts: run, i, mr, p, c and u, with parts, a frozen baseline and exclusions.
 
-Plain Python (no Django, no clock): the numbers reproduce qicharts2 0.8.1 (R, Jacob Anhøj),
-the reference implementation used in Nordic quality improvement. The project's reference
-results live in ``forlop/measures/tests/data/spc_reference`` and are checked by the tests.
-
-Charts: ``run`` (median), ``i`` (individuals, xmR), ``mr`` (moving range), ``p``
-(proportions), ``c`` (counts) and ``u`` (rates).
-
-Semantics, as in qicharts2:
-
-* Subgroups are numbered from 1 (``x``). With a denominator ``n`` the plotted value is
-  ``y / n`` (run, i and mr charts; p and u charts always have a denominator).
-* **Parts**: ``part_ends_at`` lists the last subgroup of every part but the last; each part
-  has its own centre line, limits and runs analysis.
-* **Frozen baseline**: ``freeze=K`` computes the centre line and limits of every part from
-  its first K subgroups only and extends them over the rest of the part. (qicharts2 itself
-  ignores ``freeze`` when parts are given; with one part the two agree.)
-* **Excluded subgroups** (``exclude``, 1-based) are left out of the centre line, the limits
-  and the runs analysis, but are still plotted and may still fall outside the limits.
-* **Runs analysis** (Anhøj rules) compares each included value with the centre line; points
-  exactly on the centre line and missing values are not *useful* and are ignored. The part
-  has a runs signal when the longest run is longer than ``round(log2(n_useful)) + 3`` or
-  the number of crossings is below the 5th percentile of Binomial(n_useful - 1, 0.5)
-  (qicharts2's ``qbinom(0.05, n - 1, 0.5)``). It is computed for control charts too; the
-  mr chart reports the numbers but never signals (as qicharts2).
-* **Too few points**: the product does not signal from a runs analysis with fewer than
-  ``min_points_for_signal`` (default 12) useful points; the part then carries
-  ``too_few_points=True`` instead. qicharts2 has no such rule: pass 0 to reproduce it.
-* **Limits**: i chart sigma = average moving range / 1.128, by default after screening
-  out moving ranges of 3.267 × their average or more and averaging the rest again (Nelson
-  1982; Provost p. 156). That is what a qicharts2 user sees: ``library(qicharts2)`` sets
-  its option ``qic.screenedmr``, and the reference results are computed with it.
-  ``screen_moving_ranges=False`` uses every moving range, as ``qicharts2::qic()`` called
-  without ``library()`` does (``forlop spc --no-mr-screening``). mr chart UCL = 3.267 ×
-  average moving range and LCL = 0; p chart limits clipped to [0, 1]; c and u chart LCL
-  clipped at 0.
-* **Multiply** scales the plotted value, centre line and limits (a u chart per 10,000 days,
-  say) after everything else is computed; the sigma signal compares the scaled numbers.
-* A sigma signal is a value above the UCL or below the LCL.
+See the package docstring (``forlop.measures.spc``) for the semantics.
 """
 
 from __future__ import annotations
@@ -46,48 +9,20 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import lru_cache
 from itertools import pairwise
 from typing import Literal, get_args
 
-__all__ = [
-    "CHARTS_NEEDING_N",
-    "CHARTS_WITHOUT_N",
-    "CHART_TYPES",
-    "DEFAULT_MIN_POINTS_FOR_SIGNAL",
-    "ChartResult",
-    "ChartSpec",
-    "ChartType",
-    "Part",
-    "Point",
-    "RunsAnalysis",
-    "binomial_quantile",
-    "c_chart",
-    "compute_chart",
-    "i_chart",
-    "longest_run_max",
-    "mr_chart",
-    "n_crossings_min",
-    "p_chart",
-    "run_chart",
-    "runs_analysis",
-    "u_chart",
-]
+from forlop.measures.spc.anhoej import DEFAULT_MIN_POINTS_FOR_SIGNAL, RunsAnalysis, runs_analysis
 
 ChartType = Literal["run", "i", "mr", "p", "c", "u"]
 CHART_TYPES: tuple[ChartType, ...] = get_args(ChartType)
 CHARTS_NEEDING_N: frozenset[ChartType] = frozenset({"p", "u"})
 CHARTS_WITHOUT_N: frozenset[ChartType] = frozenset({"c"})
-DEFAULT_MIN_POINTS_FOR_SIGNAL = 12
 
 #: Screening factor for moving ranges and the mr chart's UCL (D4 for subgroups of 2).
 MR_UCL_FACTOR = 3.267
 #: d2 for subgroups of 2: sigma = average moving range / d2.
 D2 = 1.128
-#: The percentile of Binomial(n - 1, 0.5) below which crossings are too few.
-CROSSINGS_PERCENTILE = 0.05
-#: R's qbinom() lowers p by this relative fuzz to stay left-continuous.
-_QBINOM_FUZZ = Fraction(1) - 64 * Fraction(2.220446049250313e-16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,26 +46,6 @@ class ChartSpec:
     multiply: float = 1.0
     min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL
     screen_moving_ranges: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class RunsAnalysis:
-    """Anhøj runs analysis of one part.
-
-    The numbers are None when there is no useful point. ``signal`` is the product's
-    verdict: False whenever ``too_few_points`` is True.
-    """
-
-    n_obs: int
-    n_useful: int
-    longest_run: int | None
-    longest_run_max: int | None
-    n_crossings: int | None
-    n_crossings_min: int | None
-    long_run: bool
-    few_crossings: bool
-    too_few_points: bool
-    signal: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,101 +114,6 @@ class ChartResult:
 
     def part_of(self, point: Point) -> Part:
         return self.parts[point.part - 1]
-
-
-# --------------------------------------------------------------------------- runs analysis
-
-
-@lru_cache(maxsize=1024)
-def binomial_quantile(p: float, size: int) -> int:
-    """The p-quantile of Binomial(size, 0.5), as R's ``qbinom(p, size, 0.5)``.
-
-    The smallest k with P(X <= k) >= p, computed exactly with integers (R compares with a
-    relative fuzz of 64 machine epsilons, reproduced here).
-    """
-    if size < 0:
-        raise ValueError(f"size must be at least 0, not {size}")
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be between 0 and 1, not {p}")
-    # P(X <= k) = sum(C(size, i) for i <= k) / 2**size; compare numerators exactly.
-    threshold = Fraction(p) * _QBINOM_FUZZ * (1 << size)
-    cumulative = 0
-    term = 1  # C(size, 0)
-    for k in range(size + 1):
-        cumulative += term
-        if cumulative >= threshold:
-            return k
-        term = term * (size - k) // (k + 1)
-    return size
-
-
-def longest_run_max(n_useful: int) -> int:
-    """Longest run allowed in random variation: round(log2(n)) + 3 (Schilling 2012)."""
-    if n_useful < 1:
-        raise ValueError(f"n_useful must be at least 1, not {n_useful}")
-    return round(math.log2(n_useful)) + 3
-
-
-def n_crossings_min(n_useful: int) -> int:
-    """Fewest crossings expected in random variation: qbinom(0.05, n - 1, 0.5) (Chen 2010)."""
-    if n_useful < 1:
-        raise ValueError(f"n_useful must be at least 1, not {n_useful}")
-    return binomial_quantile(CROSSINGS_PERCENTILE, n_useful - 1)
-
-
-def runs_analysis(
-    values: Sequence[float | None],
-    centre: float | None,
-    *,
-    min_points_for_signal: int = DEFAULT_MIN_POINTS_FOR_SIGNAL,
-) -> RunsAnalysis:
-    """Anhøj runs analysis of ``values`` around ``centre``.
-
-    Missing values and values exactly on the centre line are ignored. With fewer than
-    ``min_points_for_signal`` useful values the result is flagged ``too_few_points`` and
-    does not signal (0 reproduces qicharts2, which always signals).
-    """
-    if min_points_for_signal < 0:
-        raise ValueError("min_points_for_signal must be at least 0")
-    sides: list[bool] = []  # True above the centre line
-    if centre is not None:
-        sides = [value > centre for value in values if value is not None and value != centre]
-    n_useful = len(sides)
-    if not n_useful:
-        return RunsAnalysis(
-            n_obs=len(values),
-            n_useful=0,
-            longest_run=None,
-            longest_run_max=None,
-            n_crossings=None,
-            n_crossings_min=None,
-            long_run=False,
-            few_crossings=False,
-            too_few_points=min_points_for_signal > 0,
-            signal=False,
-        )
-    n_crossings = sum(1 for before, after in pairwise(sides) if before != after)
-    longest = current = 1
-    for before, after in pairwise(sides):
-        current = current + 1 if before == after else 1
-        longest = max(longest, current)
-    limit = longest_run_max(n_useful)
-    minimum = n_crossings_min(n_useful)
-    long_run = longest > limit
-    few_crossings = n_crossings < minimum
-    too_few = n_useful < min_points_for_signal
-    return RunsAnalysis(
-        n_obs=len(values),
-        n_useful=n_useful,
-        longest_run=longest,
-        longest_run_max=limit,
-        n_crossings=n_crossings,
-        n_crossings_min=minimum,
-        long_run=long_run,
-        few_crossings=few_crossings,
-        too_few_points=too_few,
-        signal=(long_run or few_crossings) and not too_few,
-    )
 
 
 # --------------------------------------------------------------------------- statistics

@@ -1,5 +1,6 @@
-"""Network and Annotation moved from measures to improvement: a database filled by the demo
-keeps every row, back and forth across the move (row counts and a content hash per table)."""
+"""Models moved between apps keep every row of a database filled by the demo, back and forth
+across the move (row counts and a content hash per table): Network and Annotation from measures
+to improvement, PortalAccount from goals to portal. One test, so the demo is loaded once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from forlop.core.tests.migration_moves import check_move_keeps_rows
 from forlop.demo.loader import load_demo
 from forlop.improvement.models import Annotation, Network
 from forlop.measures.models import Measure
+from forlop.portal.models import PortalAccount
 
 BEFORE = [("measures", "0001_measures_networks_snapshots"), ("improvement", None)]
 AFTER = [
@@ -23,9 +25,16 @@ RENAMES = {
 }
 
 
+PORTAL_BEFORE = [("goals", "0001_what_matters"), ("portal", None)]
+PORTAL_AFTER = [
+    ("goals", "0002_portal_account_leaves_goals"),
+    ("portal", "0001_portal_account_from_goals"),
+]
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_move_keeps_every_row_of_the_demo():
+def test_the_moves_keep_every_row_of_the_demo():
     # given a database filled by the demo, when it migrates back across the move and forward
     report = check_move_keeps_rows(
         before=BEFORE,
@@ -56,3 +65,18 @@ def test_the_move_keeps_every_row_of_the_demo():
         text="x",
     )
     assert Annotation.objects.count() == 3
+
+    # given the same database (left at the latest migrations), the portal account's move
+    portal = check_move_keeps_rows(
+        before=PORTAL_BEFORE,
+        after=PORTAL_AFTER,
+        load=lambda: None,
+        renames={"portal_portalaccount": "goals_portalaccount"},
+        changed_in_between=["django_content_type"],
+    )
+    # then the accounts kept their rows and content across the rename
+    accounts = PortalAccount.objects.count()
+    assert accounts >= 1
+    assert portal.after["portal_portalaccount"].rows == accounts
+    assert portal.before["goals_portalaccount"] == portal.after["portal_portalaccount"]
+    assert "goals_portalaccount" not in portal.after

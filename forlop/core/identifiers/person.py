@@ -1,4 +1,4 @@
-"""Norwegian person identity numbers and organisation numbers.
+"""Norwegian person identity numbers: fødselsnumre, D-, H- and FH-numbers.
 
 Pure Python: no database. Messages are lazy translations because they are shown to users.
 
@@ -45,40 +45,17 @@ What python-stdnum 2.2 (``stdnum.no.fodselsnummer``) covers and what is added he
 
 from __future__ import annotations
 
-import random
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from stdnum import exceptions as stdnum_exceptions
-from stdnum.no import fodselsnummer, orgnr
+from stdnum.no import fodselsnummer
 
 from forlop.core.tz import OSLO
-
-__all__ = [
-    "FULL_MASK",
-    "CheckDigitRule",
-    "IdentityKind",
-    "IdentityNumber",
-    "IdentityNumberError",
-    "IdentityNumberErrorCode",
-    "OrgNumberError",
-    "OrgNumberErrorCode",
-    "generate_org_number",
-    "generate_synthetic",
-    "mask",
-    "normalise",
-    "parse_identity_number",
-    "scrub_identity_numbers",
-    "validate_org_number",
-]
-
-_T = TypeVar("_T")
 
 _OSLO = OSLO
 _SEPARATORS = re.compile(r"[\s.\-]+")
@@ -392,152 +369,3 @@ def mask(value: str | IdentityNumber) -> str:
     if len(number) != 11 or not _is_ascii_digits(number) or number[0] in "89":
         return FULL_MASK
     return f"{number[:6]} *****"
-
-
-def _individual_numbers(year: int) -> list[int]:
-    """The individual numbers the series allow for a birth year."""
-    if year < FIRST_BIRTH_YEAR or year > LAST_BIRTH_YEAR:
-        raise ValueError(f"birth year must be {FIRST_BIRTH_YEAR}-{LAST_BIRTH_YEAR}")
-    if year <= 1899:
-        return list(range(500, 750))
-    if year <= 1999:
-        return [*range(500), *range(900, 1000)] if year >= 1940 else list(range(500))
-    return list(range(500, 1000))
-
-
-def _rotated(items: Sequence[_T], rng: random.Random) -> list[_T]:
-    """All items, starting at a random one. Scanning from a random start always finishes, unlike
-    retrying random picks (a test's random source may repeat itself)."""
-    start = rng.randrange(len(items))
-    return [*items[start:], *items[:start]]
-
-
-def _first_with_check_digits(
-    candidates: Sequence[str], rng: random.Random, rule: CheckDigitRule
-) -> str:
-    """The first of the nine-digit candidates (from a random start) that takes check digits."""
-    k1_offset = rng.randrange(3)
-    for first_nine in _rotated(candidates, rng):
-        if rule is CheckDigitRule.CLASSIC:
-            k1_options = [fodselsnummer.calc_check_digit1(first_nine)]
-        else:
-            # Remainders 1-3 only, so the number is valid only under the 2032 rule.
-            partial = sum(w * int(d) for w, d in zip(_K1_WEIGHTS, first_nine, strict=False))
-            remainders = (1, 2, 3)[k1_offset:] + (1, 2, 3)[:k1_offset]
-            k1_options = [str((r - partial) % 11) for r in remainders]
-        for k1 in k1_options:
-            if len(k1) != 1:  # "10": no digit fits
-                continue
-            k2 = fodselsnummer.calc_check_digit2(first_nine + k1)
-            if len(k2) == 1:
-                return first_nine + k1 + k2
-    raise ValueError("no valid number for these digits")  # pragma: no cover
-
-
-def generate_synthetic(
-    birth_date: date | None,
-    *,
-    rng: random.Random,
-    kind: IdentityKind = IdentityKind.FNR,
-    check_digit_rule: CheckDigitRule = CheckDigitRule.CLASSIC,
-    allow_unmarked: bool = False,
-) -> str:
-    """Make a valid number with valid check digits for demo and test data.
-
-    Fødselsnumre and D-numbers are marked synthetic the Tenor way (month + 80), so they can
-    never be a real person's number and parse with ``synthetic=True``.
-
-    H- and FH-numbers have no synthetic marker (an H-number already uses month + 40, and
-    FH-numbers are random), so a generated one could in principle belong to a real person.
-    They are made only with ``allow_unmarked=True``, for unit tests: never for demo data.
-
-    ``birth_date`` must be None for FH-numbers and in 1854-2039 for the others (a date after
-    today gives a number that `parse_identity_number` rejects until that day).
-    ``check_digit_rule=RULE_2032`` gives a number valid only under the 2032 rule (fødselsnumre
-    and D-numbers only). The same ``rng`` state gives the same number. Raises ValueError for an
-    impossible request.
-    """
-    if kind in (IdentityKind.HNR, IdentityKind.FHN) and not allow_unmarked:
-        raise ValueError(f"{kind.value} numbers cannot be marked synthetic; tests only")
-    if check_digit_rule is CheckDigitRule.RULE_2032 and kind not in _KINDS_WITH_2032_RULE:
-        raise ValueError("the 2032 rule applies to fødselsnumre and D-numbers only")
-    if kind is IdentityKind.FHN:
-        if birth_date is not None:
-            raise ValueError("FH-numbers carry no date of birth; pass None")
-        # First digit 8 or 9, then random digits; scan on from there in blocks of 1000.
-        head = rng.choice("89") + "".join(rng.choice("0123456789") for _ in range(5))
-        candidates = [f"{head}{n:03d}" for n in range(1000)]
-        return _first_with_check_digits(candidates, rng, check_digit_rule)
-
-    if birth_date is None:
-        raise ValueError("birth_date is required for this kind")
-    individuals = _individual_numbers(birth_date.year)
-    day = birth_date.day + (D_NUMBER_DAY_OFFSET if kind is IdentityKind.DNR else 0)
-    month = birth_date.month + (
-        H_NUMBER_MONTH_OFFSET if kind is IdentityKind.HNR else SYNTHETIC_MONTH_OFFSET
-    )
-    prefix = f"{day:02d}{month:02d}{birth_date.year % 100:02d}"
-    candidates = [f"{prefix}{n:03d}" for n in individuals]
-    return _first_with_check_digits(candidates, rng, check_digit_rule)
-
-
-# --- Organisation numbers ----------------------------------------------------------------
-
-
-class OrgNumberErrorCode(StrEnum):
-    WRONG_LENGTH = "wrong_length"
-    NOT_DIGITS = "not_digits"
-    CHECK_DIGIT = "check_digit"
-
-
-_ORG_MESSAGES: dict[OrgNumberErrorCode, Promise] = {
-    OrgNumberErrorCode.WRONG_LENGTH: _("The organisation number must be 9 digits."),
-    OrgNumberErrorCode.NOT_DIGITS: _(
-        "The organisation number must be 9 digits, with no letters or other characters."
-    ),
-    OrgNumberErrorCode.CHECK_DIGIT: _("The check digit does not match: check for typing errors."),
-}
-
-
-class OrgNumberError(ValueError):
-    """An invalid organisation number; same shape as `IdentityNumberError`."""
-
-    def __init__(self, code: OrgNumberErrorCode) -> None:
-        super().__init__(code.value)
-        self.code = code
-        self.message: Promise = _ORG_MESSAGES[code]
-        self.params: dict[str, Any] = {}
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-def validate_org_number(value: str) -> str:
-    """Validate an organisation number and return its 9 digits (separators removed)."""
-    if not isinstance(value, str):
-        raise TypeError("value must be a str")
-    number = normalise(value)
-    if not _is_ascii_digits(number):
-        raise OrgNumberError(OrgNumberErrorCode.NOT_DIGITS)
-    if len(number) != 9:  # checked here too: stdnum reports "" as a format error
-        raise OrgNumberError(OrgNumberErrorCode.WRONG_LENGTH)
-    try:
-        return orgnr.validate(number)
-    except stdnum_exceptions.InvalidChecksum:
-        raise OrgNumberError(OrgNumberErrorCode.CHECK_DIGIT) from None
-    except stdnum_exceptions.ValidationError:  # pragma: no cover - format checked above
-        raise OrgNumberError(OrgNumberErrorCode.NOT_DIGITS) from None
-
-
-def generate_org_number(rng: random.Random) -> str:
-    """A valid organisation number for demo data.
-
-    It starts with 3, like the synthetic organisations in Skatteetaten's Tenor test data
-    (e.g. 310478717); units in the real Enhetsregisteret have numbers starting with 8 or 9.
-    """
-    head = "3" + "".join(rng.choice("0123456789") for _ in range(4))
-    for first_eight in _rotated([f"{head}{n:03d}" for n in range(1000)], rng):
-        for check in "0123456789":
-            if orgnr.checksum(first_eight + check) == 0:
-                return first_eight + check
-    raise ValueError("no valid organisation number")  # pragma: no cover
