@@ -229,6 +229,8 @@ class AuditVerb(models.TextChoices):
     INTERVIEW_SAVED = "improvement.interview_saved", _("Saved a patient-interview note")
     STATUS_REPORT_SUBMITTED = "improvement.report_submitted", _("Submitted a status report")
     STATUS_REPORT_REOPENED = "improvement.report_reopened", _("Reopened a status report")
+    # The huddle board: how much patient data the unit's wall screen shows.
+    BOARD_SETTING_CHANGED = "improvement.board_setting", _("Changed the huddle board's names")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -21,6 +21,7 @@ from forlop.core.models import Membership, Organisation, Role, Unit, User
 from forlop.demo.goals import load_goals_demo
 from forlop.demo.improvement import load_improvement_demo
 from forlop.demo.measures import load_measures_demo
+from forlop.demo.method import load_method_demo
 from forlop.demo.password import DEMO_PASSWORD
 from forlop.demo.pathways import load_pathway_demo
 from forlop.patients.models import HospitalStay, NextOfKin, Patient, PatientService
@@ -244,6 +245,7 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
     created["measure history pathways"] = load_measures_demo(today=today)
     _statistics_refresh()
     created["learning network"] = load_improvement_demo(today=today)
+    created["improvement method"] = load_method_demo(today=today)
     return created
 
 

@@ -51,7 +51,8 @@ _cycle_sources: list[CycleSource] = []
 
 
 def register_cycle_source(source: CycleSource) -> None:
-    if source not in _cycle_sources:
+    """Add a cycle source (idempotent by type: ``ready()`` may run more than once in tests)."""
+    if not any(type(existing) is type(source) for existing in _cycle_sources):
         _cycle_sources.append(source)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forlop.improvement.views import gatherings, network, reports, team
+from forlop.improvement.views import board, gatherings, method, network, reports, team
 
 app_name = "improvement"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # The coordinator's network pages
     path("networks/<slug:code>/", network.network_detail, name="network"),
     path("networks/<slug:code>/edit/", network.network_edit, name="network-edit"),
+    path("networks/<slug:code>/progress/", method.network_progress, name="network-progress"),
     path("networks/<slug:code>/plan/", network.network_plan, name="network-plan"),
     path(
         "networks/<slug:code>/gatherings/new/", gatherings.gathering_create, name="gathering-create"
@@ -30,6 +31,11 @@ urlpatterns = [
     path(
         "guidance/<int:pk>/notes/<int:invitation>/", network.guidance_notes, name="guidance-notes"
     ),
+    # The huddle board of a unit
+    path("board/", board.board_index, name="board-index"),
+    path("board/<slug:code>/", board.board, name="board"),
+    path("board/<slug:code>/live/", board.board_live, name="board-live"),
+    path("board/<slug:code>/settings/", board.board_settings, name="board-settings"),
     # The team's pages
     path("teams/<int:pk>/", team.team_detail, name="team"),
     path("teams/<int:pk>/tasks/<slug:code>/done/", team.task_done, name="task-done"),
@@ -43,6 +49,45 @@ urlpatterns = [
     path("teams/<int:pk>/areas/", team.area_add, name="area-add"),
     path("teams/<int:pk>/areas/<int:area>/remove/", team.area_remove, name="area-remove"),
     path("teams/<int:pk>/aims/", team.aims, name="aims"),
+    path("teams/<int:pk>/aims/<int:aim>/diagram/", method.aim_diagram, name="diagram"),
+    path("teams/<int:pk>/aims/<int:aim>/drivers/", method.driver_add, name="driver-add"),
+    path("teams/<int:pk>/aims/<int:aim>/ideas/", method.diagram_idea_add, name="diagram-idea"),
+    path("teams/<int:pk>/aims/<int:aim>/status/", method.aim_status, name="aim-status"),
+    path("teams/<int:pk>/drivers/<int:driver>/edit/", method.driver_edit, name="driver-edit"),
+    path("teams/<int:pk>/drivers/<int:driver>/remove/", method.driver_remove, name="driver-remove"),
+    path("teams/<int:pk>/measures/new/", method.manual_measure_create, name="manual-measure"),
+    path("teams/<int:pk>/measures/values/", method.manual_value_add, name="manual-value"),
+    path("teams/<int:pk>/ideas/", method.ideas, name="ideas"),
+    path("teams/<int:pk>/ideas/<int:idea>/", method.idea_detail, name="idea"),
+    path("teams/<int:pk>/ideas/<int:idea>/vote/", method.idea_vote, name="idea-vote"),
+    path("teams/<int:pk>/ideas/<int:idea>/cycle/", method.idea_to_cycle, name="idea-cycle"),
+    path("teams/<int:pk>/ideas/<int:idea>/spread/", method.spread_add, name="spread-add"),
+    path(
+        "teams/<int:pk>/ideas/<int:idea>/quality-system/",
+        method.quality_system,
+        name="quality-system",
+    ),
+    path("teams/<int:pk>/cycles/", method.cycles, name="cycles"),
+    path("teams/<int:pk>/cycles/new/", method.cycle_create, name="cycle-create"),
+    path("teams/<int:pk>/cycles/<int:cycle>/", method.cycle_detail, name="cycle"),
+    path("teams/<int:pk>/cycles/<int:cycle>/next/", method.cycle_next, name="cycle-next"),
+    path("teams/<int:pk>/progress/", method.progress, name="progress"),
+    path(
+        "teams/<int:pk>/progress/<int:score>/review/",
+        method.progress_review,
+        name="progress-review",
+    ),
+    path("teams/<int:pk>/plans/", method.plans, name="plans"),
+    path(
+        "teams/<int:pk>/plans/communication/<int:item>/done/",
+        method.communication_done,
+        name="communication-done",
+    ),
+    path(
+        "teams/<int:pk>/plans/spread/<int:step>/adopted/",
+        method.spread_adopted,
+        name="spread-adopted",
+    ),
     path(
         "teams/<int:pk>/guidance/<int:invitation>/", team.guidance_respond, name="guidance-respond"
     ),

@@ -11,8 +11,22 @@ from forlop.measures.svg import format_number, percent_format, render_chart_svg
 SIZES = {"large": (760, 340), "small": (560, 260), "tiny": (360, 200)}
 
 
-def series_svg(series: Series, *, size: str = "large", id_prefix: str | None = None) -> str:
+#: ``series_svg(target=...)`` left out: the measure's own target.
+MEASURE_TARGET = object()
+
+
+def series_svg(
+    series: Series,
+    *,
+    size: str = "large",
+    id_prefix: str | None = None,
+    target: float | object | None = MEASURE_TARGET,
+    target_label: str | None = None,
+) -> str:
+    """The series' chart. ``target`` (a team's aim, say) replaces the measure's own target
+    line, ``target_label`` names it on the chart ("Aim 90 % by June")."""
     width, height = SIZES[size]
+    line = series.measure.target if target is MEASURE_TARGET else target
     note = None
     if series.result.too_few_points:
         note = gettext("Too few points for runs analysis: no signal is shown.")
@@ -22,7 +36,8 @@ def series_svg(series: Series, *, size: str = "large", id_prefix: str | None = N
         title=gettext(series.measure.name),  # shipped names are msgids; team names pass through
         description=" ".join(series.signals),
         labels=series.labels,
-        target=series.measure.target,
+        target=line if isinstance(line, int | float) else None,
+        target_label=target_label,
         annotations=series.svg_annotations,
         width=width,
         height=height,

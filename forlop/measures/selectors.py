@@ -448,15 +448,22 @@ def measure_series(
         tuple(notes) if notes is not None else registry.notes_for(measure=measure, scope=scope)
     )
     index = {point.period_start: point.x for point in points}
-    svg_annotations: list[SvgAnnotation] = []
+    by_x: dict[int, list[str]] = {}
     part_ends: set[int] = set()
     for note in annotations:
         x = index.get(period_floor(note.date, measure.period))
         if x is None:
             continue
-        svg_annotations.append(SvgAnnotation(x=x, label=note.text[:40]))
+        by_x.setdefault(x, []).append(note.text)
         if note.part_ends_here and 1 <= x < len(points):
             part_ends.add(x)
+    # Notes in the same period share one marker: the first note and how many more.
+    svg_annotations = [
+        SvgAnnotation(
+            x=x, label=texts[0][:40] if len(texts) == 1 else f"{texts[0][:30]} (+{len(texts) - 1})"
+        )
+        for x, texts in sorted(by_x.items())
+    ]
     if chart not in chart_types_for(measure):
         chart = "run"
     spec = chart_spec(measure, points, chart, tuple(sorted(part_ends)))

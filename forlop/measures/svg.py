@@ -202,6 +202,7 @@ def render_chart_svg(
     y_format: Callable[[float], str] = format_number,
     note: str | None = None,
     id_prefix: str | None = None,
+    target_label: str | None = None,
 ) -> str:
     """Render ``result`` as a standalone SVG document (a string).
 
@@ -209,7 +210,7 @@ def render_chart_svg(
     ``annotations`` mark subgroups with a vertical line and a short label. ``note`` is a
     line of text above the plot (say, "Too few points for runs analysis"). ``id_prefix``
     makes the element ids unique on a page with several charts (default: derived from
-    the content). Raises ValueError when labels or annotations do not fit the result.
+    the content). ``target_label`` is written above the target line's left end. Raises ValueError when labels or annotations do not fit the result.
     """
     points = result.points
     count = len(points)
@@ -300,6 +301,12 @@ def render_chart_svg(
             f'<line class="spc-target" x1="{_num(frame.left)}" y1="{y}" x2="{_num(frame.right)}" '
             f'y2="{y}" stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="2 3"/>'
         )
+        if target_label:
+            out.append(
+                f'<text class="spc-target-label" x="{_num(frame.left + 4)}" '
+                f'y="{_num(frame.y(target) - 4)}" fill="{TARGET_COLOUR}">'
+                f"{escape(target_label)}</text>"
+            )
 
     # Limits and centre lines, part by part.
     out.append('<g class="spc-lines" fill="none">')

@@ -12,8 +12,14 @@ Two kinds of plug-in, filled in the plugging app's ``AppConfig.ready()``:
   of queries; the engine's views call ``panel_data`` once per page. Panels read data of
   patients the page has already reached through the access function (no audit row of their own).
 
+* **Leader sections** (``LeaderSection``): a block on the leaders' view that is not about
+  one patient, such as the improvement team's aims, charts and open PDSA cycles for the
+  leader's fixed meetings. ``load(user, today)`` returns the section's data (None: nothing
+  to show); the section reads no patient data.
+
 The engine's templates render panels with ``{% patient_panels slot patient %}`` (the
-``pathways_tags`` library) and a plug-in's row with ``{% include row.plugin.template %}``.
+``pathways_tags`` library), leader sections with ``{% leader_sections %}``, and a plug-in's
+row with ``{% include row.plugin.template %}``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from forlop.core.models import User
     from forlop.patients.models import Patient
 
 
@@ -93,3 +102,22 @@ def panel_data(slot: str, patients: Iterable[Patient]) -> PanelData:
     return PanelData(
         slot=slot, rows={p.name: p.load(unique) for p in panels(slot)} if unique else {}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderSection:
+    name: str
+    template: str
+    load: Callable[[User, date], Any]
+    """(the leader, today) → the section's data, or None when there is nothing to show."""
+
+
+_leader_sections: dict[str, LeaderSection] = {}
+
+
+def register_leader_section(section: LeaderSection) -> None:
+    _leader_sections[section.name] = section  # re-registering (tests, autoreload) replaces
+
+
+def leader_sections() -> list[LeaderSection]:
+    return list(_leader_sections.values())

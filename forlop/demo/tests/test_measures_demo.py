@@ -33,7 +33,16 @@ def test_demo_history_shows_a_shift_and_is_idempotent():
     )
     assert series.result.runs_signal
     assert series.signals[0].startswith("Skift: 9 punkter på rad over medianen")
-    assert len(series.annotations) == 1
+    # the team's own note, and the demo's PDSA cycles on HPH2 (where each starts, and where
+    # the change was adopted)
+    assert sorted(note.text for note in series.annotations) == [
+        "Innført: Primærkontakten ringer pasienten dagen før hjemkomst",
+        "Ny rutine: HPH2-vurdering planlegges før hjemreise",
+        "PDSA: Ringe alle med bekreftet utskrivning i en uke",
+        "PDSA: Ringe én pasient dagen før hjemkomst",
+        "PDSA: Tavlemøte hver morgen i to uker",
+        "PDSA: Varsel i PLO-meldingen for en uke",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,17 @@ No model here holds patient data. Interview notes are written without identifyin
 
 from forlop.improvement.models.evaluation import Answer, Question, Receipt, Response, Survey
 from forlop.improvement.models.guidance import GuidanceInvitation, GuidanceSession
+from forlop.improvement.models.method import (
+    BoardSetting,
+    ChangeIdea,
+    CommunicationItem,
+    Driver,
+    IdeaComment,
+    IdeaVote,
+    PdsaCycle,
+    ProgressScore,
+    SpreadStep,
+)
 from forlop.improvement.models.network import Annotation, Gathering, Material, Network
 from forlop.improvement.models.reports import Poster, StatusReport, StatusReportVersion
 from forlop.improvement.models.team import Team, TeamMember
@@ -23,17 +34,26 @@ __all__ = [
     "AimMeasure",
     "Annotation",
     "Answer",
+    "BoardSetting",
+    "ChangeIdea",
+    "CommunicationItem",
+    "Driver",
     "Gathering",
     "GuidanceInvitation",
     "GuidanceSession",
+    "IdeaComment",
+    "IdeaVote",
     "ImprovementArea",
     "InterviewNote",
     "Material",
     "Network",
+    "PdsaCycle",
     "Poster",
+    "ProgressScore",
     "Question",
     "Receipt",
     "Response",
+    "SpreadStep",
     "StatusReport",
     "StatusReportVersion",
     "Survey",

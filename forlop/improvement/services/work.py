@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, User
-from forlop.improvement import privacy, rules
+from forlop.improvement import method, privacy, rules
 from forlop.improvement.access import require_member
 from forlop.improvement.models import (
     Aim,
@@ -134,30 +134,45 @@ def aim_create(
     team: Team,
     actor: User,
     statement: str,
-    measure: Measure,
+    measure: Measure | None,
     available: Sequence[Measure],
     description: str = "",
     target_percent_or_value: float | None = None,
     target_date: date | None = None,
     balancing: Sequence[Measure] = (),
+    process: Sequence[Measure] = (),
     today: date,
 ) -> Aim:
-    """An aim with its outcome measure (and balancing measures) from the measures the team
-    sees (``available``). For a share the target is given in per cent and kept as a
-    fraction, as measures keep their targets."""
+    """An aim with its outcome measure (and process and balancing measures) from the measures
+    the team sees (``available``: computed from its pathways, or its own registered by hand).
+    An aim needs a measure, a target value and a target date (``method.aim_problems``). For a
+    share the target is given in per cent and kept as a fraction, as measures keep theirs."""
     require_member(actor, team)
     allowed = {m.pk for m in available}
-    if measure.pk not in allowed or any(m.pk not in allowed for m in balancing):
+    linked = [*balancing, *process, *([measure] if measure is not None else [])]
+    if any(m.pk not in allowed for m in linked):
         raise ValidationError(_("Choose measures the team has."))
-    if any(m.pk == measure.pk for m in balancing):
+    problems = method.aim_problems(
+        has_measure=measure is not None,
+        target_value=target_percent_or_value,
+        target_date=target_date,
+        today=today,
+    )
+    if problems:
+        raise ValidationError([_(problem.message) for problem in problems])
+    assert measure is not None  # noqa: S101 - aim_problems requires it
+    if any(m.pk == measure.pk for m in (*balancing, *process)):
         raise ValidationError(_("A balancing measure watches something else than the aim's own."))
     target = target_percent_or_value
     if target is not None and measure.is_proportion:
         if not 0 <= target <= 100:
             raise ValidationError(_("A target share is between 0 and 100 per cent."))
         target = target / 100
-    if target_date is not None and target_date < today:
-        raise ValidationError(_("The target date has passed."))
+    same = team.aims.filter(
+        statement=statement, aim_measures__measure=measure, aim_measures__role="outcome"
+    ).first()
+    if same is not None:  # the form sent twice: one aim
+        return same
     with transaction.atomic():
         aim = Aim(
             team=team,
@@ -170,6 +185,22 @@ def aim_create(
         aim.full_clean()
         aim.save()
         AimMeasure.objects.create(aim=aim, measure=measure, role=AimMeasure.Role.OUTCOME)
+        for other in process:
+            AimMeasure.objects.get_or_create(
+                aim=aim, measure=other, defaults={"role": AimMeasure.Role.PROCESS}
+            )
         for other in balancing:
-            AimMeasure.objects.create(aim=aim, measure=other, role=AimMeasure.Role.BALANCING)
+            AimMeasure.objects.get_or_create(
+                aim=aim, measure=other, defaults={"role": AimMeasure.Role.BALANCING}
+            )
+    return aim
+
+
+def aim_status_set(*, aim: Aim, actor: User, status: str) -> Aim:
+    require_member(actor, aim.team)
+    if status not in Aim.Status.values:
+        raise ValidationError(_("Unknown status."))
+    with transaction.atomic():
+        aim.status = status
+        aim.save(update_fields=["status", "updated_at"])
     return aim

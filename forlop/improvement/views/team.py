@@ -19,7 +19,7 @@ from forlop.core.http import AuthedHttpRequest
 from forlop.improvement import forms, rules, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.charts import aim_charts
-from forlop.improvement.models import GuidanceInvitation, Team
+from forlop.improvement.models import Aim, GuidanceInvitation, Team
 from forlop.improvement.services import IdentityWarningError
 from forlop.improvement.views.common import apply, run, status
 
@@ -277,7 +277,7 @@ def area_remove(request: AuthedHttpRequest, pk: int, area: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def aims(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    team, role = _team(request, pk)
+    team, role = selectors.team_get_for_user(user=request.user, pk=pk, allow_leader=True)
     available = selectors.team_measures(team)
     form = forms.AimForm(request.POST or None, measures=available)
     if request.method == "POST":
@@ -297,6 +297,7 @@ def aims(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     target_percent_or_value=data["target"],
                     target_date=data["target_date"],
                     balancing=list(data["balancing"]),
+                    process=list(data["process"]),
                     today=timezone.localdate(),
                 ),
             )
@@ -313,6 +314,12 @@ def aims(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "charts": charts,
             "aims": team.aims.order_by("pk"),
             "scope": selectors.team_scope(team),
+            "statuses": Aim.Status.choices,
+            "manual_measures": [m for m in available if m.is_manual],
+            "value_form": forms.ManualValueForm(
+                measures=available, initial={"period_start": timezone.localdate()}
+            ),
+            "manual_form": forms.ManualMeasureForm(),
         },
         status=status(form),
     )

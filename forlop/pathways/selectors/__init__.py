@@ -15,6 +15,12 @@ from forlop.pathways.selectors.access import (
     stop_point_get_for_user,
 )
 from forlop.pathways.selectors.adherence import AdherenceBy, AdherenceRow, adherence
+from forlop.pathways.selectors.board import (
+    UnitBoard,
+    board_unit_get_for_user,
+    board_units,
+    unit_board,
+)
 from forlop.pathways.selectors.chain import ChainLane, ChainStopPoint, ChainView, pathway_chain
 from forlop.pathways.selectors.checklists import ChecklistRow, checklist_rows
 from forlop.pathways.selectors.reports import (
@@ -52,10 +58,13 @@ __all__ = [
     "GpSummary",
     "OpenStopPoint",
     "ReportAnswer",
+    "UnitBoard",
     "WorkItem",
     "WorkList",
     "adherence",
     "admission_report",
+    "board_unit_get_for_user",
+    "board_units",
     "care_plan",
     "care_plan_medication_first",
     "checklist_rows",
@@ -69,6 +78,7 @@ __all__ = [
     "stop_point_for_patient",
     "stop_point_get_for_user",
     "stop_point_responsible",
+    "unit_board",
     "worklist",
     "worklist_counts",
     "worklist_for_unit",

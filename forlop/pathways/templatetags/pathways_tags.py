@@ -26,3 +26,26 @@ def patient_panels(context: template.Context, slot: str, patient: Patient | None
         for name, data in loaded.for_patient(patient.pk)
     ]
     return mark_safe("".join(parts))  # noqa: S308 - templates rendered (and escaped) by the engine
+
+
+@register.simple_tag(takes_context=True)
+def leader_sections(context: template.Context) -> SafeString:
+    """Every registered leader section for the signed-in leader (nothing when none has data)."""
+    from django.utils import timezone
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return mark_safe("")
+    engine = context.template.engine  # type: ignore[union-attr]  # always set while rendering
+    today = timezone.localdate()
+    parts: list[str] = []
+    for section in registry.leader_sections():
+        data = section.load(user, today)
+        if data is not None:
+            parts.append(
+                engine.get_template(section.template).render(
+                    context.new({"section": data, "request": request})
+                )
+            )
+    return mark_safe("".join(parts))  # noqa: S308 - templates rendered (and escaped) by the engine
