@@ -127,6 +127,8 @@ def test_synth_command_refuses_a_second_run_and_bad_sizes():
     before = Patient.objects.count()
     with pytest.raises(CommandError, match="already has synthetic data"):
         call_command("synth", "--patients", "10", "--no-progress", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="already has synthetic data"):  # the name
+        call_command("generate", "--patients", "10", "--no-progress", stdout=io.StringIO())
     with pytest.raises(CommandError, match="at least 1"):
         call_command("synth", "--patients", "0", "--no-progress", stdout=io.StringIO())
     assert Patient.objects.count() == before == 10
