@@ -35,7 +35,8 @@ from django.db.models import F
 from stdnum.no import fodselsnummer
 
 from forlop.authoring.defaults import install_national_defaults
-from forlop.core.identifiers import SYNTHETIC_MONTH_OFFSET, generate_org_number
+from forlop.core.identifiers import generate_org_number
+from forlop.core.identifiers.person import SYNTHETIC_MONTH_OFFSET
 from forlop.core.models import Membership, Organisation, Role, Unit, User
 from forlop.core.tz import OSLO
 from forlop.demo.loader import FAMILY, GIVEN, STREETS
