@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "forlop.portal",
     "forlop.measures",
     "forlop.improvement",
+    "forlop.notifications",
     "forlop.interop",
     "forlop.demo",
 ]
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "forlop.core.context_processors.navigation",
                 "forlop.accounts.context_processors.second_factor",
                 "forlop.pathways.context_processors.worklist_counts",
+                "forlop.notifications.context_processors.bell",
             ],
         },
     }
@@ -318,6 +320,25 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# E-mail (notifications: counts and a link only, never health data; docs/operations.md).
+# Django's SMTP backend, configured from the environment (the console under DEBUG).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Forløp <forlop@localhost>")
+# The address users reach Forløp at, for the links in e-mails and calendar feeds.
+FORLOP_BASE_URL = os.environ.get("FORLOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Interoperability (docs/interop.md). Access tokens for system clients live this long.
 FORLOP_FHIR_TOKEN_SECONDS = int(os.environ.get("FORLOP_FHIR_TOKEN_SECONDS", "300"))

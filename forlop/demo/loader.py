@@ -22,6 +22,7 @@ from forlop.demo.goals import load_goals_demo
 from forlop.demo.improvement import load_improvement_demo
 from forlop.demo.measures import load_measures_demo
 from forlop.demo.method import load_method_demo
+from forlop.demo.notifications import load_notifications_demo
 from forlop.demo.password import DEMO_PASSWORD
 from forlop.demo.pathways import load_pathway_demo
 from forlop.patients.models import HospitalStay, NextOfKin, Patient, PatientService
@@ -245,6 +246,7 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
     created["measure history pathways"] = load_measures_demo(today=today)
     _statistics_refresh()
     created["learning network"] = load_improvement_demo(today=today)
+    created["notifications"] = load_notifications_demo(today=today)
     created["improvement method"] = load_method_demo(today=today)
     return created
 

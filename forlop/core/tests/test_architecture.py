@@ -26,6 +26,10 @@ ALLOWED: dict[str, set[str]] = {
     "measures": {"core", "patients", "pathways", "goals"},
     "portal": {"core", "patients", "pathways", "goals"},
     "improvement": {"core", "patients", "pathways", "goals", "measures"},
+    # Reminders stand directly on the engine: its stop points, work list (worklist_scope),
+    # owners and schedule entries, and its adherence counts for the leaders' weekly summary
+    # (the on-time share and the trial's 3-of-4 measure). Nothing lower knows it is there.
+    "notifications": {"core", "patients", "pathways"},
     "interop": {
         "core",
         "accounts",
@@ -36,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         "measures",
         "portal",
         "improvement",
+        "notifications",
     },
 }
 APPS = set(ALLOWED) | {"demo"}  # the demo package is the composition root: it may use all

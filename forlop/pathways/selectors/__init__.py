@@ -14,7 +14,14 @@ from forlop.pathways.selectors.access import (
     stop_point_for_patient,
     stop_point_get_for_user,
 )
-from forlop.pathways.selectors.adherence import AdherenceBy, AdherenceRow, adherence
+from forlop.pathways.selectors.adherence import (
+    TRIAL_CHECKLISTS,
+    AdherenceBy,
+    AdherenceRow,
+    ChainCompleteness,
+    adherence,
+    three_of_four,
+)
 from forlop.pathways.selectors.board import (
     UnitBoard,
     board_unit_get_for_user,
@@ -38,8 +45,12 @@ from forlop.pathways.selectors.reports import (
 )
 from forlop.pathways.selectors.responsibility import stop_point_responsible
 from forlop.pathways.selectors.worklist import (
+    ScheduleEntry,
     WorkItem,
     WorkList,
+    patient_initials,
+    schedule,
+    schedule_entry,
     worklist,
     worklist_counts,
     worklist_for_unit,
@@ -47,10 +58,12 @@ from forlop.pathways.selectors.worklist import (
 )
 
 __all__ = [
+    "TRIAL_CHECKLISTS",
     "AdherenceBy",
     "AdherenceRow",
     "AdmissionReport",
     "CarePlanEntry",
+    "ChainCompleteness",
     "ChainLane",
     "ChainStopPoint",
     "ChainView",
@@ -58,6 +71,7 @@ __all__ = [
     "GpSummary",
     "OpenStopPoint",
     "ReportAnswer",
+    "ScheduleEntry",
     "UnitBoard",
     "WorkItem",
     "WorkList",
@@ -74,10 +88,14 @@ __all__ = [
     "pathway_chain",
     "pathway_get_for_user",
     "pathways_for_patient",
+    "patient_initials",
     "recent_events",
+    "schedule",
+    "schedule_entry",
     "stop_point_for_patient",
     "stop_point_get_for_user",
     "stop_point_responsible",
+    "three_of_four",
     "unit_board",
     "worklist",
     "worklist_counts",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, Q, QuerySet
+from django.urls import reverse
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, Membership, Role, Unit, User
@@ -190,6 +191,87 @@ def worklist_for_unit(*, unit: Unit, now: datetime) -> WorkList:
         data={"unit": unit.code, "items": result.total, "patients": result.patient_ids()},
     )
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleEntry:
+    """A stop point in the day's schedule: what the calendar feeds and the A4 day list show.
+
+    Only what the user may see and needs to plan the day: the patient's initials, the stop
+    point's name, its deadline (a whole day, or a time) and the link to it. The link opens
+    through the access function, so it shows nothing more to anyone without service need.
+    """
+
+    stop_point_id: int
+    initials: str
+    code: str
+    title: str
+    due_at: datetime
+    all_day: bool
+    status: rules.StopPointStatus
+
+    @property
+    def path(self) -> str:
+        return reverse("pathways:stop-point-detail", args=[self.stop_point_id])
+
+    @property
+    def summary(self) -> str:
+        return f"{self.initials} – {self.code} {self.title}"
+
+
+def patient_initials(patient: Patient) -> str:
+    """ "Astrid Marie Testesen" → "A.M.T."."""
+    names = f"{patient.given_name} {patient.family_name}".replace("-", " ").split()
+    return "".join(f"{name[0].upper()}." for name in names if name)
+
+
+def schedule_entry(item: WorkItem) -> ScheduleEntry:
+    return ScheduleEntry(
+        stop_point_id=item.stop_point.pk,
+        initials=patient_initials(item.patient),
+        code=item.code,
+        title=item.title,
+        due_at=item.due_at,
+        all_day=item.all_day,
+        status=item.status,
+    )
+
+
+def schedule(
+    *, user: User, now: datetime, unit: Unit | None = None, days_ahead: int = 28
+) -> list[ScheduleEntry]:
+    """The user's stop points (``worklist_scope``) that are overdue or due within
+    ``days_ahead`` days, as schedule entries, by deadline: the calendar feeds. Two queries (the
+    stop points and one audit row naming the patients), whatever the number of patients."""
+    horizon = start_of_day(now.astimezone(OSLO).date() + timedelta(days=days_ahead + 1))
+    stop_points = (
+        worklist_scope(user=user, now=now, unit=unit)
+        .filter(Q(due_at__lt=horizon) | deadline_passed_q(now))
+        .select_related(
+            "definition",
+            "assignee",
+            "pathway__patient__gp",
+            "pathway__primary_contact",
+            "pathway__unit",
+        )
+        .order_by("due_at", "pk")
+    )
+    work = _build(stop_points, now=now)
+    entries = sorted(
+        (schedule_entry(item) for item in [*work.overdue, *work.due_today, *work.due_this_week]),
+        key=lambda entry: (entry.due_at, entry.stop_point_id),
+    )
+    audit_record(
+        actor=user,
+        verb=AuditVerb.WORKLIST_VIEWED,
+        data={
+            "view": "schedule",
+            "unit": unit.code if unit is not None else None,
+            "items": len(entries),
+            "patients": work.patient_ids(),
+        },
+    )
+    return entries
 
 
 def worklist_counts(*, user: User, now: datetime, unit: Unit | None = None) -> dict[str, int]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -91,6 +92,9 @@ def worklist_print(request: AuthedHttpRequest) -> HttpResponse:
         "unit": unit,
         "day": day,
         "sections": sections(work),
+        # The same entry as in the calendar feeds (pathways.selectors.ScheduleEntry): a whole
+        # day or a time, and the stop point's address in Forløp.
+        "print_base_url": settings.FORLOP_BASE_URL,
         **patient_panels(work.patients()),
     }
     return render(request, "pathways/worklist_print.html", context)
