@@ -13,6 +13,7 @@ BIN := $(VENV)/bin
 STRICT_MODULES := forlop/core/identifiers forlop/core/tz.py forlop/pathways/deadlines.py \
 	forlop/pathways/rules.py forlop/pathways/planning.py forlop/pathways/checklists.py \
 	forlop/improvement/rules.py forlop/improvement/privacy.py \
+	forlop/pathways/timeline.py \
 	forlop/goals/rules.py forlop/measures/spc forlop/measures/svg.py
 # Services, selectors and views of every app, checked with django-stubs (also strict).
 TYPED_MODULES = $(shell find forlop -path '*/migrations' -prune -o -path '*/tests' -prune -o \

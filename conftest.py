@@ -177,6 +177,70 @@ def portal_user(patient: Any) -> User:
 
 
 @pytest.fixture
+def allocation_unit(municipality: Organisation) -> Unit:
+    return UnitFactory(
+        organisation=municipality,
+        kind=Unit.Kind.ALLOCATION_OFFICE,
+        name="Tildelingskontoret",
+        code="testvik-tildeling",
+    )
+
+
+@pytest.fixture
+def allocation_officer(
+    allocation_unit: Unit, make_member: Callable[..., User], patient: Any
+) -> User:
+    """The allocation office (tildelingskontoret), which also serves ``patient`` (it decides
+    the patient's services, so it has a service need)."""
+    from forlop.patients.tests.factories import PatientServiceFactory
+
+    PatientServiceFactory(patient=patient, unit=allocation_unit)
+    return make_member(
+        allocation_unit,
+        Role.ALLOCATION_OFFICE,
+        username="tildeling",
+        first_name="Tore",
+        last_name="Tildel",
+    )
+
+
+@pytest.fixture
+def ward() -> Unit:
+    hospital = OrganisationFactory(
+        kind=Organisation.Kind.HOSPITAL_TRUST, name="Testvik sykehus HF", code="testvik-hf"
+    )
+    return UnitFactory(
+        organisation=hospital,
+        kind=Unit.Kind.HOSPITAL_WARD,
+        name="Medisinsk sengepost",
+        code="testvik-med",
+    )
+
+
+@pytest.fixture
+def hospital_nurse(ward: Unit, make_member: Callable[..., User]) -> User:
+    """A nurse of ``ward``: she reaches a patient while the patient has a stay there."""
+    return make_member(
+        ward, Role.HOSPITAL_NURSE, username="sykehus", first_name="Hanne", last_name="Holm"
+    )
+
+
+@pytest.fixture
+def gp(municipality: Organisation, make_member: Callable[..., User], patient: Any) -> User:
+    """``patient``'s GP (fastlege), at a GP office in the municipality."""
+    office = OrganisationFactory(
+        kind=Organisation.Kind.GP_OFFICE, name="Testvik legesenter", code="testvik-lege"
+    )
+    unit = UnitFactory(
+        organisation=office, kind=Unit.Kind.GP_PRACTICE, name="Testvik legesenter", code="lege"
+    )
+    user = make_member(unit, Role.GP, username="fastlege", first_name="Lars", last_name="Lege")
+    patient.gp = user
+    patient.save(update_fields=["gp"])
+    return user
+
+
+@pytest.fixture
 def hph_version(db: None) -> Any:
     """Version 1 of the shipped HPH template, installed by the templates' own code."""
     from forlop.authoring.defaults import install_national_defaults

@@ -21,6 +21,10 @@ DEFINITION_FIELDS: tuple[str, ...] = (
     "window_unit",
     "repeats",
     "in_chain",
+    "main_checklist",
+    "parts",
+    "deadline_source",
+    "deadline_local_default",
 )
 ITEM_FIELDS: tuple[str, ...] = (
     "order",
@@ -34,4 +38,6 @@ ITEM_FIELDS: tuple[str, ...] = (
     "domain",
     "guidance",
     "carry_to_care_plan",
+    "part",
+    "local_default",
 )

@@ -94,10 +94,43 @@ class DefinitionForm(Form):
         label=gettext_lazy("May be open several times at once"), required=False
     )
     in_chain = forms.BooleanField(label=gettext_lazy("Counts in adherence reports"), required=False)
+    main_checklist = forms.BooleanField(
+        label=gettext_lazy("One of the main checklists"),
+        required=False,
+        help_text=gettext_lazy(
+            "The trial's measure counts the patients who got at least 3 of the 4 main checklists."
+        ),
+    )
+    part_role = forms.ChoiceField(
+        label=gettext_lazy("A part for another role"),
+        choices=_blank(Role.choices),
+        required=False,
+        help_text=gettext_lazy(
+            "The owner prepares and signs the stop point; this role completes and signs its "
+            "own part (HPH3: the GP records the visit and the medication review)."
+        ),
+    )
+    part_title = forms.CharField(
+        label=gettext_lazy("Title of the part"), max_length=200, required=False
+    )
+    deadline_source = forms.CharField(
+        label=gettext_lazy("Source of the deadline"), max_length=300, required=False
+    )
+    deadline_local_default = forms.BooleanField(
+        label=gettext_lazy("The deadline is a local default (no published source)"),
+        required=False,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
+            return data
+        part_role = data.get("part_role") or ""
+        if part_role and part_role == data["responsible_role"]:
+            self.add_error("part_role", _("The part needs another role than the owner's."))
+            return data
+        if part_role and not (data.get("part_title") or "").strip():
+            self.add_error("part_title", _("Give the part a title."))
             return data
         if data.get("window_unit") and data.get("window_amount") is None:
             self.add_error("window_amount", _("Give the window amount for the window unit."))
@@ -135,12 +168,21 @@ class DefinitionForm(Form):
         data["window_unit"] = data.get("window_unit") or ""
         data["after_code"] = data.get("after_code") or ""
         data["description"] = data.get("description") or ""
+        data["deadline_source"] = (data.get("deadline_source") or "").strip()
         data["chain_actor"] = data.pop("actor")
+        role = data.pop("part_role", "") or ""
+        title = (data.pop("part_title", "") or "").strip()
+        data["parts"] = [{"role": role, "title": title}] if role else []
         return data
 
     @classmethod
     def initial_for(cls, definition: StopPointDefinition) -> dict[str, Any]:
-        return {name: getattr(definition, name) for name in DEFINITION_FIELDS}
+        initial = {name: getattr(definition, name) for name in DEFINITION_FIELDS}
+        parts = definition.part_specs
+        initial.pop("parts", None)
+        if parts:
+            initial["part_role"], initial["part_title"] = parts[0]
+        return initial
 
 
 class ItemForm(Form):
@@ -169,6 +211,16 @@ class ItemForm(Form):
     )
     carry_to_care_plan = forms.BooleanField(
         label=gettext_lazy("Carry into the daily care plan"), required=False
+    )
+    part = forms.ChoiceField(
+        label=gettext_lazy("Part"),
+        choices=[("", gettext_lazy("The owner's part")), *Role.choices],
+        required=False,
+        help_text=gettext_lazy("The role that answers and signs this question."),
+    )
+    local_default = forms.BooleanField(
+        label=gettext_lazy("Local default (no published source backs the question or its tool)"),
+        required=False,
     )
 
     def clean_choices(self) -> list[str]:

@@ -21,7 +21,14 @@ from forlop.authoring.validation import rule_error
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, User
 from forlop.pathways import mappers, planning, rules
-from forlop.pathways.models import ChecklistItem, Pathway, StopPoint, TemplateVersion
+from forlop.pathways.models import (
+    ChecklistItem,
+    Pathway,
+    StopPoint,
+    StopPointDefinition,
+    StopPointPart,
+    TemplateVersion,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +178,9 @@ def pathways_migrate(
             (item.definition_id, item.key): item
             for item in ChecklistItem.objects.filter(definition__version=to_version)
         }
+        new_part_specs = {
+            d.pk: d.part_specs for d in StopPointDefinition.objects.filter(version=to_version)
+        }
         reason = gettext("Removed in version %(number)s of the template.") % {
             "number": to_version.number
         }
@@ -193,6 +203,18 @@ def pathways_migrate(
                         "revision",
                         "updated_at",
                     ]
+                )
+                # The parts follow the new definition: a new part opens, an unsigned part the
+                # new version removed goes (a signed one stays, as history).
+                new_parts = dict(new_part_specs[mapping.new_definition_id])
+                StopPointPart.objects.filter(stop_point=sp, signed_at__isnull=True).exclude(
+                    role__in=list(new_parts)
+                ).delete()
+                have = set(sp.parts.values_list("role", flat=True))
+                StopPointPart.objects.bulk_create(
+                    StopPointPart(stop_point=sp, role=role, title=title)
+                    for role, title in new_parts.items()
+                    if role not in have
                 )
                 for answer in sp.answers.select_related("item"):
                     target = new_items.get((mapping.new_definition_id, answer.item.key))

@@ -27,7 +27,7 @@ from forlop.authoring.selectors import (
 from forlop.authoring.validation import definitions_validate, rule_error
 from forlop.core.audit import audit_record
 from forlop.core.changes import changes_apply, jsonable
-from forlop.core.models import AuditVerb, Organisation, User
+from forlop.core.models import AuditVerb, Organisation, Role, User
 from forlop.pathways import checklists, rules
 from forlop.pathways.models import (
     ChecklistItem,
@@ -205,9 +205,42 @@ def _definition_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _parts_check(definition: StopPointDefinition) -> None:
+    """Parts are a list of {role, title} with known roles and titles; no question may be in a
+    part the stop point does not have."""
+    parts = definition.parts
+    roles = {value for value, _label in Role.choices}
+    if not isinstance(parts, list) or any(
+        not isinstance(p, dict) or p.get("role") not in roles or not str(p.get("title", "")).strip()
+        for p in parts
+    ):
+        raise ValidationError(
+            {"parts": gettext("Each part needs a role and a title.")}, code=Code.INVALID_DEFINITION
+        )
+    if definition.pk is not None:
+        part_roles = {role for role, _title in definition.part_specs}
+        orphans = (
+            ChecklistItem.objects.filter(definition_id=definition.pk)
+            .exclude(part="")
+            .exclude(part__in=part_roles)
+            .values_list("key", flat=True)
+        )
+        if orphans:
+            raise ValidationError(
+                {
+                    "parts": gettext(
+                        "These questions are in a part the stop point no longer has: %(keys)s."
+                    )
+                    % {"keys": ", ".join(orphans)}
+                },
+                code=Code.INVALID_DEFINITION,
+            )
+
+
 def _definition_check(definition: StopPointDefinition, siblings: list[StopPointDefinition]) -> None:
     """Model validation, then the pure rules for this definition and the version as a whole."""
     definition.full_clean(exclude=["version"], validate_constraints=False)
+    _parts_check(definition)
     if any(other.code == definition.code for other in siblings if other.pk != definition.pk):
         raise ValidationError(
             {
@@ -329,6 +362,8 @@ def _item_check(item: ChecklistItem) -> None:
         errors["choices"] = gettext("Only choice questions have choices.")
     if item.number_unit and item.kind != ChecklistItem.Kind.NUMBER:
         errors["number_unit"] = gettext("Only number questions have a unit.")
+    if item.part and item.part not in {role for role, _t in item.definition.part_specs}:
+        errors["part"] = gettext("The stop point has no part for this role.")
     if errors:
         raise ValidationError(errors, code=Code.INVALID_ITEM)
 

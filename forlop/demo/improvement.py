@@ -556,13 +556,17 @@ def _evaluation(gathering: Gathering, *, coordinator: User, today: date) -> None
 
 
 def _annotate(changed: date) -> int:
-    measure = Measure.objects.filter(organisation=None, code="hph2-within-3-days").first()
-    if measure is None:
-        return 0
+    """The change on the charts it moved: HPH2 within 3 days and the trial's 3-of-4 measure."""
     created = 0
-    for level, code in ((ScopeLevel.MUNICIPALITY, "horten"), (ScopeLevel.UNIT, "horten-nord")):
-        _note, was_created = Annotation.objects.get_or_create(
-            measure=measure, level=level, scope_code=code, date=changed, text=CHANGE_TEXT
-        )
-        created += was_created
+    for measure in Measure.objects.filter(
+        organisation=None, code__in=("hph2-within-3-days", "main-checklists-3-of-4")
+    ).order_by("pk"):
+        for level, code in (
+            (ScopeLevel.MUNICIPALITY, "horten"),
+            (ScopeLevel.UNIT, "horten-nord"),
+        ):
+            _note, was_created = Annotation.objects.get_or_create(
+                measure=measure, level=level, scope_code=code, date=changed, text=CHANGE_TEXT
+            )
+            created += was_created
     return created

@@ -306,6 +306,11 @@ def _load_patients(
             primary_contact=users[nurse],
         )
         PatientService.objects.create(patient=patient, unit=units[unit_code], started_on=start)
+        if municipality.code == "horten":
+            # The allocation office decides the services: it has a service need too.
+            PatientService.objects.create(
+                patient=patient, unit=units["horten-tildeling"], started_on=start
+            )
         NextOfKin.objects.create(
             patient=patient,
             name=f"{GIVEN[(i + 5) % len(GIVEN)]} {family}",

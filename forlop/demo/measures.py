@@ -4,9 +4,13 @@ so the charts show real runs and a shift.
 The pathway demo creates only current pathways, so this writes HISTORICAL rows directly
 (Pathway, StopPoint and PathwayEvent with past dates; ``created_at`` set to when they happened)
 on the published national HPH version, for the demo patients. Randomness is seeded, so every
-machine gets the same history. A documented change about 12 months before ``today`` (a new
-routine for the nurse assessment at arrival home) raises the share of HPH2 done within 3 days
-from about 55 % to about 90 %: the run chart shows a shift. The annotation that documents the
+machine gets the same history. Each pathway follows the timeline: it starts at the ready-for-discharge report, the patient
+leaves the next day as planned and arrives home two hours later; HPH0 falls due at the planned
+discharge, HPH2, HPH3 and HPH5 count from the arrival home, and some main checklists are never
+done (missed). A documented change about 12 months before ``today`` (a new routine for the
+nurse assessment at arrival home) raises the share of HPH2 done within 3 days from about 55 %
+to about 90 %, and the share of patients who got at least 3 of the 4 main checklists from
+about a third (the trial: 36 %) to about four in five: the run charts show a shift. The annotation that documents the
 change belongs to the improvement team (``forlop.demo.improvement`` uses ``change_date``).
 Idempotent: nothing is written when the history exists (marked by ``end_reason``).
 """
@@ -59,14 +63,18 @@ def load_measures_demo(*, today: date) -> int:
     changed = change_date(today)
     rng = random.Random(39012)
     pathways: list[Pathway] = []
-    plans: list[tuple[int, dict[str, float]]] = []
+    # (pathway index, per main checklist (chance done, chance done on time), readmission chance)
+    plans: list[tuple[int, dict[str, tuple[float, float]], float]] = []
     first = _months_back(today, MONTHS)
     day = first
     while day < today - timedelta(days=30):
         for unit in units:
             if rng.random() < 0.1:  # two to three pathways a week per unit
                 continue
+            # The pathway starts at the ready-for-discharge report; the patient leaves the
+            # next day as planned and is home two hours later.
             started = datetime.combine(day, time(rng.randrange(9, 16)), tzinfo=OSLO)
+            discharged = datetime.combine(day + timedelta(days=1), time(12), tzinfo=OSLO)
             after = day >= changed
             pathways.append(
                 Pathway(
@@ -75,42 +83,52 @@ def load_measures_demo(*, today: date) -> int:
                     unit=unit,
                     start_reason=Pathway.StartReason.DISCHARGE,
                     started_at=started,
-                    discharged_at=started - timedelta(hours=3),
-                    arrived_home_at=started,
-                    ended_at=started + timedelta(days=35),
+                    ready_for_discharge_at=started,
+                    planned_discharge_at=discharged,
+                    discharged_at=discharged,
+                    arrived_home_at=discharged + timedelta(hours=2),
+                    ended_at=discharged + timedelta(days=35),
                     end_reason=MARKER,
                 )
             )
+            # Per main checklist: the chance it is done at all, and done on time. Before the
+            # change about a third of the patients get 3 of the 4 (the trial: 36 %).
             plans.append(
                 (
                     len(pathways) - 1,
                     {
-                        "HPH2": 0.9 if after else 0.55,
-                        "HPH3": 0.7 if after else 0.6,
-                        "HPH5": 0.75 if after else 0.65,
-                        "readmit": 0.12 if after else 0.18,
+                        "HPH0": (0.85, 0.75) if after else (0.6, 0.5),
+                        "HPH2": (0.97, 0.9) if after else (0.6, 0.55),
+                        "HPH3": (0.8, 0.7) if after else (0.5, 0.4),
+                        "HPH5": (0.85, 0.75) if after else (0.5, 0.4),
                     },
+                    0.12 if after else 0.18,
                 )
             )
         day += timedelta(days=rng.choice((2, 3, 4)))
     created = Pathway.objects.bulk_create(pathways)
     stop_points: list[StopPoint] = []
     events: list[PathwayEvent] = []
-    for index, chances in plans:
+    for index, chances, readmit in plans:
         pathway = created[index]
+        home = pathway.arrived_home_at.astimezone(OSLO)
+        # HPH0 falls due at the planned discharge (0 hours); the others count whole days
+        # from the arrival home.
+        deadlines: list[tuple[str, datetime, datetime, bool]] = [
+            ("HPH0", pathway.planned_discharge_at, pathway.planned_discharge_at, False)
+        ]
         for code, days in (("HPH2", 3), ("HPH3", 14), ("HPH5", 28)):
-            due = datetime.combine(
-                (pathway.started_at.astimezone(OSLO) + timedelta(days=days)).date(),
-                time.min,
-                tzinfo=OSLO,
-            )
-            ends = due + timedelta(days=1)
-            on_time = rng.random() < chances[code]
-            completed = (
-                ends - timedelta(hours=rng.randrange(4, 40))
-                if on_time
-                else ends + timedelta(hours=rng.randrange(2, 96))
-            )
+            due = datetime.combine((home + timedelta(days=days)).date(), time.min, tzinfo=OSLO)
+            deadlines.append((code, due, due + timedelta(days=1), True))
+        for code, due, ends, all_day in deadlines:
+            done_chance, on_time_chance = chances[code]
+            draw = rng.random()
+            if draw < on_time_chance:
+                completed: datetime | None = ends - timedelta(hours=rng.randrange(1, 20))
+            elif draw < done_chance:
+                completed = ends + timedelta(hours=rng.randrange(2, 96))
+            else:
+                completed = None  # missed
             stop_points.append(
                 StopPoint(
                     pathway=pathway,
@@ -118,11 +136,12 @@ def load_measures_demo(*, today: date) -> int:
                     triggered_at=pathway.started_at,
                     opens_at=pathway.started_at,
                     due_at=due,
+                    due_all_day=all_day,
                     ends_at=ends,
                     completed_at=completed,
                 )
             )
-        if rng.random() < chances["readmit"]:
+        if rng.random() < readmit:
             events.append(
                 PathwayEvent(
                     patient=pathway.patient,

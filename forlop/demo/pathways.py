@@ -77,17 +77,29 @@ def _value(item: ChecklistItem, rng: random.Random, today: date) -> Any:
     return rng.choice(TEXTS.get(item.key, ["Kartlagt, se journal."]))
 
 
+def _part_actor(stop_point: StopPoint, role: str, actor: User) -> User:
+    """Who signs a part in the demo: the patient's GP signs the GP's part."""
+    patient = stop_point.pathway.patient
+    if role == "gp" and patient.gp is not None:
+        return patient.gp
+    return actor
+
+
 def _sign(
     stop_point: StopPoint, *, actor: User, at: datetime, rng: random.Random, today: date
 ) -> None:
+    """Answer and sign every part: the owner's first (home care books the GP visit), then
+    each part by its role (the GP's part of HPH3 by the patient's GP)."""
+    part_roles = {role for role, _title in stop_point.definition.part_specs}
     for item in stop_point.definition.items.all():
         if not (item.required or item.carry_to_care_plan or rng.random() < 0.5):
             continue
         reason = ""
         if not item.required and item.allow_not_relevant and rng.random() < 0.1:
             reason = "Ikke aktuelt for brukeren."
+        part = item.part if item.part in part_roles else ""
         services.checklist_answer_save(
-            actor=actor,
+            actor=_part_actor(stop_point, part, _owner_actor(stop_point, actor)),
             stop_point=stop_point,
             item_id=item.pk,
             value=None if reason else _value(item, rng, today),
@@ -96,8 +108,19 @@ def _sign(
             now=at,
         )
     services.stop_point_complete(
-        actor=actor, stop_point=stop_point, expected_revision=stop_point.revision, now=at
+        actor=_owner_actor(stop_point, actor),
+        stop_point=stop_point,
+        expected_revision=stop_point.revision,
+        now=at,
     )
+    for role in sorted(part_roles):
+        services.stop_point_part_complete(
+            actor=_part_actor(stop_point, role, actor),
+            stop_point=stop_point,
+            part=role,
+            expected_revision=stop_point.revision,
+            now=at,
+        )
 
 
 def _work_through(
@@ -153,18 +176,34 @@ def _start(
 ) -> Pathway:
     started = _at(today, days_ago, 9)
     discharge = reason == Pathway.StartReason.DISCHARGE
+    allocation = _allocation_office()
     return services.pathway_start(
-        actor=actor,
+        # A discharge pathway starts on the hospital's report, at the allocation office.
+        actor=allocation if discharge and allocation is not None else actor,
         patient=patient,
         version=version,
         unit=unit,
         start_reason=reason,
         started_at=started,
+        ready_for_discharge_at=started if discharge else None,
+        planned_discharge_at=_at(today, days_ago, 11) if discharge else None,
         discharged_at=_at(today, days_ago, 11) if discharge else None,
         arrived_home_at=_at(today, days_ago, 14) if discharge else None,
         primary_contact=actor,
         now=_now(today),
     )
+
+
+def _allocation_office() -> User | None:
+    """The demo's allocation officer (Tildelingskontoret, Horten)."""
+    return User.objects.filter(username="tildeling").first()
+
+
+def _owner_actor(stop_point: StopPoint, actor: User) -> User:
+    """Who signs the owner's part in the demo: the allocation office its own stop points."""
+    if stop_point.definition.responsible_role == "allocation_office":
+        return _allocation_office() or actor
+    return actor
 
 
 @transaction.atomic
@@ -182,6 +221,7 @@ def load_pathway_demo(*, today: date) -> int:
         .order_by("pk")
     )
     readmission_done = False
+    allocation = _allocation_office()
     for k, patient in enumerate(patients):
         if k % 7 == 6 or patient.pathways.exists():
             continue
@@ -224,6 +264,25 @@ def load_pathway_demo(*, today: date) -> int:
                     rng=rng,
                     today=today,
                 )
+            elif allocation is not None:
+                # Reported ready for discharge this morning, to leave tomorrow at noon: a new
+                # HPH pathway follows the interrupted one, and HPH0 and HPH1 are on the
+                # allocation office's list while the patient is still in hospital.
+                running = Pathway.objects.get(patient=patient, ended_at__isnull=True)
+                services.pathway_start(
+                    actor=allocation,
+                    patient=patient,
+                    version=version,
+                    unit=service.unit,
+                    start_reason=Pathway.StartReason.DISCHARGE,
+                    started_at=_at(today, 0, 6, 30),
+                    ready_for_discharge_at=_at(today, 0, 6, 30),
+                    planned_discharge_at=_at(today, -1, 12),
+                    primary_contact=actor,
+                    previous=running,
+                    now=now,
+                )
+                created += 1
             created += 1
             continue
         if not readmission_done and ward is not None and k >= 4 and reason == "discharge":
@@ -291,9 +350,4 @@ def load_pathway_demo(*, today: date) -> int:
                 hph4 = StopPoint.objects.get(pathway=pathway, definition__code="HPH4")
                 _sign(hph4, actor=actor, at=fall + timedelta(minutes=45), rng=rng, today=today)
         _work_through(patient, actor=actor, until=now, rng=rng, today=today)
-        hph3 = pathway.stop_points.filter(
-            definition__code="HPH3", completed_at__isnull=True
-        ).first()
-        if hph3 is not None and patient.gp is not None and rng.random() < 0.5:
-            services.stop_point_assign(actor=actor, stop_point=hph3, assignee=patient.gp)
     return created

@@ -236,13 +236,25 @@ def client_roles(user: User) -> set[str]:
     return set(Membership.objects.filter(user=user, active=True).values_list("role", flat=True))
 
 
-def check_owner(user: User, stop_point: pm.StopPoint) -> None:
-    """A system may answer only the stop points its roles own (the GP's system the GP visit,
-    home care's EHR the home-care stop points): stricter than for people, who may help out."""
-    if stop_point.definition.responsible_role not in client_roles(user):
+def client_parts(user: User, stop_point: pm.StopPoint) -> list[str]:
+    """The parts of the stop point the system's roles own: ``""`` for the owner's part, a role
+    for a part another role completes (the GP's system: HPH3's GP part)."""
+    roles = client_roles(user)
+    parts = [""] if stop_point.definition.responsible_role in roles else []
+    parts += [role for role, _title in stop_point.definition.part_specs if role in roles]
+    return parts
+
+
+def check_owner(user: User, stop_point: pm.StopPoint) -> list[str]:
+    """A system may answer only the parts of stop points its roles own (the GP's system the
+    GP's part of the visit, home care's EHR the home-care stop points): stricter than for
+    people, who may help out. Returns those parts."""
+    parts = client_parts(user, stop_point)
+    if not parts:
         raise PermissionDenied(
             _("This stop point belongs to another role; your system may not answer it.")
         )
+    return parts
 
 
 @dataclass(frozen=True)
@@ -274,12 +286,18 @@ def checklist_submit(
     A repeat (same answers, already signed) changes nothing. Raises ``KeyError`` with the
     index of an answer whose key is not on this checklist.
     """
-    check_owner(actor, stop_point)
+    parts = check_owner(actor, stop_point)
     outcome = Outcome(target=stop_point)
     items = {item.key: item for item in stop_point.definition.items.all()}
+    part_roles = {role for role, _title in stop_point.definition.part_specs}
     for index, answer in enumerate(answers):
         if answer.key not in items:
             raise KeyError(index)
+        item_part = items[answer.key].part if items[answer.key].part in part_roles else ""
+        if item_part not in parts:
+            raise PermissionDenied(
+                _("This question is in another role's part; your system may not answer it.")
+            )
     stored = {a.item.key: a for a in stop_point.answers.select_related("item")}
     changes = [a for a in answers if not _same(stored.get(a.key), a)]
     if changes and stop_point.completed_at is not None:
@@ -299,11 +317,26 @@ def checklist_submit(
         )
         outcome.changed = True
     if complete and stop_point.completed_at is None:
-        stop_point.refresh_from_db(fields=["revision"])
-        services.stop_point_complete(
-            actor=actor, stop_point=stop_point, expected_revision=stop_point.revision, now=now
-        )
-        outcome.changed = True
+        stop_point.refresh_from_db(fields=["revision", "owner_signed_at"])
+        signed = {p.role for p in stop_point.parts.filter(signed_at__isnull=False)}
+        for part in parts:
+            if part == "" and stop_point.owner_signed_at is None:
+                services.stop_point_complete(
+                    actor=actor,
+                    stop_point=stop_point,
+                    expected_revision=stop_point.revision,
+                    now=now,
+                )
+                outcome.changed = True
+            elif part and part not in signed:
+                services.stop_point_part_complete(
+                    actor=actor,
+                    stop_point=stop_point,
+                    part=part,
+                    expected_revision=stop_point.revision,
+                    now=now,
+                )
+                outcome.changed = True
     return outcome
 
 

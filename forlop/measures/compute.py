@@ -24,6 +24,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -32,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
 
 from forlop.core.tz import OSLO
 from forlop.measures.models import Computation, ManualValue, Measure, Period, ScopeLevel
@@ -185,11 +186,18 @@ def _plan_admission_report(on_time: bool) -> Callable[[Measure, Scope, datetime]
 
 def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
     from forlop.goals.models import Goal
-    from forlop.pathways.models import Pathway
+    from forlop.pathways.models import ChecklistItem, Pathway
 
+    # Every pathway whose template asks "what matters to you?" (a what-matters item in any of
+    # its checklists): a discharge, a new user, a decline at home and an annual review alike.
+    asks = Exists(
+        ChecklistItem.objects.filter(
+            definition__version_id=OuterRef("version_id"), kind=ChecklistItem.Kind.WHAT_MATTERS
+        )
+    )
     queryset = Pathway.objects.filter(
+        asks,
         pathway_scope_q(scope),
-        start_reason__in=[Pathway.StartReason.DISCHARGE, Pathway.StartReason.NEW_USER],
         created_at__lte=as_of,
         started_at__lte=as_of,
     )
@@ -201,26 +209,42 @@ def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Pl
     return _Plan(queryset, "started_at", Q(has_goal), Q(pk__isnull=False))
 
 
-def _plan_readmission(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
-    from forlop.pathways.models import EventKindChoices, Pathway, PathwayEvent
+def _plan_event_within(kind: str, days: int) -> Callable[[Measure, Scope, datetime], _Plan]:
+    """Pathways started by a discharge whose window of ``days`` after the discharge has
+    closed; numerator: an event of ``kind`` recorded in the window (counted once)."""
 
-    queryset = Pathway.objects.filter(
-        pathway_scope_q(scope),
-        start_reason=Pathway.StartReason.DISCHARGE,
-        created_at__lte=as_of,
-        discharged_at__isnull=False,
-        discharged_at__lte=as_of - timedelta(days=30),
-    )
-    readmitted = Exists(
-        PathwayEvent.objects.filter(
-            patient_id=OuterRef("patient_id"),
-            kind=EventKindChoices.ADMISSION,
+    def plan(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+        from forlop.pathways.models import Pathway, PathwayEvent
+
+        queryset = Pathway.objects.filter(
+            pathway_scope_q(scope),
+            start_reason=Pathway.StartReason.DISCHARGE,
             created_at__lte=as_of,
+            discharged_at__isnull=False,
+            discharged_at__lte=as_of - timedelta(days=days),
         )
-        .filter(occurred_at__gt=OuterRef("discharged_at"))
-        .filter(occurred_at__lte=OuterRef("discharged_at") + timedelta(days=30))
-    )
-    return _Plan(queryset, "discharged_at", Q(readmitted), Q(pk__isnull=False))
+        happened = Exists(
+            PathwayEvent.objects.filter(
+                patient_id=OuterRef("patient_id"), kind=kind, created_at__lte=as_of
+            )
+            .filter(occurred_at__gt=OuterRef("discharged_at"))
+            .filter(occurred_at__lte=OuterRef("discharged_at") + timedelta(days=days))
+        )
+        return _Plan(queryset, "discharged_at", Q(happened), Q(pk__isnull=False))
+
+    return plan
+
+
+def _plan_readmission(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    from forlop.pathways.models import EventKindChoices
+
+    return _plan_event_within(EventKindChoices.ADMISSION, 30)(measure, scope, as_of)
+
+
+def _plan_nursing_home(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    from forlop.pathways.models import EventKindChoices
+
+    return _plan_event_within(EventKindChoices.NURSING_HOME, 90)(measure, scope, as_of)
 
 
 def _what_matters_rows(scope: Scope, as_of: datetime) -> QuerySet:
@@ -316,6 +340,115 @@ def _plan_what_matters(meaningful: bool) -> Callable[[Measure, Scope, datetime],
     return plan
 
 
+# The HPH trial's adherence measure: patients who got at least 3 of the 4 main checklists
+# (Røsstad et al.; see docs/hph.md). Which stop points are the main ones is template data
+# (``StopPointDefinition.main_checklist``); how many are enough is the measure's parameter.
+MAIN_CHECKLISTS_AT_LEAST = 3
+
+
+def main_checklist_pathways(scope: Scope, as_of: datetime) -> QuerySet:
+    """Pathways whose version has main checklists, each annotated with how many of its main
+    checklists were done (``main_done``, on time or late, first occurrence) and whether the
+    pathway is settled (``main_settled``): it has ended, or every main checklist of its
+    version exists and none is still open before its deadline. Only settled pathways are
+    counted, so a pathway in its first weeks does not look like a failure; one whose
+    checklists were missed, interrupted or not relevant counts with those as not done."""
+    from forlop.pathways.models import Pathway, StopPoint, StopPointDefinition
+
+    main = StopPoint.objects.filter(
+        pathway_id=OuterRef("pk"),
+        definition__main_checklist=True,
+        occurrence=1,
+        created_at__lte=as_of,
+    )
+
+    def count_of(queryset: QuerySet, key: str) -> Coalesce:
+        return Coalesce(
+            Subquery(
+                queryset.order_by().values(key).annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    pending = main.filter(
+        _not_before("completed_at", as_of),
+        _not_before("not_relevant_at", as_of),
+        _not_before("interrupted_at", as_of),
+        ends_at__gt=as_of,
+    )
+    in_version = StopPointDefinition.objects.filter(
+        version_id=OuterRef("version_id"), main_checklist=True
+    )
+    return (
+        Pathway.objects.filter(
+            pathway_scope_q(scope),
+            Exists(in_version),
+            created_at__lte=as_of,
+            started_at__lte=as_of,
+        )
+        .annotate(
+            main_done=count_of(main.filter(completed_at__lte=as_of), "pathway_id"),
+            main_planned=count_of(main, "pathway_id"),
+            main_in_version=count_of(in_version, "version_id"),
+        )
+        .annotate(
+            main_settled=Case(
+                When(ended_at__lte=as_of, then=Value(True)),
+                When(
+                    Q(main_planned__gte=F("main_in_version")) & ~Exists(pending),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            )
+        )
+    )
+
+
+def _plan_main_checklists(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    at_least = int((measure.parameters or {}).get("at_least", MAIN_CHECKLISTS_AT_LEAST))
+    settled = Q(main_settled=True)
+    return _Plan(
+        main_checklist_pathways(scope, as_of),
+        "started_at",
+        settled & Q(main_done__gte=at_least),
+        settled,
+    )
+
+
+def compute_main_checklist_distribution(
+    *, scope: Scope, first: date, last: date, as_of: datetime, period: str = Period.MONTH
+) -> dict[int, int]:
+    """Settled pathways started from the period holding ``first`` to the one holding
+    ``last``, by how many main checklists they got: {0: n, 1: n, ...} (one GROUP BY query;
+    every count from 0 to the largest number of main checklists is present)."""
+    from forlop.pathways.models import StopPointDefinition
+
+    rows = (
+        main_checklist_pathways(scope, as_of)
+        .filter(
+            main_settled=True,
+            started_at__gte=local_midnight(period_floor(first, period)),
+            started_at__lt=local_midnight(period_next(period_floor(last, period), period)),
+        )
+        .order_by()
+        .values("main_done")
+        .annotate(n=Count("pk"))
+        .values_list("main_done", "n")
+    )
+    found = dict(rows)
+    most = (
+        StopPointDefinition.objects.filter(main_checklist=True)
+        .order_by()
+        .values("version_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("n", flat=True)
+        .first()
+    ) or 0
+    return {done: found.get(done, 0) for done in range(max([most, *found]) + 1)}
+
+
 PLANS: dict[str, Callable[[Measure, Scope, datetime], _Plan]] = {
     Computation.STOP_POINT_ON_TIME: _plan_stop_point_on_time,
     Computation.ADMISSION_REPORT_SENT: _plan_admission_report(on_time=False),
@@ -324,6 +457,8 @@ PLANS: dict[str, Callable[[Measure, Scope, datetime], _Plan]] = {
     Computation.READMISSION_30_DAYS: _plan_readmission,
     Computation.WHAT_MATTERS_CHANGE: _plan_what_matters(meaningful=False),
     Computation.WHAT_MATTERS_MEANINGFUL: _plan_what_matters(meaningful=True),
+    Computation.MAIN_CHECKLISTS: _plan_main_checklists,
+    Computation.NURSING_HOME_90_DAYS: _plan_nursing_home,
 }
 
 
@@ -440,3 +575,90 @@ def compute_on_time_by_stop_point_and_period(
         code: [PeriodCount(start, *by_start.get(start, (0.0, 0.0))) for start in starts]
         for code, by_start in sorted(found.items())
     }
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCounts:
+    """One stop point's first occurrences due in the window, side by side: nothing leaves a
+    denominator without being shown. ``open`` are not yet due (and in no denominator)."""
+
+    code: str
+    on_time: int
+    late: int
+    missed: int
+    interrupted: int
+    not_relevant: int
+    open: int
+    reasons: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def due(self) -> int:
+        """The adherence denominator: done (on time or late) and missed."""
+        return self.on_time + self.late + self.missed
+
+
+def compute_statuses_by_stop_point(
+    *,
+    scope: Scope,
+    first: date,
+    last: date,
+    as_of: datetime,
+    stop_point: str | None = None,
+    period: str = Period.MONTH,
+) -> list[StatusCounts]:
+    """Per stop point code, every status as of ``as_of`` (two aggregate queries: the counts,
+    and the not-relevant reasons). Main-checklist stop points only unless ``stop_point``
+    names one. The on-time and due columns are the adherence measures' numerator and
+    denominator."""
+    from forlop.pathways.models import StopPoint
+
+    # As the adherence measures count: not relevant first (even if done), then done (even if
+    # interrupted later), then interrupted, then missed or still open by the deadline.
+    not_relevant = Q(not_relevant_at__lte=as_of)
+    done = Q(completed_at__lte=as_of)
+    interrupted = Q(interrupted_at__lte=as_of) & ~done & ~not_relevant
+    on_time = done & ~not_relevant & Q(completed_at__lt=F("ends_at"))
+    late = done & ~not_relevant & Q(completed_at__gte=F("ends_at"))
+    missed = ~done & ~not_relevant & ~interrupted & Q(ends_at__lte=as_of)
+    open_ = ~done & ~not_relevant & ~interrupted & Q(ends_at__gt=as_of)
+    queryset = StopPoint.objects.filter(
+        pathway_scope_q(scope, "pathway__"),
+        occurrence=1,
+        created_at__lte=as_of,
+        pathway__created_at__lte=as_of,
+        due_at__gte=local_midnight(period_floor(first, period)),
+        due_at__lt=local_midnight(period_next(period_floor(last, period), period)),
+    )
+    if stop_point:
+        queryset = queryset.filter(definition__code=stop_point)
+    else:
+        queryset = queryset.filter(definition__in_chain=True)
+    rows = (
+        queryset.order_by()
+        .values("definition__code")
+        .annotate(
+            on_time=Count("pk", filter=on_time),
+            late=Count("pk", filter=late),
+            missed=Count("pk", filter=missed),
+            interrupted=Count("pk", filter=interrupted),
+            not_relevant=Count("pk", filter=not_relevant),
+            open=Count("pk", filter=open_),
+        )
+        .values_list(
+            "definition__code", "on_time", "late", "missed", "interrupted", "not_relevant", "open"
+        )
+    )
+    reasons: dict[str, list[tuple[str, int]]] = {}
+    for code, reason, n in (
+        queryset.filter(not_relevant)
+        .order_by()
+        .values("definition__code", "not_relevant_reason")
+        .annotate(n=Count("pk"))
+        .order_by("definition__code", "-n", "not_relevant_reason")
+        .values_list("definition__code", "not_relevant_reason", "n")
+    ):
+        reasons.setdefault(code, []).append((reason, n))
+    return [
+        StatusCounts(code, *counts, reasons=tuple(reasons.get(code, ())))
+        for code, *counts in sorted(rows)
+    ]

@@ -71,16 +71,16 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         code="goals-recorded",
         name=gettext_noop("Goals recorded (what matters to you?)"),
         description=gettext_noop(
-            "Share of new and discharged patients with a 'what matters to you?' conversation "
-            "and goals recorded."
+            "Share of pathways with a 'what matters to you?' conversation and goals recorded, "
+            "for every pathway kind that asks it."
         ),
         numerator=gettext_noop(
             "Pathways where the patient has at least one goal recorded from 30 days before the "
             "pathway started to 14 days after."
         ),
         denominator=gettext_noop(
-            "Pathways started in the period because of a discharge from hospital or a new user "
-            "of services."
+            "Pathways started in the period whose template has a 'what matters to you?' item: "
+            "a discharge, a new user, a decline at home or an annual review."
         ),
         population=gettext_noop(
             "By pathway start (Europe/Oslo calendar). Goals recorded after the as-of time do "
@@ -100,7 +100,8 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         name=gettext_noop("Readmitted within 30 days"),
         description=gettext_noop(
             "Share of patients discharged from hospital who were admitted again within 30 "
-            "days (the primary outcome of the HPH trial)."
+            "days (the primary outcome of the HPH trial). A possible undercount: only the "
+            "admissions home care records (or receives as a PLO message) are counted."
         ),
         numerator=gettext_noop(
             "Pathways with an admission to hospital recorded within 30 days after the discharge."
@@ -118,6 +119,30 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         direction=Direction.DOWN,
         chart=ChartKind.P,
         target=0.15,
+    ),
+    MeasureSpec(
+        code="nursing-home-90-days",
+        name=gettext_noop("Moved to a nursing home within 90 days"),
+        description=gettext_noop(
+            "Balancing measure: share of patients discharged from hospital who moved to a "
+            "nursing home (long-term stay) within 90 days. Local default, after the outcomes "
+            "the HPH trial followed. A possible undercount: only moves home care records."
+        ),
+        numerator=gettext_noop(
+            "Pathways with a move to a nursing home recorded within 90 days after the discharge."
+        ),
+        denominator=gettext_noop(
+            "Pathways started by a discharge from hospital, with the discharge in the period "
+            "and at least 90 days before the as-of time."
+        ),
+        population=gettext_noop(
+            "By discharge date (Europe/Oslo calendar). The 90-day window must have closed; "
+            "moves recorded after the as-of time do not count."
+        ),
+        computation=Computation.NURSING_HOME_90_DAYS,
+        boundary=Boundary.DISCHARGE,
+        direction=Direction.DOWN,
+        chart=ChartKind.P,
     ),
     MeasureSpec(
         code="hph6-sent",
@@ -174,6 +199,35 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         direction=Direction.UP,
         chart=ChartKind.P,
         target=0.9,
+    ),
+    MeasureSpec(
+        code="main-checklists-3-of-4",
+        name=gettext_noop("Patients who got at least 3 of the 4 main checklists"),
+        description=gettext_noop(
+            "The HPH trial's adherence measure (Røsstad et al.): share of patients who got at "
+            "least 3 of the 4 main checklists (the discharge call, the 3-day assessment, the "
+            "GP visit and the 4-week conversation; 36 % in the trial). Which stop points are "
+            "the main ones is template data. The chart page shows the distribution from 0 to 4."
+        ),
+        numerator=gettext_noop(
+            "Pathways where at least 3 of the main checklists were done (on time or late)."
+        ),
+        denominator=gettext_noop(
+            "Pathways started in the period whose main checklists are settled: every one done, "
+            "missed, interrupted or not relevant, or the pathway ended. Missed, interrupted "
+            "and not relevant ones count as not done."
+        ),
+        population=gettext_noop(
+            "By pathway start, the ready-for-discharge report (Europe/Oslo calendar). Pathways "
+            "with a main checklist still open before its deadline are left out until it is "
+            "settled; checklists done after the as-of time count as not done."
+        ),
+        computation=Computation.MAIN_CHECKLISTS,
+        parameters={"at_least": 3},
+        boundary=Boundary.PATHWAY_START,
+        direction=Direction.UP,
+        chart=ChartKind.P,
+        target=0.8,
     ),
     MeasureSpec(
         code="what-matters-change",

@@ -46,6 +46,8 @@ class Computation(models.TextChoices):
     ADMISSION_REPORT_ON_TIME = "admission_report_on_time", _("Admission report sent on time")
     WHAT_MATTERS_CHANGE = "what_matters_change", _("Mean change in the what-matters score")
     WHAT_MATTERS_MEANINGFUL = "what_matters_meaningful", _("Meaningful change in the score")
+    MAIN_CHECKLISTS = "main_checklists", _("Patients who got enough of the main checklists")
+    NURSING_HOME_90_DAYS = "nursing_home_90_days", _("Moved to a nursing home within 90 days")
     MANUAL = "manual", _("Registered by hand")
 
 

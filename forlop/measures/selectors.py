@@ -24,8 +24,11 @@ from forlop.measures import registry, spc
 from forlop.measures.compute import (
     PeriodCount,
     Scope,
+    StatusCounts,
     compute_counts,
+    compute_main_checklist_distribution,
     compute_on_time_by_stop_point_and_period,
+    compute_statuses_by_stop_point,
     period_floor,
     period_starts,
 )
@@ -568,13 +571,124 @@ def on_time_by_stop_point(
     return rows
 
 
+# --------------------------------------------------------------------------------------------
+# Honest denominators: every status side by side, and the 3-of-4 distribution
+# --------------------------------------------------------------------------------------------
+
+
+def _suppress_below(scope: Scope) -> int:
+    """Across organisations, counts from 1 to below this are not shown; 0 inside."""
+    return int(getattr(settings, "FORLOP_SUPPRESS_BELOW", 5)) if scope.across_organisations else 0
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """A stop point's statuses over the window, for the page. A count is ``None`` where it
+    is suppressed (across organisations, fewer than the threshold)."""
+
+    code: str
+    title: str
+    on_time: int | None
+    late: int | None
+    missed: int | None
+    interrupted: int | None
+    not_relevant: int | None
+    open: int | None
+    due: int | None
+    reasons: tuple[tuple[str, int], ...]
+
+
+def shows_statuses(measure: Measure) -> bool:
+    return measure.computation == Computation.STOP_POINT_ON_TIME
+
+
+def statuses_by_stop_point(
+    measure: Measure, *, scope: Scope, first: date, last: date, as_of: datetime
+) -> list[StatusRow]:
+    """Done on time, done late, missed, interrupted, not relevant (with reasons) and not yet
+    due, per stop point of the measure, over the window: the adherence denominator is
+    on time + late + missed, and what is left out of it is shown beside it."""
+    from forlop.pathways.models import StopPointDefinition
+
+    params = measure.parameters or {}
+    counts: list[StatusCounts] = compute_statuses_by_stop_point(
+        scope=scope,
+        first=first,
+        last=last,
+        as_of=as_of,
+        stop_point=params.get("stop_point") or None,
+        period=measure.period,
+    )
+    titles: dict[str, tuple[int, str]] = {}
+    for code, order, title in (
+        StopPointDefinition.objects.filter(code__in=[c.code for c in counts])
+        .order_by("-version__number", "-pk")
+        .values_list("code", "order", "title")
+    ):
+        titles.setdefault(code, (order, title))
+    below = _suppress_below(scope)
+
+    def shown(n: int) -> int | None:
+        return None if 0 < n < below else n
+
+    rows = [
+        StatusRow(
+            code=c.code,
+            title=titles.get(c.code, (0, ""))[1],
+            on_time=shown(c.on_time),
+            late=shown(c.late),
+            missed=shown(c.missed),
+            interrupted=shown(c.interrupted),
+            not_relevant=shown(c.not_relevant),
+            open=shown(c.open),
+            due=shown(c.due),
+            reasons=() if below else c.reasons,
+        )
+        for c in counts
+    ]
+    rows.sort(key=lambda row: (titles.get(row.code, (0, ""))[0], row.code))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionRow:
+    done: int
+    count: int | None
+    share: float | None
+
+
+def shows_distribution(measure: Measure) -> bool:
+    return measure.computation == Computation.MAIN_CHECKLISTS
+
+
+def main_checklist_distribution(
+    *, scope: Scope, first: date, last: date, as_of: datetime
+) -> list[DistributionRow]:
+    """Settled pathways over the window by how many main checklists they got (0 to 4)."""
+    found = compute_main_checklist_distribution(scope=scope, first=first, last=last, as_of=as_of)
+    total = sum(found.values())
+    below = _suppress_below(scope)
+    return [
+        DistributionRow(
+            done=done,
+            count=None if 0 < n < below else n,
+            share=(n / total if total else None) if not 0 < n < below else None,
+        )
+        for done, n in found.items()
+    ]
+
+
 __all__ = [
+    "DistributionRow",
     "Series",
     "SeriesPoint",
+    "StatusRow",
     "StopPointAdherence",
+    "main_checklist_distribution",
     "measure_series",
     "on_time_by_stop_point",
     "period_starts",
     "scope_get_for_user",
     "scopes_for_user",
+    "statuses_by_stop_point",
 ]

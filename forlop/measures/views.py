@@ -96,7 +96,24 @@ def _chart_context(
                 scope=scope, first=first, last=last, as_of=series.as_of
             )
         ]
+    first, last = _window(request, measure.period)
+    statuses = (
+        selectors.statuses_by_stop_point(
+            measure, scope=scope, first=first, last=last, as_of=series.as_of
+        )
+        if selectors.shows_statuses(measure)
+        else []
+    )
+    distribution = (
+        selectors.main_checklist_distribution(
+            scope=scope, first=first, last=last, as_of=series.as_of
+        )
+        if selectors.shows_distribution(measure)
+        else []
+    )
     return {
+        "statuses": statuses,
+        "distribution": distribution,
         "by_stop_point": by_stop_point,
         "scope": scope,
         "measure": measure,

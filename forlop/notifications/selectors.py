@@ -231,7 +231,6 @@ class WeeklySummary:
     overdue: list[EmployeeOverdue] = field(default_factory=list)
     three_of_four_week: pathway_selectors.ChainCompleteness | None = None
     three_of_four_last_month: pathway_selectors.ChainCompleteness | None = None
-    checklists: tuple[str, ...] = pathway_selectors.TRIAL_CHECKLISTS
 
     @property
     def week_label(self) -> str:

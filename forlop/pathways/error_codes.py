@@ -18,6 +18,17 @@ class PathwayErrorCode(StrEnum):
     FUTURE = "future"
     NAIVE_DATETIME = "naive_datetime"
     ARRIVAL_BEFORE_DISCHARGE = "arrival_before_discharge"
+    ARRIVAL_BEFORE_SHORT_STAY = "arrival_before_short_stay"
+    PLANNED_TOO_FAR = "planned_too_far"
+    PLANNED_BEFORE_READY = "planned_before_ready"
+    PLANNED_REQUIRED = "planned_required"
+    DISCHARGE_BEFORE_READY = "discharge_before_ready"
+    SHORT_STAY_BEFORE_DISCHARGE = "short_stay_before_discharge"
+    SHORT_STAY_WITHOUT_DISCHARGE = "short_stay_without_discharge"
+    SHORT_STAY_KIND = "short_stay_kind"
+    ALREADY_DISCHARGED = "already_discharged"
+    NOT_SET = "not_set"
+    ROLE = "role"
     WRONG_ORGANISATION = "wrong_organisation"
     WRONG_PATIENT = "wrong_patient"
     ALREADY_RUNNING = "already_running"
@@ -39,6 +50,8 @@ class PathwayErrorCode(StrEnum):
     INVALID_VALUE = "invalid_value"
     REQUIRED_MISSING = "required_missing"
     REASON = "reason"
+    PART = "part"
+    PART_SIGNED = "part_signed"
 
 
 class ChecklistConflict(ValidationError):  # noqa: N818 - the name is part of the UI contract

@@ -19,7 +19,9 @@ from forlop.pathways.models import (
     ChecklistItem,
     EventKindChoices,
     Pathway,
+    ShortStayKind,
     TemplateVersion,
+    TimeKindChoices,
 )
 from forlop.patients.models import Patient
 
@@ -106,11 +108,22 @@ class PathwayStartForm(Form):
     primary_contact = forms.ModelChoiceField(
         label=_("Primary contact"), queryset=User.objects.none(), required=False
     )
-    started_at = DateTimeLocalField(label=_("Start"))
+    started_at = DateTimeLocalField(
+        label=_("Start"),
+        help_text=_("For a discharge: when the hospital reported the patient ready for discharge."),
+    )
+    planned_discharge_at = DateTimeLocalField(
+        label=_("Planned discharge"),
+        required=False,
+        help_text=_(
+            "For a discharge: when the hospital plans to discharge the patient it reported "
+            "ready for discharge (at the start). HPH0 and HPH1 fall due from it."
+        ),
+    )
     discharged_at = DateTimeLocalField(
         label=_("Discharged from hospital"),
         required=False,
-        help_text=_("For a pathway that starts with a discharge."),
+        help_text=_("Only if the patient has already left hospital."),
     )
     arrived_home_at = DateTimeLocalField(
         label=_("Arrived home"),
@@ -168,9 +181,18 @@ class PathwayStartForm(Form):
         started_at = data.get("started_at")
         discharged_at = data.get("discharged_at")
         arrived_home_at = data.get("arrived_home_at")
-        if reason == Pathway.StartReason.DISCHARGE and discharged_at is None and started_at:
-            # A discharge pathway counts from the discharge: default it to the start.
-            data["discharged_at"] = started_at
+        if (
+            reason == Pathway.StartReason.DISCHARGE
+            and discharged_at is None
+            and data.get("planned_discharge_at") is None
+            and "planned_discharge_at" not in self.errors
+        ):
+            self.add_error(
+                "planned_discharge_at",
+                _("Give the planned discharge, or the discharge if the patient has left."),
+            )
+        if reason != Pathway.StartReason.DISCHARGE:
+            data["planned_discharge_at"] = None
         if (
             reason != Pathway.StartReason.DISCHARGE
             and arrived_home_at is None
@@ -191,31 +213,122 @@ class PathwayStartForm(Form):
             "started_at": data["started_at"],
             "discharged_at": data.get("discharged_at"),
             "arrived_home_at": data.get("arrived_home_at"),
+            "ready_for_discharge_at": (
+                data["started_at"] if data.get("planned_discharge_at") is not None else None
+            ),
+            "planned_discharge_at": data.get("planned_discharge_at"),
         }
 
 
-class PathwayAnchorsForm(Form):
-    """Register the discharge or the arrival home of a running pathway when it happens."""
+# --------------------------------------------------------------------------------------------
+# The pathway's timeline: one form per action (``services.timeline``)
+# --------------------------------------------------------------------------------------------
 
-    discharged_at = DateTimeLocalField(label=_("Discharged from hospital"), required=False)
-    arrived_home_at = DateTimeLocalField(label=_("Arrived home"), required=False)
+
+class TimeForm(Form):
+    """A timeline action's form. Each has its own prefix, so several share one page."""
+
+    action: str = ""
 
     def __init__(self, *args: Any, pathway: Pathway, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.action)
         super().__init__(*args, **kwargs)
-        # A time already registered is shown on the page, not offered for change here.
-        if pathway.discharged_at is not None:
-            del self.fields["discharged_at"]
-        if pathway.arrived_home_at is not None:
-            del self.fields["arrived_home_at"]
+        self.pathway = pathway
         if not self.is_bound:
-            for field in self.fields.values():
-                field.initial = now_for_input()
+            self.set_initial()
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if not any(data.get(name) for name in ("discharged_at", "arrived_home_at")):
-            raise forms.ValidationError(_("Give the time of the discharge or the arrival home."))
-        return data
+    def set_initial(self) -> None:
+        if "at" in self.fields:
+            self.fields["at"].initial = now_for_input()
+
+
+class ReadyForDischargeForm(TimeForm):
+    action = "ready"
+    at = DateTimeLocalField(label=_("Reported ready for discharge"))
+    planned_discharge_at = DateTimeLocalField(
+        label=_("Planned discharge"),
+        help_text=_("HPH0 and HPH1 fall due from the planned discharge."),
+    )
+
+
+class PlannedDischargeForm(TimeForm):
+    action = "planned"
+    planned_discharge_at = DateTimeLocalField(label=_("New planned discharge"))
+    reason = forms.CharField(label=_("Why (optional)"), max_length=1000, required=False)
+
+    def set_initial(self) -> None:
+        planned = self.pathway.planned_discharge_at
+        if planned is not None:
+            self.fields["planned_discharge_at"].initial = timezone.localtime(planned).replace(
+                second=0, microsecond=0
+            )
+
+
+class DischargeForm(TimeForm):
+    action = "discharge"
+    at = DateTimeLocalField(label=_("Discharged from hospital"))
+    destination = forms.ChoiceField(
+        label=_("Discharged to"),
+        choices=[("", _("Home")), *ShortStayKind.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("After a short stay, register the arrival home when the patient is home."),
+    )
+
+    def set_initial(self) -> None:
+        self.fields["at"].initial = now_for_input()
+        self.fields["destination"].initial = ""
+
+
+class ShortStayForm(TimeForm):
+    action = "short-stay"
+    kind = forms.ChoiceField(label=_("Kind of stay"), choices=ShortStayKind.choices)
+    at = DateTimeLocalField(label=_("From"))
+
+    def set_initial(self) -> None:
+        discharged = self.pathway.discharged_at
+        self.fields["at"].initial = (
+            timezone.localtime(discharged).replace(second=0, microsecond=0)
+            if discharged is not None
+            else now_for_input()
+        )
+
+
+class ArrivalHomeForm(TimeForm):
+    action = "arrival"
+    at = DateTimeLocalField(
+        label=_("Arrived home"),
+        help_text=_("The nurse's assessment (HPH2) falls due three days after the arrival home."),
+    )
+
+
+class TimeCorrectionForm(TimeForm):
+    action = "correct"
+    kind = forms.ChoiceField(label=_("Time to correct"), choices=TimeKindChoices.choices)
+    at = DateTimeLocalField(label=_("Correct time"))
+    reason = forms.CharField(
+        label=_("Why is it corrected?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write why the time is corrected.")},
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+
+
+TIME_FORMS: dict[str, type[TimeForm]] = {
+    form.action: form
+    for form in (
+        ReadyForDischargeForm,
+        PlannedDischargeForm,
+        DischargeForm,
+        ShortStayForm,
+        ArrivalHomeForm,
+        TimeCorrectionForm,
+    )
+}
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from forlop.pathways import checklists, models, rules
+from forlop.pathways import checklists, models, rules, timeline
 
 
 def definition_rule(
@@ -29,6 +29,7 @@ def definition_rule(
         repeats=definition.repeats,
         trigger_events=frozenset(definition.trigger_events or ()),  # type: ignore[arg-type]
         after_code=definition.after_code or None,
+        parts=tuple(role for role, _title in definition.part_specs),
         checklist=(
             tuple(item.key for item in definition.items.all())
             if with_checklist and definition.pk
@@ -77,4 +78,24 @@ def pathway_anchors(pathway: models.Pathway) -> rules.PathwayAnchors:
         started_at=pathway.started_at,
         discharged_at=pathway.discharged_at,
         arrived_home_at=arrived,
+        ready_for_discharge_at=pathway.ready_for_discharge_at,
+        planned_discharge_at=pathway.planned_discharge_at,
+    )
+
+
+TIME_FIELDS: dict[timeline.TimeKind, str] = {
+    timeline.TimeKind.READY_FOR_DISCHARGE: "ready_for_discharge_at",
+    timeline.TimeKind.PLANNED_DISCHARGE: "planned_discharge_at",
+    timeline.TimeKind.DISCHARGED: "discharged_at",
+    timeline.TimeKind.SHORT_STAY: "short_stay_started_at",
+    timeline.TimeKind.ARRIVED_HOME: "arrived_home_at",
+}
+"""The ``Pathway`` field holding each time of the timeline."""
+
+
+def pathway_timeline(pathway: models.Pathway) -> timeline.Timeline:
+    """The registered times of a pathway, as the timeline rules see them."""
+    return timeline.Timeline(
+        started_at=pathway.started_at,
+        **{field: getattr(pathway, field) for field in TIME_FIELDS.values()},
     )

@@ -37,6 +37,7 @@ from forlop.pathways.rules import (
 )
 
 __all__ = [
+    "instance_retimed",
     "instances_after_completion",
     "instances_for_anchor",
     "instances_for_event",
@@ -156,6 +157,36 @@ def instances_for_anchor(
     parsed = parse_enum(Anchor, anchor, "anchor")
     codes = {d.code for d in definitions if d.anchor is parsed}
     return [p for p in plan_pathway(definitions, anchors, calendar=calendar) if p.code in codes]
+
+
+def instance_retimed(
+    definition: StopPointDefinition,
+    anchors: PathwayAnchors,
+    *,
+    triggered_at: datetime,
+    occurrence: int = 1,
+    calendar: WorkingCalendar = DEFAULT_CALENDAR,
+) -> PlannedStopPoint | None:
+    """An existing start or recurrence instance planned again on corrected ``anchors``.
+
+    Used when a time the pathway is anchored on is registered late or corrected (the hospital
+    moves the planned discharge, the arrival home was a day later): the deadline and the time
+    it opens follow the new anchor; ``triggered_at`` and ``occurrence`` are kept. None when
+    the definition is not planned from the pathway's anchors (an event or a completion
+    triggers it) or its anchor is unknown.
+    """
+    if definition.trigger not in (Trigger.PATHWAY_START, Trigger.RECURRENCE):
+        return None
+    anchor_at = resolve_anchor(definition.anchor, anchors)
+    if anchor_at is None:
+        return None
+    return plan_instance(
+        definition,
+        triggered_at=triggered_at,
+        anchor_at=anchor_at,
+        occurrence=occurrence,
+        calendar=calendar,
+    )
 
 
 def instances_for_event(
@@ -297,13 +328,16 @@ def next_recurrence(
 def should_interrupt(state: StopPointState, *, at: datetime) -> bool:
     """Whether an admission (or another interrupting event) at ``at`` interrupts ``state``.
 
-    True for every instance not closed as of ``at``: open ones (due or overdue) and ones not
-    open yet (which are thereby cancelled). Instances done, not relevant or already
-    interrupted at or before ``at`` are left alone. Pass only instances that existed before
-    the event, not the ones the event itself creates (HPH6).
+    True for every instance not closed as of ``at`` whose deadline has not passed at ``at``:
+    ones due and ones not open yet (which are thereby cancelled). An instance already overdue
+    at ``at`` was missed before the event and stays missed: interrupting it would take it out
+    of the adherence denominators, so readmitted patients would make adherence look better.
+    Instances done, not relevant or already interrupted at or before ``at`` are left alone.
+    Pass only instances that existed before the event, not the ones the event itself creates
+    (HPH6).
     """
     ensure_aware(at, "at")
-    return state.closed_as_of(at) is None
+    return state.closed_as_of(at) is None and not state.deadline.has_passed_at(at)
 
 
 def interrupt_open(states: Iterable[StopPointState], *, at: datetime) -> list[StopPointState]:

@@ -98,6 +98,11 @@ class Anchor(StrEnum):
     """The time a deadline is counted from."""
 
     PATHWAY_START = "pathway_start"
+    READY_FOR_DISCHARGE = "ready_for_discharge"
+    """When the hospital reported the patient ready for discharge (utskrivningsklar)."""
+    PLANNED_DISCHARGE = "planned_discharge"
+    """When the patient leaves hospital: the planned discharge, or the discharge once it is
+    registered (HPH0 "before the patient leaves", HPH1 "by the day of discharge")."""
     DISCHARGE = "discharge"
     ARRIVAL_HOME = "arrival_home"
     EVENT = "event"
@@ -115,13 +120,14 @@ class EventKind(StrEnum):
     RETURN_HOME = "return_home"
     DEATH = "death"
     SERVICES_ENDED = "services_ended"
+    NURSING_HOME = "nursing_home"
 
 
 INTERRUPTING_EVENTS: frozenset[EventKind] = frozenset(
-    {EventKind.ADMISSION, EventKind.DEATH, EventKind.SERVICES_ENDED}
+    {EventKind.ADMISSION, EventKind.DEATH, EventKind.SERVICES_ENDED, EventKind.NURSING_HOME}
 )
-"""Events that end the patient's stay at home, so open stop points can no longer be done at
-home and are interrupted (``interrupt_open``) rather than counted as missed."""
+"""Events that end the patient's stay at home, so stop points not yet due can no longer be
+done at home and are interrupted (``interrupt_open``); one already overdue stays missed."""
 
 
 class StopPointStatus(StrEnum):
@@ -221,6 +227,8 @@ class StopPointDefinition:
     trigger_events: frozenset[EventKind] = field(default_factory=frozenset)
     after_code: str | None = None
     checklist: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    """The roles of the parts other roles complete (the owner is ``responsible_role``)."""
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -235,6 +243,7 @@ class StopPointDefinition:
             frozenset(parse_enum(EventKind, kind, "event kind") for kind in self.trigger_events),
         )
         set_(self, "checklist", tuple(self.checklist))
+        set_(self, "parts", tuple(self.parts))
         self._validate()
 
     def _validate(self) -> None:
@@ -257,6 +266,10 @@ class StopPointDefinition:
             problems.append("the anchor 'previous_done' needs the trigger 'after_stop_point'")
         if self.trigger is Trigger.RECURRENCE and self.deadline_amount == 0:
             problems.append("a recurrence needs a positive interval")
+        if any(not role for role in self.parts) or len(set(self.parts)) != len(self.parts):
+            problems.append("each part needs its own role")
+        if self.responsible_role in self.parts:
+            problems.append("a part cannot have the owner's role")
         if problems:
             raise InvalidDefinitionError(f"Stop point {self.code!r}: {'; '.join(problems)}.")
 
@@ -269,21 +282,35 @@ class StopPointDefinition:
 class PathwayAnchors:
     """The anchor times of one pathway that are known so far.
 
-    ``discharged_at`` is None for a pathway that does not start with a hospital discharge (or
-    before the discharge is registered); ``arrived_home_at`` is None until the patient is home.
-    For a pathway that starts at home, pass ``arrived_home_at=started_at``.
+    ``ready_for_discharge_at`` and ``planned_discharge_at`` come with the hospital's report that
+    the patient is ready for discharge; ``discharged_at`` is None for a pathway that does not
+    start with a hospital discharge (or before the discharge is registered); ``arrived_home_at``
+    is None until the patient is home (after a short stay, too). For a pathway that starts at
+    home, pass ``arrived_home_at=started_at``.
     """
 
     started_at: datetime
     discharged_at: datetime | None = None
     arrived_home_at: datetime | None = None
+    ready_for_discharge_at: datetime | None = None
+    planned_discharge_at: datetime | None = None
 
     def __post_init__(self) -> None:
         ensure_aware(self.started_at, "started_at")
-        if self.discharged_at is not None:
-            ensure_aware(self.discharged_at, "discharged_at")
-        if self.arrived_home_at is not None:
-            ensure_aware(self.arrived_home_at, "arrived_home_at")
+        for name in (
+            "discharged_at",
+            "arrived_home_at",
+            "ready_for_discharge_at",
+            "planned_discharge_at",
+        ):
+            value = getattr(self, name)
+            if value is not None:
+                ensure_aware(value, name)
+
+    @property
+    def leaves_hospital_at(self) -> datetime | None:
+        """The discharge once registered, else the planned discharge (``Anchor.PLANNED_DISCHARGE``)."""
+        return self.discharged_at if self.discharged_at is not None else self.planned_discharge_at
 
 
 def resolve_anchor(
@@ -308,6 +335,10 @@ def resolve_anchor(
         return None
     if parsed is Anchor.PATHWAY_START:
         return anchors.started_at
+    if parsed is Anchor.READY_FOR_DISCHARGE:
+        return anchors.ready_for_discharge_at
+    if parsed is Anchor.PLANNED_DISCHARGE:
+        return anchors.leaves_hospital_at
     if parsed is Anchor.DISCHARGE:
         return anchors.discharged_at
     return anchors.arrived_home_at

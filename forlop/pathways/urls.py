@@ -12,7 +12,8 @@ urlpatterns = [
     path("patients/<int:patient_id>/start/", pathways.pathway_start, name="pathway-start"),
     path("patients/<int:patient_id>/events/new/", events.event_record, name="event-record"),
     path("<int:pk>/", pathways.pathway_detail, name="pathway-detail"),
-    path("<int:pk>/times/", pathways.pathway_anchors, name="pathway-anchors"),
+    path("<int:pk>/times/", pathways.pathway_times, name="pathway-times"),
+    path("<int:pk>/times/<slug:action>/", pathways.pathway_time_action, name="pathway-time"),
     path("<int:pk>/gp-summary/", reports.gp_summary, name="gp-summary"),
     path("<int:pk>/admission-report/", reports.admission_report, name="admission-report"),
     path("stop-points/<int:pk>/", checklists.stop_point_detail, name="stop-point-detail"),
@@ -25,6 +26,11 @@ urlpatterns = [
         "stop-points/<int:pk>/complete/",
         checklists.stop_point_complete,
         name="stop-point-complete",
+    ),
+    path(
+        "stop-points/<int:pk>/parts/<slug:role>/complete/",
+        checklists.stop_point_part_complete,
+        name="stop-point-part-complete",
     ),
     path("stop-points/<int:pk>/reopen/", checklists.stop_point_reopen, name="stop-point-reopen"),
     path(

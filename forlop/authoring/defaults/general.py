@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from forlop.authoring.defaults.specs import (
     DEFAULT_NOTE,
+    FINANCES,
+    LOCAL_DEFAULT,
+    SURROUNDINGS,
     WHAT_MATTERS,
     WHAT_MATTERS_FOLLOW_UP,
     A,
@@ -17,6 +20,11 @@ from forlop.authoring.defaults.specs import (
 )
 from forlop.core.models import Role
 from forlop.pathways.models import ChainActor
+
+WORKING_DAYS_SOURCE = (
+    f"{LOCAL_DEFAULT}: stoppunktene er fra Stjørdals generelle forløp (fagdag for kommuner i "
+    "Midt-Norge); fristene i virkedager har ingen kilde."
+)
 
 GENERAL = TemplateSpec(
     code="general",
@@ -37,6 +45,8 @@ GENERAL = TemplateSpec(
             10,
             U.WORKING_DAYS,
             description="Henvisningen er mottatt, behovet kartlagt og vedtaket fattet.",
+            deadline_source=WORKING_DAYS_SOURCE,
+            deadline_local_default=True,
             items=(
                 ItemSpec("henvisning", "Henvisning mottatt og registrert", required=True),
                 ItemSpec(
@@ -67,6 +77,8 @@ GENERAL = TemplateSpec(
             U.WORKING_DAYS,
             description="Enheten utreder brukerens situasjon og avtaler mål og tiltak.",
             after_code="G1",
+            deadline_source=WORKING_DAYS_SOURCE,
+            deadline_local_default=True,
             items=(
                 ItemSpec(
                     "utredning",
@@ -81,6 +93,8 @@ GENERAL = TemplateSpec(
                     domain=D.MEDICATION,
                     carry=True,
                 ),
+                SURROUNDINGS,
+                FINANCES,
                 WHAT_MATTERS,
             ),
         ),
@@ -95,6 +109,8 @@ GENERAL = TemplateSpec(
             U.WORKING_DAYS,
             description="Tiltakene evalueres mot målene og justeres.",
             after_code="G2",
+            deadline_source=WORKING_DAYS_SOURCE,
+            deadline_local_default=True,
             items=(
                 ItemSpec(
                     "tiltak-evaluert",
@@ -117,6 +133,8 @@ GENERAL = TemplateSpec(
             U.WORKING_DAYS,
             description="Forløpet avsluttes eller brukeren overføres, med informasjon videre.",
             after_code="G3",
+            deadline_source=WORKING_DAYS_SOURCE,
+            deadline_local_default=True,
             items=(
                 ItemSpec(
                     "avslutning",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from forlop.authoring.defaults.specs import (
     DEFAULT_NOTE,
+    LOCAL_DEFAULT,
+    ROSSTAD_2013,
+    ROSSTAD_2017,
     A,
     D,
     DefinitionSpec,
@@ -27,30 +30,42 @@ HPH = TemplateSpec(
     name="Helhetlig pasientforløp i hjemmet",
     description=(
         "Generelt, diagnoseuavhengig forløp for voksne som mottar hjemmetjenester etter "
-        "utskrivning fra sykehus. " + DEFAULT_NOTE
+        "utskrivning fra sykehus. Forløpet starter når sykehuset melder pasienten "
+        "utskrivningsklar. " + DEFAULT_NOTE
     ),
     definitions=(
         DefinitionSpec(
             "HPH0",
             "Utskrivning fra sykehus",
-            Role.HOSPITAL_NURSE,
-            ChainActor.HOSPITAL,
+            Role.ALLOCATION_OFFICE,
+            ChainActor.ALLOCATION_OFFICE,
             T.PATHWAY_START,
-            A.DISCHARGE,
+            A.PLANNED_DISCHARGE,
             0,
             U.HOURS,
             description=(
-                "Utskrivningssamtale (telefon eller møte) mellom sykehuset og kommunen før "
-                "pasienten reiser. Foreløpig epikrise og legemiddelliste skal være hos "
-                "hjemmetjenesten før pasienten kommer hjem."
+                "Tildelingskontoret tar imot meldingen om utskrivningsklar pasient og har "
+                "utskrivningssamtalen med sykehuset (telefon eller møte) før pasienten reiser: "
+                "behov for oppfølging det første døgnet og legemidler. Foreløpig epikrise og "
+                "legemiddelliste skal være hos hjemmetjenesten før pasienten kommer hjem. "
+                "Fristen følger planlagt utskrivning."
+            ),
+            main=True,
+            deadline_source=(
+                f"{ROSSTAD_2017} (sjekkliste 1: utskrivningssamtale på utskrivningsdagen); "
+                "Trondheims HPH0: før pasienten reiser"
             ),
             items=(
                 ItemSpec(
                     "utskrivningssamtale",
-                    "Utskrivningssamtale gjennomført",
+                    "Utskrivningssamtale med sykehuset gjennomført (telefon eller møte)",
                     required=True,
                     domain=D.MEDICAL,
                     allow_not_relevant=False,
+                    guidance=(
+                        "Sykehuset gir forhåndsavtalt informasjon til kommunen, med vekt på "
+                        "behov for oppfølging straks og legemidler."
+                    ),
                 ),
                 ItemSpec(
                     "epikrise",
@@ -74,7 +89,7 @@ HPH = TemplateSpec(
                 ),
                 ItemSpec(
                     "hjelpemidler",
-                    "Behov for hjelpemidler",
+                    "Behov for hjelpemidler i boligen",
                     kind=K.TEXT,
                     domain=D.SURROUNDINGS,
                 ),
@@ -87,13 +102,18 @@ HPH = TemplateSpec(
             Role.ALLOCATION_OFFICE,
             ChainActor.ALLOCATION_OFFICE,
             T.PATHWAY_START,
-            A.DISCHARGE,
+            A.PLANNED_DISCHARGE,
             0,
             U.CALENDAR_DAYS,
             description=(
                 "Tjenestene, hjelpemidlene og første besøk er på plass og primærkontakt er "
                 "utnevnt innen utskrivningsdagen."
             ),
+            deadline_source=(
+                f"{LOCAL_DEFAULT}: innen utskrivningsdagen. {ROSSTAD_2013}: tjenestene "
+                "etableres før hjemkomst (uten frist)."
+            ),
+            deadline_local_default=True,
             items=(
                 ItemSpec(
                     "vedtak",
@@ -111,7 +131,7 @@ HPH = TemplateSpec(
                 ),
                 ItemSpec(
                     "hjelpemidler-pa-plass",
-                    "Hjelpemidler på plass",
+                    "Hjelpemidler på plass i boligen",
                     domain=D.SURROUNDINGS,
                 ),
                 ItemSpec(
@@ -119,6 +139,11 @@ HPH = TemplateSpec(
                     "Legemidler/multidose bestilt og tilgjengelige ved hjemkomst",
                     domain=D.MEDICATION,
                     carry=True,
+                ),
+                ItemSpec(
+                    "okonomi-vedtak",
+                    "Brukeren er informert om egenandel for tjenestene",
+                    domain=D.FINANCES,
                 ),
                 ItemSpec(
                     "samarbeidspartnere-varslet",

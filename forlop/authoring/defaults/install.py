@@ -40,7 +40,7 @@ def _install(spec: TemplateSpec) -> PathwayTemplate:
         number=1,
         status=TemplateVersion.Status.PUBLISHED,
         published_at=timezone.now(),
-        notes="Nasjonal standard, versjon 1.",
+        notes="Standardmal, versjon 1.",
     )
     definitions: list[StopPointDefinition] = []
     for order, d in enumerate(spec.definitions, start=1):
@@ -62,6 +62,10 @@ def _install(spec: TemplateSpec) -> PathwayTemplate:
             window_unit=d.window_unit,
             repeats=d.repeats,
             in_chain=d.in_chain,
+            main_checklist=d.main,
+            parts=[{"role": str(part.role), "title": part.title} for part in d.parts],
+            deadline_source=d.deadline_source,
+            deadline_local_default=d.deadline_local_default,
         )
         definition.full_clean(exclude=["version"])
         definition.save()
@@ -79,6 +83,8 @@ def _install(spec: TemplateSpec) -> PathwayTemplate:
                 domain=i.domain,
                 guidance=i.guidance,
                 carry_to_care_plan=i.carry,
+                part=i.part,
+                local_default=i.local_default,
             )
             item.full_clean(exclude=["definition"])
             item.save()

@@ -32,9 +32,16 @@ T = TriggerChoices
 U = DeadlineUnitChoices
 
 DEFAULT_NOTE = (
-    "Nasjonal standardmal. Kommunen kopierer malen og tilpasser stoppunkter, frister og "
-    "sjekklister til lokale forhold før bruk."
+    "Standardmal, til lokal tilpasning: kommunen kopierer malen og tilpasser stoppunkter, "
+    "frister, ansvar og sjekklister til lokale forhold før bruk. Frister og punkter merket "
+    "«lokal standard» har ingen publisert kilde."
 )
+
+# Sources of the shipped deadlines (template data, shown beside the deadline).
+ROSSTAD_2013 = "Røsstad mfl. 2013 (BMC Health Serv Res 13:121), figur 1"
+ROSSTAD_2017 = "Røsstad mfl. 2017 (BMC Health Serv Res 17:275), tabell 1"
+ANNUAL_REPORT_2022 = "Gode pasientforløp, årsrapport 2022"
+LOCAL_DEFAULT = "Lokal standard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,18 @@ class ItemSpec:
     choices: tuple[str, ...] = ()
     number_unit: str = ""
     allow_not_relevant: bool = True
+    part: str = ""
+    """Empty: the owner's part; otherwise the role of the part the item is in."""
+    local_default: bool = False
+    """No published source backs the item (or the tool it names): shown as a local default."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartSpec:
+    """A part of a stop point that another role completes."""
+
+    role: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +88,11 @@ class DefinitionSpec:
     repeats: bool = False
     in_chain: bool = True
     items: tuple[ItemSpec, ...] = ()
+    main: bool = False
+    """One of the main checklists (the trial's "at least 3 of the 4 main checklists")."""
+    parts: tuple[PartSpec, ...] = ()
+    deadline_source: str = ""
+    deadline_local_default: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +116,8 @@ WHAT_MATTERS = ItemSpec(
     carry=True,
     guidance=(
         "Spør brukeren: «Hva er viktig for deg?» Skriv målene med brukerens egne ord og la "
-        "brukeren score dem (1–10). Målene følger brukeren gjennom hele forløpet."
+        "brukeren skåre dem (0–10). Målene følger brukeren gjennom hele forløpet; et nytt "
+        "forløp får et nytt utgangspunkt."
     ),
 )
 
@@ -104,9 +129,54 @@ WHAT_MATTERS_FOLLOW_UP = ItemSpec(
     domain=D.GOALS,
     carry=True,
     guidance=(
-        "Gå gjennom målene fra første samtale sammen med brukeren: score dem på nytt, juster "
-        "eller sett nye mål. Er tjenestene rettet mot det som er viktig for brukeren?"
+        "Gå gjennom målene fra første samtale sammen med brukeren: skår dem på nytt (0–10), "
+        "juster eller sett nye mål. Er tjenestene rettet mot det som er viktig for brukeren?"
     ),
+)
+
+SURROUNDINGS = ItemSpec(
+    "fysiske-omgivelser",
+    "Fysiske omgivelser: bolig og tilgjengelighet",
+    kind=K.TEXT,
+    domain=D.SURROUNDINGS,
+    guidance=(
+        "Boligen og det brukeren må klare der: trapper og terskler, bad og toalett, adkomst "
+        "ute og inne, lys, behov for tilrettelegging eller hjelpemidler."
+    ),
+)
+
+FINANCES = ItemSpec(
+    "okonomi",
+    "Økonomi",
+    kind=K.TEXT,
+    domain=D.FINANCES,
+    guidance=(
+        "Klarer brukeren egen økonomi og betaling av regninger og egenandeler? Behov for hjelp "
+        "(pårørende, verge, NAV), eller for å søke om støtte eller fritak?"
+    ),
+)
+
+WORKPLACE = ItemSpec(
+    "arbeidsplass",
+    "Arbeidsplasskartlegging av hjemmet (for de ansatte)",
+    domain=D.WORKPLACE,
+    guidance=(
+        "Huskepunkt for arbeidsmiljøet til de ansatte som kommer: plass til forflytning og "
+        "arbeid rundt seng og bad, løft og hjelpemidler til det, husdyr, røyking, tilkomst. "
+        "Brukerens egne behov i boligen står under fysiske omgivelser."
+    ),
+)
+
+IPLOS_SCORE = ItemSpec(
+    "iplos-skar",
+    "IPLOS-skår for funksjon (gjennomsnitt 1–5)",
+    kind=K.NUMBER,
+    domain=D.IPLOS,
+    guidance=(
+        "Gjennomsnittet av brukerens IPLOS-variabler for funksjon (1 = klarer seg selv, "
+        "5 = trenger full hjelp). Føres ved HPH2 og på nytt ved HPH5, så endringen kan følges."
+    ),
+    local_default=True,
 )
 
 ASSESSMENT_ITEMS: tuple[ItemSpec, ...] = (
@@ -135,6 +205,7 @@ ASSESSMENT_ITEMS: tuple[ItemSpec, ...] = (
         domain=D.IPLOS,
         guidance="Kartlegg ADL og mobilitet. Husk IPLOS-registrering etter kartleggingen.",
     ),
+    IPLOS_SCORE,
     ItemSpec(
         "ernaering-vekt",
         "Ernæring og vekt",
@@ -146,6 +217,7 @@ ASSESSMENT_ITEMS: tuple[ItemSpec, ...] = (
             "Vei brukeren og kartlegg matlyst og vekttap (f.eks. MNA-SF). Ved risiko: lag "
             "ernæringstiltak i tiltaksplanen."
         ),
+        local_default=True,
     ),
     ItemSpec(
         "fallrisiko",
@@ -159,6 +231,7 @@ ASSESSMENT_ITEMS: tuple[ItemSpec, ...] = (
             "Har brukeren falt siste år? Svimmelhet, legemidler, syn, løse tepper, lys. Ved "
             "middels eller høy risiko: fallforebyggende tiltak i tiltaksplanen."
         ),
+        local_default=True,
     ),
     ItemSpec(
         "smerte",
@@ -202,18 +275,15 @@ ASSESSMENT_ITEMS: tuple[ItemSpec, ...] = (
         domain=D.SOCIAL,
         guidance="Nettverk, ensomhet, pårørendes rolle og behov for avlastning.",
     ),
+    SURROUNDINGS,
+    FINANCES,
     ItemSpec(
         "brannsikkerhet",
         "Brannsikkerhet vurdert",
         domain=D.FIRE_SAFETY,
         guidance="Røykvarsler virker, komfyrvakt ved behov, røyking, levende lys.",
     ),
-    ItemSpec(
-        "arbeidsplass",
-        "Arbeidsplasskartlegging av hjemmet",
-        domain=D.WORKPLACE,
-        guidance="Plass rundt seng og bad, hjelpemidler for forflytning, husdyr, tilkomst.",
-    ),
+    WORKPLACE,
     ItemSpec(
         "samarbeidspartnere",
         "Samarbeidspartnere varslet (f.eks. matombringing, trygghetsalarm, fysioterapeut)",
@@ -223,7 +293,12 @@ ASSESSMENT_ITEMS: tuple[ItemSpec, ...] = (
 )
 
 
-def hph4() -> DefinitionSpec:
+HPH4_HOURS = 8
+"""HPH4's deadline: within the same shift. A local default (the sources say "immediately" and
+give a routine, not a deadline); municipalities set their own in their copy."""
+
+
+def hph4(hours: int = HPH4_HOURS) -> DefinitionSpec:
     return DefinitionSpec(
         "HPH4",
         "Endring i helse/funksjon, fall, kontakt med legevakt",
@@ -231,15 +306,20 @@ def hph4() -> DefinitionSpec:
         ChainActor.HOME_CARE,
         T.EVENT,
         A.EVENT,
-        0,
+        hours,
         U.HOURS,
         description=(
-            "Straks ved fall, funksjonsfall eller kontakt med legevakt/AMK: observer, kontakt "
-            "lege og gi videre informasjon. Kan skje flere ganger."
+            "Ved fall, funksjonsfall eller kontakt med legevakt/AMK: observer, kontakt lege og "
+            "gi videre informasjon, innen samme vakt. Kan skje flere ganger."
         ),
         trigger_events=(E.FALL, E.DECLINE, E.OUT_OF_HOURS_CONTACT),
         repeats=True,
         in_chain=False,
+        deadline_source=(
+            f"{LOCAL_DEFAULT}: samme vakt ({hours} timer). {ROSSTAD_2013}: rutine for hva som "
+            "observeres, hvem som kontaktes og hvilken informasjon som gis videre."
+        ),
+        deadline_local_default=True,
         items=(
             ItemSpec(
                 "hva-skjedde",
@@ -256,6 +336,7 @@ def hph4() -> DefinitionSpec:
                 required=True,
                 domain=D.MEDICAL,
                 guidance="Bruk kommunens verktøy for observasjon, f.eks. NEWS2 eller ABCDE.",
+                local_default=True,
             ),
             ItemSpec(
                 "lege-kontaktet",
@@ -293,6 +374,11 @@ def hph6() -> DefinitionSpec:
         trigger_events=(E.ADMISSION,),
         repeats=True,
         in_chain=False,
+        deadline_source=(
+            f"{LOCAL_DEFAULT}: 3 timer, etter Trondheims rutine for innleggelsesrapport "
+            "(ikke bekreftet i en publisert kilde)."
+        ),
+        deadline_local_default=True,
         items=(
             ItemSpec(
                 "innleggelsesrapport",
@@ -332,6 +418,11 @@ def daily(anchor: str) -> DefinitionSpec:
             "hos brukeren, og holdes oppdatert."
         ),
         in_chain=False,
+        deadline_source=(
+            f"{LOCAL_DEFAULT}: dagen etter hjemkomst. {ROSSTAD_2017}, figur 1: tiltaksplanen "
+            "holdes oppdatert (uten frist)."
+        ),
+        deadline_local_default=True,
         items=(
             ItemSpec(
                 "tiltaksplan-oppdatert",
@@ -351,6 +442,7 @@ def daily(anchor: str) -> DefinitionSpec:
 
 
 def assessment(anchor: str) -> DefinitionSpec:
+    home = anchor == A.ARRIVAL_HOME
     return DefinitionSpec(
         "HPH2",
         "Strukturert oppfølging av sykepleier",
@@ -361,8 +453,17 @@ def assessment(anchor: str) -> DefinitionSpec:
         3,
         U.CALENDAR_DAYS,
         description=(
-            "Strukturert kartlegging innen 3 dager: helseproblemer, forebygging, egenomsorg og "
-            "sikkerhet. Primærkontakten gjør vurderingen hjemme hos brukeren."
+            "Strukturert kartlegging innen 3 dager etter hjemkomst (også etter et korttids- "
+            "eller intermediæropphold): helseproblemer, forebygging, egenomsorg og sikkerhet. "
+            "Primærkontakten gjør vurderingen hjemme hos brukeren."
+            if home
+            else "Strukturert kartlegging innen 3 dager: helseproblemer, forebygging, "
+            "egenomsorg og sikkerhet. Primærkontakten gjør vurderingen hjemme hos brukeren."
+        ),
+        main=True,
+        deadline_source=(
+            f"{ROSSTAD_2017} (sjekkliste 2: innen tre dager); {ANNUAL_REPORT_2022} (eventuelt "
+            "først etter et intermediær- eller korttidsopphold)"
         ),
         items=ASSESSMENT_ITEMS,
     )
@@ -372,22 +473,38 @@ def gp_visit(anchor: str) -> DefinitionSpec:
     return DefinitionSpec(
         "HPH3",
         "Legebesøk med legemiddelgjennomgang",
-        Role.GP,
+        Role.PRIMARY_CONTACT,
         ChainActor.GP,
         T.PATHWAY_START,
         anchor,
         14,
         U.CALENDAR_DAYS,
         description=(
-            "Fastlegen gjør medisinsk gjennomgang og legemiddelgjennomgang innen 14 dager, med "
-            "strukturert informasjon fra hjemmetjenesten før og etter besøket."
+            "Hjemmetjenesten bestiller timen hos fastlegen og sender strukturert informasjon "
+            "før besøket. Fastlegen gjør medisinsk gjennomgang og legemiddelgjennomgang innen "
+            "14 dager og melder endringer tilbake (fastlegens del)."
+        ),
+        main=True,
+        parts=(PartSpec(Role.GP, "Fastlegens del: besøket og legemiddelgjennomgangen"),),
+        deadline_source=(
+            f"{ROSSTAD_2017} (sjekkliste 3: innen 2 uker, informasjon før og etter besøket); "
+            f"{ANNUAL_REPORT_2022} (etter 14 dager)"
         ),
         items=(
             ItemSpec(
+                "time-bestilt",
+                "Time hos fastlegen er bestilt",
+                kind=K.DATE,
+                required=True,
+                domain=D.NOTIFY_PARTNERS,
+                guidance="Datoen for besøket. Avtal hjemmebesøk om brukeren ikke kan komme.",
+            ),
+            ItemSpec(
                 "info-til-lege",
                 "Oppsummering fra hjemmetjenesten sendt til fastlegen før besøket",
+                required=True,
                 domain=D.NOTIFY_PARTNERS,
-                guidance="Legemidler, funn fra kartleggingen og brukerens mål.",
+                guidance="Legemidler, funn fra kartleggingen og brukerens mål (se oppsummeringen).",
             ),
             ItemSpec(
                 "legemiddelgjennomgang",
@@ -396,6 +513,7 @@ def gp_visit(anchor: str) -> DefinitionSpec:
                 domain=D.MEDICATION,
                 carry=True,
                 allow_not_relevant=False,
+                part=Role.GP,
             ),
             ItemSpec(
                 "felles-plan",
@@ -404,12 +522,14 @@ def gp_visit(anchor: str) -> DefinitionSpec:
                 required=True,
                 domain=D.MEDICAL,
                 carry=True,
+                part=Role.GP,
             ),
-            ItemSpec("funn", "Funn", kind=K.TEXT, domain=D.MEDICAL),
+            ItemSpec("funn", "Funn", kind=K.TEXT, domain=D.MEDICAL, part=Role.GP),
             ItemSpec(
                 "info-tilbake",
                 "Endringer (legemidler, plan) meldt tilbake til hjemmetjenesten",
                 domain=D.NOTIFY_PARTNERS,
+                part=Role.GP,
             ),
         ),
     )
@@ -429,12 +549,21 @@ def four_weeks(anchor: str) -> DefinitionSpec:
             "Ny vurdering etter fire uker: fysisk og kognitiv funksjon, helse, sikkerhet, sosial "
             "situasjon og egenomsorg. Stemmer tjenestene med behovet?"
         ),
+        main=True,
+        deadline_source=f"{ROSSTAD_2017} (sjekkliste 4: innen 4 uker)",
         items=(
             ItemSpec("funksjon", "Fysisk og kognitiv funksjon vurdert på nytt", domain=D.FUNCTION),
+            IPLOS_SCORE,
             ItemSpec("helse", "Helsetilstand", kind=K.TEXT, domain=D.MEDICAL),
-            ItemSpec("sikkerhet", "Sikkerhet i hjemmet", domain=D.SURROUNDINGS),
+            ItemSpec(
+                "sikkerhet",
+                "Sikkerhet i hjemmet (fall, brann, tilsyn)",
+                domain=D.PROBLEM_AREAS,
+            ),
+            SURROUNDINGS,
             ItemSpec("sosialt", "Sosial situasjon", kind=K.TEXT, domain=D.SOCIAL),
             ItemSpec("egenomsorg", "Egenomsorg og mestring", kind=K.TEXT, domain=D.RESOURCES),
+            FINANCES,
             ItemSpec(
                 "tjenester-samsvarer",
                 "Tjenestene samsvarer med behovet",

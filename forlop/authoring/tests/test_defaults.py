@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -30,7 +30,8 @@ def test_install_creates_each_national_template_with_a_published_version_1() -> 
         assert template.code == code
         assert template.organisation is None
         assert template.national_default is True
-        assert "Nasjonal standardmal" in template.description
+        assert "Standardmal, til lokal tilpasning" in template.description
+        assert "Nasjonal" not in template.description
         versions = list(template.versions.all())
         assert [(v.number, v.status) for v in versions] == [(1, TemplateVersion.Status.PUBLISHED)]
         assert versions[0].published_at is not None
@@ -102,22 +103,46 @@ def test_hph_has_exactly_the_stop_points_of_the_model() -> None:
         code: (d.responsible_role, d.trigger, d.anchor, d.deadline_amount, d.deadline_unit)
         for code, d in definitions.items()
     }
+    # HPH0 and HPH1 fall due from the planned discharge (the discharge once it happens) and
+    # belong to the allocation office; home care owns HPH3 (books the visit), the GP a part
     assert summary == {
-        "HPH0": ("hospital_nurse", "pathway_start", "discharge", 0, "hours"),
-        "HPH1": ("allocation_office", "pathway_start", "discharge", 0, "calendar_days"),
+        "HPH0": ("allocation_office", "pathway_start", "planned_discharge", 0, "hours"),
+        "HPH1": ("allocation_office", "pathway_start", "planned_discharge", 0, "calendar_days"),
         "HPH2": ("primary_contact", "pathway_start", "arrival_home", 3, "calendar_days"),
-        "HPH3": ("gp", "pathway_start", "discharge", 14, "calendar_days"),
-        "HPH4": ("primary_contact", "event", "event", 0, "hours"),
+        "HPH3": ("primary_contact", "pathway_start", "discharge", 14, "calendar_days"),
+        "HPH4": ("primary_contact", "event", "event", 8, "hours"),
         "HPH5": ("primary_contact", "pathway_start", "arrival_home", 28, "calendar_days"),
         "HPH6": ("primary_contact", "event", "event", 3, "hours"),
         "DAILY": ("primary_contact", "pathway_start", "arrival_home", 1, "calendar_days"),
     }
+    assert definitions["HPH3"].parts == [
+        {"role": "gp", "title": "Fastlegens del: besøket og legemiddelgjennomgangen"}
+    ]
+    assert {c for c, d in definitions.items() if d.parts} == {"HPH3"}
     assert sorted(definitions["HPH4"].trigger_events) == ["decline", "fall", "out_of_hours_contact"]
     assert definitions["HPH6"].trigger_events == ["admission"]
     assert {c for c, d in definitions.items() if not d.in_chain} == {"HPH4", "HPH6", "DAILY"}
+    assert {c for c, d in definitions.items() if d.main_checklist} == {
+        "HPH0",
+        "HPH2",
+        "HPH3",
+        "HPH5",
+    }
     assert {c for c, d in definitions.items() if d.repeats} == {"HPH4", "HPH6"}
+    # every deadline names its source, and the unbacked ones say they are local defaults
+    assert all(d.deadline_source for d in definitions.values())
+    assert {c for c, d in definitions.items() if d.deadline_local_default} == {
+        "HPH1",
+        "HPH4",
+        "HPH6",
+        "DAILY",
+    }
+    assert "Røsstad" in definitions["HPH2"].deadline_source
     assert definitions["HPH3"].actor == "gp"
-    assert definitions["HPH0"].actor == "hospital"
+    assert definitions["HPH0"].actor == "allocation_office"
+    # HPH0's text names the allocation office and the hospital, never the home nurse
+    assert "Tildelingskontoret" in definitions["HPH0"].description
+    assert "hjemmesykepleie" not in definitions["HPH0"].description.lower()
 
 
 def test_hph_checklists_carry_the_key_items() -> None:
@@ -140,9 +165,30 @@ def test_hph_checklists_carry_the_key_items() -> None:
         "legemiddelliste-sendt",
         "mal-sendt",
     }
-    assert set(
-        items.filter(definition__code="HPH3", required=True).values_list("key", flat=True)
-    ) == {"legemiddelgjennomgang", "felles-plan"}
+    hph3 = items.filter(definition__code="HPH3")
+    assert {(i.key, i.part) for i in hph3.filter(required=True)} == {
+        ("time-bestilt", ""),
+        ("info-til-lege", ""),
+        ("legemiddelgjennomgang", "gp"),
+        ("felles-plan", "gp"),
+    }
+    # the discharge call is an item of the allocation office's HPH0
+    assert items.get(definition__code="HPH0", key="utskrivningssamtale").required is True
+    # finances and the physical surroundings are assessed; the work-place assessment is the
+    # staff's reminder, apart from them
+    for code in ("HPH2", "HPH5"):
+        domains = set(items.filter(definition__code=code).values_list("domain", flat=True))
+        assert {"finances", "surroundings"} <= domains
+    assert "ansatte" in hph2.get(key="arbeidsplass").text
+    assert hph2.get(key="fysiske-omgivelser").domain == "surroundings"
+    # the guidance scores 0-10 in one wording; unbacked tools are local defaults
+    assert "skåre dem (0–10)" in what_matters.guidance
+    assert not items.filter(guidance__icontains="score").exists()
+    assert not items.filter(guidance__contains="1–10").exists()
+    assert {
+        (i.definition.code, i.key)
+        for i in items.filter(local_default=True).select_related("definition")
+    } >= {("HPH2", "ernaering-vekt"), ("HPH2", "fallrisiko"), ("HPH4", "observasjoner")}
 
 
 def test_shipped_plans_work_with_the_planner() -> None:
@@ -163,6 +209,14 @@ def test_shipped_plans_work_with_the_planner() -> None:
     hph = plan(
         "hph", rules.PathwayAnchors(started_at=start, discharged_at=start, arrived_home_at=start)
     )
+    in_hospital = plan(
+        "hph",
+        rules.PathwayAnchors(
+            started_at=start,
+            ready_for_discharge_at=start,
+            planned_discharge_at=start + timedelta(days=2),
+        ),
+    )
     decline = plan("decline-at-home", rules.PathwayAnchors(started_at=start))
     annual = plan("annual-review", rules.PathwayAnchors(started_at=start))
     general = plan("general", rules.PathwayAnchors(started_at=start))
@@ -176,6 +230,8 @@ def test_shipped_plans_work_with_the_planner() -> None:
         "HPH5": "2025-03-31",
         "DAILY": "2025-03-04",
     }
+    # reported ready on Monday, planned discharge Wednesday: HPH0 and HPH1 only, before it
+    assert in_hospital == {"HPH0": "2025-03-05", "HPH1": "2025-03-05"}
     assert decline == {
         "HPH2": "2025-03-06",
         "HPH3": "2025-03-17",

@@ -1,20 +1,62 @@
-"""The measures demo: a history with a shift in HPH2 within 3 days, idempotent."""
+"""The measures demo: a history with a shift in HPH2 within 3 days and in the trial's 3-of-4
+measure, checked against a count done by hand, idempotent."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from forlop.demo.loader import load_demo
-from forlop.demo.measures import load_measures_demo
+from forlop.demo.measures import MARKER, load_measures_demo
+from forlop.measures.compute import local_midnight
 from forlop.measures.models import Measure
-from forlop.measures.selectors import default_window, measure_series, scope_get_by_code
+from forlop.measures.selectors import (
+    default_window,
+    main_checklist_distribution,
+    measure_series,
+    scope_get_by_code,
+    statuses_by_stop_point,
+)
 from forlop.measures.tests.conftest import oslo
+from forlop.pathways.models import Pathway
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 3, 15)
+AS_OF = oslo(2026, 3, 15)
+
+
+def _by_hand(month: date, as_of: datetime) -> tuple[int, int, dict[int, int]]:
+    """The 3-of-4 measure for one month, counted in Python pathway by pathway: (patients with
+    at least 3 of the 4 main checklists, settled patients, distribution)."""
+    start = local_midnight(month)
+    end = local_midnight(date(month.year + month.month // 12, month.month % 12 + 1, 1))
+    got, settled, distribution = 0, 0, dict.fromkeys(range(5), 0)
+    for pathway in Pathway.objects.filter(
+        unit__organisation__code="horten",
+        started_at__gte=start,
+        started_at__lt=end,
+        created_at__lte=as_of,  # as of: registered later, not yet known
+    ).prefetch_related("stop_points__definition"):
+        main = [
+            sp
+            for sp in pathway.stop_points.all()
+            if sp.definition.main_checklist and sp.occurrence == 1 and sp.created_at <= as_of
+        ]
+        done = sum(1 for sp in main if sp.completed_at and sp.completed_at <= as_of)
+        open_before_deadline = any(
+            sp.completed_at is None and sp.ends_at > as_of and sp.not_relevant_at is None
+            for sp in main
+        )
+        if not (pathway.ended_at and pathway.ended_at <= as_of) and (
+            len(main) < 4 or open_before_deadline
+        ):
+            continue
+        settled += 1
+        got += done >= 3
+        distribution[done] += 1
+    return got, settled, distribution
 
 
 def test_demo_history_shows_a_shift_and_is_idempotent():
@@ -24,15 +66,10 @@ def test_demo_history_shows_a_shift_and_is_idempotent():
     measure = Measure.objects.get(code="hph2-within-3-days")
     first, last = default_window(today=TODAY, period="month")
     assert (first, last) == (date(2024, 3, 1), date(2026, 2, 1))  # 24 ended months, not March
-    series = measure_series(
-        measure,
-        scope=scope_get_by_code(code="horten"),
-        first=first,
-        last=last,
-        as_of=oslo(2026, 3, 15),
-    )
+    horten = scope_get_by_code(code="horten")
+    series = measure_series(measure, scope=horten, first=first, last=last, as_of=AS_OF)
     assert series.result.runs_signal
-    assert series.signals[0].startswith("Skift: 9 punkter på rad over medianen")
+    assert series.signals[0].startswith("Skift: ")
     # the team's own note, and the demo's PDSA cycles on HPH2 (where each starts, and where
     # the change was adopted)
     assert sorted(note.text for note in series.annotations) == [
@@ -43,6 +80,42 @@ def test_demo_history_shows_a_shift_and_is_idempotent():
         "PDSA: Tavlemøte hver morgen i to uker",
         "PDSA: Varsel i PLO-meldingen for en uke",
     ]
+
+    # The trial's measure: patients who got at least 3 of the 4 main checklists.
+    three_of_four = Measure.objects.get(code="main-checklists-3-of-4")
+    series = measure_series(three_of_four, scope=horten, first=first, last=last, as_of=AS_OF)
+    by_month = {point.period_start: point for point in series.points}
+    for month in (date(2024, 6, 1), date(2025, 1, 1), date(2025, 9, 1), date(2026, 2, 1)):
+        got, settled, _distribution = _by_hand(month, AS_OF)
+        assert settled > 0
+        assert (by_month[month].numerator, by_month[month].denominator) == (got, settled)
+    # About a third before the annotated change, most patients after it.
+    before = [p for p in series.points if p.period_start < date(2025, 3, 1)]
+    after = [p for p in series.points if p.period_start >= date(2025, 4, 1)]
+    share_before = sum(p.numerator for p in before) / sum(p.denominator for p in before)
+    share_after = sum(p.numerator for p in after) / sum(p.denominator for p in after)
+    assert 0.25 < share_before < 0.45
+    assert share_after > 0.7
+    assert series.result.runs_signal
+    assert len(series.annotations) == 1
+    # The distribution 0-4 of one month, by hand and by the aggregate.
+    month = date(2024, 6, 1)
+    _got, settled, distribution = _by_hand(month, AS_OF)
+    rows = main_checklist_distribution(scope=horten, first=month, last=month, as_of=AS_OF)
+    assert [(row.done, row.count) for row in rows] == sorted(distribution.items())
+    assert sum(row.count or 0 for row in rows) == settled
+
+    # Every status side by side: the adherence denominator and what is shown beside it.
+    (hph2,) = statuses_by_stop_point(measure, scope=horten, first=first, last=last, as_of=AS_OF)
+    series = measure_series(measure, scope=horten, first=first, last=last, as_of=AS_OF)
+    assert hph2.code == "HPH2"
+    assert hph2.on_time == sum(p.numerator for p in series.points)
+    assert hph2.due == sum(p.denominator for p in series.points)
+    assert hph2.due == hph2.on_time + hph2.late + hph2.missed
+    assert hph2.missed > 0
+    assert hph2.late > 0
+    assert (hph2.interrupted, hph2.not_relevant, hph2.open) == (0, 0, 0)
+    assert Pathway.objects.filter(end_reason=MARKER, ready_for_discharge_at=None).count() == 0
 
 
 @pytest.mark.django_db(transaction=True)

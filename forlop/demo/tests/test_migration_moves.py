@@ -49,7 +49,8 @@ def test_the_moves_keep_every_row_of_the_demo():
         report.after["improvement_network_members"].rows == Network.members.through.objects.count()
     )
     assert report.after["improvement_network_members"].rows > 250
-    assert report.after["improvement_annotation"].rows == 2
+    notes = Annotation.objects.count()
+    assert report.after["improvement_annotation"].rows == notes >= 2
     assert report.before["measures_network_members"] == report.after["improvement_network_members"]
     assert report.total_rows > 3000
     # and the moved models are usable afterwards (new rows get fresh keys on both databases)
@@ -64,7 +65,7 @@ def test_the_moves_keep_every_row_of_the_demo():
         date=timezone.localdate(),
         text="x",
     )
-    assert Annotation.objects.count() == 3
+    assert Annotation.objects.count() == notes + 1
 
     # given the same database (left at the latest migrations), the portal account's move
     portal = check_move_keeps_rows(

@@ -38,7 +38,20 @@ def test_demo_pathways_are_idempotent_and_varied() -> None:
     assert work.overdue
     assert work.due_today
     assert work.due_this_week
-    assert Pathway.objects.filter(previous__isnull=False).count() == 1
+    # one readmission home again, and two patients in hospital reported ready for discharge
+    assert Pathway.objects.filter(previous__isnull=False).count() == 3
+    allocation = User.objects.get(username="tildeling")
+    listed = selectors.worklist(user=allocation, now=now)
+    in_hospital = [
+        item for item in listed.due_this_week if item.stop_point.pathway.discharged_at is None
+    ]
+    assert sorted({item.code for item in in_hospital}) == ["HPH0", "HPH1"]
+    assert len({item.patient.pk for item in in_hospital}) == 2
+    assert not [
+        item
+        for item in listed.overdue + listed.due_today + listed.due_this_week
+        if item.code not in ("HPH0", "HPH1")
+    ]
     assert StopPoint.objects.filter(definition__code="HPH4").exists()
     assert StopPoint.objects.filter(definition__code="HPH6").count() >= 2
     assert StopPoint.objects.filter(completed_at__isnull=False).exists()

@@ -191,3 +191,4 @@ def test_the_board_lists_the_units_open_ideas(client, district, nurse, team, mem
     assert "Nøkkelboks ved døra" in page
     assert "Annen enhets idé" not in page
     assert 'data-testid="board-chart-stop-points-on-time"' in page
+    assert 'data-testid="board-chart-main-checklists-3-of-4"' in page  # the trial's measure

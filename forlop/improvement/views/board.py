@@ -35,9 +35,9 @@ from forlop.measures.selectors import default_window, measure_series, scope_for_
 from forlop.pathways import selectors as engine
 from forlop.patients.models import Patient
 
-#: The board's measures: stop points done on time, then the 3-of-4 measure when it ships.
+#: The board's measures: stop points done on time, then the trial's 3-of-4 measure.
 ON_TIME = "stop-points-on-time"
-THREE_OF_FOUR = ("three-of-four", "3-of-4", "hph-3-of-4")
+THREE_OF_FOUR = ("main-checklists-3-of-4",)
 
 
 def initials(patient: Patient) -> str:

@@ -25,6 +25,7 @@ from forlop.interop.fhir import codes
 from forlop.pathways import models as pm
 from forlop.pathways import rules
 from forlop.pathways.deadlines import start_of_day
+from forlop.pathways.selectors.responsibility import stop_point_responsible
 from forlop.patients.models import HospitalStay, Patient
 
 Json = dict[str, Any]
@@ -292,6 +293,10 @@ def checklist_item_to_fhir(item: pm.ChecklistItem) -> Json:
         details.append(_ext("unit", valueString=item.number_unit))
     if item.guidance:
         details.append(_ext("guidance", valueString=item.guidance))
+    if item.part:
+        details.append(_ext("part", valueCoding=_coding(codes.CS_ROLE, item.part)))
+    if item.local_default:
+        details.append(_ext("localDefault", valueBoolean=True))
     return _clean(
         {
             "extension": [{"url": codes.EXT_ITEM, "extension": details}],
@@ -351,6 +356,18 @@ def action_to_fhir(definition: pm.StopPointDefinition) -> Json:
         _ext(codes.EXT_ACTOR, valueCoding=_coding(codes.CS_ACTOR, definition.actor)),
         _ext(codes.EXT_REPEATS, valueBoolean=definition.repeats),
         _ext(codes.EXT_IN_CHAIN, valueBoolean=definition.in_chain),
+        _ext(codes.EXT_MAIN_CHECKLIST, valueBoolean=definition.main_checklist),
+        _ext(
+            codes.EXT_DEADLINE_SOURCE,
+            extension=[
+                *(
+                    [_ext("source", valueString=definition.deadline_source)]
+                    if definition.deadline_source
+                    else []
+                ),
+                _ext("localDefault", valueBoolean=definition.deadline_local_default),
+            ],
+        ),
         _ext(
             codes.EXT_TRIGGER,
             extension=[
@@ -386,8 +403,17 @@ def action_to_fhir(definition: pm.StopPointDefinition) -> Json:
         "title": definition.title,
         "description": definition.description,
         "code": [_concept(codes.CS_STOP_POINT, definition.code, definition.title)],
+        # The owner first, then each part another role completes (HPH3's GP part).
         "participant": [
-            {"type": "practitioner", "role": _concept(codes.CS_ROLE, definition.responsible_role)}
+            {"type": "practitioner", "role": _concept(codes.CS_ROLE, definition.responsible_role)},
+            *[
+                {
+                    "extension": [_ext(codes.EXT_PART, valueString=title)],
+                    "type": "practitioner",
+                    "role": _concept(codes.CS_ROLE, role),
+                }
+                for role, title in definition.part_specs
+            ],
         ],
         "definitionCanonical": questionnaire_canonical(definition),
     }
@@ -666,14 +692,10 @@ def task_status(status: rules.StopPointStatus) -> str:
 
 
 def responsible_for(stop_point: pm.StopPoint) -> User | None:
-    """Who answers for a stop point: the assignee, else the patient's GP for GP stop points,
-    else the pathway's primary contact (the work list's rule)."""
-    if stop_point.assignee_id is not None:
-        return stop_point.assignee
-    pathway = stop_point.pathway
-    if stop_point.definition.responsible_role == "gp" and pathway.patient.gp_id is not None:
-        return pathway.patient.gp
-    return pathway.primary_contact
+    """Who answers for a stop point's owner part (the work list's rule: the assignee, else
+    the owner role's natural person, the primary contact or the patient's GP; an allocation
+    office or hospital owner answers as its unit)."""
+    return stop_point_responsible(stop_point)
 
 
 def _due_end(stop_point: pm.StopPoint) -> str:

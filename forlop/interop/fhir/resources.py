@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -637,12 +637,22 @@ def _task_owner(qs: QuerySet[Any], raw: str, caller: Caller) -> QuerySet[Any]:
     person = reference_id("owner", raw, "Practitioner") if "unit-" not in raw else None
     if person is None:
         return qs.none()
-    gp_task = Q(definition__responsible_role="gp", pathway__patient__gp__isnull=False)
-    return qs.filter(
-        Q(assignee_id=person)
-        | Q(assignee__isnull=True) & gp_task & Q(pathway__patient__gp_id=person)
-        | Q(assignee__isnull=True) & ~gp_task & Q(pathway__primary_contact_id=person)
+    # Who answers for the owner's part, or for a part another role completes (HPH3's GP
+    # part): the person assigned, else the role's natural person (the pathway's primary
+    # contact, the patient's GP), as on the work list.
+    owner_theirs = Q(assignee_id=person) | Q(assignee__isnull=True) & (
+        Q(definition__responsible_role="primary_contact", pathway__primary_contact_id=person)
+        | Q(definition__responsible_role="gp", pathway__patient__gp_id=person)
     )
+    part_theirs = pm.StopPointPart.objects.filter(stop_point=OuterRef("pk")).filter(
+        Q(assignee_id=person)
+        | Q(assignee__isnull=True)
+        & (
+            Q(role="primary_contact", stop_point__pathway__primary_contact_id=person)
+            | Q(role="gp", stop_point__pathway__patient__gp_id=person)
+        )
+    )
+    return qs.filter(owner_theirs | Exists(part_theirs))
 
 
 def _task_due(qs: QuerySet[Any], raw: str, caller: Caller) -> QuerySet[Any]:

@@ -75,7 +75,26 @@ def definition_fields(action: Json, path: str) -> dict[str, Any]:
     deadline = _ext(action, codes.EXT_DEADLINE)
     window = _ext(action, codes.EXT_WINDOW)
     trigger = _ext(action, codes.EXT_TRIGGER)
-    role = _code(((action.get("participant") or [{}])[0].get("role") or {}).get("coding", [{}])[0])
+    participants = action.get("participant") or [{}]
+    role = _code((participants[0].get("role") or {}).get("coding", [{}])[0])
+    source = _ext(action, codes.EXT_DEADLINE_SOURCE)
+    parts = []
+    for index, participant in enumerate(participants[1:], start=1):
+        part_role = _code((participant.get("role") or {}).get("coding", [{}])[0])
+        title = next(
+            (
+                e.get("valueString", "")
+                for e in participant.get("extension") or []
+                if e.get("url") == codes.EXT_PART
+            ),
+            "",
+        )
+        parts.append(
+            {
+                "role": check_code(part_role, codes.ROLES, f"{path}.participant[{index}].role"),
+                "title": str(title),
+            }
+        )
     fields: dict[str, Any] = {
         "code": str(action.get("id", "")),
         "title": action.get("title", ""),
@@ -108,6 +127,12 @@ def definition_fields(action: Json, path: str) -> dict[str, Any]:
         else "",
         "repeats": bool((_ext(action, codes.EXT_REPEATS) or {}).get("valueBoolean", False)),
         "in_chain": bool((_ext(action, codes.EXT_IN_CHAIN) or {}).get("valueBoolean", True)),
+        "main_checklist": bool(
+            (_ext(action, codes.EXT_MAIN_CHECKLIST) or {}).get("valueBoolean", False)
+        ),
+        "parts": parts,
+        "deadline_source": str(_sub(source, "source") or ""),
+        "deadline_local_default": bool(_sub(source, "localDefault") or False),
     }
     if not fields["code"]:
         raise FhirError.one(
@@ -159,6 +184,8 @@ def item_fields(item: Json) -> dict[str, Any]:
         "number_unit": str(_sub(details, "unit") or ""),
         "guidance": str(_sub(details, "guidance") or ""),
         "choices": choices,
+        "part": _code(_sub(details, "part")),
+        "local_default": bool(_sub(details, "localDefault") or False),
     }
 
 

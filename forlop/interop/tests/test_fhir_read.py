@@ -71,7 +71,8 @@ def test_everything_of_a_patient_validates_every_type(
     assert hph0["output"][0]["valueReference"]["reference"].startswith("QuestionnaireResponse/sp-")
     hph3 = next(t for t in tasks if t["code"]["coding"][0]["code"] == "HPH3")
     assert hph3["status"] == "ready"
-    assert hph3["owner"]["reference"] == f"Practitioner/{world.gp.pk}"
+    # home care owns HPH3 (it books the visit); the GP completes a part of it
+    assert hph3["owner"]["reference"] == f"Practitioner/{world.patient.primary_contact_id}"
     assert hph3["restriction"]["period"]["end"] == "2026-11-30"
     episode = next(
         e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "EpisodeOfCare"
@@ -135,7 +136,7 @@ def test_task_search_by_owner_status_and_due_with_paging(
     # given
     pathway = running_pathway(world)
     fhir = fhir_as(home_care_client)
-    # when: the GP's open stop points due in November
+    # when: the GP's open stop points due in November (HPH3, whose GP part is the GP's)
     response = fhir.get(
         f"Task?owner=Practitioner/{world.gp.pk}&status=ready&due=ge2026-11-01&due=le2026-11-30"
     )

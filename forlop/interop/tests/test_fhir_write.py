@@ -18,7 +18,7 @@ from forlop.interop.models import SystemClient
 from forlop.interop.tests.conftest import Fhir, World, aware
 from forlop.interop.tests.scenario import NOW, running_pathway
 from forlop.pathways import models as pm
-from forlop.pathways import selectors
+from forlop.pathways import selectors, services
 from forlop.patients.models import HospitalStay, Patient, PatientService
 
 pytestmark = pytest.mark.django_db
@@ -133,12 +133,31 @@ def test_hospital_scenario_end_to_end(
             "HPH3": date(2026, 12, 8),
         }
         allocation_list = selectors.worklist(user=world.allocator, now=aware(2026, 11, 24, 12, 0))
-        # Today HPH0 belongs to the hospital nurse's role; issue 9 makes the allocation office
-        # the owner who prepares it, and then it is on this list too.
-        assert [i.code for i in allocation_list.due_today + allocation_list.overdue] == ["HPH1"]
+        # The allocation office owns HPH0 (the discharge call) and HPH1.
+        assert sorted(i.code for i in allocation_list.due_today + allocation_list.overdue) == [
+            "HPH0",
+            "HPH1",
+        ]
 
-    # 3. the GP's system completes the visit with the medication review
+    # 3. home care books the GP visit and sends the summary: its part of HPH3
     hph3 = pathway.stop_points.get(definition__code="HPH3")
+    booked = aware(2026, 11, 25, 9, 0)
+    for key, value in (("time-bestilt", "2026-12-01"), ("info-til-lege", True)):
+        hph3.refresh_from_db()
+        services.checklist_answer_save(
+            actor=world.nurse,
+            stop_point=hph3,
+            item_id=hph3.definition.items.get(key=key).pk,
+            value=value,
+            expected_revision=hph3.revision,
+            now=booked,
+        )
+    hph3.refresh_from_db()
+    services.stop_point_complete(
+        actor=world.nurse, stop_point=hph3, expected_revision=hph3.revision, now=booked
+    )
+
+    # 4. the GP's system completes its part: the visit with the medication review
     with time_machine.travel(VISITED, tick=False):
         gp = fhir_as(gp_client)
         gp_bundle = payload(
@@ -148,7 +167,9 @@ def test_hospital_scenario_end_to_end(
         assert response.status_code == 200, response.content
         hph3.refresh_from_db()
         assert (hph3.completed_at, hph3.completed_by) == (VISITED, gp_client.service_user)
-        answers = {a.item.key: a.value for a in hph3.answers.select_related("item")}
+        answers = {
+            a.item.key: a.value for a in hph3.answers.select_related("item") if a.item.part == "gp"
+        }
         assert answers == {
             "legemiddelgjennomgang": True,
             "felles-plan": "Seponert Sobril. Kontroll om fire uker; hjemmetjenesten måler blodtrykk ukentlig.",
@@ -175,7 +196,7 @@ def test_hospital_scenario_end_to_end(
         assert gp.post("", gp_bundle).status_code == 200
         assert snapshot() == before
 
-    # 4. the audit log names each client
+    # 5. the audit log names each client (and the nurse who booked the visit)
     writes = AuditEvent.objects.filter(patient_id=world.patient.pk).exclude(
         verb__in=[AuditVerb.PATIENT_VIEWED, AuditVerb.SYSTEM_CALL]
     )
@@ -187,8 +208,11 @@ def test_hospital_scenario_end_to_end(
         (AuditVerb.EVENT_RECORDED, "system-stf-epic"),
         (AuditVerb.PATHWAY_STARTED, "system-stf-epic"),
         (AuditVerb.STAY_DISCHARGED, "system-stf-epic"),
+        (AuditVerb.PATHWAY_TIME_REGISTERED, "system-stf-epic"),
         (AuditVerb.CHECKLIST_ANSWERED, "system-testvik-legesenter"),
         (AuditVerb.CHECKLIST_COMPLETED, "system-testvik-legesenter"),
+        (AuditVerb.CHECKLIST_ANSWERED, world.nurse.username),
+        (AuditVerb.CHECKLIST_PART_SIGNED, world.nurse.username),
     }
 
 

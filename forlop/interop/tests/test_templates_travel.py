@@ -93,7 +93,11 @@ def test_stop_point_timing_is_in_the_plan_definition() -> None:
         "system": "http://unitsofmeasure.org",
         "code": "d",
     }
-    assert actions["HPH3"]["participant"][0]["role"]["coding"][0]["code"] == "gp"
+    # home care owns HPH3 (books the visit); the GP completes a part of it
+    assert [p["role"]["coding"][0]["code"] for p in actions["HPH3"]["participant"]] == [
+        "primary_contact",
+        "gp",
+    ]
     assert actions["HPH0"]["timingDuration"]["code"] == "h"
 
 

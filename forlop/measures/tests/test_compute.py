@@ -119,6 +119,32 @@ def test_readmission_waits_for_the_30_day_window(known, municipality):
     ]
 
 
+def test_nursing_home_within_90_days_waits_for_its_window(
+    default_measures, district, municipality, add_pathway
+):
+    from forlop.pathways.models import PathwayEvent
+
+    def moved(pathway, on) -> None:
+        event = PathwayEvent.objects.create(
+            patient=pathway.patient, pathway=pathway, kind="nursing_home", occurred_at=on
+        )
+        PathwayEvent.objects.filter(pk=event.pk).update(created_at=on)
+
+    # January discharges: one moves on day 80 (counts), one on day 95 (too late), one stays
+    # home; an admission is not a move to a nursing home
+    early = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 3))
+    moved(early, oslo(2025, 1, 3) + timedelta(days=80))
+    late = add_pathway(district, oslo(2025, 1, 5), discharged_at=oslo(2025, 1, 6))
+    moved(late, oslo(2025, 1, 6) + timedelta(days=95))
+    add_pathway(district, oslo(2025, 1, 8), discharged_at=oslo(2025, 1, 9))
+    # February: its 90 days have not closed as of 30 April
+    moved(add_pathway(district, oslo(2025, 2, 2), discharged_at=oslo(2025, 2, 3)), oslo(2025, 3, 1))
+    scope = scope_for_organisation(municipality)
+    assert counts("nursing-home-90-days", scope) == [(JAN, 1, 3), (FEB, 0, 0), (MAR, 0, 0)]
+    # as of 5 April only the first discharge's 90 days (to 3 April) have closed
+    assert counts("nursing-home-90-days", scope, as_of=oslo(2025, 4, 5))[0] == (JAN, 1, 1)
+
+
 def test_admission_report_sent_and_within_3_hours(known, municipality):
     scope = scope_for_organisation(municipality)
     assert counts("hph6-sent", scope) == [(JAN, 2, 3), (FEB, 0, 0), (MAR, 0, 0)]

@@ -20,6 +20,8 @@ from forlop.measures.compute import compute_counts
 from forlop.measures.models import Measure
 from forlop.measures.selectors import scope_for_organisation
 from forlop.measures.tests.conftest import oslo
+from forlop.pathways.models import Pathway
+from forlop.pathways.tests.factories import StopPointDefinitionFactory, TemplateVersionFactory
 from forlop.patients.models import Patient
 from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
 
@@ -188,15 +190,24 @@ def test_goals_recorded_at_pathway_start(
     # January: two pathways in the denominator
     goals_of(started(oslo(2025, 1, 10)), higher, oslo(2025, 1, 12), 2)  # goals: counts
     goals_of(started(oslo(2025, 1, 20), "new_user"), higher, oslo(2025, 2, 10), 1)  # 21 days late
-    goals_of(started(oslo(2025, 1, 25), "annual_review"), higher, oslo(2025, 1, 25), 1)  # not new
+    # an annual review asks "what matters" too: it counts (issue 9 item 7)
+    goals_of(started(oslo(2025, 1, 25), "annual_review"), higher, oslo(2025, 1, 25), 1)
+    # a pathway whose template has no what-matters item is not in the denominator
+    bare = TemplateVersionFactory()
+    StopPointDefinitionFactory(version=bare)
+    patient = PatientFactory(municipality=municipality)
+    PatientServiceFactory(patient=patient, unit=district, started_on=date(2024, 1, 1))
+    Pathway.objects.filter(
+        pk=add_pathway(district, oslo(2025, 1, 26), start_reason="decline", patient=patient).pk
+    ).update(version=bare)
     # February: goals 28 days before the start count; a goal registered on 20 February counts
     # only as of a time after it
     goals_of(started(oslo(2025, 2, 5)), higher, oslo(2025, 1, 8), 1)
     goals_of(started(oslo(2025, 2, 15)), higher, oslo(2025, 2, 20), 1)
     started(oslo(2025, 2, 16), "new_user")  # no goals at all
-    assert counts("goals-recorded", municipality) == [(JAN, 1, 2), (FEB, 2, 3), (MAR, 0, 0)]
+    assert counts("goals-recorded", municipality) == [(JAN, 2, 3), (FEB, 2, 3), (MAR, 0, 0)]
     assert counts("goals-recorded", municipality, as_of=oslo(2025, 2, 18)) == [
-        (JAN, 1, 2),
+        (JAN, 2, 3),
         (FEB, 1, 3),
         (MAR, 0, 0),
     ]

@@ -87,7 +87,13 @@ def test_the_adherence_page_shows_the_table_and_small_multiples(
     assert "Tidsfrister per stoppunkt" in page
     assert "Utført i tide" in page
     assert 'data-testid="stop-point-HPH2"' in page
-    assert page.count('data-testid="stop-point-chart-') == page.count("<tr data-testid=") > 0
+    assert (
+        page.count('data-testid="stop-point-chart-')
+        == page.count('<tr data-testid="stop-point-')
+        > 0
+    )
+    # every status side by side for the same stop points
+    assert page.count('<tr data-testid="statuses-') == 3
     assert "For få punkter" in page  # too few points for a runs analysis, in words
     # only the main-checklist adherence measure is split by stop point
     other = client.get(

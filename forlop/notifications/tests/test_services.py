@@ -61,7 +61,23 @@ def test_a_start_tells_the_gp_and_an_admission_the_primary_contact_and_allocatio
             "recipient__username", "subject"
         )
     ) == [("nurse", f"event:{event.pk}"), ("tildeling", f"event:{event.pk}")]
-    assert allocation.notifications.count() == 1
+    # the admission once; the office's own HPH0 and HPH1 fell due before the return home the
+    # pathway was started at, so they are overdue reminders of their own
+    assert sorted(allocation.notifications.values_list("trigger", flat=True)) == [
+        "admitted",
+        "overdue",
+        "overdue",
+    ]
+    assert sorted(
+        StopPoint.objects.filter(
+            pk__in=[
+                int(s.split(":")[1])
+                for s in allocation.notifications.filter(trigger="overdue").values_list(
+                    "subject", flat=True
+                )
+            ]
+        ).values_list("definition__code", flat=True)
+    ) == ["HPH0", "HPH1"]
 
 
 def test_the_weekly_summary_counts_overdue_per_employee(
@@ -103,9 +119,10 @@ def test_the_weekly_summary_counts_three_of_the_four_main_checklists(
 
     # given three chains that ended last week (HPH5, four weeks after home on 9 March, was due
     # on Monday 6 April) and one that ended in March (home on 2 February)
-    pathway(HOME, ("HPH1", "HPH2", "HPH3"))  # 3 of 4: met
-    pathway(HOME, ("HPH1", "HPH2", "HPH3", "HPH5"))  # 4 of 4: met
-    pathway(HOME, ("HPH2", "HPH5", "HPH4"))  # 2 of the 4 (HPH4 is not one of them): not met
+    # (the main checklists are the template's: HPH0, HPH2, HPH3 and HPH5)
+    pathway(HOME, ("HPH0", "HPH2", "HPH3"))  # 3 of 4: met
+    pathway(HOME, ("HPH0", "HPH2", "HPH3", "HPH5"))  # 4 of 4: met
+    pathway(HOME, ("HPH1", "HPH2", "HPH5", "HPH4"))  # 2 of the 4 (HPH1, HPH4 are not): not met
     pathway(oslo(2026, 2, 2, 10), ("HPH2",))  # 1 of 4: not met
 
     # when the leader's summary is made on Monday 13 April

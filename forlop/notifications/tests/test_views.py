@@ -62,8 +62,9 @@ def test_the_calendar_feed_parses_and_a_revoked_token_gets_404(
     body = response.content.decode()
     for secret in ("Astrid", "Testesen", patient.identity_number):
         assert secret not in body
-    # her list's stop points only (HPH0 and HPH1 are the hospital's, HPH3 the GP's)
-    assert sorted(events) == ["DAILY", "HPH2", "HPH5"]
+    # her list's stop points only: HPH0 and HPH1 are the hospital's and the allocation office's;
+    # HPH3 is home care's (it books the visit and sends the information), with the GP's part
+    assert sorted(events) == ["DAILY", "HPH2", "HPH3", "HPH5"]
     # the unit's feed, for a member
     unit = client.get(f"/notifications/feed/{raw}/unit/{district.code}.ics")
     assert unit.status_code == 200

@@ -16,6 +16,8 @@ class TriggerChoices(models.TextChoices):
 
 class AnchorChoices(models.TextChoices):
     PATHWAY_START = "pathway_start", _("Pathway start")
+    READY_FOR_DISCHARGE = "ready_for_discharge", _("Reported ready for discharge")
+    PLANNED_DISCHARGE = "planned_discharge", _("Planned discharge (the discharge once it happens)")
     DISCHARGE = "discharge", _("Discharge time")
     ARRIVAL_HOME = "arrival_home", _("Arrival home")
     EVENT = "event", _("Event time")
@@ -37,6 +39,26 @@ class EventKindChoices(models.TextChoices):
     RETURN_HOME = "return_home", _("Discharged / home again")
     DEATH = "death", _("Died")
     SERVICES_ENDED = "services_ended", _("Services ended")
+    NURSING_HOME = "nursing_home", _("Moved to a nursing home (long-term stay)")
+
+
+class TimeKindChoices(models.TextChoices):
+    """The times on a pathway's own timeline (``timeline.TimeKind`` uses the same values)."""
+
+    READY_FOR_DISCHARGE = "ready_for_discharge", _("Reported ready for discharge")
+    PLANNED_DISCHARGE = "planned_discharge", _("Planned discharge")
+    DISCHARGED = "discharged", _("Discharged from hospital")
+    SHORT_STAY = "short_stay", _("Short-term or intermediate stay")
+    ARRIVED_HOME = "arrived_home", _("Arrived home")
+
+
+class ShortStayKind(models.TextChoices):
+    """Where the patient stays between the hospital and home, if not going straight home."""
+
+    SHORT_TERM = "short_term", _("Short-term stay (korttidsopphold)")
+    INTERMEDIATE = "intermediate", _("Intermediate stay (intermediæropphold)")
+    KAD = "kad", _("Municipal acute unit (KAD)")
+    REHABILITATION = "rehabilitation", _("Rehabilitation stay")
 
 
 class ChainActor(models.TextChoices):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.models import BaseModel
-from forlop.pathways.models.choices import EventKindChoices
+from forlop.pathways.models.choices import EventKindChoices, ShortStayKind, TimeKindChoices
 from forlop.pathways.models.templates import ChecklistItem, StopPointDefinition, TemplateVersion
 
 
@@ -54,7 +54,20 @@ class Pathway(BaseModel):
     )
     start_reason = models.CharField(_("start reason"), max_length=20, choices=StartReason.choices)
     started_at = models.DateTimeField(_("started"))
+    # The pathway's own timeline (``timeline.TimeKind``); corrections are kept as
+    # ``PathwayTimeChange`` rows and these fields hold the current values.
+    ready_for_discharge_at = models.DateTimeField(
+        _("reported ready for discharge"), null=True, blank=True
+    )
+    planned_discharge_at = models.DateTimeField(_("planned discharge"), null=True, blank=True)
     discharged_at = models.DateTimeField(_("discharged"), null=True, blank=True)
+    short_stay_kind = models.CharField(
+        _("short-term or intermediate stay"),
+        max_length=20,
+        choices=ShortStayKind.choices,
+        blank=True,
+    )
+    short_stay_started_at = models.DateTimeField(_("short stay from"), null=True, blank=True)
     arrived_home_at = models.DateTimeField(_("arrived home"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=30, blank=True)
@@ -89,6 +102,67 @@ class Pathway(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.version.template.name} {self.started_at:%Y-%m-%d}"
+
+    @property
+    def in_hospital(self) -> bool:
+        """Reported ready for discharge and not discharged yet."""
+        return self.ready_for_discharge_at is not None and self.discharged_at is None
+
+    @property
+    def in_short_stay(self) -> bool:
+        return self.short_stay_started_at is not None and self.arrived_home_at is None
+
+
+class PathwayTimeChange(BaseModel):
+    """One registration or correction of a time on a pathway's timeline, with what it moved.
+
+    Kept for good: the pathway page shows the history, and every row has its audit row too.
+    """
+
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        MOVED = "moved", _("Moved")
+        CORRECTED = "corrected", _("Corrected")
+
+    pathway = models.ForeignKey(
+        Pathway,
+        verbose_name=_("pathway"),
+        on_delete=models.PROTECT,  # clinical record
+        related_name="time_changes",
+    )
+    kind = models.CharField(_("time"), max_length=30, choices=TimeKindChoices.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    old_value = models.DateTimeField(_("before"), null=True, blank=True)
+    new_value = models.DateTimeField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("when"))
+    moved = models.JSONField(
+        _("deadlines moved"),
+        default=list,
+        blank=True,
+        help_text=_("The stop points whose deadline the change moved: code, before, after."),
+    )
+
+    class Meta:
+        verbose_name = _("change of a pathway time")
+        verbose_name_plural = _("changes of pathway times")
+        ordering = ["pathway", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="corrected") | ~Q(reason=""),
+                name="pathway_time_correction_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_action_display()}"
 
 
 def open_q(prefix: str = "") -> Q:
@@ -160,10 +234,29 @@ class StopPoint(BaseModel):
     ends_at = models.DateTimeField(
         _("deadline ends"), db_index=True, help_text=_("When the deadline has passed.")
     )
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_at = models.DateTimeField(
+        _("completed"),
+        null=True,
+        blank=True,
+        help_text=_("When the last part was signed: the stop point is done."),
+    )
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    owner_signed_at = models.DateTimeField(
+        _("owner's part signed"),
+        null=True,
+        blank=True,
+        help_text=_("The owner's part; with no other parts this is the completion."),
+    )
+    owner_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner's part signed by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -226,6 +319,52 @@ class StopPoint(BaseModel):
             and self.not_relevant_at is None
             and self.interrupted_at is None
         )
+
+
+class StopPointPart(BaseModel):
+    """A part of a stop point instance that another role completes (``definition.parts``).
+
+    HPH3: home care (the owner) books the GP visit and sends the information; the GP's part
+    records the visit and the medication review, and may be signed from the GP's own system.
+    The stop point is done when the owner's part and every part are signed.
+    """
+
+    stop_point = models.ForeignKey(
+        StopPoint,
+        verbose_name=_("stop point"),
+        on_delete=models.PROTECT,
+        related_name="parts",
+    )
+    role = models.CharField(_("role"), max_length=30)
+    title = models.CharField(_("title"), max_length=200)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_stop_point_parts",
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("stop point part")
+        verbose_name_plural = _("stop point parts")
+        ordering = ["stop_point", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["stop_point", "role"], name="stop_point_part_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stop_point_id} {self.role}"
 
 
 class ChecklistAnswer(BaseModel):

@@ -130,7 +130,36 @@ class StopPointDefinition(BaseModel):
     )
     repeats = models.BooleanField(_("repeats"), default=False)
     in_chain = models.BooleanField(
-        _("main checklist"), default=True, help_text=_("Counts in adherence reports.")
+        _("counts in adherence reports"), default=True, help_text=_("Counts in adherence reports.")
+    )
+    main_checklist = models.BooleanField(
+        _("main checklist"),
+        default=False,
+        help_text=_(
+            "One of the main checklists: the HPH trial counted the patients who got at least "
+            "3 of the 4 main checklists."
+        ),
+    )
+    parts = models.JSONField(
+        _("parts for other roles"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Parts another role completes, as a list of {role, title}: the owner prepares and "
+            "signs the stop point; each part is signed by its role (HPH3: the GP records the "
+            "visit and the medication review)."
+        ),
+    )
+    deadline_source = models.CharField(
+        _("source of the deadline"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the deadline comes from (a study, a municipality's procedure)."),
+    )
+    deadline_local_default = models.BooleanField(
+        _("deadline is a local default"),
+        default=False,
+        help_text=_("No published source backs the deadline: adapt it to local practice."),
     )
 
     class Meta:
@@ -145,6 +174,15 @@ class StopPointDefinition(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def part_specs(self) -> list[tuple[str, str]]:
+        """The parts for other roles as (role, title), in template order."""
+        return [
+            (str(part.get("role", "")), str(part.get("title", "")))
+            for part in (self.parts or [])
+            if isinstance(part, dict)
+        ]
 
 
 class ChecklistItem(BaseModel):
@@ -176,6 +214,18 @@ class ChecklistItem(BaseModel):
     )
     guidance = models.TextField(_("guidance"), blank=True)
     carry_to_care_plan = models.BooleanField(_("carry into the daily care plan"), default=False)
+    part = models.CharField(
+        _("part"),
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Empty: the owner's part. Otherwise the role whose part the question is in."),
+    )
+    local_default = models.BooleanField(
+        _("local default"),
+        default=False,
+        help_text=_("No published source backs this question or its tool: adapt it locally."),
+    )
 
     class Meta:
         verbose_name = _("checklist item")

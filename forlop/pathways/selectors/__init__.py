@@ -15,7 +15,6 @@ from forlop.pathways.selectors.access import (
     stop_point_get_for_user,
 )
 from forlop.pathways.selectors.adherence import (
-    TRIAL_CHECKLISTS,
     AdherenceBy,
     AdherenceRow,
     ChainCompleteness,
@@ -43,11 +42,25 @@ from forlop.pathways.selectors.reports import (
     open_stop_points,
     recent_events,
 )
-from forlop.pathways.selectors.responsibility import stop_point_responsible
+from forlop.pathways.selectors.responsibility import (
+    OWNER_PREFETCH,
+    OWNER_SELECT,
+    PartOwner,
+    stop_point_owners,
+    stop_point_responsible,
+)
+from forlop.pathways.selectors.timeline import (
+    TimeChange,
+    TimelineEntry,
+    TimelineView,
+    pathway_timeline,
+    user_roles,
+)
 from forlop.pathways.selectors.worklist import (
     ScheduleEntry,
     WorkItem,
     WorkList,
+    awaiting_discharge,
     patient_initials,
     schedule,
     schedule_entry,
@@ -58,7 +71,8 @@ from forlop.pathways.selectors.worklist import (
 )
 
 __all__ = [
-    "TRIAL_CHECKLISTS",
+    "OWNER_PREFETCH",
+    "OWNER_SELECT",
     "AdherenceBy",
     "AdherenceRow",
     "AdmissionReport",
@@ -70,13 +84,18 @@ __all__ = [
     "ChecklistRow",
     "GpSummary",
     "OpenStopPoint",
+    "PartOwner",
     "ReportAnswer",
     "ScheduleEntry",
+    "TimeChange",
+    "TimelineEntry",
+    "TimelineView",
     "UnitBoard",
     "WorkItem",
     "WorkList",
     "adherence",
     "admission_report",
+    "awaiting_discharge",
     "board_unit_get_for_user",
     "board_units",
     "care_plan",
@@ -87,6 +106,7 @@ __all__ = [
     "open_stop_points_for_patient",
     "pathway_chain",
     "pathway_get_for_user",
+    "pathway_timeline",
     "pathways_for_patient",
     "patient_initials",
     "recent_events",
@@ -94,9 +114,11 @@ __all__ = [
     "schedule_entry",
     "stop_point_for_patient",
     "stop_point_get_for_user",
+    "stop_point_owners",
     "stop_point_responsible",
     "three_of_four",
     "unit_board",
+    "user_roles",
     "worklist",
     "worklist_counts",
     "worklist_for_unit",

@@ -51,10 +51,13 @@ def stop_point_get_for_user(
             "pathway__version__template",
             "pathway__unit",
             "pathway__primary_contact",
+            "pathway__patient__gp",
             "completed_by",
+            "owner_signed_by",
             "assignee",
             "event",
         )
+        .prefetch_related("parts__assignee", "parts__signed_by")
         .filter(pk=pk)
         .first()
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,10 @@ class AdherenceRow:
     share_on_time: float | None
     n_pending: int = 0
     key: Any = None
+    # Beside the denominator, never hidden (issue 9): interrupted by an admission before the
+    # deadline, and marked not relevant.
+    n_interrupted: int = 0
+    n_not_relevant: int = 0
 
 
 AdherenceBy = Literal["definition", "unit", "employee"]
@@ -50,30 +54,37 @@ def adherence(
     """Adherence per stop point, unit or employee, computed by the database.
 
     Counted: instances of main-checklist definitions (``in_chain``) in the given units whose
-    deadline (its date in Europe/Oslo) falls in ``date_from``..``date_to`` (inclusive),
-    except those marked not relevant or interrupted. As of ``now``: on time = completed by the
+    deadline (its date in Europe/Oslo) falls in ``date_from``..``date_to`` (inclusive).
+    Those marked not relevant or interrupted are left out of ``n_due`` and the share, and
+    counted beside them (``n_not_relevant``, ``n_interrupted``). As of ``now``: on time = completed by the
     deadline; late = completed after it; missed = not completed and the deadline has passed.
     ``by="employee"`` groups by who signed (or, when not done, the assignee).
     """
     period_start = start_of_day(date_from)
     period_end = start_of_day(date_to + timedelta(days=1))
-    done = Q(completed_at__isnull=False, completed_at__lte=now)
+    not_relevant = Q(not_relevant_at__lte=now)
+    interrupted = Q(interrupted_at__lte=now) & ~not_relevant
+    relevant = ~not_relevant & ~Q(interrupted_at__lte=now)
+    done = relevant & Q(completed_at__isnull=False, completed_at__lte=now)
     on_time = done & met_deadline_q()
-    qs = (
-        models.StopPoint.objects.filter(
-            pathway__unit__in=units,
-            definition__in_chain=True,
-            due_at__gte=period_start,
-            due_at__lt=period_end,
-        )
-        .exclude(not_relevant_at__lte=now)
-        .exclude(interrupted_at__lte=now)
+    qs = models.StopPoint.objects.filter(
+        pathway__unit__in=units,
+        definition__in_chain=True,
+        due_at__gte=period_start,
+        due_at__lt=period_end,
     )
     counts = {
-        "n_due": Count("pk"),
+        "n_due": Count("pk", filter=relevant),
         "n_on_time": Count("pk", filter=on_time),
         "n_late": Count("pk", filter=done & ~met_deadline_q()),
-        "n_missed": Count("pk", filter=~done & deadline_passed_q(now)),
+        "n_missed": Count(
+            "pk",
+            filter=relevant
+            & ~Q(completed_at__isnull=False, completed_at__lte=now)
+            & deadline_passed_q(now),
+        ),
+        "n_interrupted": Count("pk", filter=interrupted),
+        "n_not_relevant": Count("pk", filter=not_relevant),
     }
     if by == "definition":
         grouped = (
@@ -113,6 +124,8 @@ def adherence(
             share_on_time=_share(row["n_on_time"], row["n_late"] + row["n_missed"]),
             n_pending=row["n_due"] - row["n_on_time"] - row["n_late"] - row["n_missed"],
             key=row["key"],
+            n_interrupted=row["n_interrupted"],
+            n_not_relevant=row["n_not_relevant"],
         )
         for row in grouped
     ]
@@ -124,12 +137,6 @@ def adherence(
 def _share(on_time: int, other_decided: int) -> float | None:
     decided = on_time + other_decided
     return on_time / decided if decided else None
-
-
-TRIAL_CHECKLISTS = ("HPH1", "HPH2", "HPH3", "HPH5")
-"""The four main checklists of the HPH trial (Røsstad): the hospital's preparation, the home
-nurse's follow-up, the GP's visit and the four-week conversation. Listed last is the one that
-ends the chain."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,45 +158,33 @@ def three_of_four(
     date_from: date,
     date_to: date,
     now: datetime,
-    codes: Sequence[str] = TRIAL_CHECKLISTS,
     at_least: int = 3,
 ) -> ChainCompleteness:
-    """The trial's "3 of the 4 main checklists" measure (36 % in 2017), in one query.
+    """The trial's "3 of the 4 main checklists" for the pathways whose chain ended in a period,
+    in one query: the leaders' weekly view of the measure ``main-checklists-3-of-4``.
 
-    Counted: pathways in ``units`` whose last checklist (``codes[-1]``, first occurrence) was
-    due in ``date_from``..``date_to`` (Europe/Oslo dates, inclusive), unless it was marked not
-    relevant or interrupted by ``now``; met: at least ``at_least`` of ``codes`` completed by
-    ``now``.
+    The main checklists are template data (``StopPointDefinition.main_checklist``), as in the
+    measure, and a main checklist missed, interrupted or marked not relevant counts as not
+    done, as there. The measure counts pathways by the month they started, once settled; a
+    week's summary cannot wait for that, so here a pathway counts in the period in which its
+    last main checklist (first occurrence) fell due (Europe/Oslo dates, inclusive).
     """
     period_start = start_of_day(date_from)
     period_end = start_of_day(date_to + timedelta(days=1))
-    ended = (
-        models.StopPoint.objects.filter(
-            pathway__unit__in=units,
-            definition__code=codes[-1],
-            occurrence=1,
-            due_at__gte=period_start,
-            due_at__lt=period_end,
-        )
-        .exclude(not_relevant_at__lte=now)
-        .exclude(interrupted_at__lte=now)
-        .values("pathway_id")
-    )
+    main = models.StopPoint.objects.filter(
+        pathway_id=OuterRef("pk"), definition__main_checklist=True, occurrence=1
+    ).order_by()
+    last_due = main.values("pathway_id").annotate(last=Max("due_at")).values("last")
     done = (
-        models.StopPoint.objects.filter(
-            pathway_id=OuterRef("pk"),
-            definition__code__in=codes,
-            occurrence=1,
-            completed_at__lte=now,
-        )
-        .order_by()
-        .values("pathway_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+        main.filter(completed_at__lte=now).values("pathway_id").annotate(n=Count("pk")).values("n")
     )
     counts = (
-        models.Pathway.objects.filter(pk__in=ended)
-        .annotate(done=Coalesce(Subquery(done, output_field=IntegerField()), 0))
+        models.Pathway.objects.filter(unit__in=units)
+        .annotate(
+            chain_ends_at=Subquery(last_due),
+            done=Coalesce(Subquery(done, output_field=IntegerField()), 0),
+        )
+        .filter(chain_ends_at__gte=period_start, chain_ends_at__lt=period_end)
         .aggregate(n_pathways=Count("pk"), n_met=Count("pk", filter=Q(done__gte=at_least)))
     )
     return ChainCompleteness(n_pathways=counts["n_pathways"], n_met=counts["n_met"])

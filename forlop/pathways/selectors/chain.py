@@ -7,7 +7,13 @@ from datetime import datetime
 
 from forlop.core.models import User
 from forlop.pathways import mappers, models, rules
-from forlop.pathways.selectors.responsibility import stop_point_responsible
+from forlop.pathways.selectors.responsibility import (
+    OWNER_PREFETCH,
+    OWNER_SELECT,
+    PartOwner,
+    stop_point_owners,
+    stop_point_responsible,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +27,7 @@ class ChainStopPoint:
     all_day: bool
     completed_at: datetime | None
     responsible: User | None
+    owners: tuple[PartOwner, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +55,9 @@ def pathway_chain(*, pathway: models.Pathway, now: datetime) -> ChainView:
     """
     definitions = list(pathway.version.definitions.all())
     instances = list(
-        pathway.stop_points.select_related("definition", "assignee", "completed_by").order_by(
-            "due_at", "pk"
-        )
+        pathway.stop_points.select_related(*OWNER_SELECT)
+        .prefetch_related(*OWNER_PREFETCH)
+        .order_by("definition__order", "occurrence", "due_at", "pk")
     )
     events = list(pathway.events.select_related("recorded_by").order_by("occurred_at", "pk"))
     following = models.Pathway.objects.filter(previous=pathway).first()
@@ -76,6 +83,7 @@ def pathway_chain(*, pathway: models.Pathway, now: datetime) -> ChainView:
                     all_day=sp.due_all_day,
                     completed_at=sp.completed_at,
                     responsible=stop_point_responsible(sp),
+                    owners=tuple(stop_point_owners(sp)),
                 )
                 for sp in instances
                 if sp.definition.actor == actor

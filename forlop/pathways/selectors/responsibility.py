@@ -1,18 +1,123 @@
-"""Who answers for a stop point. One rule for the work list, the chain, reports and prints."""
+"""Who answers for a stop point, part by part. One rule for the work list, the chain, reports
+and prints.
+
+A stop point has an **owner** (the template's ``responsible_role``), who prepares it and signs
+the owner's part, and may have **parts** another role completes (``definition.parts``: HPH3's
+GP part). Each part shows its role, the person responsible where one is known, and who signed.
+
+The person is the one assigned to the part; without one, the role's natural person: the
+pathway's primary contact for the primary-contact role, the patient's GP for the GP role.
+Other roles (the allocation office, the hospital) answer as a role until someone is assigned:
+the home nurse is never shown as the owner of the allocation office's stop points.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
 
 from forlop.core.models import Role, User
 from forlop.pathways import models
 
+ROLE_LABELS: dict[str, str] = {value: str(label) for value, label in Role.choices}
+
+
+@dataclass(frozen=True, slots=True)
+class PartOwner:
+    """One part of a stop point and who answers for it."""
+
+    role: str
+    title: str
+    """The part's title ("" for the owner's part)."""
+    person: User | None
+    assigned: bool
+    """True when the person was assigned (not the role's natural person)."""
+    signed_by: User | None
+    signed_at: datetime | None
+    is_owner: bool
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+def role_person(role: str, stop_point: models.StopPoint) -> User | None:
+    """The natural person of a role for this stop point, if the role has one."""
+    pathway = stop_point.pathway
+    if role == Role.PRIMARY_CONTACT:
+        return pathway.primary_contact
+    if role == Role.GP:
+        return pathway.patient.gp
+    return None
+
+
+def stop_point_owners(stop_point: models.StopPoint) -> list[PartOwner]:
+    """The owner's part first, then every part for another role, in template order.
+
+    Expects ``definition``, ``assignee``, ``owner_signed_by``, ``pathway__primary_contact``,
+    ``pathway__patient__gp`` and the ``parts`` (with ``assignee`` and ``signed_by``) loaded;
+    the selectors that call it do, so a list costs no query per row.
+    """
+    role = stop_point.definition.responsible_role
+    owner_signed_at = stop_point.owner_signed_at
+    owner_signed_by = stop_point.owner_signed_by
+    if owner_signed_at is None and stop_point.completed_at is not None:
+        # Signed before the owner's part was recorded on its own (older rows).
+        owner_signed_at, owner_signed_by = stop_point.completed_at, stop_point.completed_by
+    owners = [
+        PartOwner(
+            role=role,
+            title="",
+            person=stop_point.assignee or role_person(role, stop_point),
+            assigned=stop_point.assignee is not None,
+            signed_by=owner_signed_by,
+            signed_at=owner_signed_at,
+            is_owner=True,
+        )
+    ]
+    owners.extend(
+        PartOwner(
+            role=part.role,
+            title=part.title,
+            person=part.assignee or role_person(part.role, stop_point),
+            assigned=part.assignee is not None,
+            signed_by=part.signed_by,
+            signed_at=part.signed_at,
+            is_owner=False,
+        )
+        for part in stop_point.parts.all()
+    )
+    return owners
+
 
 def stop_point_responsible(stop_point: models.StopPoint) -> User | None:
-    """The stop point's assignee, else the patient's GP for GP stop points, else the pathway's
-    primary contact. Expects ``definition``, ``assignee``, ``pathway__primary_contact`` and
-    ``pathway__patient__gp`` loaded (the selectors that call it do)."""
-    if stop_point.assignee is not None:
-        return stop_point.assignee
-    pathway = stop_point.pathway
-    if stop_point.definition.responsible_role == Role.GP and pathway.patient.gp is not None:
-        return pathway.patient.gp
-    return pathway.primary_contact
+    """The person answering for the owner's part (see ``stop_point_owners``), or None when
+    the owner is a role without a natural person and nobody is assigned."""
+    return stop_point.assignee or role_person(stop_point.definition.responsible_role, stop_point)
+
+
+OWNER_SELECT = (
+    "definition",
+    "assignee",
+    "owner_signed_by",
+    "completed_by",
+    "pathway__primary_contact",
+    "pathway__patient__gp",
+)
+"""What ``stop_point_owners`` reads, for ``select_related``; prefetch ``OWNER_PREFETCH`` too."""
+
+OWNER_PREFETCH = ("parts__assignee", "parts__signed_by")
+
+
+def person_q(person: User, *, prefix: str = "") -> Q:
+    """Stop points (reached through ``prefix``) whose pathway makes ``person`` the natural
+    person of a role: the primary contact, or the patient's GP."""
+    return Q(**{f"{prefix}pathway__primary_contact": person}) | Q(
+        **{f"{prefix}pathway__patient__gp": person}
+    )

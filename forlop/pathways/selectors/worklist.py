@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from forlop.core.audit import audit_record
@@ -19,7 +19,13 @@ from forlop.core.tz import OSLO
 from forlop.pathways import mappers, models, rules
 from forlop.pathways.deadlines import start_of_day
 from forlop.pathways.models import deadline_passed_q
-from forlop.pathways.selectors.responsibility import stop_point_responsible
+from forlop.pathways.selectors.responsibility import (
+    OWNER_PREFETCH,
+    OWNER_SELECT,
+    PartOwner,
+    stop_point_owners,
+    stop_point_responsible,
+)
 from forlop.patients.models import Patient, visible_patient_ids
 
 
@@ -33,6 +39,10 @@ class WorkItem:
     all_day: bool
     responsible: User | None
     status: rules.StopPointStatus
+    owners: tuple[PartOwner, ...] = ()
+    """The owner's part and every part for another role, with who answers and who signed."""
+    mine: tuple[PartOwner, ...] = ()
+    """The unsigned parts that put this stop point on the viewer's own list."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,14 @@ def _week_end(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
+def _natural_person_q(person: User, role_field: str, prefix: str = "") -> Q:
+    """The role in ``role_field`` has ``person`` as its natural person (the pathway's primary
+    contact for the primary-contact role, the patient's GP for the GP role)."""
+    return Q(**{role_field: Role.PRIMARY_CONTACT, f"{prefix}pathway__primary_contact": person}) | Q(
+        **{role_field: Role.GP, f"{prefix}pathway__patient__gp": person}
+    )
+
+
 def worklist_scope(
     *,
     user: User,
@@ -69,11 +87,12 @@ def worklist_scope(
     """Open stop points in running pathways of patients the user has a service need for.
 
     ``unit`` keeps the pathways of that unit (the unit's list); without it this is the user's
-    own list: the stop points whose responsible role is one of the user's roles or that are
-    assigned to them (a GP sees the GP visits, the allocation office its discharge
-    preparations), unless the user leads a unit and so follows everything. ``assignee`` keeps
-    the stop points that person is responsible for (assigned to them, or unassigned in a
-    pathway where they are the primary contact).
+    own list: the stop points with an unsigned part (the owner's, or a part for another role)
+    whose role is one of the user's roles or that is assigned to them (the allocation office
+    sees HPH0 and HPH1, home care HPH3 until the visit is booked, the GP the GP's part of
+    HPH3), unless the user leads a unit and so follows everything. ``assignee`` keeps the
+    stop points with an unsigned part that person answers for (assigned to them, or
+    unassigned and theirs by role: the pathway's primary contact, the patient's GP).
     """
     qs = (
         models.StopPoint.objects.open()
@@ -82,20 +101,29 @@ def worklist_scope(
         # patients (their running pathways, then their open stop points; partial indexes).
         .filter(pathway__patient_id__in=visible_patient_ids(user, now=now))
     )
+    open_parts = models.StopPointPart.objects.filter(
+        stop_point=OuterRef("pk"), signed_at__isnull=True
+    )
+    owner_open = Q(owner_signed_at__isnull=True)
     if unit is not None:
         qs = qs.filter(pathway__unit=unit)
     else:
         # Subqueries, not a separate read of the roles: the list stays one SELECT.
         memberships = Membership.objects.filter(user=user, active=True)
+        roles = memberships.values("role")
         qs = qs.filter(
             Exists(memberships.filter(role=Role.UNIT_LEADER))
-            | Q(definition__responsible_role__in=memberships.values("role"))
-            | Q(assignee=user)
+            | (owner_open & (Q(definition__responsible_role__in=roles) | Q(assignee=user)))
+            | Exists(open_parts.filter(Q(role__in=roles) | Q(assignee=user)))
         )
     if assignee is not None:
-        qs = qs.filter(
-            Q(assignee=assignee) | Q(assignee__isnull=True, pathway__primary_contact=assignee)
+        owner_theirs = Q(assignee=assignee) | (
+            Q(assignee__isnull=True) & _natural_person_q(assignee, "definition__responsible_role")
         )
+        part_theirs = Q(assignee=assignee) | (
+            Q(assignee__isnull=True) & _natural_person_q(assignee, "role", "stop_point__")
+        )
+        qs = qs.filter((owner_open & owner_theirs) | Exists(open_parts.filter(part_theirs)))
     return qs
 
 
@@ -112,11 +140,30 @@ def _in_horizon(qs: QuerySet[models.StopPoint], now: datetime) -> QuerySet[model
     return qs.filter(Q(due_at__lt=week_ends) | deadline_passed_q(now))
 
 
-def _build(stop_points: Iterable[models.StopPoint], *, now: datetime) -> WorkList:
+def _mine(
+    owners: list[PartOwner], roles: frozenset[str] | None, user: User | None
+) -> tuple[PartOwner, ...]:
+    if roles is None or user is None:
+        return ()
+    return tuple(
+        part
+        for part in owners
+        if not part.is_signed and (part.role in roles or (part.assigned and part.person == user))
+    )
+
+
+def _build(
+    stop_points: Iterable[models.StopPoint],
+    *,
+    now: datetime,
+    roles: frozenset[str] | None = None,
+    user: User | None = None,
+) -> WorkList:
     tomorrow_starts = _horizon(now)[0]
     result = WorkList()
     for sp in stop_points:
         status = mappers.stop_point_status(sp, now=now)
+        owners = stop_point_owners(sp)
         item = WorkItem(
             stop_point=sp,
             patient=sp.pathway.patient,
@@ -126,6 +173,8 @@ def _build(stop_points: Iterable[models.StopPoint], *, now: datetime) -> WorkLis
             all_day=sp.due_all_day,
             responsible=stop_point_responsible(sp),
             status=status,
+            owners=tuple(owners),
+            mine=_mine(owners, roles, user),
         )
         if status is rules.StopPointStatus.OVERDUE:
             result.overdue.append(item)
@@ -136,23 +185,31 @@ def _build(stop_points: Iterable[models.StopPoint], *, now: datetime) -> WorkLis
     return result
 
 
-_USERS = ("assignee", "pathway__patient__gp", "pathway__primary_contact")
+_USERS = (
+    "assignee",
+    "owner_signed_by",
+    "completed_by",
+    "pathway__patient__gp",
+    "pathway__primary_contact",
+)
 
 
-def _listed(qs: QuerySet[models.StopPoint], now: datetime) -> WorkList:
+def _listed(qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None = None) -> WorkList:
+    roles = (
+        frozenset(Membership.objects.filter(user=user, active=True).values_list("role", flat=True))
+        if user is not None
+        else None
+    )
     return _build(
         _in_horizon(qs, now)
-        .select_related(
-            "definition",
-            "assignee",
-            "pathway__patient__gp",
-            "pathway__primary_contact",
-            "pathway__unit",
-        )
+        .select_related(*OWNER_SELECT, "pathway__patient", "pathway__unit")
+        .prefetch_related(*OWNER_PREFETCH)
         # The cards never show a password hash: leave the users' hashes in the database.
         .defer(*(f"{user}__password" for user in _USERS))
         .order_by("ends_at", "due_at", "pk"),
         now=now,
+        roles=roles,
+        user=user,
     )
 
 
@@ -165,10 +222,13 @@ def worklist(
 ) -> WorkList:
     """The user's work list (``worklist_scope``) within this week, grouped by status.
 
-    Dates are calendar dates in Europe/Oslo; "this week" ends on Sunday. Two queries (the list
-    and one audit row naming the patients shown), whatever the number of patients.
+    Dates are calendar dates in Europe/Oslo; "this week" ends on Sunday. Four queries (the
+    user's roles, the list, its parts and one audit row naming the patients shown), whatever
+    the number of patients.
     """
-    result = _listed(worklist_scope(user=user, now=now, unit=unit, assignee=assignee), now)
+    result = _listed(
+        worklist_scope(user=user, now=now, unit=unit, assignee=assignee), now, user=user
+    )
     audit_record(  # one INSERT; no transaction needed
         actor=user,
         verb=AuditVerb.WORKLIST_VIEWED,
@@ -191,6 +251,23 @@ def worklist_for_unit(*, unit: Unit, now: datetime) -> WorkList:
         data={"unit": unit.code, "items": result.total, "patients": result.patient_ids()},
     )
     return result
+
+
+def awaiting_discharge(*, user: User, now: datetime) -> list[models.Pathway]:
+    """Running pathways of the user's patients reported ready for discharge and not yet
+    discharged, soonest planned discharge first: the hospital's and the allocation office's
+    discharge work (move the plan, register the discharge). One query; the page that shows
+    the patients audits the list read (``worklist``)."""
+    return list(
+        models.Pathway.objects.filter(
+            ended_at__isnull=True,
+            ready_for_discharge_at__isnull=False,
+            discharged_at__isnull=True,
+            patient__in=Patient.objects.visible_to(user, now=now),
+        )
+        .select_related("patient", "unit", "version__template")
+        .order_by("planned_discharge_at", "pk")
+    )
 
 
 @dataclass(frozen=True, slots=True)

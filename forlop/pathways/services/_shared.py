@@ -105,6 +105,10 @@ def instances_create(
         )
         stop_point.full_clean()
         stop_point.save()
+        models.StopPointPart.objects.bulk_create(
+            models.StopPointPart(stop_point=stop_point, role=role, title=title)
+            for role, title in definition.part_specs
+        )
         created.append(stop_point)
     return created
 
@@ -124,6 +128,20 @@ def lock(stop_point: models.StopPoint) -> models.StopPoint:
 def sync(target: models.StopPoint, source: models.StopPoint, fields: Sequence[str]) -> None:
     """Copy the saved values back to the caller's object so it shows the new revision."""
     for name in [*fields, "revision", "updated_at"]:
+        setattr(target, name, getattr(source, name))
+
+
+def sync_pathway(target: models.Pathway, source: models.Pathway) -> None:
+    """Copy a locked pathway's saved times back to the caller's object."""
+    for name in (
+        "ready_for_discharge_at",
+        "planned_discharge_at",
+        "discharged_at",
+        "short_stay_kind",
+        "short_stay_started_at",
+        "arrived_home_at",
+        "updated_at",
+    ):
         setattr(target, name, getattr(source, name))
 
 

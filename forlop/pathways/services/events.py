@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from forlop.core.errors import domain_error
 from forlop.core.models import AuditVerb, Unit, User
-from forlop.pathways import mappers, models, planning, rules
+from forlop.pathways import mappers, models, planning, rules, timeline
 from forlop.pathways.error_codes import PathwayErrorCode as Code
 from forlop.pathways.services import _shared
+from forlop.pathways.services import timeline as timeline_services
 from forlop.pathways.services.start import END_REASON_READMITTED, pathway_create
 from forlop.patients.models import HospitalStay, Patient
 from forlop.patients.selectors import PatientAccess
@@ -41,6 +42,7 @@ class EventContext:
     ward: Unit | None
     admission: models.PathwayEvent | None  # the latest admission not followed by a return home
     open_stay: HospitalStay | None
+    now: datetime | None = None
     data: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -48,21 +50,14 @@ class EventContext:
         return self.event.occurred_at
 
 
-def _interrupt(
-    pathway: models.Pathway, *, at: datetime, only_not_passed: bool = False
-) -> list[models.StopPoint]:
-    """Interrupt the pathway's instances the rules say an event at ``at`` interrupts.
-
-    ``only_not_passed`` leaves instances whose deadline had already passed at ``at`` open, so
-    they keep counting as missed (used when a pathway ends because the patient came home
-    again: a missed admission report must stay visible in the adherence report).
-    """
+def _interrupt(pathway: models.Pathway, *, at: datetime) -> list[models.StopPoint]:
+    """Interrupt the pathway's instances the rules say an event at ``at`` interrupts: those
+    not yet due (``planning.should_interrupt``). One already overdue stays open and counts as
+    missed, so an admission never makes adherence look better than it was."""
     interrupted: list[models.StopPoint] = []
     for stop_point in pathway.stop_points.select_for_update().filter(interrupted_at__isnull=True):
         state = mappers.stop_point_state(stop_point)
         if not planning.should_interrupt(state, at=at):
-            continue
-        if only_not_passed and state.deadline.has_passed_at(at):
             continue
         stop_point.interrupted_at = at
         stop_point.revision += 1
@@ -129,9 +124,13 @@ def _on_admission(ctx: EventContext) -> None:
 
 
 def _on_return_home(ctx: EventContext) -> None:
-    """Each pathway running at the admission ends and a new one on the same template version
-    starts, linked as its ``previous`` (a readmission), with discharge and arrival home at the
-    event; the open hospital stay is discharged."""
+    """The patient is home again after an admission.
+
+    A pathway started during the stay (the hospital reported the patient ready for discharge)
+    gets its discharge and arrival home at the event, if not registered yet. Each pathway
+    running from before the admission ends and a new one on the same template version starts,
+    linked as its ``previous`` (a readmission), with discharge and arrival home at the event;
+    the open hospital stay is discharged."""
     if ctx.admission is not None:
         admitted_at = ctx.admission.occurred_at
     else:
@@ -139,10 +138,21 @@ def _on_return_home(ctx: EventContext) -> None:
         admitted_at = ctx.open_stay.admitted_at
     interrupted: list[models.StopPoint] = []
     started: list[models.Pathway] = []
+    registered: list[int] = []
     for pathway in ctx.pathways:
         if pathway.started_at > admitted_at:
+            values: dict[timeline.TimeKind, datetime] = {}
+            if pathway.discharged_at is None:
+                values[timeline.TimeKind.DISCHARGED] = ctx.at
+            if pathway.arrived_home_at is None:
+                values[timeline.TimeKind.ARRIVED_HOME] = ctx.at
+            if values:
+                timeline_services.times_register(
+                    actor=ctx.actor, pathway=pathway, values=values, now=ctx.now
+                )
+                registered.append(pathway.pk)
             continue
-        interrupted += _interrupt(pathway, at=ctx.at, only_not_passed=True)
+        interrupted += _interrupt(pathway, at=ctx.at)
         _end(pathway, at=ctx.at, reason=END_REASON_READMITTED)
         started.append(
             pathway_create(
@@ -163,10 +173,12 @@ def _on_return_home(ctx: EventContext) -> None:
         hospital_stay_discharge(actor=ctx.actor, stay=ctx.open_stay, discharged_at=ctx.at)
     ctx.data["interrupted"] = [sp.pk for sp in interrupted]
     ctx.data["started"] = [p.pk for p in started]
+    ctx.data["times_registered"] = registered
 
 
 def _on_end(ctx: EventContext) -> None:
-    """Death, or services ended: interrupt the open stop points and end the pathways."""
+    """Death, a move to a nursing home, or services ended: interrupt the stop points not yet
+    due and end the pathways."""
     ctx.data["interrupted"] = [sp.pk for p in ctx.pathways for sp in _interrupt(p, at=ctx.at)]
     for pathway in ctx.pathways:
         _end(pathway, at=ctx.at, reason=ctx.event.kind)
@@ -180,6 +192,7 @@ HANDLERS: dict[str, Callable[[EventContext], None]] = {
     EventKind.RETURN_HOME: _on_return_home,
     EventKind.DEATH: _on_end,
     EventKind.SERVICES_ENDED: _on_end,
+    EventKind.NURSING_HOME: _on_end,
 }
 
 
@@ -253,6 +266,7 @@ def event_record(
             ward=ward,
             admission=admission,
             open_stay=open_stay,
+            now=now,
             data={
                 "kind": kind,
                 "pathways": [p.pk for p in pathways],

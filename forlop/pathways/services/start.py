@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from forlop.core.errors import domain_error
 from forlop.core.models import AuditVerb, Unit, User
-from forlop.pathways import mappers, models, planning, rules
+from forlop.pathways import mappers, models, planning, timeline
 from forlop.pathways.error_codes import PathwayErrorCode as Code
 from forlop.pathways.services import _shared
+from forlop.pathways.services import timeline as timeline_services
 from forlop.patients.models import Patient
 from forlop.patients.selectors import PatientAccess
 
@@ -28,23 +29,41 @@ class PreviewRow:
     opens_at: datetime
     due_at: datetime
     all_day: bool
+    part_roles: tuple[str, ...] = ()
 
 
 def _validate_anchors(
-    *, started_at: datetime, discharged_at: datetime | None, arrived_home_at: datetime | None
+    *,
+    started_at: datetime,
+    discharged_at: datetime | None,
+    arrived_home_at: datetime | None,
+    ready_for_discharge_at: datetime | None = None,
+    planned_discharge_at: datetime | None = None,
+    short_stay_started_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> None:
     _shared.check_aware(
-        started_at=started_at, discharged_at=discharged_at, arrived_home_at=arrived_home_at
+        started_at=started_at,
+        discharged_at=discharged_at,
+        arrived_home_at=arrived_home_at,
+        ready_for_discharge_at=ready_for_discharge_at,
+        planned_discharge_at=planned_discharge_at,
+        short_stay_started_at=short_stay_started_at,
     )
-    if (
-        discharged_at is not None
-        and arrived_home_at is not None
-        and arrived_home_at < discharged_at
-    ):
-        raise domain_error(
-            Code.ARRIVAL_BEFORE_DISCHARGE,
-            _("The patient cannot arrive home before the discharge."),
-        )
+    errors = timeline.timeline_errors(
+        timeline.Timeline(
+            started_at=started_at,
+            ready_for_discharge_at=ready_for_discharge_at,
+            planned_discharge_at=planned_discharge_at,
+            discharged_at=discharged_at,
+            short_stay_started_at=short_stay_started_at,
+            arrived_home_at=arrived_home_at,
+        ),
+        now=now or timezone.now(),
+    )
+    if errors:
+        code, message = timeline_services.rule_message(errors[0])
+        raise domain_error(code, message)
 
 
 def pathway_preview(
@@ -54,10 +73,16 @@ def pathway_preview(
     started_at: datetime,
     discharged_at: datetime | None = None,
     arrived_home_at: datetime | None = None,
+    ready_for_discharge_at: datetime | None = None,
+    planned_discharge_at: datetime | None = None,
 ) -> list[PreviewRow]:
     """The stop points a pathway would get if started now with these times. Writes nothing."""
     _validate_anchors(
-        started_at=started_at, discharged_at=discharged_at, arrived_home_at=arrived_home_at
+        started_at=started_at,
+        discharged_at=discharged_at,
+        arrived_home_at=arrived_home_at,
+        ready_for_discharge_at=ready_for_discharge_at,
+        planned_discharge_at=planned_discharge_at,
     )
     stored = _shared.definitions(version)
     by_code = {d.code: d for d in stored}
@@ -67,6 +92,8 @@ def pathway_preview(
             started_at=started_at,
             discharged_at=discharged_at,
             arrived_home_at=arrived_home_at,
+            ready_for_discharge_at=ready_for_discharge_at,
+            planned_discharge_at=planned_discharge_at,
         )
     )
     planned = planning.plan_pathway(_shared.rule_definitions(stored), anchors)
@@ -78,6 +105,7 @@ def pathway_preview(
             opens_at=p.opens_at,
             due_at=p.deadline.due_at,
             all_day=p.deadline.all_day,
+            part_roles=tuple(role for role, _title in by_code[p.code].part_specs),
         )
         for p in planned
     ]
@@ -96,9 +124,15 @@ def pathway_create(
     primary_contact: User | None,
     previous: models.Pathway | None,
     access: PatientAccess,
+    ready_for_discharge_at: datetime | None = None,
+    planned_discharge_at: datetime | None = None,
+    short_stay_kind: str = "",
+    short_stay_started_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> models.Pathway:
     """Create a pathway and its start instances. The caller holds the transaction and has
-    checked access (``pathway_start``, or the return home in ``events``)."""
+    checked access (``pathway_start``, or the return home in ``events``). Each time given is
+    kept as a registration on the pathway's timeline."""
     stored = _shared.definitions(version)
     pathway = models.Pathway(
         patient=patient,
@@ -107,13 +141,31 @@ def pathway_create(
         primary_contact=primary_contact,
         start_reason=start_reason,
         started_at=started_at,
+        ready_for_discharge_at=ready_for_discharge_at,
+        planned_discharge_at=planned_discharge_at,
         discharged_at=discharged_at,
+        short_stay_kind=short_stay_kind,
+        short_stay_started_at=short_stay_started_at,
         arrived_home_at=arrived_home_at,
         previous=previous,
         started_by=actor,
     )
     pathway.full_clean()
     pathway.save()
+    registered_at = now or timezone.now()
+    models.PathwayTimeChange.objects.bulk_create(
+        models.PathwayTimeChange(
+            pathway=pathway,
+            kind=kind,
+            action=models.PathwayTimeChange.Action.REGISTERED,
+            new_value=getattr(pathway, name),
+            changed_by=actor,
+            changed_at=registered_at,
+        )
+        for kind, name in mappers.TIME_FIELDS.items()
+        if getattr(pathway, name) is not None
+        and not (kind is timeline.TimeKind.ARRIVED_HOME and start_reason != "discharge")
+    )
     planned = planning.plan_pathway(
         _shared.rule_definitions(stored), mappers.pathway_anchors(pathway)
     )
@@ -150,12 +202,20 @@ def pathway_start(
     primary_contact: User | None = None,
     previous: models.Pathway | None = None,
     now: datetime | None = None,
+    ready_for_discharge_at: datetime | None = None,
+    planned_discharge_at: datetime | None = None,
+    short_stay_kind: str = "",
 ) -> models.Pathway:
     """Start a pathway on a published template version and plan its stop points.
 
-    A pathway that does not start with a discharge starts at home: the stop points anchored
-    on the arrival home count from ``started_at``. Stop points anchored on a time not known
-    yet (the arrival home after a discharge) are planned by ``pathway_anchors_set`` later.
+    A discharge pathway (HPH) starts when the hospital reports the patient ready for
+    discharge: give ``ready_for_discharge_at`` and ``planned_discharge_at``, and HPH0 and HPH1
+    fall due from the planned discharge while the patient is still in hospital. A discharge
+    already registered counts as the planned one too. A pathway that does not start with a
+    discharge starts at home: the stop points anchored on the arrival home count from
+    ``started_at``. Stop points anchored on a time not known yet (the arrival home after a
+    discharge) are planned by the timeline services (``services.timeline``) when it happens.
+    ``short_stay_kind`` says the patient was discharged to a short stay (from the discharge).
     Refuses a second running pathway of the same template for the patient, unless it is
     ``previous`` (which then ends: the new pathway follows it). ``primary_contact`` defaults to
     the patient's primary contact.
@@ -165,8 +225,27 @@ def pathway_start(
         raise domain_error(Code.UNPUBLISHED, _("Only a published template version can be started."))
     if start_reason not in models.Pathway.StartReason.values:
         raise domain_error(Code.START_REASON, _("Choose a start reason."))
+    if short_stay_kind and short_stay_kind not in models.ShortStayKind.values:
+        raise domain_error(Code.SHORT_STAY_KIND, _("Choose the kind of stay."))
+    if short_stay_kind and discharged_at is None:
+        raise domain_error(
+            Code.SHORT_STAY_WITHOUT_DISCHARGE,
+            _("Register the discharge from hospital before the short stay."),
+        )
+    short_stay_started_at = discharged_at if short_stay_kind else None
+    if start_reason == models.Pathway.StartReason.DISCHARGE:
+        if ready_for_discharge_at is None and planned_discharge_at is not None:
+            ready_for_discharge_at = started_at
+        if planned_discharge_at is None and discharged_at is not None:
+            planned_discharge_at = discharged_at
     _validate_anchors(
-        started_at=started_at, discharged_at=discharged_at, arrived_home_at=arrived_home_at
+        started_at=started_at,
+        discharged_at=discharged_at,
+        arrived_home_at=arrived_home_at,
+        ready_for_discharge_at=ready_for_discharge_at,
+        planned_discharge_at=planned_discharge_at,
+        short_stay_started_at=short_stay_started_at,
+        now=now,
     )
     _shared.check_not_future(
         started_at, now=now, message=_("A pathway cannot start in the future.")
@@ -211,6 +290,11 @@ def pathway_start(
             primary_contact=primary_contact,
             previous=previous,
             access=access,
+            ready_for_discharge_at=ready_for_discharge_at,
+            planned_discharge_at=planned_discharge_at,
+            short_stay_kind=short_stay_kind,
+            short_stay_started_at=short_stay_started_at,
+            now=now,
         )
 
 
@@ -222,61 +306,18 @@ def pathway_anchors_set(
     arrived_home_at: datetime | None = None,
     now: datetime | None = None,
 ) -> list[models.StopPoint]:
-    """Register the discharge and/or the arrival home of a running pathway.
+    """Register the discharge and/or the arrival home of a running pathway (kept for callers
+    that register both at once; the pages use the timeline services one action at a time).
 
-    Plans the start stop points that were waiting for that time (``planning.instances_for_anchor``).
-    A time already registered cannot be changed here. Returns the new instances.
+    Plans the start stop points that were waiting for that time. A time already registered
+    cannot be changed here (``pathway_time_correct`` corrects it). Returns the new instances.
     """
-    now = now or timezone.now()
-    _shared.check_aware(discharged_at=discharged_at, arrived_home_at=arrived_home_at)
-    for name, value in (("discharged_at", discharged_at), ("arrived_home_at", arrived_home_at)):
-        if value is not None and getattr(pathway, name) is not None:
-            raise domain_error(Code.ALREADY_SET, _("This time is already registered."))
-        _shared.check_not_future(value, now=now, message=_("The time cannot be in the future."))
-    if pathway.ended_at is not None:
-        raise domain_error(Code.ENDED, _("The pathway has ended."))
-    access = _shared.access_require(actor=actor, patient_id=pathway.patient_id, now=now)
-    with transaction.atomic():
-        pathway = models.Pathway.objects.select_for_update().get(pk=pathway.pk)
-        pathway.discharged_at = discharged_at or pathway.discharged_at
-        pathway.arrived_home_at = arrived_home_at or pathway.arrived_home_at
-        _validate_anchors(
-            started_at=pathway.started_at,
-            discharged_at=pathway.discharged_at,
-            arrived_home_at=pathway.arrived_home_at,
-        )
-        pathway.full_clean()
-        pathway.save(update_fields=["discharged_at", "arrived_home_at", "updated_at"])
-        stored = _shared.definitions(pathway.version)
-        existing = set(pathway.stop_points.values_list("definition__code", flat=True))
-        planned: list[rules.PlannedStopPoint] = []
-        for anchor, value in (
-            (rules.Anchor.DISCHARGE, discharged_at),
-            (rules.Anchor.ARRIVAL_HOME, arrived_home_at),
-        ):
-            if value is not None:
-                planned += planning.instances_for_anchor(
-                    _shared.rule_definitions(stored), mappers.pathway_anchors(pathway), anchor
-                )
-        planned = [p for p in planned if p.code not in existing]
-        created = _shared.instances_create(
-            pathway=pathway, planned=planned, by_code={d.code: d for d in stored}
-        )
-        _shared.audit(
-            actor=actor,
-            access=access,
-            verb=AuditVerb.EVENT_RECORDED,
-            target=pathway,
-            data={
-                "anchors": [
-                    n
-                    for n, v in (
-                        ("discharged_at", discharged_at),
-                        ("arrived_home_at", arrived_home_at),
-                    )
-                    if v is not None
-                ],
-                "stop_points": [sp.definition.code for sp in created],
-            },
-        )
-    return created
+    values: dict[timeline.TimeKind, datetime] = {}
+    if discharged_at is not None:
+        values[timeline.TimeKind.DISCHARGED] = discharged_at
+    if arrived_home_at is not None:
+        values[timeline.TimeKind.ARRIVED_HOME] = arrived_home_at
+    if not values:
+        return []
+    changed = timeline_services.times_register(actor=actor, pathway=pathway, values=values, now=now)
+    return changed.created

@@ -22,9 +22,14 @@ def stop_point_reopen(
     actor: User,
     stop_point: models.StopPoint,
     reason: str,
+    part: str | None = None,
     now: datetime | None = None,
 ) -> models.StopPoint:
-    """Reopen a signed (or not-relevant) stop point so it can be changed. A reason is required."""
+    """Reopen a signed (or not-relevant) stop point so it can be changed. A reason is required.
+
+    ``part`` reopens one part only: ``""`` the owner's, a role that role's part (the other
+    signatures stay); ``None`` reopens every part. The stop point is no longer done either way.
+    """
     now = now or timezone.now()
     reason = (reason or "").strip()
     if len(reason) < MIN_REOPEN_REASON:
@@ -37,11 +42,20 @@ def stop_point_reopen(
     with transaction.atomic():
         locked = _shared.lock(stop_point)
         _shared.check_not_interrupted(locked)
-        if locked.completed_at is None and locked.not_relevant_at is None:
+        parts = list(locked.parts.select_for_update())
+        signed_parts = [p for p in parts if p.signed_at is not None]
+        if (
+            locked.completed_at is None
+            and locked.not_relevant_at is None
+            and locked.owner_signed_at is None
+            and not signed_parts
+        ):
             raise domain_error(Code.NOT_CLOSED, _("This checklist is not signed."))
         previous = {
             "completed_at": locked.completed_at.isoformat() if locked.completed_at else None,
             "completed_by": locked.completed_by_id,
+            "owner_signed_by": locked.owner_signed_by_id,
+            "parts_signed_by": {p.role: p.signed_by_id for p in signed_parts},
             "not_relevant": locked.not_relevant_at is not None,
         }
         fields = ["completed_at", "completed_by", "not_relevant_at", "not_relevant_reason"]
@@ -49,6 +63,15 @@ def stop_point_reopen(
         locked.completed_by = None
         locked.not_relevant_at = None
         locked.not_relevant_reason = ""
+        if part in (None, ""):
+            locked.owner_signed_at = None
+            locked.owner_signed_by = None
+            fields += ["owner_signed_at", "owner_signed_by"]
+        for row in signed_parts:
+            if part is None or row.role == part:
+                row.signed_at = None
+                row.signed_by = None
+                row.save(update_fields=["signed_at", "signed_by", "updated_at"])
         locked.revision += 1
         locked.full_clean()
         locked.save(update_fields=[*fields, "revision", "updated_at"])
@@ -59,7 +82,11 @@ def stop_point_reopen(
             verb=AuditVerb.CHECKLIST_REOPENED,
             target=locked,
             reason=reason,
-            data={"code": locked.definition.code, **previous},
+            data={
+                "code": locked.definition.code,
+                "part": "all" if part is None else (part or "owner"),
+                **previous,
+            },
         )
     return stop_point
 

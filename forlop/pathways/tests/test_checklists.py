@@ -400,6 +400,8 @@ def test_completion_opens_the_next_stop_point(
     assert (b.due_at, b.triggered_at) == (oslo(2026, 3, 25), oslo(2026, 3, 11, 10))
     assert AuditEvent.objects.get(verb=AuditVerb.CHECKLIST_COMPLETED).data == {
         "code": "A",
+        "part": "owner",
+        "completed": True,
         "on_time": True,
         "opened": ["B"],
     }

@@ -120,11 +120,18 @@ def test_death_ends_the_pathway(
     )
 
     # then
+    # then: what was not yet due is interrupted; HPH0 and HPH1 (due on the discharge day) were
+    # overdue already and stay missed
     pathway.refresh_from_db()
     assert (pathway.ended_at, pathway.end_reason) == (died, "death")
-    assert not pathway.stop_points.filter(
-        completed_at__isnull=True, interrupted_at__isnull=True, not_relevant_at__isnull=True
-    ).exists()
+    assert sorted(
+        pathway.stop_points.filter(
+            completed_at__isnull=True, interrupted_at__isnull=True, not_relevant_at__isnull=True
+        ).values_list("definition__code", flat=True)
+    ) == ["HPH0", "HPH1"]
+    assert sorted(
+        pathway.stop_points.filter(interrupted_at=died).values_list("definition__code", flat=True)
+    ) == ["DAILY", "HPH2", "HPH3", "HPH5"]
     assert (
         AuditEvent.objects.filter(verb=AuditVerb.EVENT_RECORDED, patient_id=patient.pk).count() == 1
     )
@@ -147,12 +154,12 @@ def test_repeated_falls_open_several_hph4(
             now=NOW,
         )
 
-    # then
+    # then: each due within the same shift (8 hours, a local default)
     assert list(
         pathway.stop_points.filter(definition__code="HPH4")
         .order_by("occurrence")
         .values_list("occurrence", "due_at")
-    ) == [(1, oslo(2026, 3, 10, 10)), (2, oslo(2026, 3, 10, 12))]
+    ) == [(1, oslo(2026, 3, 10, 18)), (2, oslo(2026, 3, 10, 20))]
 
 
 @pytest.mark.django_db
@@ -178,16 +185,23 @@ def test_admission_interrupts_every_running_pathway_and_opens_hph6_once(
         actor=nurse, patient=patient, kind="admission", occurred_at=admitted, now=admitted
     )
 
-    # then: nothing open is left but one HPH6, in the newest pathway
+    # then: one HPH6, in the newest pathway; everything not yet due is interrupted; HPH0 and
+    # HPH1, overdue since the discharge day, stay open and count as missed
     open_points = StopPoint.objects.filter(
         pathway__patient=patient,
         completed_at__isnull=True,
         not_relevant_at__isnull=True,
         interrupted_at__isnull=True,
-    )
-    assert list(open_points.values_list("pathway", "definition__code")) == [(decline.pk, "HPH6")]
+    ).order_by("pathway", "definition__code")
+    assert list(open_points.values_list("pathway", "definition__code")) == [
+        (hph.pk, "HPH0"),
+        (hph.pk, "HPH1"),
+        (decline.pk, "HPH6"),
+    ]
     assert event.pathway == decline
-    assert hph.stop_points.filter(interrupted_at=admitted).count() == hph.stop_points.count()
+    assert sorted(
+        hph.stop_points.filter(interrupted_at=admitted).values_list("definition__code", flat=True)
+    ) == ["DAILY", "HPH2", "HPH3", "HPH5"]
     row = AuditEvent.objects.get(verb=AuditVerb.EVENT_RECORDED)
     assert row.data["opened"] == ["HPH6"]
     assert sorted(row.data["pathways"]) == sorted([hph.pk, decline.pk])

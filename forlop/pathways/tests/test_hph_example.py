@@ -1,19 +1,35 @@
-"""The issue's end-to-end example on the national HPH template, in one test."""
+"""The HPH example of seed 001's figure, end to end on the shipped HPH template.
+
+From the hospital's report on a Friday afternoon that the patient is ready for discharge to the
+four-week conversation: HPH0 and HPH1 on the allocation office's list before the discharge,
+the discharge moved by the hospital (the deadlines move with it), a two-day short stay, home,
+HPH2 three days after the arrival, HPH3 booked by home care and completed by the GP, and HPH5.
+A second test: an admission while HPH3 is overdue leaves it missed, not interrupted.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from forlop.core.models import AuditEvent, AuditVerb, Unit, User
 from forlop.pathways import mappers, rules, selectors, services
-from forlop.pathways.models import ChecklistItem, Pathway, StopPoint, TemplateVersion
+from forlop.pathways.models import (
+    ChecklistItem,
+    Pathway,
+    PathwayTimeChange,
+    ShortStayKind,
+    StopPoint,
+    TemplateVersion,
+)
 from forlop.pathways.tests.factories import oslo
-from forlop.patients.models import Patient
+from forlop.patients.models import HospitalStay, Patient
 
 S = rules.StopPointStatus
+pytestmark = pytest.mark.django_db
 
 
 def answer_for(item: ChecklistItem) -> Any:
@@ -21,14 +37,25 @@ def answer_for(item: ChecklistItem) -> Any:
     return {
         kinds.YES_NO: True,
         kinds.NUMBER: 1,
-        kinds.DATE: "2026-03-10",
+        kinds.DATE: "2026-03-20",
         kinds.SINGLE_CHOICE: item.choices[0] if item.choices else None,
         kinds.MULTIPLE_CHOICE: item.choices[:1],
     }.get(item.kind, "Skrevet svar")
 
 
-def sign(stop_point: StopPoint, actor: User, at: Any) -> None:
-    for item in stop_point.definition.items.filter(required=True):
+def answer_required(stop_point: StopPoint, actor: User, at: datetime, *, part: str) -> None:
+    for item in stop_point.definition.items.filter(required=True, part=part):
+        if item.kind == ChecklistItem.Kind.WHAT_MATTERS:
+            services.checklist_answer_save(
+                actor=actor,
+                stop_point=stop_point,
+                item_id=item.pk,
+                value=None,
+                not_relevant_reason="Samtalen er ført på målsiden.",
+                expected_revision=stop_point.revision,
+                now=at,
+            )
+            continue
         services.checklist_answer_save(
             actor=actor,
             stop_point=stop_point,
@@ -37,124 +64,314 @@ def sign(stop_point: StopPoint, actor: User, at: Any) -> None:
             expected_revision=stop_point.revision,
             now=at,
         )
+
+
+def sign(stop_point: StopPoint, actor: User, at: datetime) -> None:
+    answer_required(stop_point, actor, at, part="")
     services.stop_point_complete(
         actor=actor, stop_point=stop_point, expected_revision=stop_point.revision, now=at
     )
 
 
-def by_code(pathway: Pathway) -> dict[str, list[StopPoint]]:
-    result: dict[str, list[StopPoint]] = {}
-    for sp in pathway.stop_points.select_related("definition").order_by("occurrence"):
-        result.setdefault(sp.definition.code, []).append(sp)
-    return result
+def stop(pathway: Pathway, code: str) -> StopPoint:
+    return pathway.stop_points.select_related("definition", "pathway").get(definition__code=code)
 
 
-@pytest.mark.django_db
-def test_discharge_fall_admission_and_readmission(
-    hph_version: TemplateVersion, patient: Patient, district: Unit, nurse: User
-) -> None:
-    # given: discharge on D at 11:00 and home the same day at 14:00
-    day_d = date(2026, 3, 10)
-    discharged, home = oslo(2026, 3, 10, 11), oslo(2026, 3, 10, 14)
+def deadline(pathway: Pathway, code: str) -> rules.Deadline:
+    return mappers.stop_point_deadline(stop(pathway, code))
 
-    # when
-    pathway = services.pathway_start(
-        actor=nurse,
+
+def listed(user: User, now: datetime) -> list[str]:
+    work = selectors.worklist(user=user, now=now)
+    return sorted(item.code for item in [*work.overdue, *work.due_today, *work.due_this_week])
+
+
+@pytest.fixture
+def in_hospital(patient: Patient, ward: Unit) -> HospitalStay:
+    """Admitted on Monday 9 March 2026 to the medical ward."""
+    return HospitalStay.objects.create(patient=patient, ward=ward, admitted_at=oslo(2026, 3, 9, 14))
+
+
+@pytest.fixture
+def reported(
+    hph_version: TemplateVersion,
+    patient: Patient,
+    district: Unit,
+    nurse: User,
+    allocation_officer: User,
+    in_hospital: HospitalStay,
+) -> Pathway:
+    """Friday 13 March 2026, 14:00: the hospital reports the patient ready for discharge,
+    planned for 18:00 the same day. The allocation office starts HPH on the report."""
+    return services.pathway_start(
+        actor=allocation_officer,
         patient=patient,
         version=hph_version,
         unit=district,
         start_reason=Pathway.StartReason.DISCHARGE,
-        started_at=oslo(2026, 3, 10, 9),
-        discharged_at=discharged,
-        arrived_home_at=home,
+        started_at=oslo(2026, 3, 13, 14),
+        ready_for_discharge_at=oslo(2026, 3, 13, 14),
+        planned_discharge_at=oslo(2026, 3, 13, 18),
         primary_contact=nurse,
-        now=oslo(2026, 3, 10, 15),
+        now=oslo(2026, 3, 13, 14, 5),
     )
 
-    # then: HPH2 D+3, HPH3 D+14, HPH5 D+28 (whole days), HPH0 at the discharge itself
-    stops = by_code(pathway)
-    assert set(stops) == {"HPH0", "HPH1", "HPH2", "HPH3", "HPH5", "DAILY"}
-    due = {code: mappers.stop_point_deadline(sps[0]) for code, sps in stops.items()}
-    assert due["HPH2"] == rules.Deadline.on_date(day_d + timedelta(days=3))
-    assert due["HPH3"] == rules.Deadline.on_date(day_d + timedelta(days=14))
-    assert due["HPH5"] == rules.Deadline.on_date(day_d + timedelta(days=28))
-    assert due["HPH0"] == rules.Deadline.at(discharged)
+
+def test_seed_001_from_a_friday_report_to_the_four_week_conversation(
+    reported: Pathway,
+    nurse: User,
+    allocation_officer: User,
+    hospital_nurse: User,
+    gp: User,
+) -> None:
+    pathway = reported
+    friday = oslo(2026, 3, 13, 15)
+
+    # then: only HPH0 and HPH1 so far, due before the patient leaves, on the allocation
+    # office's list while the patient is still in hospital (and on nobody else's)
+    assert set(pathway.stop_points.values_list("definition__code", flat=True)) == {"HPH0", "HPH1"}
+    assert deadline(pathway, "HPH0") == rules.Deadline.at(oslo(2026, 3, 13, 18))
+    assert deadline(pathway, "HPH1") == rules.Deadline.on_date(date(2026, 3, 13))
+    assert listed(allocation_officer, friday) == ["HPH0", "HPH1"]
+    assert listed(nurse, friday) == []
+    assert listed(hospital_nurse, friday) == []
+    assert mappers.stop_point_status(stop(pathway, "HPH0"), now=friday) is S.DUE
+
+    # when: at 16:00 the hospital moves the discharge to Saturday 11:00
+    moved = services.pathway_planned_discharge_move(
+        actor=hospital_nurse,
+        pathway=pathway,
+        planned_discharge_at=oslo(2026, 3, 14, 11),
+        reason="Venter på svar fra røntgen",
+        now=oslo(2026, 3, 13, 16),
+    )
+
+    # then: HPH0 and HPH1 move with it, and the change is kept with what it moved
+    assert deadline(pathway, "HPH0") == rules.Deadline.at(oslo(2026, 3, 14, 11))
+    assert deadline(pathway, "HPH1") == rules.Deadline.on_date(date(2026, 3, 14))
+    assert sorted(m.code for m in moved.moved) == ["HPH0", "HPH1"]
+    change = PathwayTimeChange.objects.get(pathway=pathway, action="moved")
+    assert (change.kind, change.old_value, change.new_value, change.changed_by) == (
+        "planned_discharge",
+        oslo(2026, 3, 13, 18),
+        oslo(2026, 3, 14, 11),
+        hospital_nurse,
+    )
+    assert [m["code"] for m in change.moved] == ["HPH0", "HPH1"]
     assert (
-        AuditEvent.objects.filter(verb=AuditVerb.PATHWAY_STARTED, target_id=pathway.pk).count() == 1
+        AuditEvent.objects.filter(
+            verb=AuditVerb.PATHWAY_TIME_CORRECTED, target_id=pathway.pk
+        ).count()
+        == 1
+    )
+    # at 18:00 on Friday HPH0 is no longer overdue: the patient has not left
+    assert mappers.stop_point_status(stop(pathway, "HPH0"), now=oslo(2026, 3, 13, 19)) is S.DUE
+
+    # when: the allocation office has the discharge call on Saturday morning and prepares the
+    # return home; the patient leaves at 11:30 for a short-term stay (korttidsopphold)
+    sign(stop(pathway, "HPH0"), allocation_officer, oslo(2026, 3, 14, 9))
+    sign(stop(pathway, "HPH1"), allocation_officer, oslo(2026, 3, 14, 10))
+    services.pathway_discharge_register(
+        actor=hospital_nurse,
+        pathway=pathway,
+        at=oslo(2026, 3, 14, 11, 30),
+        short_stay_kind=ShortStayKind.SHORT_TERM,
+        now=oslo(2026, 3, 14, 11, 35),
     )
 
-    # when: HPH2 is signed on D+2, then the patient falls on D+5
-    sign(stops["HPH2"][0], nurse, oslo(2026, 3, 12, 13))
-    fall = services.event_record(
-        actor=nurse,
-        patient=patient,
-        kind="fall",
-        occurred_at=oslo(2026, 3, 15, 8),
-        note="Falt på badet",
-        now=oslo(2026, 3, 15, 9),
-    )
-
-    # then: one HPH4, due immediately, linked to the fall
-    hph4 = by_code(pathway)["HPH4"]
-    assert [(sp.event_id, sp.due_at, sp.due_all_day) for sp in hph4] == [
-        (fall.pk, oslo(2026, 3, 15, 8), False)
-    ]
-    assert mappers.stop_point_status(hph4[0], now=oslo(2026, 3, 15, 9)) is S.OVERDUE
-
-    # when: the patient is admitted on D+7 at 10:00
-    admitted = oslo(2026, 3, 17, 10)
-    services.event_record(
-        actor=nurse, patient=patient, kind="admission", occurred_at=admitted, now=admitted
-    )
-
-    # then: HPH6 is due 3 hours later; every open stop point is interrupted, not missed
-    stops = by_code(pathway)
-    assert [(sp.due_at, sp.due_all_day) for sp in stops["HPH6"]] == [(oslo(2026, 3, 17, 13), False)]
-    after = oslo(2026, 3, 17, 11)
-    statuses = {
-        code: [mappers.stop_point_status(sp, now=after) for sp in sps]
-        for code, sps in stops.items()
-    }
-    assert statuses == {
-        "HPH0": [S.INTERRUPTED],
-        "HPH1": [S.INTERRUPTED],
-        "HPH2": [S.DONE],
-        "HPH3": [S.INTERRUPTED],
-        "HPH4": [S.INTERRUPTED],
-        "HPH5": [S.INTERRUPTED],
-        "DAILY": [S.INTERRUPTED],
-        "HPH6": [S.DUE],
-    }
-    assert all(
-        sp.interrupted_at == admitted
-        for sps in stops.values()
-        for sp in sps
-        if sp.definition.code not in ("HPH2", "HPH6")
-    )
-
-    # when: the admission report is sent in time and the patient is discharged again on D+10
-    sign(stops["HPH6"][0], nurse, oslo(2026, 3, 17, 12))
-    back = oslo(2026, 3, 20, 12)
-    services.event_record(
-        actor=nurse, patient=patient, kind="return_home", occurred_at=back, now=back
-    )
-
-    # then: a new pathway on the same version follows the first one (a readmission link)
+    # then: HPH0 was done before the patient left (its deadline is now the discharge itself);
+    # HPH3 counts from the discharge; nothing counted from the arrival home is planned yet
+    saturday = oslo(2026, 3, 14, 12)
+    assert mappers.stop_point_status(stop(pathway, "HPH0"), now=saturday) is S.DONE
+    assert deadline(pathway, "HPH0") == rules.Deadline.at(oslo(2026, 3, 14, 11, 30))
+    assert mappers.stop_point_status(stop(pathway, "HPH1"), now=saturday) is S.DONE
+    assert deadline(pathway, "HPH3") == rules.Deadline.on_date(date(2026, 3, 28))
+    assert not pathway.stop_points.filter(definition__code__in=["HPH2", "HPH5"]).exists()
     pathway.refresh_from_db()
-    following = Pathway.objects.get(previous=pathway)
-    assert (pathway.ended_at, pathway.end_reason) == (back, services.END_REASON_READMITTED)
-    assert following.version == hph_version
-    assert (following.discharged_at, following.arrived_home_at) == (back, back)
-    assert following.primary_contact == nurse
-    new = by_code(following)
-    assert mappers.stop_point_deadline(new["HPH2"][0]) == rules.Deadline.on_date(date(2026, 3, 23))
-    assert mappers.stop_point_deadline(new["HPH3"][0]) == rules.Deadline.on_date(date(2026, 4, 3))
-    assert mappers.stop_point_deadline(new["HPH5"][0]) == rules.Deadline.on_date(date(2026, 4, 17))
+    assert (pathway.short_stay_kind, pathway.short_stay_started_at) == (
+        "short_term",
+        oslo(2026, 3, 14, 11, 30),
+    )
+
+    # when: two days later the patient comes home; the nurse registers the arrival
+    services.pathway_arrival_home_register(
+        actor=nurse, pathway=pathway, at=oslo(2026, 3, 16, 13), now=oslo(2026, 3, 16, 13, 10)
+    )
+
+    # then: HPH2 three days after the arrival, HPH5 four weeks after it, both on her list
+    assert deadline(pathway, "HPH2") == rules.Deadline.on_date(date(2026, 3, 19))
+    assert deadline(pathway, "HPH5") == rules.Deadline.on_date(date(2026, 4, 13))
+    monday = oslo(2026, 3, 16, 14)
+    assert listed(nurse, monday) == ["DAILY", "HPH2"]
+    assert listed(allocation_officer, monday) == []
+
+    # when: home care does HPH2 on Wednesday and books the GP visit (its part of HPH3)
+    sign(stop(pathway, "HPH2"), nurse, oslo(2026, 3, 18, 11))
+    hph3 = stop(pathway, "HPH3")
+    sign(hph3, nurse, oslo(2026, 3, 18, 12))
+
+    # then: HPH3 is not done: the GP's part waits, on the GP's list and no longer on hers
+    hph3.refresh_from_db()
+    assert hph3.owner_signed_by == nurse
+    assert hph3.completed_at is None
+    # (the work list shows this week: HPH3 is due on Saturday 28 March)
+    assert "HPH3" in listed(gp, oslo(2026, 3, 23, 8))
+    assert "HPH3" not in listed(nurse, oslo(2026, 3, 23, 8))
+    owners = selectors.stop_point_owners(
+        StopPoint.objects.select_related(*selectors.OWNER_SELECT)
+        .prefetch_related(*selectors.OWNER_PREFETCH)
+        .get(pk=hph3.pk)
+    )
+    assert [(o.role, o.person, o.signed_by) for o in owners] == [
+        ("primary_contact", nurse, nurse),
+        ("gp", gp, None),
+    ]
+    # the home nurse cannot sign the GP's part
+    with pytest.raises(PermissionDenied):
+        services.stop_point_part_complete(
+            actor=nurse, stop_point=hph3, part="gp", expected_revision=hph3.revision
+        )
+
+    # when: the GP sees the patient on 25 March and signs the visit and medication review
+    answer_required(hph3, gp, oslo(2026, 3, 25, 10), part="gp")
+    services.stop_point_part_complete(
+        actor=gp,
+        stop_point=hph3,
+        part="gp",
+        expected_revision=hph3.revision,
+        now=oslo(2026, 3, 25, 10),
+    )
+
+    # then: HPH3 is done on time, signed last by the GP
+    hph3.refresh_from_db()
+    assert (hph3.completed_at, hph3.completed_by) == (oslo(2026, 3, 25, 10), gp)
+    assert mappers.stop_point_status(hph3, now=oslo(2026, 3, 26)) is S.DONE
+
+    # when: the four-week conversation on 10 April
+    sign(stop(pathway, "HPH5"), nurse, oslo(2026, 4, 10, 10))
+
+    # then: all four main checklists, each on time
+    statuses = {
+        code: mappers.stop_point_status(stop(pathway, code), now=oslo(2026, 4, 20))
+        for code in ("HPH0", "HPH2", "HPH3", "HPH5")
+    }
+    assert statuses == {"HPH0": S.DONE, "HPH2": S.DONE, "HPH3": S.DONE, "HPH5": S.DONE}
+    # every time on the timeline was registered by the role that knows it, and kept
     assert list(
-        Patient.objects.filter(pk=patient.pk)
-        .values_list("pathways__pk", flat=True)
-        .order_by("pathways__started_at")
-    ) == [pathway.pk, following.pk]
-    chain = selectors.pathway_chain(pathway=following, now=back)
-    assert chain.previous == pathway
-    assert selectors.pathway_chain(pathway=pathway, now=back).next == following
+        PathwayTimeChange.objects.filter(pathway=pathway)
+        .order_by("changed_at", "pk")
+        .values_list("kind", "action", "changed_by__username")
+    ) == [
+        ("ready_for_discharge", "registered", "tildeling"),
+        ("planned_discharge", "registered", "tildeling"),
+        ("planned_discharge", "moved", "sykehus"),
+        ("discharged", "registered", "sykehus"),
+        ("short_stay", "registered", "sykehus"),
+        ("arrived_home", "registered", "nurse"),
+    ]
+
+
+def test_an_admission_leaves_an_overdue_hph3_missed_not_interrupted(
+    reported: Pathway, nurse: User, allocation_officer: User, hospital_nurse: User, gp: User
+) -> None:
+    # given: discharged home on Saturday 14 March; home care books the GP visit, but the GP's
+    # part is not signed by its deadline (Saturday 28 March)
+    pathway = reported
+    services.pathway_discharge_register(
+        actor=hospital_nurse,
+        pathway=pathway,
+        at=oslo(2026, 3, 14, 11),
+        now=oslo(2026, 3, 14, 11, 5),
+    )
+    services.pathway_arrival_home_register(
+        actor=nurse, pathway=pathway, at=oslo(2026, 3, 14, 13), now=oslo(2026, 3, 14, 13, 5)
+    )
+    sign(stop(pathway, "HPH2"), nurse, oslo(2026, 3, 16, 10))
+    sign(stop(pathway, "HPH3"), nurse, oslo(2026, 3, 16, 11))
+
+    # when: the patient is admitted on 30 March, two days after HPH3's deadline
+    admitted = oslo(2026, 3, 30, 9)
+    services.event_record(
+        actor=nurse, patient=pathway.patient, kind="admission", occurred_at=admitted, now=admitted
+    )
+
+    # then: HPH3 stays open and counts as missed; HPH5, not yet due, is interrupted
+    after = oslo(2026, 3, 30, 10)
+    assert mappers.stop_point_status(stop(pathway, "HPH3"), now=after) is S.OVERDUE
+    assert stop(pathway, "HPH3").interrupted_at is None
+    assert mappers.stop_point_status(stop(pathway, "HPH5"), now=after) is S.INTERRUPTED
+    assert rules.is_on_time(mappers.stop_point_state(stop(pathway, "HPH3")), now=after) is False
+    assert mappers.stop_point_status(stop(pathway, "HPH2"), now=after) is S.DONE
+
+
+def test_bad_times_are_refused_and_change_nothing(
+    reported: Pathway, nurse: User, allocation_officer: User, hospital_nurse: User, gp: User
+) -> None:
+    # given
+    pathway = reported
+    before = (
+        list(Pathway.objects.filter(pk=pathway.pk).values()),
+        list(StopPoint.objects.values_list("pk", "due_at")),
+        PathwayTimeChange.objects.count(),
+        AuditEvent.objects.filter(verb__startswith="pathway.time").count(),
+    )
+
+    def snapshot() -> tuple[Any, ...]:
+        return (
+            list(Pathway.objects.filter(pk=pathway.pk).values()),
+            list(StopPoint.objects.values_list("pk", "due_at")),
+            PathwayTimeChange.objects.count(),
+            AuditEvent.objects.filter(verb__startswith="pathway.time").count(),
+        )
+
+    from django.core.exceptions import ValidationError
+
+    # when / then: a discharge more than a year ahead
+    with pytest.raises(ValidationError) as exc:
+        services.pathway_planned_discharge_move(
+            actor=hospital_nurse,
+            pathway=pathway,
+            planned_discharge_at=oslo(2027, 3, 20, 11),
+            now=oslo(2026, 3, 13, 16),
+        )
+    assert exc.value.code == "planned_too_far"
+    assert "mer enn ett år" in exc.value.messages[0]
+    # a correction without a reason
+    with pytest.raises(ValidationError) as exc:
+        services.pathway_time_correct(
+            actor=allocation_officer,
+            pathway=pathway,
+            kind="ready_for_discharge",
+            at=oslo(2026, 3, 13, 13),
+            reason="  ",
+            now=oslo(2026, 3, 13, 16),
+        )
+    assert exc.value.code == "reason"
+    # the arrival home before the discharge
+    services.pathway_discharge_register(
+        actor=hospital_nurse, pathway=pathway, at=oslo(2026, 3, 14, 11), now=oslo(2026, 3, 14, 12)
+    )
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        services.pathway_arrival_home_register(
+            actor=nurse, pathway=pathway, at=oslo(2026, 3, 14, 10), now=oslo(2026, 3, 14, 12)
+        )
+    assert exc.value.code == "arrival_before_discharge"
+    assert exc.value.messages == ["Pasienten kan ikke komme hjem før utskrivningen."]
+    # a role without rights: the GP registers the arrival home
+    with pytest.raises(PermissionDenied) as denied:
+        services.pathway_arrival_home_register(
+            actor=gp, pathway=pathway, at=oslo(2026, 3, 14, 13), now=oslo(2026, 3, 14, 14)
+        )
+    assert "Din rolle kan ikke registrere" in str(denied.value)
+    # and the nurse may not move the hospital's plan
+    with pytest.raises(PermissionDenied):
+        services.pathway_time_correct(
+            actor=nurse,
+            pathway=pathway,
+            kind="ready_for_discharge",
+            at=oslo(2026, 3, 13, 13),
+            reason="Feil klokkeslett",
+            now=oslo(2026, 3, 14, 14),
+        )
+    assert snapshot() == before

@@ -113,7 +113,8 @@ def test_hph_example_end_to_end() -> None:
     codes = list(states)
     interrupted = dict(zip(codes, interrupt_open(states.values(), at=admission), strict=True))
 
-    # then: HPH6 is due 3 hours later; everything open (or not open yet) is interrupted
+    # then: HPH6 is due 3 hours later; what was not yet due is interrupted, but the second
+    # HPH4 was overdue before the admission and stays missed
     assert [(p.code, p.deadline) for p in hph6] == [("HPH6", Deadline.at(oslo(2026, 4, 2, 13)))]
     after = oslo(2026, 4, 2, 11, 0)
     assert {code: stop_point_status(s, now=after) for code, s in interrupted.items()} == {
@@ -124,11 +125,11 @@ def test_hph_example_end_to_end() -> None:
         "HPH5": S.INTERRUPTED,
         "HPH5R": S.INTERRUPTED,
         "HPH4-1": S.DONE,
-        "HPH4-2": S.INTERRUPTED,
+        "HPH4-2": S.OVERDUE,
     }
     assert stop_point_status(hph6[0].to_state(), now=after) is S.DUE
     assert stop_point_status(hph6[0].to_state(), now=oslo(2026, 4, 2, 13, 0, 1)) is S.OVERDUE
-    # adherence: the interrupted ones are not counted as missed
+    # adherence: the interrupted ones are not counted as missed; the overdue one is
     assert [is_on_time(s, now=oslo(2026, 6, 1)) for s in interrupted.values()] == [
         True,
         True,
@@ -137,7 +138,7 @@ def test_hph_example_end_to_end() -> None:
         None,
         None,
         True,
-        None,
+        False,
     ]
     # the statuses before the admission are unchanged (reports are reproducible)
     assert stop_point_status(interrupted["HPH3"], now=now) is S.DUE
@@ -328,7 +329,11 @@ def test_next_recurrence_rejects_a_foreign_instance() -> None:
         (dataclasses.replace(BASE, completed_at=oslo(2026, 4, 3)), True),  # done later
         (dataclasses.replace(BASE, not_relevant_at=oslo(2026, 4, 1, 12)), False),
         (dataclasses.replace(BASE, interrupted_at=oslo(2026, 4, 1, 12)), False),
-        (dataclasses.replace(BASE, deadline=Deadline.on_date(date(2026, 4, 1))), True),  # overdue
+        # overdue before the admission: missed, not interrupted
+        (dataclasses.replace(BASE, deadline=Deadline.on_date(date(2026, 4, 1))), False),
+        (dataclasses.replace(BASE, deadline=Deadline.on_date(date(2026, 4, 2))), True),  # today
+        (dataclasses.replace(BASE, deadline=Deadline.at(oslo(2026, 4, 2, 11, 59))), False),
+        (dataclasses.replace(BASE, deadline=Deadline.at(oslo(2026, 4, 2, 12, 0))), True),
     ],
 )
 def test_should_interrupt(state: StopPointState, expected: bool) -> None:
@@ -374,8 +379,11 @@ def test_after_interruption_nothing_is_open(
     # when
     [result] = interrupt_open([state], at=moment)
 
-    # then
-    assert stop_point_status(result, now=moment) in CLOSED_STATUSES
+    # then: closed, or missed before the event (overdue, never interrupted)
+    status = stop_point_status(result, now=moment)
+    assert status in CLOSED_STATUSES or (
+        status is S.OVERDUE and result.interrupted_at == state.interrupted_at
+    )
     assert stop_point_status(result, now=moment - timedelta(seconds=1)) is stop_point_status(
         state, now=moment - timedelta(seconds=1)
     )
@@ -384,7 +392,14 @@ def test_after_interruption_nothing_is_open(
 def test_interrupting_events() -> None:
     # given / when / then
     assert (
-        frozenset({EventKind.ADMISSION, EventKind.DEATH, EventKind.SERVICES_ENDED})
+        frozenset(
+            {
+                EventKind.ADMISSION,
+                EventKind.DEATH,
+                EventKind.SERVICES_ENDED,
+                EventKind.NURSING_HOME,
+            }
+        )
         == INTERRUPTING_EVENTS
     )
 

@@ -59,6 +59,8 @@ def test_enum_values_are_stable() -> None:
     ]
     assert [a.value for a in Anchor] == [
         "pathway_start",
+        "ready_for_discharge",
+        "planned_discharge",
         "discharge",
         "arrival_home",
         "event",
@@ -72,6 +74,7 @@ def test_enum_values_are_stable() -> None:
         "return_home",
         "death",
         "services_ended",
+        "nursing_home",
     ]
     assert set(StopPointStatus) == OPEN_STATUSES | CLOSED_STATUSES
     assert not OPEN_STATUSES & CLOSED_STATUSES

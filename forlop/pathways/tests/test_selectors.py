@@ -173,8 +173,9 @@ def test_worklist_query_count_is_constant(
                 pathway=pathway, due_at=oslo(2026, 3, day), assignee=nurse if i % 2 else None
             )
 
-    # when: one SELECT for the list, and the audit row (its insert, with the chain's head)
-    with django_assert_num_queries(1 + audit_write_queries()):
+    # when: the user's roles, one SELECT for the list, one for the parts of its stop points,
+    # and the audit row (its insert, with the chain's head)
+    with django_assert_num_queries(3 + audit_write_queries()):
         result = selectors.worklist(user=nurse, now=NOW)
         rendered = [
             (
@@ -319,6 +320,11 @@ def test_adherence_counts_on_time_late_and_missed(
     assert table(by_definition) == [
         ("A Kartlegging", 3, 1, 1, 1, 0, pytest.approx(1 / 3)),
         ("B Legebesøk", 2, 1, 0, 0, 1, 1.0),
+    ]
+    # not relevant and interrupted are left out of the share and shown beside it (issue 9)
+    assert [(r.label, r.n_interrupted, r.n_not_relevant) for r in by_definition] == [
+        ("A Kartlegging", 1, 1),
+        ("B Legebesøk", 0, 0),
     ]
     assert table(by_unit) == [
         ("Hjemmetjenesten nord", 3, 1, 1, 1, 0, pytest.approx(1 / 3)),

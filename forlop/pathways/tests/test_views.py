@@ -163,14 +163,28 @@ def start_form(version, district, **overrides):
 def test_start_preview_updates_through_htmx(client, nurse, patient, district, hph_version):
     client.force_login(nurse)
     url = reverse("pathways:pathway-start", args=[patient.pk])
-    response = client.get(url, start_form(hph_version, district), headers=HTMX)
+    planned = (timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    # reported ready for discharge, still in hospital: HPH0 and HPH1 only
+    response = client.get(
+        url, start_form(hph_version, district, planned_discharge_at=planned), headers=HTMX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<section class="ds-card pathway-preview"')
     codes = re.findall(r'data-testid="preview-row" data-code="([^"]+)"', html)
-    assert codes[:2] == ["HPH0", "HPH1"]
-    assert "HPH3" in codes
-    assert ">hospital_nurse<" not in html  # the role in words
+    assert codes == ["HPH0", "HPH1"]
+    assert ">allocation_office<" not in html  # the role in words
+    assert "Tildelingskontor" in html
+    # already discharged: HPH3 counts from the discharge too, with the GP's part
+    left = (timezone.localtime() - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    response = client.get(url, start_form(hph_version, district, discharged_at=left), headers=HTMX)
+    html = response.content.decode()
+    assert "HPH3" in re.findall(r'data-testid="preview-row" data-code="([^"]+)"', html)
+    assert "Primærkontakt / sykepleier + Fastlege" in html
+    # a discharge without a planned discharge (or a discharge) is refused
+    response = client.get(url, start_form(hph_version, district), headers=HTMX)
+    assert "Rett opp skjemaet for å se forhåndsvisningen." in response.content.decode()
+    assert 'data-testid="preview-row"' not in response.content.decode()
     assert Pathway.objects.count() == 0
 
 
@@ -391,7 +405,7 @@ def test_chain_page_draws_lanes_with_status_in_words(client, nurse, pathway, hph
     response = client.get(reverse("pathways:pathway-detail", args=[pathway.pk]))
     assert response.status_code == 200
     lanes = [lane.actor for lane in response.context["chain"].lanes]
-    assert lanes[:2] == ["hospital", "allocation_office"]
+    assert lanes[:2] == ["allocation_office", "gp"]
     html = response.content.decode()
     assert 'data-testid="lane-home_care"' in html
     assert "status--overdue" in html

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from forlop.core.errors import error_text
 from forlop.core.http import AuthedHttpRequest
-from forlop.core.models import Unit
+from forlop.core.models import Role, Unit
 from forlop.pathways import checklists, mappers, registry, rules, selectors, services
 from forlop.pathways.forms import AssignForm, ChecklistAnswerForm, ReasonForm, RevisionForm
 from forlop.pathways.models import ChecklistAnswer, ChecklistItem, StopPoint
@@ -36,6 +36,7 @@ class ChecklistRow:
     state: str = ""  # "", "saved", "invalid", "conflict"
     message: str = ""
     readonly: bool = False
+    part: str = ""  # "" for the owner's part, else the role of the part
 
     @property
     def plugin(self) -> registry.ItemKind | None:
@@ -79,16 +80,78 @@ def _report_link(stop_point: StopPoint) -> tuple[str, str] | None:
     return reverse(name, args=[stop_point.pathway_id]), str(label)
 
 
+def _part_of(stop_point: StopPoint, item: ChecklistItem) -> str:
+    roles = {role for role, _title in stop_point.definition.part_specs}
+    return item.part if item.part in roles else ""
+
+
+def _signed_parts(stop_point: StopPoint) -> set[str]:
+    signed = {p.role for p in stop_point.parts.all() if p.signed_at is not None}
+    if stop_point.owner_signed_at is not None or stop_point.completed_at is not None:
+        signed.add("")
+    return signed
+
+
 def _rows(stop_point: StopPoint, *, readonly: bool) -> list[ChecklistRow]:
-    return [
-        ChecklistRow(
-            item=row.item,
-            answer=row.answer,
-            form=ChecklistAnswerForm(item=row.item, answer=row.answer),
-            readonly=readonly,
+    signed = _signed_parts(stop_point)
+    rows = []
+    for row in selectors.checklist_rows(stop_point=stop_point):
+        part = _part_of(stop_point, row.item)
+        rows.append(
+            ChecklistRow(
+                item=row.item,
+                answer=row.answer,
+                form=ChecklistAnswerForm(item=row.item, answer=row.answer),
+                readonly=readonly or part in signed,
+                part=part,
+            )
         )
-        for row in selectors.checklist_rows(stop_point=stop_point)
-    ]
+    return rows
+
+
+@dataclass(slots=True)
+class ChecklistPart:
+    """One part of the checklist on the page: who answers for it, its rows, and whether the
+    viewer may sign it now."""
+
+    owner: selectors.PartOwner
+    rows: list[ChecklistRow]
+    may_sign: bool
+    key: str  # "" for the owner's part, else the role
+
+    @property
+    def owners(self) -> list[selectors.PartOwner]:
+        return [self.owner]
+
+
+def _parts(
+    stop_point: StopPoint, rows: list[ChecklistRow], *, user: Any, readonly: bool
+) -> list[ChecklistPart]:
+    roles = selectors.user_roles(user)
+    parts: list[ChecklistPart] = []
+    for owner in selectors.stop_point_owners(stop_point):
+        key = "" if owner.is_owner else owner.role
+        # The owner's part is signed by its role, the person answering for it, or a leader
+        # (the service lets anyone with a service need help out; the page offers the button
+        # to those it belongs to). A part is signed by its role or its assignee.
+        may_sign = (
+            not readonly
+            and not owner.is_signed
+            and (
+                owner.role in roles
+                or (owner.person is not None and owner.person.pk == user.pk)
+                or (owner.is_owner and Role.UNIT_LEADER in roles)
+            )
+        )
+        parts.append(
+            ChecklistPart(
+                owner=owner,
+                rows=[row for row in rows if row.part == key],
+                may_sign=may_sign,
+                key=key,
+            )
+        )
+    return parts
 
 
 def _checklist_context(stop_point: StopPoint, **extra: Any) -> dict[str, Any]:
@@ -96,13 +159,20 @@ def _checklist_context(stop_point: StopPoint, **extra: Any) -> dict[str, Any]:
     status = mappers.stop_point_status(stop_point, now=now)
     readonly = status in rules.CLOSED_STATUSES
     pathway = stop_point.pathway
+    rows = _rows(stop_point, readonly=readonly)
+    user = extra.pop("user", None)
+    parts = _parts(stop_point, rows, user=user, readonly=readonly) if user is not None else []
     context = {
         "stop_point": stop_point,
         "pathway": pathway,
         "patient": pathway.patient,
         "status": status,
         "readonly": readonly,
-        **_progress(_rows(stop_point, readonly=readonly)),
+        "parts": parts,
+        "owners": [part.owner for part in parts],
+        "owner_signed": "" in _signed_parts(stop_point),
+        "may_sign_owner": bool(parts) and parts[0].may_sign,
+        **_progress(rows),
         "reason_form": ReasonForm(),
         "reopen_form": ReasonForm(),
         "assign_form": AssignForm(
@@ -120,7 +190,11 @@ def _checklist_context(stop_point: StopPoint, **extra: Any) -> dict[str, Any]:
 @require_GET
 def stop_point_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
-    return render(request, "pathways/stop_point_detail.html", _checklist_context(stop_point))
+    return render(
+        request,
+        "pathways/stop_point_detail.html",
+        _checklist_context(stop_point, user=request.user),
+    )
 
 
 @require_POST
@@ -178,13 +252,20 @@ def checklist_answer(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpR
     if not request.htmx:
         if state == "saved":
             return redirect(reverse("pathways:stop-point-detail", args=[pk]) + f"#item-{item.pk}")
-        context = _checklist_context(stop_point)
+        context = _checklist_context(stop_point, user=request.user)
         for row in context["rows"]:
             if row.item.pk == item.pk:
                 row.form, row.state, row.message = form, state, message
         return render(request, "pathways/stop_point_detail.html", context, status=status)
     context = {
-        "row": ChecklistRow(item=item, answer=answer, form=form, state=state, message=message),
+        "row": ChecklistRow(
+            item=item,
+            answer=answer,
+            form=form,
+            state=state,
+            message=message,
+            part=_part_of(stop_point, item),
+        ),
         "stop_point": stop_point,
         "revision": posted_revision,
         "oob_revision": state == "saved",
@@ -202,7 +283,7 @@ def _done(request: AuthedHttpRequest, pk: int, message: str) -> HttpResponse:
 def _failed(
     request: AuthedHttpRequest, stop_point: StopPoint, error: str, status: int = 400, **extra: Any
 ) -> HttpResponse:
-    context = _checklist_context(stop_point, action_error=error, **extra)
+    context = _checklist_context(stop_point, action_error=error, user=request.user, **extra)
     return render(request, "pathways/stop_point_detail.html", context, status=status)
 
 
@@ -228,6 +309,41 @@ def stop_point_complete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         stop_point.refresh_from_db()
         return _failed(request, stop_point, error_text(exc))
+    if stop_point.completed_at is None:
+        return _done(
+            request, pk, _("Your part is signed. The stop point is done when every part is signed.")
+        )
+    return _done(request, pk, _("Checklist completed and signed."))
+
+
+@require_POST
+def stop_point_part_complete(request: AuthedHttpRequest, pk: int, role: str) -> HttpResponse:
+    """Sign the part of role ``role`` (HPH3's GP part): the service checks the role."""
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, stop_point, _("The form was incomplete."))
+    try:
+        services.stop_point_part_complete(
+            actor=request.user,
+            stop_point=stop_point,
+            part=role,
+            expected_revision=form.cleaned_data["expected_revision"],
+        )
+    except services.ChecklistConflict:
+        message = _(
+            "Someone else changed this checklist after you opened it. Check the answers "
+            "below and sign again."
+        )
+        return _failed(request, stop_point, message, status=409)
+    except PermissionDenied as exc:
+        return _failed(request, stop_point, error_text(exc), status=403)
+    except ValidationError as exc:
+        return _failed(request, stop_point, error_text(exc))
+    if stop_point.completed_at is None:
+        return _done(
+            request, pk, _("The part is signed. The stop point is done when every part is signed.")
+        )
     return _done(request, pk, _("Checklist completed and signed."))
 
 
@@ -245,8 +361,16 @@ def _with_reason(
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _failed(request, stop_point, missing, 400, **{form_name: form})
+    options: dict[str, Any] = {}
+    if act is services.stop_point_reopen and "part" in request.POST:
+        options["part"] = request.POST["part"]
     try:
-        act(actor=request.user, stop_point=stop_point, reason=form.cleaned_data["reason"])
+        act(
+            actor=request.user,
+            stop_point=stop_point,
+            reason=form.cleaned_data["reason"],
+            **options,
+        )
     except (ValidationError, PermissionDenied) as exc:
         return _failed(request, stop_point, error_text(exc))
     return _done(request, pk, done)

@@ -1,5 +1,5 @@
 """A patient's pathways: the summary, starting one with a live preview, the collaboration chain,
-and registering the times a pathway is anchored on."""
+and the pathway's own timeline (registering and correcting its times)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.errors import error_text
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, Role
-from forlop.pathways import selectors, services
-from forlop.pathways.forms import PathwayAnchorsForm, PathwayStartForm
+from forlop.pathways import models, selectors, services
+from forlop.pathways.forms import TIME_FORMS, PathwayStartForm, TimeCorrectionForm, TimeForm
 from forlop.pathways.views.common import answer_display, event_buttons
 from forlop.patients.selectors import patient_get_for_user
 
@@ -71,7 +71,13 @@ def pathway_start(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
             try:
                 roles = dict(Role.choices)
                 preview = [
-                    (row, roles.get(row.responsible_role, row.responsible_role))
+                    (
+                        row,
+                        " + ".join(
+                            str(roles.get(role, role))
+                            for role in (row.responsible_role, *row.part_roles)
+                        ),
+                    )
                     for row in services.pathway_preview(**form.service_kwargs())
                 ]
             except ValidationError as exc:
@@ -103,39 +109,127 @@ def pathway_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ],
         "event_buttons": event_buttons(),
         "now": now,
-        "anchors_missing": pathway.ended_at is None
-        and (pathway.discharged_at is None or pathway.arrived_home_at is None),
+        "timeline": selectors.pathway_timeline(pathway=pathway, user=request.user),
     }
     return render(request, "pathways/pathway_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def pathway_anchors(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Register the discharge or the arrival home when it happens; the stop points waiting for
-    that time (HPH2 three days after the arrival home, …) are planned then."""
+def _time_forms(
+    pathway: Any, view: selectors.TimelineView, bound: TimeForm | None = None
+) -> dict[str, TimeForm]:
+    """The form of each action the viewer may take, with ``bound`` (a failed post) in place."""
+    corrections = [(entry.kind.value, entry.label) for entry in view.entries if entry.may_correct]
+    forms: dict[str, TimeForm] = {}
+    if bound is not None and bound.action not in view.actions:
+        forms[bound.action] = bound  # refused (a role without the right): show why
+    for action in view.actions:
+        form_class = TIME_FORMS[action]
+        if bound is not None and bound.action == action:
+            forms[action] = bound
+        elif form_class is TimeCorrectionForm:
+            forms[action] = TimeCorrectionForm(pathway=pathway, kinds=corrections)
+        else:
+            forms[action] = form_class(pathway=pathway)
+    return forms
+
+
+def _times_page(
+    request: AuthedHttpRequest,
+    pathway: Any,
+    *,
+    bound: TimeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    view = selectors.pathway_timeline(pathway=pathway, user=request.user)
+    context = {
+        "pathway": pathway,
+        "patient": pathway.patient,
+        "timeline": view,
+        "forms": _time_forms(pathway, view, bound),
+        "open_action": bound.action if bound is not None else request.GET.get("action", ""),
+    }
+    return render(request, "pathways/pathway_times.html", context, status=status)
+
+
+@require_GET
+def pathway_times(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The pathway's own timeline: each time with who registered it, every correction with
+    the deadlines it moved, and a form for each action the viewer's role may take."""
     pathway = selectors.pathway_get_for_user(user=request.user, pathway_id=pk)
-    form = PathwayAnchorsForm(request.POST or None, pathway=pathway)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = services.pathway_anchors_set(
-                    actor=request.user,
-                    pathway=pathway,
-                    discharged_at=form.cleaned_data.get("discharged_at"),
-                    arrived_home_at=form.cleaned_data.get("arrived_home_at"),
+    return _times_page(request, pathway)
+
+
+def _act(
+    request: AuthedHttpRequest, pathway: Any, action: str, data: dict[str, Any]
+) -> services.TimesChanged:
+    """Call the timeline service of ``action`` with a valid form's data."""
+    actor = request.user
+    if action == "ready":
+        return services.pathway_ready_for_discharge_register(
+            actor=actor,
+            pathway=pathway,
+            at=data["at"],
+            planned_discharge_at=data["planned_discharge_at"],
+        )
+    if action == "planned":
+        return services.pathway_planned_discharge_move(
+            actor=actor,
+            pathway=pathway,
+            planned_discharge_at=data["planned_discharge_at"],
+            reason=data.get("reason", ""),
+        )
+    if action == "discharge":
+        return services.pathway_discharge_register(
+            actor=actor, pathway=pathway, at=data["at"], short_stay_kind=data["destination"]
+        )
+    if action == "short-stay":
+        return services.pathway_short_stay_register(
+            actor=actor, pathway=pathway, kind=data["kind"], at=data["at"]
+        )
+    if action == "arrival":
+        return services.pathway_arrival_home_register(actor=actor, pathway=pathway, at=data["at"])
+    return services.pathway_time_correct(
+        actor=actor, pathway=pathway, kind=data["kind"], at=data["at"], reason=data["reason"]
+    )
+
+
+@require_POST
+def pathway_time_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
+    """Register, move or correct one time of the timeline (``services.timeline``). Bad input
+    and a role without the right get the page back with the message; nothing is saved."""
+    pathway = selectors.pathway_get_for_user(user=request.user, pathway_id=pk)
+    if action not in TIME_FORMS:
+        raise Http404
+    form_class = TIME_FORMS[action]
+    if form_class is TimeCorrectionForm:
+        form: TimeForm = TimeCorrectionForm(
+            request.POST,
+            pathway=pathway,
+            kinds=[(value, str(label)) for value, label in models.TimeKindChoices.choices],
+        )
+    else:
+        form = form_class(request.POST, pathway=pathway)
+    status = 400
+    if form.is_valid():
+        try:
+            changed = _act(request, pathway, action, form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error(None, error_text(exc))
+            status = 403
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            parts = [_("Saved.")]
+            if changed.created:
+                parts.append(
+                    _("New stop points: %(codes)s.")
+                    % {"codes": ", ".join(sp.definition.code for sp in changed.created)}
                 )
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, error_text(exc))
-            else:
-                codes = ", ".join(sp.definition.code for sp in created)
-                messages.success(
-                    request,
-                    _("Saved. New stop points: %(codes)s.") % {"codes": codes}
-                    if codes
-                    else _("Saved."),
+            if changed.moved:
+                parts.append(
+                    _("Deadlines moved: %(codes)s.")
+                    % {"codes": ", ".join(move.code for move in changed.moved)}
                 )
-                return redirect("pathways:pathway-detail", pk=pathway.pk)
-        status = 400
-    context = {"pathway": pathway, "patient": pathway.patient, "form": form}
-    return render(request, "pathways/pathway_anchors.html", context, status=status)
+            messages.success(request, " ".join(parts))
+            return redirect("pathways:pathway-detail", pk=pathway.pk)
+    return _times_page(request, pathway, bound=form, status=status)

@@ -53,10 +53,17 @@ def worklist(request: AuthedHttpRequest) -> HttpResponse:
     work = selectors.worklist(
         user=request.user, now=now, unit=unit, assignee=request.user if mine else None
     )
+    roles = selectors.user_roles(request.user)
+    discharge_work = (
+        selectors.awaiting_discharge(user=request.user, now=now)
+        if roles & {"hospital_nurse", "allocation_office"} and not mine
+        else []
+    )
     context = {
         "form": form,
         "unit": unit,
         "sections": sections(work),
+        "awaiting_discharge": discharge_work,
         "now": now,
         "event_buttons": event_buttons(),
         "print_unit": unit or (units[0] if len(units) == 1 else None),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pathways", "0001_initial"),
+        ("pathways", "0002_timeline_owners_parts"),
     ]
 
     operations = [
