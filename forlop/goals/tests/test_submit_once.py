@@ -178,3 +178,18 @@ def test_twenty_racing_sends_of_one_scoring_store_one(patient, nurse):
     assert statuses.count(302) == 1
     assert set(statuses) - {302} <= {303, 409}
     assert len(statuses) == 20
+
+
+@pytest.mark.django_db
+def test_the_worker_prunes_old_tokens_and_keeps_recent_ones(nurse):
+    from forlop.core import periodic
+    from forlop.core.submit_once import KEEP
+
+    now = timezone.now()
+    old = SubmittedForm.objects.create(token=uuid.uuid4().hex, user=nurse, path="/a/")
+    recent = SubmittedForm.objects.create(token=uuid.uuid4().hex, user=nurse, path="/b/")
+    SubmittedForm.objects.filter(pk=old.pk).update(created_at=now - KEEP - timezone.timedelta(1))
+    job = next(job for job in periodic.jobs() if job.name == "submitted-forms-prune")
+    assert job.every_seconds == 3600
+    assert job.run(now, "w1") == 1
+    assert list(SubmittedForm.objects.values_list("pk", flat=True)) == [recent.pk]
