@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses a NUL byte in the query string before anything uses it (issue 11, defect 7).
+    "forlop.core.middleware.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "forlop.accounts.middleware.SecondFactorMiddleware",
     "forlop.portal.boundary.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent twice (double click, retry) is handled once (issue 11, defect 8).
+    "forlop.core.submit_once.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -105,7 +109,10 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "forlop" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "forlop.core.templatetags.submit_once",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from forlop.authoring.fields import DEFINITION_FIELDS, ITEM_FIELDS
 from forlop.core.forms import Form
 from forlop.core.models import Organisation, Role
+from forlop.core.validation import INT32_MAX
 from forlop.pathways import rules
 from forlop.pathways.models import (
     AnchorChoices,
@@ -62,7 +63,7 @@ def _blank(choices: Any) -> list[tuple[str, str]]:
 
 
 class DefinitionForm(Form):
-    order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0)
+    order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, max_value=INT32_MAX)
     code = forms.CharField(label=gettext_lazy("Code"), max_length=20)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     description = forms.CharField(
@@ -83,13 +84,16 @@ class DefinitionForm(Form):
     anchor = forms.ChoiceField(
         label=gettext_lazy("Deadline counted from"), choices=AnchorChoices.choices
     )
-    deadline_amount = forms.IntegerField(label=gettext_lazy("Deadline"), min_value=0)
+    deadline_amount = forms.IntegerField(
+        label=gettext_lazy("Deadline"), min_value=0, max_value=INT32_MAX
+    )
     deadline_unit = forms.ChoiceField(
         label=gettext_lazy("Deadline unit"), choices=DeadlineUnitChoices.choices
     )
     window_amount = forms.IntegerField(
         label=gettext_lazy("Opens before the deadline"),
         min_value=0,
+        max_value=INT32_MAX,
         required=False,
         help_text=gettext_lazy("Empty: open from the moment it is triggered."),
     )
@@ -199,7 +203,9 @@ def _plain_decimal(value: Decimal) -> Decimal:
 
 
 class ItemForm(Form):
-    order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, initial=0)
+    order = forms.IntegerField(
+        label=gettext_lazy("Order"), min_value=0, max_value=INT32_MAX, initial=0
+    )
     key = forms.SlugField(
         label=gettext_lazy("Key"), max_length=60, error_messages={"invalid": SLUG_INVALID}
     )

@@ -36,6 +36,7 @@ from forlop.authoring.forms import (
 )
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Role
+from forlop.core.validation import int_param
 from forlop.pathways.models import (
     ChainActor,
     ChecklistItem,
@@ -79,9 +80,12 @@ def _item_for_edit(request: AuthedHttpRequest, pk: int) -> ChecklistItem:
 
 
 def _version_by_number(template: PathwayTemplate, number: Any) -> TemplateVersion:
+    value = int_param(None if number is None else str(number))
+    if value is None:
+        raise Http404
     try:
-        return template.versions.get(number=int(number))
-    except (TypeError, ValueError, TemplateVersion.DoesNotExist):
+        return template.versions.get(number=value)
+    except TemplateVersion.DoesNotExist:
         raise Http404 from None
 
 

@@ -7,3 +7,17 @@ class CoreConfig(AppConfig):
     name = "forlop.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # The one-time form tokens are kept a while for double submits, then pruned by the
+        # shared worker (`forlop worker`) every hour.
+        from forlop.core import periodic
+        from forlop.core.submit_once import submitted_forms_prune
+
+        periodic.register(
+            periodic.PeriodicJob(
+                name="submitted-forms-prune",
+                every_seconds=3600,
+                run=lambda now, _worker: submitted_forms_prune(now=now),
+            )
+        )

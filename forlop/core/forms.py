@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forlop.core.validation import PlausibleDateField, PlausibleDateTimeField
+
 
 class DesignSystemFormMixin:
     """Give widgets the design system's classes and link errors/help for screen readers."""
@@ -86,18 +88,29 @@ class NorwegianDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs={**defaults, **(attrs or {})}, format=DATETIME_FORMAT)
 
 
-class NorwegianDateField(forms.DateField):
-    widget = NorwegianDateInput
+class NorwegianDateField(PlausibleDateField):
+    """A date typed dd.mm.yyyy whatever the browser's language, within the plausible range
+    (``core.validation``)."""
+
     input_formats = DATE_INPUT_FORMATS
     default_error_messages = {"invalid": _("Enter a date as dd.mm.yyyy, for example 24.11.2026.")}
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", NorwegianDateInput())
+        super().__init__(**kwargs)
 
-class NorwegianDateTimeField(forms.DateTimeField):
-    widget = NorwegianDateTimeInput
+
+class NorwegianDateTimeField(PlausibleDateTimeField):
+    """A date and time typed dd.mm.yyyy hh:mm, its date within the plausible range."""
+
     input_formats = DATETIME_INPUT_FORMATS
     default_error_messages = {
         "invalid": _("Enter a date and time as dd.mm.yyyy hh:mm, for example 24.11.2026 14:30.")
     }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", NorwegianDateTimeInput())
+        super().__init__(**kwargs)
 
 
 class MembershipAddForm(Form):

@@ -19,6 +19,7 @@ from forlop.core import selectors, services
 from forlop.core.forms import MembershipAddForm
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.selectors import landing_url_name
+from forlop.core.validation import int_param
 
 
 @require_GET
@@ -64,7 +65,7 @@ def members(request: AuthedHttpRequest) -> HttpResponse:
                 raw = request.POST.get("membership", "").strip()
                 membership = get_object_or_404(
                     selectors.memberships_administered_by(user=request.user).filter(active=True),
-                    pk=int(raw) if raw.isdigit() else None,
+                    pk=int_param(raw),
                 )
                 services.membership_end(actor=request.user, membership=membership)
                 messages.success(request, _("The role has been ended."))

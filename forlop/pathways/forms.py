@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forlop.core.forms import Form, NorwegianDateField, NorwegianDateTimeField
 from forlop.core.models import Organisation, Role, Unit, User
+from forlop.core.validation import INT32_MAX
 from forlop.pathways.checklists import AnswerError, clean_number, parse_choices
 from forlop.pathways.models import (
     ChecklistAnswer,
@@ -48,7 +49,7 @@ class DateTimeLocalField(NorwegianDateTimeField):
                     first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall
                 )
                 if repeated:  # as UTC: a time in the repeated hour never == another zone's
-                    return first.astimezone(UTC)
+                    return self.plausible(first.astimezone(UTC))
                 break
         return super().to_python(value)
 
@@ -507,7 +508,9 @@ class ReasonForm(Form):
 class RevisionForm(Form):
     """The stop point's revision when the page was loaded: signing is checked against it."""
 
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    expected_revision = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=INT32_MAX
+    )
 
 
 class AnswerRevisionForm(Form):

@@ -13,6 +13,7 @@ from forlop.core.forms import Form, NorwegianDateField
 from forlop.core.identifiers import IdentityNumberError, parse_identity_number
 from forlop.core.models import Membership, Organisation, Role, Unit, User
 from forlop.core.selectors import units_for_registration
+from forlop.core.validation import INT32_MAX
 from forlop.patients.models import EmergencyAccess
 from forlop.patients.services import MIN_EMERGENCY_REASON
 
@@ -215,7 +216,9 @@ class EmergencyReviewForm(Form):
 
 class AuditFilterForm(Form):
     actor = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.none(), required=False)
-    patient = forms.IntegerField(label=_("Patient number (internal)"), required=False, min_value=1)
+    patient = forms.IntegerField(
+        label=_("Patient number (internal)"), required=False, min_value=1, max_value=INT32_MAX
+    )
     verb = forms.ChoiceField(label=_("What"), required=False)
     date_from = NorwegianDateField(label=_("From"), required=False)
     date_to = NorwegianDateField(label=_("To"), required=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -48,13 +48,69 @@ class PatientQuerySet(models.QuerySet["Patient"]):
     def visible_to(
         self, user: User, *, now: datetime, include_emergency: bool = True
     ) -> PatientQuerySet:
-        """Patients the user has a service need for at `now` (see `with_access`)."""
+        """Patients the user has a service need for at `now` (the rule of `with_access`).
+
+        Written as ``pk IN (the ids the rule allows)`` (``visible_patient_ids``), so the plan
+        starts from the user's units and stays the same size however many patients the
+        database holds. For reads of one patient that need to know *why* it is visible, use
+        ``accessible_to`` (the same rows, annotated).
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            pk__in=visible_patient_ids(user, now=now, include_emergency=include_emergency)
+        )
+
+    def accessible_to(
+        self, user: User, *, now: datetime, include_emergency: bool = True
+    ) -> PatientQuerySet:
+        """The rows of ``visible_to``, annotated by ``with_access`` with why each is visible.
+
+        One EXISTS per reason per row: meant for a single patient (filter by pk first), not
+        for lists.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         rule = Q(access_service=True) | Q(access_gp=True) | Q(access_stay=True)
         if include_emergency:
             rule |= Q(access_emergency=True)
         return self.with_access(user, now=now).filter(rule)
+
+
+def visible_patient_ids(
+    user: User, *, now: datetime, include_emergency: bool = True
+) -> models.QuerySet[Any]:
+    """The ids of the patients the user has a service need for at `now`: one UNION of the four
+    reasons (served by a unit the user is a clinical member of; the user is the GP; an active
+    stay on the user's ward; unexpired emergency access). A subquery, for ``pk__in`` or
+    ``patient_id__in``; each part starts from the user's memberships or the user."""
+    if not user.is_authenticated or not user.is_active:
+        return Patient.objects.none().values("pk")
+    today = now.date()
+    my_units = Membership.objects.filter(user=user, active=True, role__in=CLINICAL_ROLES).values(
+        "unit_id"
+    )
+    serving = (
+        PatientService.objects.filter(unit_id__in=my_units, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .values("patient_id")
+        .order_by()
+    )
+    gp = Patient.objects.filter(gp=user).values("pk").order_by()
+    in_stay = (
+        HospitalStay.objects.filter(ward_id__in=my_units, admitted_at__lte=now)
+        .filter(Q(discharged_at__isnull=True) | Q(discharged_at__gt=now))
+        .values("patient_id")
+        .order_by()
+    )
+    parts = [gp, in_stay]
+    if include_emergency:
+        parts.append(
+            EmergencyAccess.objects.filter(user=user, granted_at__lte=now, expires_at__gt=now)
+            .values("patient_id")
+            .order_by()
+        )
+    return serving.union(*parts, all=True)
 
 
 class Patient(BaseModel):

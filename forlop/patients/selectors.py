@@ -26,7 +26,7 @@ from forlop.patients.models import EmergencyAccess, HospitalStay, Patient, Patie
 
 
 def has_service_need(patient: Patient) -> bool:
-    """Whether a patient from ``visible_to``/``with_access`` is reached by service need, not
+    """Whether a patient from ``accessible_to``/``with_access`` is reached by service need, not
     only by emergency access (the annotations ``with_access`` adds)."""
     return bool(
         getattr(patient, "access_service", False)
@@ -87,9 +87,9 @@ def patient_get_for_user(
     """
     now = now or timezone.now()
     patient = (
-        Patient.objects.visible_to(user, now=now)
+        Patient.objects.filter(pk=patient_id)
+        .accessible_to(user, now=now)
         .select_related("municipality", "gp", "primary_contact")
-        .filter(pk=patient_id)
         .first()
     )
     if patient is None:
@@ -337,7 +337,7 @@ def patient_access_require(*, user: User, patient_id: int, now: datetime) -> Pat
     when the access is emergency access only. Raises ``PermissionDenied`` otherwise (the user
     already reached the patient, or the caller is a system acting for someone).
     """
-    patient = Patient.objects.visible_to(user, now=now).filter(pk=patient_id).only("pk").first()
+    patient = Patient.objects.filter(pk=patient_id).accessible_to(user, now=now).only("pk").first()
     if patient is None:
         raise PermissionDenied(_("You have no service need for this patient."))
     if has_service_need(patient):

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, User
 from forlop.core.selectors import is_leader, led_units, units_for_registration
+from forlop.core.submit_once import submit_once_exempt
+from forlop.core.validation import int_param, page_param, text_param
 from forlop.patients import selectors, services
 from forlop.patients.forms import (
     AuditFilterForm,
@@ -41,7 +43,7 @@ def patient_list(request: AuthedHttpRequest) -> HttpResponse:
         # land in proxy logs and the browser history). Drop an old-style link's query.
         return redirect("patients:list")
     page = selectors.patient_page_for_user(
-        user=request.user, page_number=request.GET.get("page"), page_size=PAGE_SIZE
+        user=request.user, page_number=page_param(request.GET.get("page")), page_size=PAGE_SIZE
     )
     context = {
         "page": page,
@@ -56,9 +58,10 @@ def patient_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submit_once_exempt
 def patient_search(request: AuthedHttpRequest) -> HttpResponse:
     """The live name search (htmx posts as the user types): the first page of matches."""
-    query = request.POST.get("q", "").strip()[:100]
+    query = text_param(request.POST.get("q"), max_length=100)
     number_typed = any(ch.isdigit() for ch in query)
     page: Page[Patient]
     if number_typed:
@@ -81,6 +84,7 @@ def patient_search(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submit_once_exempt
 def patient_lookup(request: AuthedHttpRequest) -> HttpResponse:
     form = IdentityLookupForm(request.POST)
     if not form.is_valid():
@@ -256,10 +260,7 @@ def patient_services(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    return int_param(value)
 
 
 @require_GET
@@ -268,7 +269,7 @@ def patient_access_log(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         user=request.user, patient_id=pk, verb=AuditVerb.ACCESS_LOG_VIEWED
     )
     page = Paginator(selectors.patient_access_log(patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_param(request.GET.get("page"))
     )
     return render(request, "patients/patient_access_log.html", {"patient": patient, "page": page})
 
@@ -301,7 +302,7 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
             else None,
             emergency_only=bool(data.get("emergency_only")),
         )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events, PAGE_SIZE).get_page(page_param(request.GET.get("page")))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {"form": form, "page": page, "querystring": querystring.urlencode()}

@@ -5,10 +5,12 @@ are in the access function (next of kin may be the one reading)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditEvent, AuditVerb, Unit, User
@@ -74,3 +76,143 @@ def next_steps_for_patient(*, patient: Patient, today: date, limit: int = 6) -> 
         else:
             coming.append(NextStep(title=stop.definition.title, by=day))
     return (passed + coming)[:limit]
+
+
+# --------------------------------------------------------------------------------------------
+# The right of access (innsynsrett): the patient's whole record, as data
+# --------------------------------------------------------------------------------------------
+
+
+def _answer_text(value: object, kind: str) -> str:
+    """A stored checklist answer in words, as the care team sees it."""
+    from django.utils.translation import gettext as _
+
+    from forlop.pathways import registry
+
+    if isinstance(value, dict):
+        plugin = registry.item_kind(kind)
+        return plugin.display(value) if plugin is not None else ""
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _who(actor: User | None) -> str:
+    return (actor.get_full_name() or actor.username) if actor is not None else ""
+
+
+def _when(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="minutes") if value else None
+
+
+def portal_record_get(*, account: PortalAccount, fmt: str, now: datetime) -> dict[str, Any]:
+    """Everything Forløp holds on the account's patient, for the right of access (pasient- og
+    brukerrettighetsloven § 5-1, GDPR art. 15): pathways with their stop points and checklist
+    answers, events, goals with their history and scores, and who has looked at or changed
+    the record (from the audit log). Plain JSON-ready values; the download is audited as
+    ``patient.exported`` with its format. The identity number is left out, as on every page
+    that leaves the system (docs/security.md); the patient knows it."""
+    from forlop.goals.models import Goal, Scoring
+    from forlop.pathways.models import ChecklistAnswer, Pathway, PathwayEvent
+
+    patient = account.patient
+    pathways = (
+        Pathway.objects.filter(patient=patient)
+        .select_related("version__template", "unit")
+        .prefetch_related("stop_points__definition")
+        .order_by("started_at", "pk")
+    )
+    answers: dict[int, list[dict[str, Any]]] = {}
+    for answer in (
+        ChecklistAnswer.objects.filter(stop_point__pathway__patient=patient)
+        .select_related("item")
+        .order_by("item__order", "pk")
+    ):
+        answers.setdefault(answer.stop_point_id, []).append(
+            {
+                "question": answer.item.text,
+                "answer": _answer_text(answer.value, answer.item.kind),
+                "not_relevant_reason": answer.not_relevant_reason,
+                "answered_at": _when(answer.answered_at),
+            }
+        )
+    scores: dict[int, list[dict[str, Any]]] = {}
+    for scoring in (
+        Scoring.objects.filter(patient=patient).prefetch_related("scores").order_by("scored_at")
+    ):
+        for score in scoring.scores.all():
+            scores.setdefault(score.goal_id, []).append(
+                {
+                    "scored_at": _when(scoring.scored_at),
+                    "kind": scoring.get_kind_display(),
+                    "score": score.value,
+                }
+            )
+    record: dict[str, Any] = {
+        "about": "Forløp",
+        "created_at": _when(now),
+        "patient": {
+            "name": patient.full_name,
+            "birth_date": patient.birth_date.isoformat() if patient.birth_date else None,
+            "address": " ".join(
+                p for p in (patient.address, patient.postal_code, patient.city) if p
+            ),
+            "phone": patient.phone,
+            "municipality": patient.municipality.name,
+        },
+        "pathways": [
+            {
+                "template": pathway.version.template.name,
+                "unit": pathway.unit.name,
+                "started_at": _when(pathway.started_at),
+                "ended_at": _when(pathway.ended_at),
+                "stop_points": [
+                    {
+                        "code": stop.definition.code,
+                        "title": stop.definition.title,
+                        "due_at": _when(stop.due_at),
+                        "completed_at": _when(stop.completed_at),
+                        "not_relevant_at": _when(stop.not_relevant_at),
+                        "checklist": answers.get(stop.pk, []),
+                    }
+                    for stop in sorted(pathway.stop_points.all(), key=lambda s: (s.due_at, s.pk))
+                ],
+            }
+            for pathway in pathways
+        ],
+        "events": [
+            {"kind": event.get_kind_display(), "occurred_at": _when(event.occurred_at)}
+            for event in PathwayEvent.objects.filter(patient=patient).order_by("occurred_at")
+        ],
+        "goals": [
+            {
+                "text": goal.text,
+                "status": goal.get_status_display(),
+                "created_at": _when(goal.created_at),
+                "scores": scores.get(goal.pk, []),
+            }
+            for goal in Goal.objects.filter(patient=patient).order_by("created_at", "pk")
+        ],
+        "access_log": [
+            {
+                "at": _when(event.created_at),
+                "who": _who(event.actor),
+                "what": event.get_verb_display(),
+                "emergency_access": event.emergency,
+            }
+            for event in patient_access_log(patient=patient).exclude(actor=account.user)
+        ],
+    }
+    with transaction.atomic():
+        audit_record(
+            actor=account.user,
+            verb=AuditVerb.EXPORTED,
+            patient_id=patient.pk,
+            target=patient,
+            data={"format": fmt, "right_of_access": True},
+        )
+    return record

@@ -356,8 +356,9 @@ def idea_vote(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     wanted = request.POST.get("vote")
     if wanted in ("0", "1"):  # the state the button asked for: pressed twice, still one vote
         services.idea_vote_set(idea=found, actor=request.user, vote=wanted == "1")
-    else:
+    elif wanted is None:
         services.idea_vote_toggle(idea=found, actor=request.user)
+    # any other value is junk (the URL walk): nothing changes, the current state is shown
     counted = selectors.team_ideas(team=team, user=request.user).get(pk=found.pk)
     if request.htmx:
         return render(

@@ -92,7 +92,13 @@ class Pathway(BaseModel):
         verbose_name = _("pathway")
         verbose_name_plural = _("pathways")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["patient", "-started_at"], name="pathway_patient_started")]
+        indexes = [
+            models.Index(fields=["patient", "-started_at"], name="pathway_patient_started"),
+            # The work list: a user's patients' running pathways (a small share of all).
+            models.Index(
+                fields=["patient"], name="pathway_running_patient", condition=Q(ended_at=None)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.version.template.name} {self.started_at:%Y-%m-%d}"
@@ -290,7 +296,14 @@ class StopPoint(BaseModel):
             models.Index(
                 fields=["completed_at", "not_relevant_at", "interrupted_at", "ends_at"],
                 name="stop_point_open_lookup",
-            )
+            ),
+            # The work list and its badge: the open stop points of given pathways, by deadline.
+            # Partial, so it holds only what is open (a few per cent of all stop points).
+            models.Index(
+                fields=["pathway", "ends_at"],
+                name="stop_point_open_pathway",
+                condition=Q(completed_at=None, not_relevant_at=None, interrupted_at=None),
+            ),
         ]
 
     objects: ClassVar[StopPointQuerySet] = StopPointQuerySet.as_manager()  # type: ignore[assignment]
@@ -418,6 +431,12 @@ class PathwayEvent(BaseModel):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-occurred_at", "-pk"]
+        # Readmissions: a patient's admissions after a discharge (the measures' subquery).
+        indexes = [
+            models.Index(
+                fields=["patient", "kind", "occurred_at"], name="pathway_event_patient_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"

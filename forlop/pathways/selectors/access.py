@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from forlop.core.models import AuditVerb, User
+from forlop.core.validation import INT_MAX, int_param
 from forlop.pathways import models
 from forlop.patients.models import Patient
 from forlop.patients.selectors import patient_get_for_user
@@ -86,11 +87,8 @@ def stop_point_for_patient(*, patient: Patient, stop_point_id: object) -> models
     For pages of other apps that link to a stop point (the goals page opened from a checklist);
     the caller has already checked access to ``patient``.
     """
-    try:
-        pk = int(str(stop_point_id))
-    except (TypeError, ValueError):
-        return None
-    if pk < 1:
+    pk = int_param(str(stop_point_id), maximum=INT_MAX)
+    if pk is None:
         return None
     return (
         models.StopPoint.objects.select_related("definition", "pathway")

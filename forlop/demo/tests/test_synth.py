@@ -1,0 +1,176 @@
+"""The synthetic data generator (`forlop synth`), on small sizes only."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F
+from stdnum.no import fodselsnummer
+
+from forlop.core.identifiers import parse_identity_number
+from forlop.core.models import Organisation, Unit, User
+from forlop.demo.synth import IdentityNumbers, synth
+from forlop.pathways.models import Pathway, PathwayEvent, StopPoint
+from forlop.patients.models import Patient
+
+NOW = datetime(2026, 11, 30, 10, tzinfo=UTC)
+
+
+def fingerprint() -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Every generated row by its natural values (never primary keys: sequences differ)."""
+    patients = list(
+        Patient.objects.order_by("identity_number").values_list(
+            "identity_number", "given_name", "family_name", "municipality__code"
+        )
+    )
+    pathways = list(
+        Pathway.objects.order_by("patient__identity_number", "started_at").values_list(
+            "patient__identity_number", "start_reason", "unit__code", "started_at", "ended_at"
+        )
+    )
+    stop_points = list(
+        StopPoint.objects.order_by(
+            "pathway__patient__identity_number",
+            "pathway__started_at",
+            "definition__code",
+            "occurrence",
+        ).values_list(
+            "pathway__patient__identity_number",
+            "definition__code",
+            "due_at",
+            "completed_at",
+            "interrupted_at",
+            "created_at",
+        )
+    )
+    return patients, pathways, stop_points
+
+
+def test_identity_numbers_are_synthetic_valid_and_unique():
+    numbers = IdentityNumbers()
+    seen = set()
+    for _ in range(3000):
+        number, birth = numbers.take()
+        parsed = parse_identity_number(number)
+        assert parsed.synthetic is True
+        assert parsed.birth_date == birth
+        assert number[9] == fodselsnummer.calc_check_digit1(number[:9])
+        assert number[10] == fodselsnummer.calc_check_digit2(number[:10])
+        seen.add(number)
+    assert len(seen) == 3000
+
+
+@pytest.mark.django_db(transaction=False)
+def test_synth_is_deterministic_for_a_seed_and_differs_between_seeds():
+    with transaction.atomic():
+        synth(patients=60, seed=7, patients_per_municipality=30, now=NOW)
+        first = fingerprint()
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        synth(patients=60, seed=8, patients_per_municipality=30, now=NOW)
+        other = fingerprint()
+        transaction.set_rollback(True)
+    synth(patients=60, seed=7, patients_per_municipality=30, now=NOW)
+    assert fingerprint() == first
+    assert other[1] != first[1]
+    assert len(first[0]) == 60
+
+
+@pytest.mark.django_db
+def test_synth_makes_realistic_rows():
+    summary = synth(patients=120, seed=1, patients_per_municipality=60, now=NOW)
+    assert summary.as_dict() == {
+        "municipalities": 2,
+        "patients": 120,
+        "pathways": 235,
+        "stop_points": 1051,
+        "events": 87,
+    }
+    assert Organisation.objects.filter(code__startswith="synth-").count() == 2
+    assert Unit.objects.filter(code__startswith="synth-").count() == 6
+    assert Patient.objects.filter(synthetic=True).count() == 120
+    assert Pathway.objects.count() == 235
+    assert StopPoint.objects.count() == 1051
+    assert PathwayEvent.objects.count() == 87
+    # every start reason; most pathways ended, some running
+    assert set(Pathway.objects.values_list("start_reason", flat=True)) == set(
+        Pathway.StartReason.values
+    )
+    assert Pathway.objects.filter(ended_at__isnull=True).count() == 23
+    # stop points on time, late, missed (interrupted when the pathway ended) and still open
+    assert StopPoint.objects.filter(completed_at__lt=F("ends_at")).count() == 674
+    assert StopPoint.objects.filter(completed_at__gte=F("ends_at")).count() == 239
+    assert StopPoint.objects.filter(interrupted_at__isnull=False).count() == 96
+    assert StopPoint.objects.open().in_running_pathways().count() == 42
+    # registered when they happened; nothing done in the future
+    assert not StopPoint.objects.filter(completed_at__gt=NOW).exists()
+    assert StopPoint.objects.filter(created_at=F("triggered_at")).count() == 1051
+    # falls, admissions, and readmissions that start a new pathway
+    assert PathwayEvent.objects.filter(kind="fall").count() == 49
+    assert PathwayEvent.objects.filter(kind="admission").count() == 38
+    assert Pathway.objects.filter(previous__isnull=False).count() == 19
+    # users cannot log in
+    assert not any(
+        u.has_usable_password() for u in User.objects.filter(username__startswith="synth-")
+    )
+
+
+@pytest.mark.django_db
+def test_synth_command_refuses_a_second_run_and_bad_sizes():
+    out = io.StringIO()
+    call_command("synth", "--patients", "10", "--seed", "3", "--no-progress", stdout=out)
+    assert "10 patients" in out.getvalue()
+    before = Patient.objects.count()
+    with pytest.raises(CommandError, match="already has synthetic data"):
+        call_command("synth", "--patients", "10", "--no-progress", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="already has synthetic data"):  # the issue's name
+        call_command("generate", "--patients", "10", "--no-progress", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("synth", "--patients", "0", "--no-progress", stdout=io.StringIO())
+    assert Patient.objects.count() == before == 10
+
+
+@pytest.mark.django_db
+def test_work_list_badge_and_measures_are_constant_query_as_the_database_grows():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forlop.measures.models import Measure
+    from forlop.measures.selectors import default_window, measure_series, scope_for_organisation
+    from forlop.pathways.selectors import worklist, worklist_counts
+
+    def counts() -> tuple[int, ...]:
+        nurse = User.objects.get(username="synth-001-sykepleier-1")
+        scope = scope_for_organisation(Organisation.objects.get(code="synth-001"))
+        first, last = default_window(today=NOW.date(), period="month", count=24)
+        out = []
+        for read in (
+            lambda: worklist(user=nurse, now=NOW),
+            lambda: worklist_counts(user=nurse, now=NOW),
+            lambda: list(Patient.objects.visible_to(nurse, now=NOW)[:50]),
+            lambda: [
+                measure_series(m, scope=scope, first=first, last=last, as_of=NOW)
+                for m in Measure.objects.order_by("code")
+            ],
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                read()
+            out.append(len(captured.captured_queries))
+        return tuple(out)
+
+    synth(patients=60, seed=1, patients_per_municipality=30, now=NOW)
+    small = counts()
+    synth(patients=120, seed=1, patients_per_municipality=30, now=NOW, append=True)
+    assert Organisation.objects.filter(code__startswith="synth-").count() == 6
+    # the list (stop points, then the parts' assignees and signers prefetched) and the statements
+    # of its audit row (one more on PostgreSQL, which locks the chain's head); the badge; one
+    # page; per measure: the counts, the closed periods' snapshots, the chart notes and the PDSA
+    # cycles shown as notes, plus the read of the measures
+    listed = 6 if connection.vendor == "postgresql" else 5
+    measures = Measure.objects.count()
+    assert measures >= 12
+    assert counts() == small == (listed, 1, 1, 1 + 4 * measures)
