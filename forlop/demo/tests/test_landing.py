@@ -12,6 +12,7 @@ from django.test import Client
 from forlop.core.models import User
 from forlop.core.tz import OSLO
 from forlop.demo.loader import load_demo
+from forlop.pathways.models import Pathway
 from forlop.patients.models import Patient
 
 NOW = datetime(2026, 3, 11, 10, 0, tzinfo=OSLO)
@@ -91,22 +92,28 @@ def test_the_hospital_nurse_lands_on_her_ward_and_a_discharge_sends_her_back_to_
         admitted = re.findall(r'class="ds-link worklist-card__patient"[^>]*>([^<]+)<', page)
         assert admitted == ["Olav Larsen", "Odd Haugen"]
         assert 'data-testid="ward-admission-report"' in page
-        discharge = re.search(r'href="(/pathways/patients/(\d+)/events/new/[^"]+)"', page)
+        discharge = re.search(r'href="(/pathways/(\d+)/times/\?action=discharge[^"#]*)', page)
         assert discharge
-        url, patient_id = discharge.group(1).replace("&amp;", "&"), discharge.group(2)
-        # when she registers a discharge from the ward's page
+        url, pathway_id = discharge.group(1).replace("&amp;", "&"), discharge.group(2)
+        # when she registers the discharge on the pathway's timeline, reached from the ward
         form = client.get(url).content.decode()
-        assert 'value="return_home"' in form
+        assert 'data-testid="time-form-discharge"' in form
+        assert 'name="next" value="/pathways/ward/"' in form
         response = client.post(
-            url.split("?")[0],
-            {"kind": "return_home", "occurred_at": "2026-03-11T10:00", "next": "/pathways/ward/"},
+            f"/pathways/{pathway_id}/times/discharge/",
+            {
+                "discharge-at": "11.03.2026 10:00",
+                "discharge-destination": "",
+                "next": "/pathways/ward/",
+            },
             follow=True,
         )
-        # then she is back on her ward's list with a message, not on a 404
+        # then she is back on her ward's list with a message, and the patient has left it
         assert response.status_code == 200
         assert response.redirect_chain[-1][0] == "/pathways/ward/"
         html = response.content.decode()
-        assert "er ikke lenger på enheten din" in html
+        assert "Lagret." in html
+        patient_id = Pathway.objects.get(pk=pathway_id).patient_id
         discharged = Patient.objects.get(pk=patient_id).full_name
         assert re.findall(r'class="ds-link worklist-card__patient"[^>]*>([^<]+)<', html) == [
             name for name in admitted if name != discharged

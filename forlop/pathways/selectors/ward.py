@@ -60,17 +60,27 @@ def ward_patients(*, user: User, now: datetime) -> list[WardPatient]:
     reports: dict[int, models.StopPoint] = {}
     work: dict[int, list[tuple[models.StopPoint, rules.StopPointStatus]]] = {}
     for sp in (
-        models.StopPoint.objects.filter(pathway__in=list(latest.values()))
-        .filter(
-            Q(definition__code="HPH6")
-            | (models.open_q() & Q(definition__responsible_role=Role.HOSPITAL_NURSE))
+        models.StopPoint.objects.filter(
+            # The admission report belongs to the pathway that ran when the patient was
+            # admitted, which a ready-for-discharge report may since have followed with a new
+            # one: any of the patient's pathways. The ward's own work is on the latest.
+            Q(definition__code="HPH6", pathway__patient_id__in=patient_ids)
+            | (
+                Q(pathway__in=list(latest.values()))
+                & models.open_q()
+                & Q(definition__responsible_role=Role.HOSPITAL_NURSE)
+            )
         )
         .select_related("definition", "pathway")
         .order_by("due_at", "pk")
     ):
         if sp.definition.code == "HPH6":
-            reports[sp.pathway.patient_id] = sp
-        if sp.is_open and sp.definition.responsible_role == Role.HOSPITAL_NURSE:
+            reports[sp.pathway.patient_id] = sp  # the latest due wins
+        if (
+            sp.is_open
+            and sp.definition.responsible_role == Role.HOSPITAL_NURSE
+            and sp.pathway_id == latest[sp.pathway.patient_id].pk
+        ):
             work.setdefault(sp.pathway.patient_id, []).append(
                 (sp, mappers.stop_point_status(sp, now=now))
             )

@@ -31,6 +31,8 @@ from forlop.core.models import AuditVerb, Membership, Role, User
 from forlop.pathways import mappers, models, planning, rules, timeline
 from forlop.pathways.error_codes import PathwayErrorCode as Code
 from forlop.pathways.services import _shared
+from forlop.patients.models import HospitalStay
+from forlop.patients.services import hospital_stay_discharge
 
 T = timeline.TimeKind
 Action = models.PathwayTimeChange.Action
@@ -396,14 +398,26 @@ def pathway_discharge_register(
     values = {T.DISCHARGED: at}
     if short_stay_kind:
         values[T.SHORT_STAY] = at
-    return _times_change(
-        actor=actor,
-        pathway=pathway,
-        values=values,
-        action=Action.REGISTERED,
-        short_stay_kind=short_stay_kind or None,
-        now=now,
-    )
+    with transaction.atomic():
+        changed = _times_change(
+            actor=actor,
+            pathway=pathway,
+            values=values,
+            action=Action.REGISTERED,
+            short_stay_kind=short_stay_kind or None,
+            now=now,
+        )
+        # The hospital stay the patient leaves ends with it, so the ward's list and the
+        # pathway's timeline tell the same story (one transaction: both or neither).
+        stay = (
+            HospitalStay.objects.select_for_update()
+            .filter(patient_id=pathway.patient_id, discharged_at__isnull=True, admitted_at__lte=at)
+            .order_by("-admitted_at")
+            .first()
+        )
+        if stay is not None:
+            hospital_stay_discharge(actor=actor, stay=stay, discharged_at=at)
+    return changed
 
 
 def pathway_short_stay_register(

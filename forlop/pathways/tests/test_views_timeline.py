@@ -98,7 +98,7 @@ def test_registering_the_arrival_plans_hph2_three_days_later(client, nurse, not_
         ("2026-03-10T08:00", "Pasienten kan ikke komme hjem før utskrivningen."),
         ("2026-03-12T08:00", "Tidspunktet kan ikke ligge fram i tid (kom hjem)."),
         ("", "Feltet er påkrevet."),
-        ("i går", "Oppgi"),
+        ("i går", "Skriv dato og klokkeslett som dd.mm.åååå tt:mm"),
     ],
 )
 def test_bad_times_are_refused_in_norwegian_and_change_nothing(

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +19,7 @@ from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, Role
 from forlop.pathways import models, selectors, services
 from forlop.pathways.forms import TIME_FORMS, PathwayStartForm, TimeCorrectionForm, TimeForm
-from forlop.pathways.views.common import answer_display, event_buttons
+from forlop.pathways.views.common import answer_display, event_buttons, safe_next
 from forlop.patients.selectors import patient_get_for_user
 
 
@@ -150,6 +151,8 @@ def _times_page(
         "timeline": view,
         "forms": _time_forms(pathway, view, bound),
         "open_action": bound.action if bound is not None else request.GET.get("action", ""),
+        # Where to go back after saving (the ward's list, say); checked again on the POST.
+        "next": safe_next(request, ""),
     }
     return render(request, "pathways/pathway_times.html", context, status=status)
 
@@ -234,5 +237,7 @@ def pathway_time_action(request: AuthedHttpRequest, pk: int, action: str) -> Htt
                     % {"codes": ", ".join(move.code for move in changed.moved)}
                 )
             messages.success(request, " ".join(parts))
-            return redirect("pathways:pathway-detail", pk=pathway.pk)
+            return redirect(
+                safe_next(request, reverse("pathways:pathway-detail", args=[pathway.pk]))
+            )
     return _times_page(request, pathway, bound=form, status=status)
