@@ -10,20 +10,17 @@ admitted                    ``patients.services.hospital_stay_admit`` (the stay 
                             hospital's service need), then ``pathways.services.event_record(
                             kind="admission")`` (interrupts open stop points, opens HPH6)
 ready for discharge         ``pathways.services.pathway_start(start_reason="discharge")`` on
-                            the municipality's discharge template (unless one is running)
-planned discharge moved     not stored yet (issue 9 adds the planned discharge): a warning
-discharged                  ``pathway_anchors_set(discharged_at=...)`` for a pathway started
-                            in this stay (plans HPH0, HPH1, HPH3 ...); ``event_record(kind=
-                            "return_home")`` for one running from before the admission (a
-                            readmission: it ends and a follow-on pathway starts); the stay
-                            is discharged
+                            the municipality's discharge template (unless one is running),
+                            with the report's time and the planned discharge on its timeline
+planned discharge moved     ``pathway_planned_discharge_move`` (HPH0 and HPH1 move with it)
+discharged                  ``pathway_discharge_register`` for a pathway started in this stay
+                            (plans HPH2, HPH3 ... from the discharge and ends the stay);
+                            ``event_record(kind="return_home")`` for one running from before
+                            the admission (a readmission: it ends and a follow-on pathway
+                            starts); otherwise the stay is discharged
 checklist answered          ``checklist_answer_save`` per item, ``stop_point_complete`` when
                             the sender says it is complete
 ==========================  ====================================================================
-
-Issue 9 (the pathway's own timeline: ready for discharge with the planned discharge, short
-stay, arrival home, and corrections) replaces the bodies of ``ready_for_discharge`` and
-``discharged`` with its timeline services; the callers stay as they are.
 
 Every function is idempotent: told the same thing twice, it changes nothing the second time
 (and says so in its result). Each takes the acting user (a system client's service user) and
@@ -155,13 +152,17 @@ def ready_for_discharge(
 ) -> Outcome:
     """The hospital reports the patient ready for discharge (melding om utskrivningsklar pasient)."""
     outcome = Outcome()
-    if planned_discharge is not None:
-        outcome.notes.append(_("Forløp does not store the planned discharge yet; it was ignored."))
     version = discharge_version(patient.municipality_id)
     stay = _open_stay(patient)
     existing = _pathway_in_stay(patient, stay, version.template_id)
     if existing is not None and existing.discharged_at is None:
+        # Told again: only a new planned discharge changes anything (HPH0 and HPH1 move).
         outcome.target = existing
+        if planned_discharge is not None and planned_discharge != existing.planned_discharge_at:
+            moved = services.pathway_planned_discharge_move(
+                actor=actor, pathway=existing, planned_discharge_at=planned_discharge, now=now
+            )
+            outcome.changed = bool(moved.changes)
         return outcome
     running = pm.Pathway.objects.filter(
         patient=patient, ended_at__isnull=True, version__template_id=version.template_id
@@ -180,8 +181,16 @@ def ready_for_discharge(
         unit=responsible_unit(patient, now=now),
         start_reason=pm.Pathway.StartReason.DISCHARGE,
         started_at=at,
+        # The pathway's own timeline (issue 9): HPH0 and HPH1 fall due from the planned
+        # discharge. Without one in the message they wait until it is registered.
+        ready_for_discharge_at=at if planned_discharge is not None else None,
+        planned_discharge_at=planned_discharge,
         now=now,
     )
+    if planned_discharge is None:
+        outcome.notes.append(
+            _("The message gave no planned discharge: register it on the pathway's timeline.")
+        )
     outcome.changed = True
     outcome.created.append(pathway)
     outcome.target = pathway
@@ -205,12 +214,10 @@ def discharged(
     version = discharge_version(patient.municipality_id)
     in_stay = _pathway_in_stay(patient, stay, version.template_id)
     if in_stay is not None and in_stay.discharged_at is None:
-        created = services.pathway_anchors_set(
-            actor=actor, pathway=in_stay, discharged_at=at, now=now
-        )
-        outcome.created += created
+        # The timeline's discharge also ends the hospital stay, in one transaction.
+        changed = services.pathway_discharge_register(actor=actor, pathway=in_stay, at=at, now=now)
+        outcome.created += changed.created
         outcome.target = in_stay
-        hospital_stay_discharge(actor=actor, stay=stay, discharged_at=at)
     elif pm.Pathway.objects.filter(
         patient=patient, ended_at__isnull=True, started_at__lt=stay.admitted_at
     ).exists():

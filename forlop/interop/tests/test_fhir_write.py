@@ -78,16 +78,7 @@ def test_hospital_scenario_end_to_end(
         result = response.json()
         assert result["type"] == "transaction-response"
         assert [e["response"]["status"] for e in result["entry"]] == ["200 OK", "200 OK"]
-        warning = result["entry"][1]["response"]["outcome"]["issue"][0]
-        assert warning["severity"] == "warning"
-        assert (
-            warning["diagnostics"]
-            == "Forløp does not store the planned discharge yet; it was ignored."
-        )
-        assert (
-            warning["details"]["text"]
-            == "Forløp lagrer ikke planlagt utskrivning ennå; den ble ikke lagret."
-        )
+        assert "outcome" not in result["entry"][1]["response"]  # nothing ignored, no warning
         stay = HospitalStay.objects.get(patient=world.patient)
         assert (stay.ward, stay.admitted_at, stay.discharged_at) == (world.ward, ADMITTED, None)
         pathway = pm.Pathway.objects.get(patient=world.patient)
@@ -97,6 +88,8 @@ def test_hospital_scenario_end_to_end(
             READY,
             None,
         )
+        # the pathway's own timeline holds the report and the planned discharge
+        assert (pathway.ready_for_discharge_at, pathway.planned_discharge_at) == (READY, PLANNED)
         assert pathway.started_by == hospital_client.service_user
         # The same bundle again changes nothing and gets the same answer.
         before = snapshot()

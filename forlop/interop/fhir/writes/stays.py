@@ -241,7 +241,9 @@ def _encounter_entry(ctx: Context, entry: Json, resource: Json, path: str) -> En
         ctx.changed |= result.changed
         notes += result.notes
     elif planned is not None:
-        notes.append(_("Forløp does not store the planned discharge yet; it was ignored."))
+        notes.append(
+            _("A planned discharge needs the ready-for-discharge report with it; it was ignored.")
+        )
     if status == "finished":
         if "end" not in period:
             raise FhirError.one(
