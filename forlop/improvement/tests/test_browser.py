@@ -42,7 +42,7 @@ def log_in(page: Page, base: str) -> None:
     page.get_by_label("Brukernavn").fill("frida")
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("link", name="Frida Fjeld")).to_be_visible()
+    expect(page.get_by_test_id("user-menu")).to_contain_text("Frida Fjeld")
 
 
 @pytest.fixture

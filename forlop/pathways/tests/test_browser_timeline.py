@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from forlop.core.tz import OSLO
 from forlop.pathways.models import Pathway, StopPoint
+from forlop.pathways.tests.test_browser import watch_errors
 from forlop.patients.models import HospitalStay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,9 +43,7 @@ def _local(moment: datetime) -> str:
 def test_ready_for_discharge_to_home_through_three_roles(
     live_server, page: Page, patient, ward, allocation_officer, hospital_nurse, nurse, hph_version
 ):
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    errors = watch_errors(page)
     now = timezone.now().replace(second=0, microsecond=0)
     HospitalStay.objects.create(patient=patient, ward=ward, admitted_at=now - timedelta(days=3))
     planned = (now + timedelta(days=1)).astimezone(OSLO).replace(hour=12, minute=0)

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forlop.core.errors import error_text
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, Role
+from forlop.core.selectors import landing_url_name
 from forlop.pathways import models, selectors, services
 from forlop.pathways.forms import TIME_FORMS, PathwayStartForm, TimeCorrectionForm, TimeForm
 from forlop.pathways.views.common import answer_display, event_buttons, safe_next
+from forlop.patients.models import Patient
 from forlop.patients.selectors import patient_get_for_user
 
 
@@ -237,6 +239,22 @@ def pathway_time_action(request: AuthedHttpRequest, pk: int, action: str) -> Htt
                     % {"codes": ", ".join(move.code for move in changed.moved)}
                 )
             messages.success(request, " ".join(parts))
+            if (
+                not Patient.objects.visible_to(request.user, now=timezone.now())
+                .filter(pk=pathway.patient_id)
+                .exists()
+            ):
+                # The discharge ends the ward's stay and with it the ward's access: back to
+                # the ward's list (or the user's landing), not to a 404.
+                messages.info(
+                    request,
+                    _(
+                        "%(name)s is no longer at your unit, so the record is closed to "
+                        "you. The home care service follows the patient from here."
+                    )
+                    % {"name": pathway.patient.full_name},
+                )
+                return redirect(safe_next(request, reverse(landing_url_name(user=request.user))))
             return redirect(
                 safe_next(request, reverse("pathways:pathway-detail", args=[pathway.pk]))
             )
