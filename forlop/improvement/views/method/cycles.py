@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.improvement import forms, method, selectors, services
+from forlop.improvement import method, method_forms, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.charts import aim_charts
 from forlop.improvement.models import (
@@ -86,7 +86,7 @@ def cycle_detail(request: AuthedHttpRequest, pk: int, cycle: int) -> HttpRespons
     team, role = _team(request, pk, leader=True)
     found = selectors.cycle_get_for_team(team=team, pk=cycle)
     measures = selectors.team_measures(team)
-    form = forms.CycleForm(
+    form = method_forms.CycleForm(
         request.POST or None, team=team, measures=measures, initial=_cycle_initial(found)
     )
     today = timezone.localdate()
@@ -165,7 +165,7 @@ def cycle_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def cycle_next(request: AuthedHttpRequest, pk: int, cycle: int) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
     found = selectors.cycle_get_for_team(team=team, pk=cycle)
-    form = forms.CommentForm()
+    form = method_forms.CommentForm()
     created = apply(
         form,
         lambda: services.cycle_next(cycle=found, actor=request.user, today=timezone.localdate()),

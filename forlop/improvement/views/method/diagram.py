@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.improvement import diagrams, forms, selectors, services
+from forlop.improvement import diagrams, method_forms, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.models import (
     Aim,
@@ -79,8 +79,9 @@ def _diagram_context(
         "aim": aim,
         "diagram": diagram,
         "svg": diagram_svg(diagram),
-        "driver_form": forms_.get("driver_form") or forms.DriverForm(aim=aim, measures=measures),
-        "idea_form": forms_.get("idea_form") or forms.DiagramIdeaForm(aim=aim),
+        "driver_form": forms_.get("driver_form")
+        or method_forms.DriverForm(aim=aim, measures=measures),
+        "idea_form": forms_.get("idea_form") or method_forms.DiagramIdeaForm(aim=aim),
     }
 
 
@@ -95,7 +96,7 @@ def aim_diagram(request: AuthedHttpRequest, pk: int, aim: int) -> HttpResponse:
 def driver_add(request: AuthedHttpRequest, pk: int, aim: int) -> HttpResponse:
     team, role = _team(request, pk, member=True)
     found = selectors.aim_get_for_team(team=team, pk=aim)
-    form = forms.DriverForm(request.POST, aim=found, measures=selectors.team_measures(team))
+    form = method_forms.DriverForm(request.POST, aim=found, measures=selectors.team_measures(team))
     if form.is_valid():
         driver = apply(
             form,
@@ -118,7 +119,7 @@ def driver_add(request: AuthedHttpRequest, pk: int, aim: int) -> HttpResponse:
 def diagram_idea_add(request: AuthedHttpRequest, pk: int, aim: int) -> HttpResponse:
     team, role = _team(request, pk, member=True)
     found = selectors.aim_get_for_team(team=team, pk=aim)
-    form = forms.DiagramIdeaForm(request.POST, aim=found)
+    form = method_forms.DiagramIdeaForm(request.POST, aim=found)
     if form.is_valid():
         data = form.cleaned_data
         if data["existing"] is not None:
@@ -149,7 +150,7 @@ def driver_edit(request: AuthedHttpRequest, pk: int, driver: int) -> HttpRespons
     node = found.drivers.filter(pk=driver).first() if found else None
     if found is None or node is None:
         raise Http404
-    form = forms.DriverEditForm(request.POST)
+    form = method_forms.DriverEditForm(request.POST)
     if form.is_valid() and run(
         form,
         lambda: services.driver_update(
@@ -180,7 +181,7 @@ def driver_remove(request: AuthedHttpRequest, pk: int, driver: int) -> HttpRespo
 def aim_status(request: AuthedHttpRequest, pk: int, aim: int) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
     found = selectors.aim_get_for_team(team=team, pk=aim)
-    form = forms.AimStatusForm(request.POST)
+    form = method_forms.AimStatusForm(request.POST)
     if form.is_valid():
         services.aim_status_set(aim=found, actor=request.user, status=form.cleaned_data["status"])
         messages.success(request, _("The aim's status was saved."))
@@ -191,7 +192,7 @@ def aim_status(request: AuthedHttpRequest, pk: int, aim: int) -> HttpResponse:
 def manual_measure_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A measure the team counts by hand, where it does not run Forløp."""
     team, _role = _team(request, pk, member=True)
-    form = forms.ManualMeasureForm(request.POST)
+    form = method_forms.ManualMeasureForm(request.POST)
     if form.is_valid():
         from django.utils.text import slugify
 
@@ -221,7 +222,7 @@ def manual_measure_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def manual_value_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
-    form = forms.ManualValueForm(request.POST, measures=selectors.team_measures(team))
+    form = method_forms.ManualValueForm(request.POST, measures=selectors.team_measures(team))
     if form.is_valid():
         data = form.cleaned_data
         if data["period_start"] > timezone.localdate():

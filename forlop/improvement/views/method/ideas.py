@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.improvement import forms, selectors, services
+from forlop.improvement import method_forms, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.models import (
     Team,
@@ -30,7 +30,7 @@ from forlop.improvement.views.method.base import (
 @require_http_methods(["GET", "POST"])
 def ideas(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     team, role = _team(request, pk)
-    form = forms.IdeaForm(request.POST or None, team=team)
+    form = method_forms.IdeaForm(request.POST or None, team=team)
     if request.method == "POST":
         if role != TeamRole.MEMBER:
             raise Http404
@@ -68,7 +68,7 @@ def ideas(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def idea_detail(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     team, role = _team(request, pk)
     found = selectors.idea_get_for_team(team=team, pk=idea)
-    form = forms.CommentForm(request.POST or None)
+    form = method_forms.CommentForm(request.POST or None)
     if request.method == "POST":
         if role != TeamRole.MEMBER:
             raise Http404
@@ -125,7 +125,7 @@ def _ideas_url(team: Team) -> str:
 def idea_to_cycle(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
     found = selectors.idea_get_for_team(team=team, pk=idea)
-    form = forms.CommentForm()
+    form = method_forms.CommentForm()
     cycle = apply(
         form,
         lambda: services.idea_to_cycle(idea=found, actor=request.user, today=timezone.localdate()),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.improvement import forms, selectors, services
+from forlop.improvement import method_forms, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.models import (
     CommunicationItem,
@@ -32,7 +32,7 @@ from forlop.improvement.views.method.base import (
 @require_http_methods(["GET", "POST"])
 def plans(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     team, role = _team(request, pk)
-    form = forms.CommunicationForm(request.POST or None)
+    form = method_forms.CommunicationForm(request.POST or None)
     today = timezone.localdate()
     if request.method == "POST":
         if role != TeamRole.MEMBER:
@@ -56,8 +56,8 @@ def plans(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "items": team.communication.order_by("planned_on", "pk"),
             "changes": selectors.adopted_changes(team, today=today, as_of=timezone.now()),
-            "spread_form": forms.SpreadForm(team=team),
-            "quality_form": forms.QualitySystemForm(),
+            "spread_form": method_forms.SpreadForm(team=team),
+            "quality_form": method_forms.QualitySystemForm(),
         },
         status=status(form),
     )
@@ -69,7 +69,7 @@ def communication_done(request: AuthedHttpRequest, pk: int, item: int) -> HttpRe
     found = CommunicationItem.objects.filter(team=team, pk=item).first()
     if found is None:
         raise Http404
-    form = forms.DoneOnForm(request.POST)
+    form = method_forms.DoneOnForm(request.POST)
     if form.is_valid() and run(
         form,
         lambda: services.communication_done(
@@ -88,7 +88,7 @@ def communication_done(request: AuthedHttpRequest, pk: int, item: int) -> HttpRe
 def spread_add(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
     found = selectors.idea_get_for_team(team=team, pk=idea)
-    form = forms.SpreadForm(request.POST, team=team)
+    form = method_forms.SpreadForm(request.POST, team=team)
     if form.is_valid() and run(
         form,
         lambda: services.spread_step_add(idea=found, actor=request.user, **form.cleaned_data),
@@ -104,7 +104,7 @@ def spread_adopted(request: AuthedHttpRequest, pk: int, step: int) -> HttpRespon
     found = SpreadStep.objects.filter(idea__team=team, pk=step).select_related("idea").first()
     if found is None:
         raise Http404
-    form = forms.DoneOnForm(request.POST)
+    form = method_forms.DoneOnForm(request.POST)
     if form.is_valid() and run(
         form,
         lambda: services.spread_step_adopted(
@@ -123,7 +123,7 @@ def spread_adopted(request: AuthedHttpRequest, pk: int, step: int) -> HttpRespon
 def quality_system(request: AuthedHttpRequest, pk: int, idea: int) -> HttpResponse:
     team, _role = _team(request, pk, member=True)
     found = selectors.idea_get_for_team(team=team, pk=idea)
-    form = forms.QualitySystemForm(request.POST)
+    form = method_forms.QualitySystemForm(request.POST)
     if form.is_valid() and run(
         form,
         lambda: services.idea_quality_system_set(

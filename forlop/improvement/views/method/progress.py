@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.improvement import diagrams, forms, method, selectors, services
+from forlop.improvement import diagrams, method, method_forms, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.models import (
     ProgressScore,
@@ -30,7 +30,7 @@ from forlop.improvement.views.method.base import (
 @require_http_methods(["GET", "POST"])
 def progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     team, role = _team(request, pk)
-    form = forms.ProgressScoreForm(request.POST or None)
+    form = method_forms.ProgressScoreForm(request.POST or None)
     if request.method == "POST":
         if role != TeamRole.MEMBER:
             raise Http404
@@ -58,7 +58,7 @@ def progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             **_base(team, role, "progress"),
             "form": form,
             "scores": [(row, method.score_label(row.score)) for row in scores],
-            "review_form": forms.ScoreReviewForm(),
+            "review_form": method_forms.ScoreReviewForm(),
             "scale": method.PROGRESS_SCALE,
         },
         status=status(form),
@@ -73,7 +73,7 @@ def progress_review(request: AuthedHttpRequest, pk: int, score: int) -> HttpResp
     row = ProgressScore.objects.filter(team=team, pk=score).first()
     if row is None:
         raise Http404
-    form = forms.ScoreReviewForm(request.POST)
+    form = method_forms.ScoreReviewForm(request.POST)
     if form.is_valid() and run(
         form,
         lambda: services.progress_score_review(
