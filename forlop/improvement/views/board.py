@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Membership, Role, Unit
 from forlop.core.tz import OSLO
-from forlop.improvement import forms, selectors, services
+from forlop.improvement import method_forms, selectors, services
 from forlop.improvement.models import BoardSetting
 from forlop.measures.charts import series_svg
 from forlop.measures.definitions import install_default_measures
@@ -144,7 +144,7 @@ def board(request: AuthedHttpRequest, code: str) -> HttpResponse:
             "charts": _charts(unit),
             "ideas": list(selectors.board_ideas(unit.pk)[:6]),
             "is_leader": is_leader,
-            "setting_form": forms.BoardSettingForm(
+            "setting_form": method_forms.BoardSettingForm(
                 initial={"initials_only": bool(setting and setting.initials_only)}
             ),
         },
@@ -170,7 +170,7 @@ def board_live(request: AuthedHttpRequest, code: str) -> HttpResponse:
 @require_POST
 def board_settings(request: AuthedHttpRequest, code: str) -> HttpResponse:
     unit = engine.board_unit_get_for_user(user=request.user, code=code)
-    form = forms.BoardSettingForm(request.POST)
+    form = method_forms.BoardSettingForm(request.POST)
     if not form.is_valid():
         raise Http404
     try:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.improvement import forms, rules, selectors, services
+from forlop.improvement import forms, method_forms, rules, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.charts import aim_charts
 from forlop.improvement.models import Aim, GuidanceInvitation, Team
@@ -316,10 +316,10 @@ def aims(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "scope": selectors.team_scope(team),
             "statuses": Aim.Status.choices,
             "manual_measures": [m for m in available if m.is_manual],
-            "value_form": forms.ManualValueForm(
+            "value_form": method_forms.ManualValueForm(
                 measures=available, initial={"period_start": timezone.localdate()}
             ),
-            "manual_form": forms.ManualMeasureForm(),
+            "manual_form": method_forms.ManualMeasureForm(),
         },
         status=status(form),
     )

@@ -1,0 +1,229 @@
+"""The registry itself, reads, searches, bulk iteration, and the audit of what was read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from forlop.core.models import AuditEvent, AuditVerb
+from forlop.interop.fhir import mappers
+from forlop.interop.fhir.outcome import FhirError
+from forlop.interop.fhir.resources.care import (
+    CAREPLAN,
+    ENCOUNTER,
+    EPISODE_OF_CARE,
+    GOAL,
+    OBSERVATION,
+    QUESTIONNAIRE_RESPONSE,
+    TASK,
+)
+from forlop.interop.fhir.resources.directory import (
+    ORGANIZATION,
+    PATIENT,
+    PLAN_DEFINITION,
+    PRACTITIONER,
+    QUESTIONNAIRE,
+)
+from forlop.interop.fhir.resources.params import (
+    DEFAULT_COUNT,
+    Caller,
+    Json,
+    ResourceType,
+    Source,
+    _updated_filter,
+)
+from forlop.patients.selectors import patient_get_for_user
+
+REGISTRY: dict[str, ResourceType] = {
+    t.name: t
+    for t in (
+        PATIENT,
+        ORGANIZATION,
+        PRACTITIONER,
+        PLAN_DEFINITION,
+        QUESTIONNAIRE,
+        CAREPLAN,
+        EPISODE_OF_CARE,
+        ENCOUNTER,
+        TASK,
+        GOAL,
+        QUESTIONNAIRE_RESPONSE,
+        OBSERVATION,
+    )
+}
+
+#: Order of the bulk export and of $everything (referenced resources first).
+EXPORT_ORDER: tuple[str, ...] = tuple(REGISTRY)
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+
+def audit_reads(
+    caller: Caller, patient_ids: Iterable[int], *, resource_type: str, interaction: str
+) -> None:
+    """One audit row per patient whose data a request returned, naming the client."""
+    if not caller.audit:
+        return
+    rows = [
+        AuditEvent(
+            actor=caller.user,
+            verb=AuditVerb.PATIENT_VIEWED,
+            patient_id=pid,
+            data={"client": caller.client_id, "fhir": resource_type, "interaction": interaction},
+        )
+        for pid in sorted(set(patient_ids))
+    ]
+    AuditEvent.objects.bulk_create(rows)
+
+
+def _patient_ids(source: Source, rows: Sequence[Any]) -> list[int]:
+    if source.patient_field is None:
+        return []
+    ids = []
+    for row in rows:
+        value: Any = row
+        for part in source.patient_field.split("__"):
+            value = value.pk if part == "pk" else getattr(value, part)
+        ids.append(int(value))
+    return ids
+
+
+# --- read and search --------------------------------------------------------------------------
+
+
+def resource_read(caller: Caller, resource_type: ResourceType, logical_id: str) -> Json:
+    """One resource by id, 404 when it does not exist or the caller may not see it."""
+    if resource_type.name == "Patient":
+        if not logical_id.isdigit():
+            raise not_found()
+        try:
+            patient = patient_get_for_user(
+                user=caller.user,  # type: ignore[arg-type]
+                patient_id=int(logical_id),
+                now=caller.now,
+                data={"client": caller.client_id, "fhir": "Patient", "interaction": "read"},
+            )
+        except Http404:
+            raise not_found() from None
+        return mappers.patient_to_fhir(
+            patient, services=patient.services.all(), next_of_kin=patient.next_of_kin.all()
+        )
+    for source in resource_type.sources:
+        id_q = source.id_q(logical_id)
+        if id_q is None:
+            continue
+        rows = list(source.base(caller).filter(id_q)[:1])
+        if rows:
+            audit_reads(
+                caller,
+                _patient_ids(source, rows),
+                resource_type=resource_type.name,
+                interaction="read",
+            )
+            return source.to_fhir(rows, caller)[0]
+    raise not_found()
+
+
+def not_found() -> FhirError:
+    return FhirError.one(404, "not-found", _("No such resource, or you may not see it."))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    resources: list[Json]
+    total: int
+    offset: int
+    count: int
+
+
+def filtered(
+    caller: Caller, resource_type: ResourceType, source: Source, params: list[tuple[str, str]]
+) -> QuerySet[Any] | None:
+    qs = source.base(caller)
+    for name, raw in params:
+        if name == "_id":
+            ids = [source.id_q(v) for v in raw.split(",")]
+            wanted = [q for q in ids if q is not None]
+            if not wanted:
+                return None
+            combined = Q(pk__in=[])
+            for q in wanted:
+                combined |= q
+            qs = qs.filter(combined)
+        elif name == "_lastUpdated":
+            qs = _updated_filter(qs, raw, caller)
+        else:
+            apply = source.filters.get(name)
+            if apply is None:
+                return None
+            qs = apply(qs, raw, caller)
+    return qs
+
+
+def resource_search(
+    caller: Caller,
+    resource_type: ResourceType,
+    params: list[tuple[str, str]],
+    *,
+    offset: int = 0,
+    count: int = DEFAULT_COUNT,
+    interaction: str = "search-type",
+) -> SearchResult:
+    """Search one type: AND over the parameters, paged by ``offset``/``count`` over its sources."""
+    for name, _raw in params:
+        if name not in ("_id", "_lastUpdated") and resource_type.param(name) is None:
+            raise FhirError.one(
+                400, "not-supported", _("Forløp does not support this search parameter."), name
+            )
+    resources: list[Json] = []
+    total = 0
+    remaining_skip, remaining_take = offset, count
+    for source in resource_type.sources:
+        qs = filtered(caller, resource_type, source, params)
+        if qs is None:
+            continue
+        n = qs.count()
+        total += n
+        if remaining_take <= 0 or remaining_skip >= n:
+            remaining_skip = max(0, remaining_skip - n)
+            continue
+        rows = list(qs[remaining_skip : remaining_skip + remaining_take])
+        remaining_skip = 0
+        remaining_take -= len(rows)
+        audit_reads(
+            caller,
+            _patient_ids(source, rows),
+            resource_type=resource_type.name,
+            interaction=interaction,
+        )
+        resources += source.to_fhir(rows, caller)
+    return SearchResult(resources=resources, total=total, offset=offset, count=count)
+
+
+def iterate_all(
+    caller: Caller, resource_type: ResourceType, params: list[tuple[str, str]], *, chunk: int = 500
+) -> Iterable[Json]:
+    """Every matching resource, ``chunk`` rows at a time (bounded memory, for the bulk export)."""
+    for source in resource_type.sources:
+        qs = filtered(caller, resource_type, source, params)
+        if qs is None:
+            continue
+        last_pk = 0
+        while True:
+            rows = list(qs.filter(pk__gt=last_pk).order_by("pk")[:chunk])
+            if not rows:
+                break
+            last_pk = rows[-1].pk
+            audit_reads(
+                caller,
+                _patient_ids(source, rows),
+                resource_type=resource_type.name,
+                interaction="export",
+            )
+            yield from source.to_fhir(rows, caller)

@@ -1,0 +1,355 @@
+"""A measure's series: points, the SPC chart spec, signals in words, snapshots and windows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from forlop.measures import registry, spc
+from forlop.measures.compute import (
+    PeriodCount,
+    Scope,
+    compute_counts,
+    period_floor,
+)
+from forlop.measures.models import (
+    ChartKind,
+    Measure,
+    MeasureSnapshot,
+    Period,
+)
+from forlop.measures.registry import ChartNote
+from forlop.measures.svg import Annotation as SvgAnnotation
+
+# --------------------------------------------------------------------------------------------
+# Series
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    x: int
+    period_start: date
+    label: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    suppressed: bool
+    snapshot_numerator: float | None = None
+    snapshot_denominator: float | None = None
+    snapshot_value: float | None = None
+    display: str = ""  # the period as people read it: "des. 2025", "uke 3 2025"
+
+    @property
+    def has_snapshot(self) -> bool:
+        return self.snapshot_numerator is not None
+
+    @property
+    def changed_since_closed(self) -> bool:
+        return self.has_snapshot and (
+            self.snapshot_numerator != self.numerator
+            or self.snapshot_denominator != self.denominator
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    measure: Measure
+    scope: Scope
+    chart: spc.ChartType
+    points: tuple[SeriesPoint, ...]
+    result: spc.ChartResult
+    annotations: tuple[ChartNote, ...]
+    svg_annotations: tuple[SvgAnnotation, ...]
+    signals: tuple[str, ...]
+    suppressed_count: int
+    suppress_below: int
+    as_of: datetime
+
+    @property
+    def labels(self) -> list[str]:
+        """The periods as the chart and its texts show them (Norwegian dates)."""
+        return [point.display or point.label for point in self.points]
+
+
+def period_display(start: date, period: str) -> str:
+    """A period as people read it, in the user's language: "des. 2025", "uke 3 2025".
+    ``period_label`` stays the machine form (2025-12) for CSV, JSON and the command line."""
+    if period == Period.WEEK:
+        year, week, _weekday = start.isocalendar()
+        return _("week %(week)d %(year)d") % {"week": week, "year": year}
+    return formats.date_format(start, "N Y")
+
+
+def period_label(start: date, period: str) -> str:
+    if period == Period.WEEK:
+        year, week, _weekday = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{start:%Y-%m}"
+
+
+def chart_types_for(measure: Measure) -> tuple[spc.ChartType, ...]:
+    return ("run", measure.chart)  # type: ignore[return-value]
+
+
+def _value(count: PeriodCount, measure: Measure) -> float | None:
+    if count.numerator is None:
+        return None
+    if count.denominator is None:
+        return None if measure.computation != "manual" else count.numerator
+    if count.denominator == 0:
+        return None
+    return count.numerator / count.denominator
+
+
+def series_points(
+    measure: Measure,
+    *,
+    scope: Scope,
+    counts: list[PeriodCount],
+    snapshots: dict[date, MeasureSnapshot] | None = None,
+) -> tuple[list[SeriesPoint], int]:
+    """Turn counts into plotted points, suppressing small cells across organisations."""
+    threshold = int(getattr(settings, "FORLOP_SUPPRESS_BELOW", 5))
+    points: list[SeriesPoint] = []
+    suppressed_count = 0
+    snapshots = snapshots or {}
+    for x, count in enumerate(counts, start=1):
+        small = (
+            scope.across_organisations
+            and count.denominator is not None
+            and 0 < count.denominator < threshold
+        )
+        snapshot = snapshots.get(count.period_start)
+        snapshot_values: dict[str, float | None] = {}
+        if snapshot is not None and not small:
+            snapshot_values = {
+                "snapshot_numerator": snapshot.numerator,
+                "snapshot_denominator": snapshot.denominator,
+                "snapshot_value": _value(
+                    PeriodCount(count.period_start, snapshot.numerator, snapshot.denominator),
+                    measure,
+                ),
+            }
+        if small:
+            suppressed_count += 1
+        points.append(
+            SeriesPoint(
+                x=x,
+                period_start=count.period_start,
+                label=period_label(count.period_start, measure.period),
+                display=period_display(count.period_start, measure.period),
+                numerator=None if small else count.numerator,
+                denominator=None if small else count.denominator,
+                value=None if small else _value(count, measure),
+                suppressed=small,
+                **snapshot_values,
+            )
+        )
+    return points, suppressed_count
+
+
+def chart_spec(
+    measure: Measure, points: list[SeriesPoint], chart: str, part_ends_at: tuple[int, ...]
+) -> spc.ChartSpec:
+    usable = [p.value is not None for p in points]
+    if chart in (ChartKind.P, "u"):
+        y = tuple(p.numerator if ok else None for p, ok in zip(points, usable, strict=True))
+        n = tuple(p.denominator if ok else None for p, ok in zip(points, usable, strict=True))
+        return spc.ChartSpec(chart=chart, y=y, n=n, part_ends_at=part_ends_at)  # type: ignore[arg-type]
+    if chart == ChartKind.C:
+        y = tuple(p.numerator if ok else None for p, ok in zip(points, usable, strict=True))
+        return spc.ChartSpec(chart="c", y=y, part_ends_at=part_ends_at)
+    return spc.ChartSpec(
+        chart=chart,  # type: ignore[arg-type]
+        y=tuple(p.value for p in points),
+        part_ends_at=part_ends_at,
+    )
+
+
+def _runs(result: spc.ChartResult, part: spc.Part) -> tuple[int, int, str]:
+    """The longest run of the part: (first x, last x, 'above' or 'below')."""
+    best = (0, 0, "")
+    current_side, current_start, current_len = "", 0, 0
+    last_x = 0
+    for point in result.points[part.first - 1 : part.last]:
+        if point.y is None or point.cl is None or point.excluded or point.y == point.cl:
+            continue
+        side = "above" if point.y > point.cl else "below"
+        if side == current_side:
+            current_len += 1
+        else:
+            current_side, current_start, current_len = side, point.x, 1
+        last_x = point.x
+        if current_len > best[1] - best[0] + 1 or not best[2]:
+            best = (current_start, last_x, side)
+    return best
+
+
+def signal_texts(result: spc.ChartResult, labels: list[str], measure: Measure) -> tuple[str, ...]:
+    """The chart's signals in words, part by part."""
+    texts: list[str] = []
+    centre = _("the median") if result.chart == "run" else _("the centre line")
+    for part in result.parts:
+        prefix = (
+            _("Part %(number)d (%(first)s to %(last)s): ")
+            % {
+                "number": part.number,
+                "first": labels[part.first - 1],
+                "last": labels[part.last - 1],
+            }
+            if len(result.parts) > 1
+            else ""
+        )
+        runs = part.runs
+        sentences: list[str] = []
+        if runs.too_few_points:
+            sentences.append(
+                _(
+                    "Too few points for a runs analysis (%(n)d useful; at least %(minimum)d "
+                    "needed): no signal is shown yet."
+                )
+                % {"n": runs.n_useful, "minimum": result.min_points_for_signal}
+            )
+        else:
+            if runs.long_run:
+                first, last, side = _runs(result, part)
+                where = _("above") if side == "above" else _("below")
+                sentences.append(
+                    _(
+                        "A shift: %(count)d points in a row %(where)s %(centre)s "
+                        "(%(first)s to %(last)s; at most %(max)d expected by chance)."
+                    )
+                    % {
+                        "count": runs.longest_run,
+                        "where": where,
+                        "centre": centre,
+                        "first": labels[first - 1] if first else "",
+                        "last": labels[last - 1] if last else "",
+                        "max": runs.longest_run_max,
+                    }
+                )
+            if runs.few_crossings:
+                sentences.append(
+                    _(
+                        "Too few crossings: the line crosses %(centre)s %(crossings)d times; "
+                        "at least %(min)d expected by chance."
+                    )
+                    % {
+                        "centre": centre,
+                        "crossings": runs.n_crossings,
+                        "min": runs.n_crossings_min,
+                    }
+                )
+            if not runs.long_run and not runs.few_crossings:
+                sentences.append(_("No sign of non-random variation (no shift)."))
+        if result.chart != "run":
+            outside = [
+                labels[p.x - 1] for p in result.points[part.first - 1 : part.last] if p.sigma_signal
+            ]
+            if outside:
+                sentences.append(
+                    _("Outside the control limits: %(periods)s.") % {"periods": ", ".join(outside)}
+                )
+            else:
+                sentences.append(_("No points outside the control limits."))
+        texts.append(prefix + " ".join(sentences))
+    return tuple(texts)
+
+
+def snapshots_for(
+    *, measure: Measure, scope: Scope, first: date, last: date
+) -> QuerySet[MeasureSnapshot]:
+    return MeasureSnapshot.objects.filter(
+        measure=measure,
+        level=scope.level,
+        scope_code=scope.code,
+        period=measure.period,
+        period_start__gte=first,
+        period_start__lte=last,
+    )
+
+
+def default_window(*, today: date, period: str, count: int | None = None) -> tuple[date, date]:
+    """The last 24 months (or 26 weeks) that have ended.
+
+    The running period is left out: its deadlines have not all passed yet, so its share would
+    be drawn from the early cases only and could signal a shift that is not there.
+    """
+    last = period_floor(period_floor(today, period) - timedelta(days=1), period)
+    count = count or (24 if period == Period.MONTH else 26)
+    if period == Period.WEEK:
+        return last - timedelta(days=7 * (count - 1)), last
+    months = last.year * 12 + last.month - 1 - (count - 1)
+    return date(months // 12, months % 12 + 1, 1), last
+
+
+def measure_series(
+    measure: Measure,
+    *,
+    scope: Scope,
+    first: date,
+    last: date,
+    as_of: datetime,
+    chart: str = "run",
+    notes: Sequence[ChartNote] | None = None,
+) -> Series:
+    """A measure's series, chart and signals (one aggregate query for the numbers).
+
+    ``notes`` are the annotations to draw, as plain values; left out, they come from the
+    registered note store (none registered: no notes)."""
+    counts = compute_counts(measure, scope=scope, first=first, last=last, as_of=as_of)
+    snapshots = {
+        s.period_start: s
+        for s in snapshots_for(measure=measure, scope=scope, first=first, last=last)
+    }
+    points, suppressed_count = series_points(
+        measure, scope=scope, counts=counts, snapshots=snapshots
+    )
+    annotations = (
+        tuple(notes) if notes is not None else registry.notes_for(measure=measure, scope=scope)
+    )
+    index = {point.period_start: point.x for point in points}
+    by_x: dict[int, list[str]] = {}
+    part_ends: set[int] = set()
+    for note in annotations:
+        x = index.get(period_floor(note.date, measure.period))
+        if x is None:
+            continue
+        by_x.setdefault(x, []).append(note.text)
+        if note.part_ends_here and 1 <= x < len(points):
+            part_ends.add(x)
+    # Notes in the same period share one marker: the first note and how many more.
+    svg_annotations = [
+        SvgAnnotation(
+            x=x, label=texts[0][:40] if len(texts) == 1 else f"{texts[0][:30]} (+{len(texts) - 1})"
+        )
+        for x, texts in sorted(by_x.items())
+    ]
+    if chart not in chart_types_for(measure):
+        chart = "run"
+    spec = chart_spec(measure, points, chart, tuple(sorted(part_ends)))
+    result = spc.compute_chart(spec)
+    labels = [point.display or point.label for point in points]
+    return Series(
+        measure=measure,
+        scope=scope,
+        chart=result.chart,
+        points=tuple(points),
+        result=result,
+        annotations=annotations,
+        svg_annotations=tuple(svg_annotations),
+        signals=signal_texts(result, labels, measure),
+        suppressed_count=suppressed_count,
+        suppress_below=int(getattr(settings, "FORLOP_SUPPRESS_BELOW", 5)),
+        as_of=as_of,
+    )
+
+
+# --------------------------------------------------------------------------------------------
