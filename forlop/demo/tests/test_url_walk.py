@@ -352,3 +352,90 @@ def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:
         f"url walk: {walk.count} requests; {len(reached)} patterns reached by links and forms;"
         f" {len(without_input)} buttons without input; unlinked: {unlinked}"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The access walk: every page with an object id, seen from outside the patient's care
+# --------------------------------------------------------------------------------------------
+
+# Staff of Horten who reach pages with a patient's, a pathway's or a stop point's id.
+CARERS = ["sykepleier", "tildeling", "fastlege", "sykehus", "leder"]
+OUTSIDER = "sykepleier.tonsberg"  # primary contact in another municipality
+
+
+def pages_with_ids(client: Client, start: list[str]) -> set[str]:
+    """Every page reached from ``start`` by links whose pattern takes an object id (one
+    concrete URL per pattern), without junk: what a carer can open."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    queue = list(start)
+    while queue:
+        parts = urlsplit(queue.pop(0))
+        route = route_of(parts.path)
+        if parts.netloc or route is None or route in seen or parts.path.startswith("/admin/"):
+            continue
+        seen.add(route)
+        response = client.get(parts.path)
+        if response.status_code in {301, 302, 303}:
+            queue.append(response["Location"])
+            continue
+        if response.status_code != 200:
+            continue
+        if "<int:" in route:
+            found.add(parts.path)
+        if "html" in response.get("Content-Type", ""):
+            page = PageParser()
+            page.feed(response.content.decode())
+            queue.extend(page.links)
+    return found
+
+
+def test_no_page_with_an_id_shows_a_patient_to_someone_outside_their_care(demo: None) -> None:
+    from forlop.core.models import Membership
+    from forlop.patients.models import Patient
+    from forlop.portal.models import PortalAccount
+
+    carers = Client()
+    urls: set[str] = set()
+    for username in CARERS:
+        carers.force_login(User.objects.get(username=username))
+        urls |= pages_with_ids(carers, ["/"])
+    assert len(urls) >= 20  # patients, pathways, stop points, reports, goals ...
+
+    account = PortalAccount.objects.select_related("user", "patient").first()
+    outsider = User.objects.get(username=OUTSIDER)
+    # Who must not be shown, by the facts rather than by the access rule under test: to the
+    # other municipality's nurse every patient of another municipality, to the patient every
+    # other patient, to an anonymous visitor everyone.
+    theirs = Membership.objects.filter(user=outsider).values_list("unit__organisation", flat=True)
+    everyone = {p.pk: p.full_name for p in Patient.objects.all()}
+    viewers: dict[str, tuple[Client, set[str]]] = {}
+    for name, user, hidden in (
+        (
+            "another municipality",
+            outsider,
+            {p.full_name for p in Patient.objects.exclude(municipality_id__in=list(theirs))},
+        ),
+        (
+            "the patient",
+            account.user,
+            {full for pk, full in everyone.items() if pk != account.patient_id},
+        ),
+    ):
+        client = Client()
+        client.force_login(user)
+        viewers[name] = (client, hidden)
+    viewers["anonymous"] = (Client(), set(everyone.values()))
+    assert all(hidden for _client, hidden in viewers.values())
+
+    leaks: list[str] = []
+    for url in sorted(urls):
+        for name, (client, hidden) in viewers.items():
+            response = client.get(url)
+            body = response.content.decode(errors="replace")
+            shown = sorted(full for full in hidden if full in body)
+            if response.status_code == 200 and shown:
+                leaks.append(f"{url} as {name}: {shown[:3]}")
+            if name == "anonymous" and response.status_code == 200:
+                leaks.append(f"{url} answered an anonymous visitor")
+    assert leaks == []
