@@ -81,7 +81,8 @@ def test_ready_for_discharge_to_home_through_three_roles(
     # ... and registers the discharge (home) when it happens.
     page.get_by_test_id("time-action-discharge").locator("summary").click()
     page.fill("#id_discharge-at", _local(now))
-    with page.expect_navigation():
+    # (a generous wait: on a loaded machine the other worker may be loading the demo)
+    with page.expect_navigation(timeout=60_000):
         page.get_by_test_id("time-submit-discharge").click()
     pathway.refresh_from_db()
     assert pathway.discharged_at == now
