@@ -152,3 +152,24 @@ def sign_hph2(stop_point: StopPoint, actor: User, at: Any) -> None:
 
 # Monday 9 March 2026: home from hospital at 10:00, so HPH2 (3 days) falls due on Thursday 12th.
 HOME = oslo(2026, 3, 9, 10)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_rules(request: pytest.FixtureRequest) -> None:
+    """The shipped HPH rules come from a data migration. A live-server (transactional) test
+    flushes every table when it ends, so a later test on the same worker would find none:
+    install them again, as the migration does (idempotent), for every test that uses the
+    database. The pure rule tests use none."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"live_server", "transactional_db"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("forlop.notifications.migrations.0002_hph_local_defaults").install(apps, None)

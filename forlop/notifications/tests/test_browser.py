@@ -3,11 +3,9 @@ notification read lowers it without a reload."""
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -22,9 +20,6 @@ def test_the_bell_equals_the_overdue_count_and_marking_read_updates_it(
 ) -> None:
     # given a pathway five days old: HPH2 and the daily care plan are overdue, and the
     # scheduler has reminded the nurse of each (the shipped defaults)
-    # (the shipped rules come from a data migration, which an earlier live-server test's flush
-    # may have emptied on this worker: install them again, as the migration does)
-    import_module("forlop.notifications.migrations.0002_hph_local_defaults").install(apps, None)
     start_hph(patient, district, nurse, days_ago=5)
     services.notifications_run(now=timezone.now())
     errors = watch_errors(page)
