@@ -46,7 +46,7 @@ def test_per_primary_contact_counted_by_hand(held, leader, nurse, django_assert_
 
     with django_assert_num_queries(3):  # the led units, the counts, the names
         section = leader_section(leader, date(2025, 4, 15))
-    assert (section.first, section.last) == ("okt. 2024", "mars 2025")
+    assert (section.first, section.last) == ("okt. 2024", "mar. 2025")
     rows = {row.user_id: (row.pathways, row.met, row.share) for row in section.rows}
     assert rows == {
         nurse.pk: (5, 3, 0.6),
