@@ -71,6 +71,12 @@ def load_measures_demo(*, today: date) -> int:
         .first()
     )
     definitions = {d.code: d for d in version.definitions.all()}
+    # Each unit's demo nurse is the primary contact of its history (the leaders' view counts
+    # the 3-of-4 measure per primary contact).
+    contacts = {
+        "horten-nord": User.objects.filter(username="sykepleier").first(),
+        "horten-sor": User.objects.filter(username="sykepleier2").first(),
+    }
     changed = change_date(today)
     rng = random.Random(39012)
     # The outcomes (short stays, the readmissions' hospital stays, IPLOS scores) draw from a
@@ -100,6 +106,7 @@ def load_measures_demo(*, today: date) -> int:
                     patient=patients[len(pathways) % len(patients)],
                     version=version,
                     unit=unit,
+                    primary_contact=contacts.get(unit.code),
                     start_reason=Pathway.StartReason.DISCHARGE,
                     started_at=started,
                     ready_for_discharge_at=started,
