@@ -203,9 +203,7 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
             "recorded is template data: the number items in the IPLOS domain of the two "
             "checklists."
         ),
-        numerator=gettext_noop(
-            "Sum over pathways of (IPLOS score at HPH5 − IPLOS score at HPH2)."
-        ),
+        numerator=gettext_noop("Sum over pathways of (IPLOS score at HPH5 − IPLOS score at HPH2)."),
         denominator=gettext_noop(
             "Pathways with the IPLOS score recorded at both HPH2 and HPH5 (first occurrence, "
             "both completed), counted in the period HPH5 was completed."

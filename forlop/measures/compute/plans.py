@@ -453,7 +453,9 @@ def days_at_home_pathways(scope: Scope, as_of: datetime, days: int) -> QuerySet:
             home_from=Case(
                 When(
                     Q(short_stay_started_at__isnull=True)
-                    & (Q(arrived_home_at__isnull=True) | Q(arrived_home_at__lte=F("discharged_at"))),
+                    & (
+                        Q(arrived_home_at__isnull=True) | Q(arrived_home_at__lte=F("discharged_at"))
+                    ),
                     then=F("discharged_at"),
                 ),
                 When(
@@ -545,8 +547,13 @@ def iplos_change_pathways(
     ``iplos_then``: the mean of the stop point's IPLOS number items), the change
     ``iplos_change`` (then − first; a fall is an improvement: 1 = manages alone, 5 = needs
     full help) and ``reassessed_at`` (when the later stop point was completed)."""
-    from forlop.pathways.models import AssessmentDomain, ChecklistAnswer, ChecklistItem, Pathway
-    from forlop.pathways.models import StopPoint
+    from forlop.pathways.models import (
+        AssessmentDomain,
+        ChecklistAnswer,
+        ChecklistItem,
+        Pathway,
+        StopPoint,
+    )
 
     def stop_point(code: str) -> QuerySet:
         return StopPoint.objects.filter(

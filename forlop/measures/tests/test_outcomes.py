@@ -54,8 +54,12 @@ def discharges(default_measures, district, other_unit, ward, add_pathway):
     # A: home all the time (30 | 90)
     discharged(2)
     # B: a short stay from the discharge, home on 5 January: 2 days away (28 | 88)
-    discharged(3, short_stay_kind="short_term", short_stay_started_at=oslo(2025, 1, 3),
-               arrived_home_at=oslo(2025, 1, 5))
+    discharged(
+        3,
+        short_stay_kind="short_term",
+        short_stay_started_at=oslo(2025, 1, 3),
+        arrived_home_at=oslo(2025, 1, 5),
+    )
     # C: readmitted 10-15 January: 5 days away (25 | 85); the admission event itself adds
     # nothing, the stay is what counts
     c = discharged(4)
@@ -165,8 +169,9 @@ def iplos(default_measures, district, hph_version, add_pathway, add_stop_point, 
         hph2 = add_stop_point(
             p, "HPH2", oslo(2025, 1, day + 3), completed_at=oslo(2025, 1, day + 2)
         )
-        hph5 = add_stop_point(p, "HPH5", oslo(2025, 1, day) + timedelta(days=28),
-                              completed_at=hph5_done)
+        hph5 = add_stop_point(
+            p, "HPH5", oslo(2025, 1, day) + timedelta(days=28), completed_at=hph5_done
+        )
         if first is not None:
             score(hph2, first)
         if then is not None:

@@ -315,12 +315,15 @@ def function_score_change(*, pathway: models.Pathway) -> FunctionScores | None:
         .annotate(score=Avg(Cast("value", FloatField())), completed=Max("stop_point__completed_at"))
         .order_by()
     }
-    if not rows and not models.ChecklistItem.objects.filter(
-        definition__version_id=pathway.version_id,
-        definition__code__in=(IPLOS_FIRST, IPLOS_THEN),
-        domain=models.AssessmentDomain.IPLOS,
-        kind=models.ChecklistItem.Kind.NUMBER,
-    ).exists():
+    if (
+        not rows
+        and not models.ChecklistItem.objects.filter(
+            definition__version_id=pathway.version_id,
+            definition__code__in=(IPLOS_FIRST, IPLOS_THEN),
+            domain=models.AssessmentDomain.IPLOS,
+            kind=models.ChecklistItem.Kind.NUMBER,
+        ).exists()
+    ):
         return None
     first, then = rows.get(IPLOS_FIRST, {}), rows.get(IPLOS_THEN, {})
     return FunctionScores(
