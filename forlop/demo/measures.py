@@ -193,7 +193,7 @@ def load_measures_demo(*, today: date) -> int:
     StopPoint.objects.bulk_create(stop_points)
     PathwayEvent.objects.bulk_create(events)
     HospitalStay.objects.bulk_create(stays)
-    _iplos_scores(stop_points, outcome_rng)
+    answers = _iplos_scores(stop_points, outcome_rng)
     # Registered when it happened, so "as of" a past time gives the numbers of that time.
     # Selected by the ids just written, not by a filter across the relation: Django sends that
     # as "id IN (SELECT ... JOIN pathways_pathway ...)", and with statistics taken while the
@@ -207,18 +207,18 @@ def load_measures_demo(*, today: date) -> int:
     HospitalStay.objects.filter(pk__in=[stay.pk for stay in stays]).update(
         created_at=F("admitted_at")
     )
-    ChecklistAnswer.objects.filter(stop_point__pathway_id__in=ids).update(
+    ChecklistAnswer.objects.filter(pk__in=[answer.pk for answer in answers]).update(
         created_at=F("answered_at")
     )
     return len(created)
 
 
-def _iplos_scores(stop_points: list[StopPoint], rng: random.Random) -> None:
+def _iplos_scores(stop_points: list[StopPoint], rng: random.Random) -> list[ChecklistAnswer]:
     """The IPLOS function score (the template's ``iplos-skar``) at every completed HPH2 and
     HPH5: 2 to 4 at HPH2, and at HPH5 most patients a little more independent."""
     nurse = User.objects.filter(username="sykepleier").first()
     if nurse is None:
-        return
+        return []
     first: dict[int, float] = {}
     answers: list[ChecklistAnswer] = []
     items: dict[int, object] = {}
@@ -247,4 +247,4 @@ def _iplos_scores(stop_points: list[StopPoint], rng: random.Random) -> None:
                 answered_at=stop_point.completed_at,
             )
         )
-    ChecklistAnswer.objects.bulk_create(answers)
+    return ChecklistAnswer.objects.bulk_create(answers)
