@@ -12,6 +12,10 @@ nurse assessment at arrival home) raises the share of HPH2 done within 3 days fr
 to about 90 %, and the share of patients who got at least 3 of the 4 main checklists from
 about a third (the trial: 36 %) to about four in five: the run charts show a shift. The annotation that documents the
 change belongs to the improvement team (``forlop.demo.improvement`` uses ``change_date``).
+About one patient in ten goes to a short-term stay before coming home, every readmission
+has its hospital stay (2-9 days), and every completed HPH2 and HPH5 has an IPLOS function
+score, so the days-at-home and IPLOS-change measures have numbers; these draw from a
+generator of their own, so the adherence history is the same as before they were added.
 Idempotent: nothing is written when the history exists (marked by ``end_reason``).
 """
 
@@ -24,15 +28,22 @@ from django.db import transaction
 from django.db.models import F
 
 from forlop.authoring.defaults import install_national_defaults
-from forlop.core.models import Unit
+from forlop.core.models import Unit, User
 from forlop.core.tz import OSLO
 from forlop.measures.definitions import install_default_measures
-from forlop.pathways.models import Pathway, PathwayEvent, StopPoint, TemplateVersion
-from forlop.patients.models import Patient
+from forlop.pathways.models import (
+    ChecklistAnswer,
+    Pathway,
+    PathwayEvent,
+    StopPoint,
+    TemplateVersion,
+)
+from forlop.patients.models import HospitalStay, Patient
 
 MARKER = "measures-demo-history"
 MONTHS = 30
 UNITS = ("horten-nord", "horten-sor")
+WARD = "siv-med"  # the readmissions' stays (Sykehuset i Vestfold, medical ward)
 CHANGE_TEXT = "Ny rutine: HPH2-vurdering planlegges før hjemreise"
 
 
@@ -60,8 +71,17 @@ def load_measures_demo(*, today: date) -> int:
         .first()
     )
     definitions = {d.code: d for d in version.definitions.all()}
+    # Each unit's demo nurse is the primary contact of its history (the leaders' view counts
+    # the 3-of-4 measure per primary contact).
+    contacts = {
+        "horten-nord": User.objects.filter(username="sykepleier").first(),
+        "horten-sor": User.objects.filter(username="sykepleier2").first(),
+    }
     changed = change_date(today)
     rng = random.Random(39012)
+    # The outcomes (short stays, the readmissions' hospital stays, IPLOS scores) draw from a
+    # generator of their own, so the adherence history above stays as it was.
+    outcome_rng = random.Random(40917)
     pathways: list[Pathway] = []
     # (pathway index, per main checklist (chance done, chance done on time), readmission chance)
     plans: list[tuple[int, dict[str, tuple[float, float]], float]] = []
@@ -76,17 +96,25 @@ def load_measures_demo(*, today: date) -> int:
             started = datetime.combine(day, time(rng.randrange(9, 16)), tzinfo=OSLO)
             discharged = datetime.combine(day + timedelta(days=1), time(12), tzinfo=OSLO)
             after = day >= changed
+            # About one in ten goes to a short-term stay first and comes home 2-6 days later.
+            short_stay = outcome_rng.random() < 0.1
+            home_at = discharged + (
+                timedelta(days=outcome_rng.randrange(2, 7)) if short_stay else timedelta(hours=2)
+            )
             pathways.append(
                 Pathway(
                     patient=patients[len(pathways) % len(patients)],
                     version=version,
                     unit=unit,
+                    primary_contact=contacts.get(unit.code),
                     start_reason=Pathway.StartReason.DISCHARGE,
                     started_at=started,
                     ready_for_discharge_at=started,
                     planned_discharge_at=discharged,
                     discharged_at=discharged,
-                    arrived_home_at=discharged + timedelta(hours=2),
+                    short_stay_kind="short_term" if short_stay else "",
+                    short_stay_started_at=discharged if short_stay else None,
+                    arrived_home_at=home_at,
                     ended_at=discharged + timedelta(days=35),
                     end_reason=MARKER,
                 )
@@ -109,6 +137,8 @@ def load_measures_demo(*, today: date) -> int:
     created = Pathway.objects.bulk_create(pathways)
     stop_points: list[StopPoint] = []
     events: list[PathwayEvent] = []
+    stays: list[HospitalStay] = []
+    ward = Unit.objects.filter(code=WARD).first()
     for index, chances, readmit in plans:
         pathway = created[index]
         home = pathway.arrived_home_at.astimezone(OSLO)
@@ -142,16 +172,28 @@ def load_measures_demo(*, today: date) -> int:
                 )
             )
         if rng.random() < readmit:
+            admitted = pathway.started_at + timedelta(days=rng.randrange(3, 29))
             events.append(
                 PathwayEvent(
                     patient=pathway.patient,
                     pathway=pathway,
                     kind="admission",
-                    occurred_at=pathway.started_at + timedelta(days=rng.randrange(3, 29)),
+                    occurred_at=admitted,
                 )
             )
+            if ward is not None:  # the stay the admission began, 2-9 days
+                stays.append(
+                    HospitalStay(
+                        patient=pathway.patient,
+                        ward=ward,
+                        admitted_at=admitted,
+                        discharged_at=admitted + timedelta(days=outcome_rng.randrange(2, 10)),
+                    )
+                )
     StopPoint.objects.bulk_create(stop_points)
     PathwayEvent.objects.bulk_create(events)
+    HospitalStay.objects.bulk_create(stays)
+    answers = _iplos_scores(stop_points, outcome_rng)
     # Registered when it happened, so "as of" a past time gives the numbers of that time.
     # Selected by the ids just written, not by a filter across the relation: Django sends that
     # as "id IN (SELECT ... JOIN pathways_pathway ...)", and with statistics taken while the
@@ -162,4 +204,47 @@ def load_measures_demo(*, today: date) -> int:
     Pathway.objects.filter(pk__in=ids).update(created_at=F("started_at"))
     StopPoint.objects.filter(pathway_id__in=ids).update(created_at=F("triggered_at"))
     PathwayEvent.objects.filter(pathway_id__in=ids).update(created_at=F("occurred_at"))
+    HospitalStay.objects.filter(pk__in=[stay.pk for stay in stays]).update(
+        created_at=F("admitted_at")
+    )
+    ChecklistAnswer.objects.filter(pk__in=[answer.pk for answer in answers]).update(
+        created_at=F("answered_at")
+    )
     return len(created)
+
+
+def _iplos_scores(stop_points: list[StopPoint], rng: random.Random) -> list[ChecklistAnswer]:
+    """The IPLOS function score (the template's ``iplos-skar``) at every completed HPH2 and
+    HPH5: 2 to 4 at HPH2, and at HPH5 most patients a little more independent."""
+    nurse = User.objects.filter(username="sykepleier").first()
+    if nurse is None:
+        return []
+    first: dict[int, float] = {}
+    answers: list[ChecklistAnswer] = []
+    items: dict[int, object] = {}
+    for stop_point in stop_points:
+        code = stop_point.definition.code
+        if code not in ("HPH2", "HPH5") or stop_point.completed_at is None:
+            continue
+        if stop_point.definition_id not in items:
+            items[stop_point.definition_id] = stop_point.definition.items.filter(
+                key="iplos-skar"
+            ).first()
+        item = items[stop_point.definition_id]
+        if item is None:
+            continue
+        if code == "HPH2":
+            score = first[stop_point.pathway_id] = rng.randrange(8, 17) / 4
+        else:
+            start = first.get(stop_point.pathway_id, rng.randrange(8, 17) / 4)
+            score = min(5.0, max(1.0, start + rng.choice((-0.75, -0.5, -0.5, -0.25, 0, 0.25))))
+        answers.append(
+            ChecklistAnswer(
+                stop_point=stop_point,
+                item=item,
+                value=score,
+                answered_by=nurse,
+                answered_at=stop_point.completed_at,
+            )
+        )
+    return ChecklistAnswer.objects.bulk_create(answers)

@@ -66,6 +66,52 @@ def _on_time(code: str, days: int, title: str, target: float) -> MeasureSpec:
     )
 
 
+def _days_at_home(days: int) -> MeasureSpec:
+    return MeasureSpec(
+        code=f"days-at-home-{days}-days",
+        name=(
+            gettext_noop("Days at home in the 30 days after discharge")
+            if days == 30
+            else gettext_noop("Days at home in the 90 days after discharge")
+        ),
+        description=gettext_noop(
+            "Outcome measure: mean number of days the patient was alive and at home in the "
+            "days after a discharge from hospital (after 'days at home' as an outcome, Myles "
+            "et al. 2017; the HPH trial followed readmissions, nursing-home admissions and "
+            "deaths). Local default. Not at home: a short-term or intermediate stay (or KAD) "
+            "on the pathway's timeline before the arrival home, a hospital stay, and the days "
+            "after a move to a nursing home or death. A possible overcount: an admission "
+            "recorded without a hospital ward has no stay to count."
+        ),
+        numerator=gettext_noop(
+            "Sum over pathways of the days at home in the window (from the discharge, less "
+            "the days away)."
+        ),
+        denominator=(
+            gettext_noop(
+                "Pathways started by a discharge from hospital, with the discharge in the "
+                "period and at least 30 days before the as-of time."
+            )
+            if days == 30
+            else gettext_noop(
+                "Pathways started by a discharge from hospital, with the discharge in the "
+                "period and at least 90 days before the as-of time."
+            )
+        ),
+        population=gettext_noop(
+            "By discharge date (Europe/Oslo calendar). A pathway whose window is not over yet "
+            "is not in the denominator; the page shows how many. Stays and events recorded "
+            "after the as-of time do not count."
+        ),
+        computation=Computation.DAYS_AT_HOME,
+        parameters={"days": days},
+        boundary=Boundary.DISCHARGE,
+        direction=Direction.UP,
+        chart=ChartKind.I,
+        is_proportion=False,
+    )
+
+
 DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec(
         code="goals-recorded",
@@ -143,6 +189,35 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         boundary=Boundary.DISCHARGE,
         direction=Direction.DOWN,
         chart=ChartKind.P,
+    ),
+    _days_at_home(30),
+    _days_at_home(90),
+    MeasureSpec(
+        code="iplos-change-hph2-hph5",
+        name=gettext_noop("Change in the IPLOS function score from HPH2 to HPH5"),
+        description=gettext_noop(
+            "Mean change in the patient's IPLOS function score (the mean of the IPLOS "
+            "function variables, 1 = manages alone to 5 = needs full help, as IPLOS scores "
+            "them) from the 3-day assessment (HPH2) to the 4-week conversation (HPH5). A fall "
+            "is an improvement. Local default: the trial did not report it. Where the score is "
+            "recorded is template data: the number items in the IPLOS domain of the two "
+            "checklists."
+        ),
+        numerator=gettext_noop("Sum over pathways of (IPLOS score at HPH5 − IPLOS score at HPH2)."),
+        denominator=gettext_noop(
+            "Pathways with the IPLOS score recorded at both HPH2 and HPH5 (first occurrence, "
+            "both completed), counted in the period HPH5 was completed."
+        ),
+        population=gettext_noop(
+            "By the completion of HPH5 (Europe/Oslo calendar). Pathways without a score at "
+            "one of the two are left out; answers recorded after the as-of time do not count."
+        ),
+        computation=Computation.IPLOS_CHANGE,
+        parameters={"from": "HPH2", "to": "HPH5"},
+        boundary=Boundary.REASSESSMENT,
+        direction=Direction.DOWN,
+        chart=ChartKind.I,
+        is_proportion=False,
     ),
     MeasureSpec(
         code="hph6-sent",

@@ -33,6 +33,7 @@ class Boundary(models.TextChoices):
     DISCHARGE = "discharge", _("Discharge from hospital")
     ADMISSION = "admission", _("Admission to hospital")
     FOLLOW_UP = "follow_up", _("Follow-up scoring")
+    REASSESSMENT = "reassessment", _("Reassessment done")
     REGISTERED = "registered", _("Period registered by hand")
 
 
@@ -48,6 +49,8 @@ class Computation(models.TextChoices):
     WHAT_MATTERS_MEANINGFUL = "what_matters_meaningful", _("Meaningful change in the score")
     MAIN_CHECKLISTS = "main_checklists", _("Patients who got enough of the main checklists")
     NURSING_HOME_90_DAYS = "nursing_home_90_days", _("Moved to a nursing home within 90 days")
+    DAYS_AT_HOME = "days_at_home", _("Days at home after discharge")
+    IPLOS_CHANGE = "iplos_change", _("Change in the IPLOS function score")
     MANUAL = "manual", _("Registered by hand")
 
 

@@ -64,11 +64,15 @@ def dashboard(request: AuthedHttpRequest, level: str, code: str) -> HttpResponse
     cards = []
     for measure in selectors.measures_for_scope(scope=scope):
         series = _series(request, measure, scope)
+        first, last = _window(request, measure.period)
         cards.append(
             {
                 "series": series,
                 "svg": _svg(series, small=True),
                 "by_stop_point": selectors.shows_stop_point_breakdown(measure),
+                "not_over": selectors.windows_not_over(
+                    measure, scope=scope, first=first, last=last, as_of=series.as_of
+                ),
             }
         )
     return render(
@@ -112,6 +116,9 @@ def _chart_context(
         else []
     )
     return {
+        "not_over": selectors.windows_not_over(
+            measure, scope=scope, first=first, last=last, as_of=series.as_of
+        ),
         "statuses": statuses,
         "distribution": distribution,
         "by_stop_point": by_stop_point,

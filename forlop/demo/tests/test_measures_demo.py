@@ -131,12 +131,13 @@ def test_demo_history_updates_plan_without_a_join_when_statistics_say_empty():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's planner and statistics")
     from forlop.demo.measures import MARKER
-    from forlop.pathways.models import Pathway, PathwayEvent, StopPoint
+    from forlop.pathways.models import ChecklistAnswer, Pathway, PathwayEvent, StopPoint
 
     load_demo(today=TODAY)
     # Remove the history again: its dead rows stay in the pages, as after rolled-back tests, and
     # the statistics see only the current demo pathways, none with the history's marker.
     PathwayEvent.objects.filter(pathway__end_reason=MARKER).delete()
+    ChecklistAnswer.objects.filter(stop_point__pathway__end_reason=MARKER).delete()
     StopPoint.objects.filter(pathway__end_reason=MARKER).delete()
     Pathway.objects.filter(end_reason=MARKER).delete()
     with connection.cursor() as cursor:
@@ -151,5 +152,6 @@ def test_demo_history_updates_plan_without_a_join_when_statistics_say_empty():
 
     with connection.execute_wrapper(explain_updates):
         assert load_measures_demo(today=TODAY) > 300
-    assert len(plans) == 3
+    # pathways, stop points, events, the readmissions' hospital stays, the IPLOS answers
+    assert len(plans) == 5
     assert [plan for plan in plans if "Join" in plan or "Nested Loop" in plan] == []

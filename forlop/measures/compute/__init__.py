@@ -28,7 +28,11 @@ from forlop.measures.compute.plans import (
     MAIN_CHECKLISTS_AT_LEAST,
     PLANS,
     compute_main_checklist_distribution,
+    compute_windows_not_over,
+    days_at_home_pathways,
+    iplos_change_pathways,
     main_checklist_pathways,
+    window_days,
 )
 from forlop.measures.compute.queries import (
     StatusCounts,
@@ -50,10 +54,14 @@ __all__ = [
     "compute_on_time_by_stop_point",
     "compute_on_time_by_stop_point_and_period",
     "compute_statuses_by_stop_point",
+    "compute_windows_not_over",
+    "days_at_home_pathways",
+    "iplos_change_pathways",
     "local_midnight",
     "main_checklist_pathways",
     "pathway_scope_q",
     "period_floor",
     "period_next",
     "period_starts",
+    "window_days",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Count,
@@ -60,7 +60,9 @@ def compute_counts(
             found[period_floor(start, period)] = (numerator, denominator)
         return [PeriodCount(start, *found.get(start, (None, None))) for start in starts]
     plan = PLANS[measure.computation](measure, scope, as_of)
-    if measure.computation == Computation.WHAT_MATTERS_CHANGE:
+    if plan.sum_field:
+        numerator_aggregate = Sum(plan.sum_field, filter=plan.numerator)
+    elif measure.computation == Computation.WHAT_MATTERS_CHANGE:
         numerator_aggregate = Sum("change", filter=plan.numerator, output_field=FloatField())
     else:
         numerator_aggregate = Count("pk", filter=plan.numerator)
@@ -75,8 +77,15 @@ def compute_counts(
         .values_list("period_start", "numerator", "denominator")
     )
     for start, numerator, denominator in rows:
-        found[_as_date(start)] = (float(numerator or 0), float(denominator))
+        found[_as_date(start)] = (_number(numerator), float(denominator))
     return [PeriodCount(start, *found.get(start, (0.0, 0.0))) for start in starts]
+
+
+def _number(value: float | int | timedelta | None) -> float:
+    """A numerator as a number: a summed duration (time at home) is read as days."""
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    return float(value or 0)
 
 
 def _main_checklist_on_time(

@@ -24,6 +24,7 @@ from forlop.measures.selectors.breakdowns import (
     shows_statuses,
     shows_stop_point_breakdown,
     statuses_by_stop_point,
+    windows_not_over,
 )
 from forlop.measures.selectors.scopes import (
     EDITOR_ROLES,
@@ -85,4 +86,5 @@ __all__ = [
     "snapshots_for",
     "statuses_by_stop_point",
     "user_may_edit",
+    "windows_not_over",
 ]

@@ -14,6 +14,8 @@ from forlop.measures.compute import (
     compute_main_checklist_distribution,
     compute_on_time_by_stop_point_and_period,
     compute_statuses_by_stop_point,
+    compute_windows_not_over,
+    window_days,
 )
 from forlop.measures.models import (
     Boundary,
@@ -218,3 +220,29 @@ def main_checklist_distribution(
         )
         for done, n in found.items()
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Outcome windows not over yet: shown beside the denominator
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WindowsNotOver:
+    """Pathways discharged in the periods shown whose window (30 or 90 days) is not over
+    yet: not in any denominator. ``count`` is None where it is suppressed."""
+
+    days: int
+    count: int | None
+
+
+def windows_not_over(
+    measure: Measure, *, scope: Scope, first: date, last: date, as_of: datetime
+) -> WindowsNotOver | None:
+    """None for a measure without a window after the discharge (one query otherwise)."""
+    days = window_days(measure)
+    if days is None:
+        return None
+    n = compute_windows_not_over(measure, scope=scope, first=first, last=last, as_of=as_of)
+    below = _suppress_below(scope)
+    return WindowsNotOver(days=days, count=None if 0 < n < below else n)

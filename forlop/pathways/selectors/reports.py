@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Avg, Case, FloatField, Max, Q, QuerySet, When
+from django.db.models.functions import Cast
 
 from forlop.core.models import User
 from forlop.pathways import mappers, models, rules
@@ -277,4 +278,56 @@ def admission_report(*, pathway: models.Pathway) -> AdmissionReport:
         function=[_report_answer(a) for a in answers],
         next_of_kin=list(patient.next_of_kin.all()),
         admission=admission,
+    )
+
+
+# The stop points between which the IPLOS function score's change is shown (the shipped HPH
+# records it at both; the measure "iplos-change-hph2-hph5" uses the same rule).
+IPLOS_FIRST, IPLOS_THEN = "HPH2", "HPH5"
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionScores:
+    """The pathway's IPLOS function score at HPH2 and HPH5 and when each was completed."""
+
+    scores: rules.FunctionScoreChange
+    first_at: datetime | None
+    then_at: datetime | None
+
+
+def function_score_change(*, pathway: models.Pathway) -> FunctionScores | None:
+    """The IPLOS function score at HPH2 and at HPH5 of this pathway (first occurrences,
+    completed): the mean of the number items in the IPLOS domain of each, averaged in the
+    database (one query; a second when nothing is recorded, to tell "not recorded yet" from
+    a template that records no such score: then None). The caller has checked access."""
+    rows = {
+        row["stop_point__definition__code"]: row
+        for row in models.ChecklistAnswer.objects.filter(
+            stop_point__pathway_id=pathway.pk,
+            stop_point__definition__code__in=(IPLOS_FIRST, IPLOS_THEN),
+            stop_point__occurrence=1,
+            stop_point__completed_at__isnull=False,
+            item__domain=models.AssessmentDomain.IPLOS,
+            item__kind=models.ChecklistItem.Kind.NUMBER,
+            value__isnull=False,
+        )
+        .values("stop_point__definition__code")
+        .annotate(score=Avg(Cast("value", FloatField())), completed=Max("stop_point__completed_at"))
+        .order_by()
+    }
+    if (
+        not rows
+        and not models.ChecklistItem.objects.filter(
+            definition__version_id=pathway.version_id,
+            definition__code__in=(IPLOS_FIRST, IPLOS_THEN),
+            domain=models.AssessmentDomain.IPLOS,
+            kind=models.ChecklistItem.Kind.NUMBER,
+        ).exists()
+    ):
+        return None
+    first, then = rows.get(IPLOS_FIRST, {}), rows.get(IPLOS_THEN, {})
+    return FunctionScores(
+        scores=rules.FunctionScoreChange(first=first.get("score"), then=then.get("score")),
+        first_at=first.get("completed"),
+        then_at=then.get("completed"),
     )

@@ -116,6 +116,7 @@ def pathway_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "event_buttons": event_buttons(),
         "now": now,
         "timeline": selectors.pathway_timeline(pathway=pathway, user=request.user),
+        "function_scores": selectors.function_score_change(pathway=pathway),
     }
     return render(request, "pathways/pathway_detail.html", context)
 
