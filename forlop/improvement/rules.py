@@ -358,6 +358,12 @@ def what_matters_day(year: int) -> date:
     return first + timedelta(days=(THURSDAY - first.weekday()) % 7)
 
 
+def next_what_matters_day(today: date) -> date:
+    """The suggested date of the next "Hva er viktig for deg?"-dagen from ``today`` on."""
+    this_year = what_matters_day(today.year)
+    return this_year if today <= this_year else what_matters_day(today.year + 1)
+
+
 def experience_gathering_date(fourth: date) -> date:
     """The regional experience gathering, about a year after gathering 4."""
     return add_months(fourth, EXPERIENCE_GATHERING_MONTHS_AFTER_LAST)

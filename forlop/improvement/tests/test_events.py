@@ -66,6 +66,8 @@ def test_the_june_day_and_the_experience_gathering_are_derived():
     assert rules.what_matters_day(2019) == date(2019, 6, 6)  # 6 June was a Thursday
     assert rules.what_matters_day(2026) == date(2026, 6, 11)
     assert rules.experience_gathering_date(date(2027, 7, 20)) == date(2028, 7, 20)
+    assert rules.next_what_matters_day(date(2026, 6, 11)) == date(2026, 6, 11)
+    assert rules.next_what_matters_day(date(2026, 6, 12)) == date(2027, 6, 10)
 
 
 def test_planning_the_june_day_once_a_year_and_moving_it(client, admin):

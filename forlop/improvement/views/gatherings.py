@@ -369,9 +369,7 @@ def calendar(request: AuthedHttpRequest) -> HttpResponse:
             "events": selectors.calendar_for_user(user=request.user, since=today),
             "today": today,
             "is_admin": request.user.is_superuser,
-            "next_june_day": rules.what_matters_day(
-                today.year if today <= rules.what_matters_day(today.year) else today.year + 1
-            ),
+            "next_june_day": rules.next_what_matters_day(today),
         },
     )
 
@@ -410,9 +408,8 @@ def national_event_create(request: AuthedHttpRequest) -> HttpResponse:
 def national_events_plan(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.is_superuser:
         raise Http404
-    year = rules.what_matters_day(timezone.localdate().year)
-    year_number = year.year if timezone.localdate() <= year else year.year + 1
-    planned = services.national_events_plan(actor=request.user, year=year_number)
+    year = rules.next_what_matters_day(timezone.localdate()).year
+    planned = services.national_events_plan(actor=request.user, year=year)
     if planned:
         messages.success(
             request,
