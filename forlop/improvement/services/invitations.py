@@ -68,7 +68,8 @@ def _member_address(member: TeamMember) -> str:
 def _team_rows(
     members: QuerySet[TeamMember], *, reason_for: dict[bool, str]
 ) -> tuple[list[dict[str, object]], int]:
-    rows, without = [], 0
+    rows: list[dict[str, object]] = []
+    without = 0
     for member in members.select_related("user", "team__network").order_by("team__name", "name"):
         address = _member_address(member)
         if not address:
@@ -93,12 +94,8 @@ def _gathering_rows(
     members = TeamMember.objects.filter(
         active=True, team__network__in=networks, team__withdrawn_on__isnull=True
     )
-    if gathering.invites_team:
-        pass
-    elif gathering.invites_leaders:
-        members = members.filter(is_leader=True)
-    else:
-        members = members.none()
+    if not gathering.invites_team:  # leaders only, or nobody but those invited by name
+        members = members.filter(is_leader=True) if gathering.invites_leaders else members.none()
     return _team_rows(members, reason_for={True: Reason.LEADER, False: Reason.TEAM})
 
 

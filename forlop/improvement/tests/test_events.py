@@ -364,18 +364,30 @@ def test_only_the_coordinator_sends_and_not_after_the_gathering(
 
 
 def test_a_national_event_invites_the_coordinators_own_teams(
-    client, network, team, member, coordinator, june_day, usht
+    client, network, team, member, coordinator, june_day, other_municipality
 ):
+    # another network running on the June day, with a team the coordinator does not coordinate
     other_network = Network.objects.create(
-        name="Læringsnettverk Annet", code="annet", starts_on=date(2025, 9, 1),
+        name="Læringsnettverk Annet",
+        code="annet",
+        starts_on=date(2025, 9, 1),
         ends_on=date(2027, 3, 1),
     )
-    assert other_network.coordinator is None
+    other_team = Team.objects.create(
+        network=other_network, organisation=other_municipality, name="Andrevik kommune"
+    )
+    other_team.members.create(
+        name="Ola Annen", email="ola@example.org", organisation=other_municipality
+    )
     client.force_login(coordinator)
     client.post(reverse("improvement:gathering-invite", args=(june_day.pk,)))
     assert [m.to for m in mail.outbox] == [["frida@example.org"]]
     assert mail.outbox[0].subject == "Invitasjon: «Hva er viktig for deg?»-dagen, 11. juni 2026"
     assert list(EventInvitation.objects.values_list("network", flat=True)) == [network.pk]
+    # the administrator invites every network's teams; Frida is not mailed again
+    client.force_login(User.objects.get(username="admin"))
+    client.post(reverse("improvement:gathering-invite", args=(june_day.pk,)))
+    assert [m.to for m in mail.outbox] == [["frida@example.org"], ["ola@example.org"]]
 
 
 def test_guidance_invitations_link_to_the_teams_confirmation(
@@ -406,9 +418,7 @@ def test_guidance_invitations_link_to_the_teams_confirmation(
     # the team confirms who takes part through the link
     client.force_login(member)
     frida = team.members.get(name="Frida Fjeld")
-    response = client.post(
-        respond, {"participants": [frida.pk], "status": "", "needs": "Målinger"}
-    )
+    response = client.post(respond, {"participants": [frida.pk], "status": "", "needs": "Målinger"})
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert list(invitation.participants.all()) == [frida]

@@ -205,7 +205,7 @@ def _results(survey: Survey) -> list[dict[str, object]]:
 def _invitation_networks(user: User, gathering: Gathering) -> QuerySet[Network]:
     """Whose invitations the user sees on the gathering's page."""
     if gathering.network is not None:
-        return Network.objects.filter(pk=gathering.network_id)
+        return Network.objects.filter(pk=gathering.network.pk)
     networks = selectors.national_event_networks(gathering)
     if user.is_superuser:
         return networks
