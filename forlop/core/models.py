@@ -229,6 +229,8 @@ class AuditVerb(models.TextChoices):
     # The learning network: writes that others rely on (deadlines, reports, team membership)
     # and the patient-interview notes, which must stay anonymous.
     GATHERING_MOVED = "improvement.gathering_moved", _("Moved a gathering (deadlines follow)")
+    INVITATIONS_SENT = "improvement.invitations_sent", _("Sent e-mail invitations to an event")
+    INVITEE_ADDED = "improvement.invitee_added", _("Invited a person to an event by name")
     TEAM_MEMBER_ADDED = "improvement.member_added", _("Added a team member")
     TEAM_MEMBER_ENDED = "improvement.member_ended", _("Ended a team membership")
     INTERVIEW_SAVED = "improvement.interview_saved", _("Saved a patient-interview note")

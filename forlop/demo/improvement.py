@@ -180,16 +180,30 @@ def _national_events(today: date) -> None:
             starts_on=date(year, 3, 17) if year == 2022 else date(year, 3, 12),
             defaults={
                 "title": "Nasjonal erfaringskonferanse",
-                "place": "Oslo og på nett",
+                "place": "Oslo",
                 "online": True,
+                "themes": "Forbedringsteam fra hele landet presenterer arbeidet sitt\n"
+                "Erfaringer med «hva er viktig for deg?»-samtalen",
             },
         )
         Gathering.objects.get_or_create(
             network=None,
             kind=Gathering.Kind.WHAT_MATTERS_DAY,
-            starts_on=date(year, 6, 9) if year == 2022 else date(year, 6, 6),
-            defaults={"title": "«Hva er viktig for deg?»-dagen", "place": "Over hele landet"},
+            starts_on__year=year,
+            defaults={
+                "starts_on": rules.what_matters_day(year),
+                "title": "«Hva er viktig for deg?»-dagen",
+                "place": "Over hele landet",
+                "themes": "Spør: hva er viktig for deg?\nLytt til svaret!\nFølg opp det som er "
+                "viktig, sammen!",
+            },
         )
+
+
+def _demo_email(name: str) -> str:
+    """A reserved-domain address for a demo person (``example.org``: never delivered)."""
+    local = name.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a", " ": "."}))
+    return f"{local}@example.org"
 
 
 def _at(day: date, hour: int = 12) -> datetime:
@@ -293,6 +307,8 @@ def _live_network(*, today: date, orgs: dict[str, Organisation]) -> int:
                 user=User.objects.filter(username=username).first() if username else None,
                 organisation=team.organisation,
                 function=function,
+                # Members without an account get a demo address, so invitations reach them.
+                email="" if username else _demo_email(person),
                 is_leader=leader,
                 is_measurement_lead=measurement,
             )

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from django import forms
+from django.db import models as django_models
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from forlop.core.forms import Form, NorwegianDateField, NorwegianDateTimeField
 from forlop.core.models import Organisation, Unit, User
 from forlop.improvement.models import (
+    EventInvitation,
     Gathering,
     InterviewNote,
     Question,
@@ -24,6 +26,7 @@ from forlop.improvement.models import (
 from forlop.measures.models import Measure
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+GATHERING_FUTURE_DAYS = 4 * 366
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
@@ -86,9 +89,13 @@ class GatheringForm(Form):
         help_text=_("For the network's four gatherings."),
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    starts_on = _date(label=_("Date"))
+    # A network runs 21 months and its experience gathering a year after: plan years ahead.
+    starts_on = _date(label=_("Date"), future_days=GATHERING_FUTURE_DAYS)
     ends_on = _date(
-        label=_("Last day"), required=False, help_text=_("For a gathering over two days.")
+        label=_("Last day"),
+        required=False,
+        help_text=_("For a gathering over two days."),
+        future_days=GATHERING_FUTURE_DAYS,
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     online = forms.BooleanField(label=_("Online"), required=False)
@@ -421,3 +428,46 @@ class MaterialForm(Form):
             else:
                 data["content_type"] = MATERIAL_TYPES[suffix]
         return data
+
+
+class InviteeForm(Form):
+    """Invite a person with an account by name: their user name or e-mail address."""
+
+    person = forms.CharField(
+        label=_("User name or e-mail"),
+        max_length=254,
+        help_text=_("The person must work in one of the network's organisations."),
+    )
+    reason = forms.ChoiceField(
+        label=_("Invited as"),
+        choices=[
+            (EventInvitation.Reason.TOP_LEADER, EventInvitation.Reason.TOP_LEADER.label),
+            (EventInvitation.Reason.LEADER, EventInvitation.Reason.LEADER.label),
+            (EventInvitation.Reason.OTHER, EventInvitation.Reason.OTHER.label),
+        ],
+    )
+
+    def clean_person(self) -> User:
+        value = self.cleaned_data["person"].strip()
+        found = list(
+            User.objects.filter(
+                django_models.Q(username__iexact=value) | django_models.Q(email__iexact=value)
+            )[:2]
+        )
+        if len(found) != 1:
+            raise forms.ValidationError(
+                gettext("No user has that user name or e-mail address in Forløp.")
+            )
+        return found[0]
+
+
+class NationalEventForm(GatheringForm):
+    """A national event: the experience conference or "Hva er viktig for deg?"-dagen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (Gathering.Kind.CONFERENCE, Gathering.Kind.CONFERENCE.label),
+            (Gathering.Kind.WHAT_MATTERS_DAY, Gathering.Kind.WHAT_MATTERS_DAY.label),
+        ]
+        del self.fields["number"]

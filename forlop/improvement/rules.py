@@ -15,7 +15,11 @@ Sources: the KS/FHI compendium for improvement teams (2021) and the programme's 
 * guidance 4-6 weeks after gathering 1 and midway between gatherings 2 and 3 (stated);
 * leaders are invited to gatherings 1 and 3, top leaders (kommunalsjef, klinikksjef) to 3;
 * the regional experience gathering is about a year after gathering 4 (stated);
-* how long before its gathering each task falls due (assumed; ``TaskDefinition.days_before``).
+* how long before its gathering each task falls due (assumed; ``TaskDefinition.days_before``);
+* "Hva er viktig for deg?"-dagen is marked in June every year (stated); which day is
+  *assumed*: the first Thursday from 6 June on (the international day is 6 June; in 2022 Norway
+  marked it on Thursday 9 June). The national experience conference is yearly, in Oslo or
+  online (stated), on no stated date: it is planned by hand.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ def suggested_schedule(first_gathering: date) -> Schedule:
     return Schedule(
         preparation_starts=add_months(first_gathering, -PREPARATION_MONTHS),
         gatherings=gatherings,
-        experience_gathering=add_months(gatherings[3], EXPERIENCE_GATHERING_MONTHS_AFTER_LAST),
+        experience_gathering=experience_gathering_date(gatherings[3]),
         guidance_after_first=guidance_window_after_first(gatherings[0]),
         guidance_midway=guidance_midway(gatherings[1], gatherings[2]),
     )
@@ -341,6 +345,28 @@ def gatherings_out_of_order(gatherings: Mapping[int, date]) -> list[int]:
 
 def within(day: date, starts: date, ends: date) -> bool:
     return starts <= day <= ends
+
+
+WHAT_MATTERS_DAY_FROM = (6, 6)  # month, day
+THURSDAY = 3
+
+
+def what_matters_day(year: int) -> date:
+    """The suggested date of "Hva er viktig for deg?"-dagen in ``year`` (see the module's
+    assumptions): the first Thursday from 6 June on."""
+    first = date(year, *WHAT_MATTERS_DAY_FROM)
+    return first + timedelta(days=(THURSDAY - first.weekday()) % 7)
+
+
+def next_what_matters_day(today: date) -> date:
+    """The suggested date of the next "Hva er viktig for deg?"-dagen from ``today`` on."""
+    this_year = what_matters_day(today.year)
+    return this_year if today <= this_year else what_matters_day(today.year + 1)
+
+
+def experience_gathering_date(fourth: date) -> date:
+    """The regional experience gathering, about a year after gathering 4."""
+    return add_months(fourth, EXPERIENCE_GATHERING_MONTHS_AFTER_LAST)
 
 
 def is_june(day: date) -> bool:

@@ -128,16 +128,39 @@ def teams_for_member(*, user: User) -> QuerySet[Team]:
 
 def gathering_get_for_user(*, user: User, pk: int) -> tuple[Gathering, TeamRole, Team | None]:
     """A network gathering for its coordinators, or for a member of one of its teams (with
-    that team)."""
+    that team). A national event (no network) for an administrator and for the coordinators
+    and members of the networks whose calendar shows it (``national_event_networks``); the
+    role then says whose page it is, but only an administrator changes a national event."""
     gathering = Gathering.objects.select_related("network").filter(pk=pk).first()
-    if gathering is None or gathering.network is None:
+    if gathering is None:
         raise Http404
+    if gathering.network is None:
+        networks = national_event_networks(gathering)
+        if user.is_superuser or access.coordinated_networks(user).filter(pk__in=networks).exists():
+            return gathering, TeamRole.COORDINATOR, None
+        team = access.member_teams(user).filter(network__in=networks).first()
+        if team is None:
+            raise Http404
+        return gathering, TeamRole.MEMBER, team
     if access.is_coordinator(user, gathering.network):
         return gathering, TeamRole.COORDINATOR, None
     team = access.member_teams(user).filter(network=gathering.network).first()
     if team is None:
         raise Http404
     return gathering, TeamRole.MEMBER, team
+
+
+def national_event_networks(gathering: Gathering) -> QuerySet[Network]:
+    """The networks whose calendar shows a national event (see ``network_calendar``)."""
+    day = gathering.starts_on
+    back = rules.add_months(day, -(rules.EXPERIENCE_GATHERING_MONTHS_AFTER_LAST + 1))
+    return Network.objects.filter(starts_on__lte=day, ends_on__gte=back)
+
+
+def may_change_gathering(user: User, gathering: Gathering) -> bool:
+    if gathering.network is None:
+        return bool(user.is_superuser)
+    return access.is_coordinator(user, gathering.network)
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,12 +177,39 @@ def gathering_dates(network: Network) -> dict[int, date]:
 
 def network_calendar(network: Network) -> list[Gathering]:
     """The network's gatherings and the national events in its period (and the year after)."""
-    last = rules.add_months(network.ends_on, rules.EXPERIENCE_GATHERING_MONTHS_AFTER_LAST + 1)
     return list(
-        Gathering.objects.filter(
-            Q(network=network)
-            | Q(network__isnull=True, starts_on__gte=network.starts_on, starts_on__lte=last)
-        )
+        _calendar(Network.objects.filter(pk=network.pk))
+        .select_related("network")
+        .order_by("starts_on", "pk")
+    )
+
+
+def _calendar(networks: QuerySet[Network]) -> QuerySet[Gathering]:
+    """The gatherings of ``networks`` and the national events their calendars show: from a
+    network's start to the year (and a month) after its end, when the experience gathering
+    has taken place."""
+    months = rules.EXPERIENCE_GATHERING_MONTHS_AFTER_LAST + 1
+    national = Q()
+    for starts, ends in networks.values_list("starts_on", "ends_on"):
+        national |= Q(starts_on__gte=starts, starts_on__lte=rules.add_months(ends, months))
+    query = Q(network__in=networks)
+    if national:
+        query |= Q(network__isnull=True) & national
+    return Gathering.objects.filter(query)
+
+
+def calendar_for_user(*, user: User, since: date) -> list[Gathering]:
+    """Every gathering and event the user's networks (coordinated, or through a team) show,
+    from ``since`` on, once each; an administrator sees every national event as well."""
+    networks = Network.objects.filter(
+        Q(pk__in=access.coordinated_networks(user))
+        | Q(pk__in=access.member_teams(user).values("network"))
+    )
+    events = _calendar(networks)
+    if user.is_superuser:
+        events = Gathering.objects.filter(Q(pk__in=events) | Q(network__isnull=True))
+    return list(
+        events.filter(Q(starts_on__gte=since) | Q(ends_on__gte=since))
         .select_related("network")
         .order_by("starts_on", "pk")
     )

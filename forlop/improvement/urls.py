@@ -6,6 +6,9 @@ app_name = "improvement"
 
 urlpatterns = [
     path("", network.improvement_index, name="index"),
+    path("calendar/", gatherings.calendar, name="calendar"),
+    path("events/new/", gatherings.national_event_create, name="event-create"),
+    path("events/plan/", gatherings.national_events_plan, name="events-plan"),
     # The coordinator's network pages
     path("networks/<slug:code>/", network.network_detail, name="network"),
     path("networks/<slug:code>/edit/", network.network_edit, name="network-edit"),
@@ -18,6 +21,13 @@ urlpatterns = [
     path("networks/<slug:code>/guidance/new/", network.guidance_create, name="guidance-create"),
     path("gatherings/<int:pk>/", gatherings.gathering_detail, name="gathering"),
     path("gatherings/<int:pk>/edit/", gatherings.gathering_edit, name="gathering-edit"),
+    path("gatherings/<int:pk>/invitasjon.ics", gatherings.gathering_ics, name="gathering-ics"),
+    path(
+        "gatherings/<int:pk>/invitations/send/",
+        gatherings.gathering_invitations_send,
+        name="gathering-invite",
+    ),
+    path("gatherings/<int:pk>/invitations/add/", gatherings.invitee_add, name="invitee-add"),
     path(
         "gatherings/<int:pk>/posters.<str:fmt>",
         gatherings.gathering_posters,
@@ -28,6 +38,7 @@ urlpatterns = [
     path("gatherings/<int:pk>/evaluation/", gatherings.survey_answer, name="survey-answer"),
     path("materials/<int:pk>/", gatherings.material_download, name="material"),
     path("guidance/<int:pk>/", network.guidance_detail, name="guidance"),
+    path("guidance/<int:pk>/invitations/send/", network.guidance_invite, name="guidance-invite"),
     path(
         "guidance/<int:pk>/notes/<int:invitation>/", network.guidance_notes, name="guidance-notes"
     ),

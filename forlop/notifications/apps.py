@@ -11,9 +11,12 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # The shared worker (`forlop worker`, in core) runs the periodic jobs registered with it;
         # core never imports this app.
-        from forlop.core import periodic
+        from forlop.core import outbox, periodic
+        from forlop.notifications import channels
         from forlop.notifications.jobs import notifications_tick
 
         periodic.register(
             periodic.PeriodicJob(name="notifications", every_seconds=60, run=notifications_tick)
         )
+        # Apps beside this one (improvement's invitations) send e-mail through core.outbox.
+        outbox.register(channels.email())

@@ -15,15 +15,22 @@ failure (the scheduler retries with backoff), then ``register(YourSmsChannel())`
 ``ready()`` of the app that owns the gateway. Deliveries carry their channel
 (``Delivery.Channel.SMS``), and the same counts-only text applies. Forløp ships no SMS sender:
 a sender that pretends to send would hide that no message went out.
+
+**Other apps** that must send an e-mail but may not import this one (the learning network's
+invitations in ``improvement``) reach the e-mail channel through ``core.outbox``, where
+``NotificationsConfig.ready()`` registers it. Their messages may carry attachments (an
+invitation's ``.ics`` calendar entry).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from django.core.mail import EmailMessage
 
 from forlop.core.models import User
+from forlop.core.outbox import Attachment
 
 
 class Channel(Protocol):
@@ -47,8 +54,18 @@ class EmailChannel:
             return str(preference.email)
         return str(user.email or "")
 
-    def send(self, *, address: str, subject: str, body: str) -> None:
-        EmailMessage(subject=subject, body=body, to=[address]).send(fail_silently=False)
+    def send(
+        self,
+        *,
+        address: str,
+        subject: str,
+        body: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
+        message = EmailMessage(subject=subject, body=body, to=[address])
+        for attachment in attachments:
+            message.attach(attachment.file_name, attachment.content, attachment.content_type)
+        message.send(fail_silently=False)
 
 
 _channels: dict[str, Channel] = {"email": EmailChannel()}

@@ -7,6 +7,7 @@ No model here holds patient data. Interview notes are written without identifyin
 
 from forlop.improvement.models.evaluation import Answer, Question, Receipt, Response, Survey
 from forlop.improvement.models.guidance import GuidanceInvitation, GuidanceSession
+from forlop.improvement.models.invitations import EventInvitation
 from forlop.improvement.models.method import (
     BoardSetting,
     ChangeIdea,
@@ -38,6 +39,7 @@ __all__ = [
     "ChangeIdea",
     "CommunicationItem",
     "Driver",
+    "EventInvitation",
     "Gathering",
     "GuidanceInvitation",
     "GuidanceSession",

@@ -11,6 +11,11 @@ from forlop.improvement.services.guidance import (
     guidance_notes_save,
     guidance_respond,
 )
+from forlop.improvement.services.invitations import (
+    gathering_invitations_send,
+    guidance_invitations_send,
+    invitee_add,
+)
 from forlop.improvement.services.method import (
     board_setting_set,
     communication_add,
@@ -37,6 +42,7 @@ from forlop.improvement.services.method import (
 from forlop.improvement.services.network import (
     gathering_save,
     material_add,
+    national_events_plan,
     network_plan_gatherings,
     network_update,
 )
@@ -82,8 +88,10 @@ __all__ = [
     "driver_add",
     "driver_remove",
     "driver_update",
+    "gathering_invitations_send",
     "gathering_save",
     "guidance_create",
+    "guidance_invitations_send",
     "guidance_notes_save",
     "guidance_respond",
     "idea_comment_add",
@@ -97,7 +105,9 @@ __all__ = [
     "improvement_area_remove",
     "interview_save",
     "interview_summary_save",
+    "invitee_add",
     "material_add",
+    "national_events_plan",
     "network_plan_gatherings",
     "network_update",
     "poster_save",

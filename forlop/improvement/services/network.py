@@ -65,6 +65,26 @@ def _gathering_errors(gathering: Gathering) -> list[str]:
             _("A gathering cannot be before the network starts (%(date)s).")
             % {"date": _day(network.starts_on)}
         )
+    if gathering.kind == Gathering.Kind.OTHER and gathering.starts_on > network.ends_on:
+        errors.append(
+            _("A gathering cannot be after the network ends (%(date)s).")
+            % {"date": _day(network.ends_on)}
+        )
+    if gathering.kind == Gathering.Kind.EXPERIENCE:
+        fourth = (
+            network.gatherings.filter(kind=Gathering.Kind.GATHERING, number=rules.GATHERINGS)
+            .values_list("starts_on", flat=True)
+            .first()
+        )
+        last = fourth or network.ends_on
+        if gathering.starts_on <= last:
+            errors.append(
+                _(
+                    "The regional experience gathering comes after the network's last "
+                    "gathering (%(date)s), about a year later."
+                )
+                % {"date": _day(last)}
+            )
     if gathering.kind == Gathering.Kind.GATHERING:
         if gathering.number is None or gathering.number not in range(1, rules.GATHERINGS + 1):
             errors.append(_("A network gathering has a number from 1 to 4."))
@@ -126,7 +146,55 @@ def gathering_save(
                 target=gathering,
                 data={"from": moved_from.isoformat(), "to": gathering.starts_on.isoformat()},
             )
+            if gathering.kind == Gathering.Kind.GATHERING and gathering.number == rules.GATHERINGS:
+                _experience_follows(gathering, moved_from=moved_from, actor=actor)
     return gathering
+
+
+def _experience_follows(fourth: Gathering, *, moved_from: date, actor: User) -> None:
+    """Moving gathering 4 moves the regional experience gathering with it while that still
+    sits on its derived date (a year after gathering 4); one moved by hand stays."""
+    derived = rules.experience_gathering_date(moved_from)
+    experience = Gathering.objects.filter(
+        network=fourth.network_id, kind=Gathering.Kind.EXPERIENCE, starts_on=derived
+    ).first()
+    if experience is None:
+        return
+    target = rules.experience_gathering_date(fourth.starts_on)
+    length = (experience.ends_on - experience.starts_on) if experience.ends_on else None
+    experience.starts_on = target
+    experience.ends_on = target + length if length is not None else None
+    experience.full_clean()
+    experience.save()
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.GATHERING_MOVED,
+        target=experience,
+        data={"from": derived.isoformat(), "to": target.isoformat(), "follows": fourth.pk},
+    )
+
+
+def national_events_plan(*, actor: User, year: int) -> list[Gathering]:
+    """Plan the year's "Hva er viktig for deg?"-dagen on its suggested date (see
+    ``rules.what_matters_day``) unless the year has one; an administrator moves it as needed.
+    The national experience conference has no rule for its date and is planned by hand."""
+    if not actor.is_superuser:
+        raise ValidationError(_("Only an administrator plans national events."))
+    if Gathering.objects.filter(
+        network__isnull=True, kind=Gathering.Kind.WHAT_MATTERS_DAY, starts_on__year=year
+    ).exists():
+        return []
+    return [
+        gathering_save(
+            network=None,
+            actor=actor,
+            kind=Gathering.Kind.WHAT_MATTERS_DAY,
+            title=str(Gathering.Kind.WHAT_MATTERS_DAY.label),
+            starts_on=rules.what_matters_day(year),
+            place=_("Across the country"),
+            themes=_("Ask: what matters to you?\nListen to the answer.\nFollow up what matters."),
+        )
+    ]
 
 
 def network_plan_gatherings(
@@ -180,8 +248,10 @@ def material_add(
     content: bytes | None = None,
 ) -> Material:
     if gathering.network is None:
-        raise ValidationError(_("Materials are shared per network gathering."))
-    require_coordinator(actor, gathering.network)
+        if not actor.is_superuser:
+            raise ValidationError(_("Only an administrator shares a national event's materials."))
+    else:
+        require_coordinator(actor, gathering.network)
     if not url and not content:
         raise ValidationError(_("Give a link or a file."))
     with transaction.atomic():

@@ -18,6 +18,7 @@ from forlop.core.models import User
 from forlop.demo.loader import load_demo
 from forlop.improvement.access import coordinated_networks
 from forlop.improvement.models import GuidanceSession, StatusReport
+from forlop.improvement.selectors import network_calendar
 from forlop.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,11 @@ TODAY = date(2026, 11, 20)
 
 
 def coordinator_urls(user: User) -> list[str]:
-    urls = [reverse("improvement:index"), reverse("measures:index")]
+    urls = [
+        reverse("improvement:index"),
+        reverse("measures:index"),
+        reverse("improvement:calendar"),
+    ]
     for network in coordinated_networks(user):
         urls += [
             reverse("improvement:network", args=(network.code,)),
@@ -36,10 +41,17 @@ def coordinator_urls(user: User) -> list[str]:
             reverse("improvement:guidance-create", args=(network.code,)),
             reverse("measures:dashboard", args=("network", network.code)),
         ]
+        for event in network_calendar(network):
+            if event.network is None:  # the national events in the network's calendar
+                urls += [
+                    reverse("improvement:gathering", args=(event.pk,)),
+                    reverse("improvement:gathering-ics", args=(event.pk,)),
+                ]
         for gathering in network.gatherings.all():
             urls += [
                 reverse("improvement:gathering", args=(gathering.pk,)),
                 reverse("improvement:gathering-edit", args=(gathering.pk,)),
+                reverse("improvement:gathering-ics", args=(gathering.pk,)),
             ]
             if gathering.number:
                 urls += [

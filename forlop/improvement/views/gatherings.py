@@ -5,29 +5,37 @@ Only the network's coordinators plan and edit a gathering; its teams see it and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Avg, Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
-from forlop.improvement import forms, posters, rules, selectors, services
+from forlop.core.models import User
+from forlop.improvement import forms, ics, posters, rules, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.models import (
     Answer,
     Gathering,
     Material,
+    Network,
     Question,
     Survey,
 )
 from forlop.improvement.services.evaluation import may_answer
+from forlop.improvement.services.invitations import SendResult
 from forlop.improvement.views.common import apply, run, status
 
 
@@ -66,6 +74,17 @@ def gathering_create(request: AuthedHttpRequest, code: str) -> HttpResponse:
 
 
 def _coordinated_gathering(request: AuthedHttpRequest, pk: int) -> Gathering:
+    """A gathering the user may change: a network's for its coordinators, a national event
+    for an administrator."""
+    gathering, role, _team = selectors.gathering_get_for_user(user=request.user, pk=pk)
+    if role != TeamRole.COORDINATOR or not selectors.may_change_gathering(request.user, gathering):
+        raise Http404
+    return gathering
+
+
+def _inviting_gathering(request: AuthedHttpRequest, pk: int) -> Gathering:
+    """A gathering the user invites to: a network's for its coordinators, a national event
+    for the coordinators of the networks that show it (to their own teams)."""
     gathering, role, _team = selectors.gathering_get_for_user(user=request.user, pk=pk)
     if role != TeamRole.COORDINATOR:
         raise Http404
@@ -88,7 +107,10 @@ def gathering_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "invites_leaders",
         "invites_top_leaders",
     ]
-    form = forms.GatheringForm(
+    form_class = forms.GatheringForm if gathering.network else forms.NationalEventForm
+    if gathering.network is None:
+        names.remove("number")
+    form = form_class(
         request.POST or None, initial={name: getattr(gathering, name) for name in names}
     )
     if request.method == "POST" and form.is_valid():
@@ -111,7 +133,6 @@ def gathering_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("improvement:gathering", pk=gathering.pk)
         gathering.refresh_from_db()
-    assert gathering.network is not None  # noqa: S101 - network gatherings only
     return render(
         request,
         "improvement/form_page.html",
@@ -181,6 +202,16 @@ def _results(survey: Survey) -> list[dict[str, object]]:
     return results
 
 
+def _invitation_networks(user: User, gathering: Gathering) -> QuerySet[Network]:
+    """Whose invitations the user sees on the gathering's page."""
+    if gathering.network is not None:
+        return Network.objects.filter(pk=gathering.network.pk)
+    networks = selectors.national_event_networks(gathering)
+    if user.is_superuser:
+        return networks
+    return networks.filter(pk__in=selectors.networks_coordinated_by(user=user))
+
+
 @require_GET
 def gathering_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     gathering, role, team = selectors.gathering_get_for_user(user=request.user, pk=pk)
@@ -192,6 +223,7 @@ def gathering_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "role": role,
         "team": team,
         "today": today,
+        "may_change": selectors.may_change_gathering(request.user, gathering),
         "invitation": rules.default_invitation(gathering.number),
         "themes": [line for line in gathering.themes.splitlines() if line.strip()],
         "materials": gathering.materials.order_by("pk"),
@@ -210,13 +242,183 @@ def gathering_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         context["material_form"] = forms.MaterialForm()
         context["survey_form"] = (
             forms.SurveyForm(initial={"closes_on": gathering.starts_on + timedelta(days=14)})
-            if survey is None
+            if survey is None and gathering.network is not None
             else None
         )
         context["results"] = _results(survey) if survey else []
         context["suppress_below"] = settings.FORLOP_SUPPRESS_BELOW
         context["responses"] = survey.responses.count() if survey else 0
+        invitations = gathering.invitations.filter(
+            network__in=_invitation_networks(request.user, gathering)
+        ).select_related("team", "network")
+        context["invitations"] = invitations.order_by("team__name", "name")
+        context["unsent"] = invitations.filter(sent_at__isnull=True).count()
+        context["invitee_form"] = forms.InviteeForm()
+        context["may_invite"] = gathering.starts_on >= today
     return render(request, "improvement/gathering_detail.html", context)
+
+
+@require_POST
+def gathering_invitations_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    gathering = _inviting_gathering(request, pk)
+    send_and_report(
+        request,
+        lambda: services.gathering_invitations_send(
+            gathering=gathering, actor=request.user, now=timezone.now()
+        ),
+    )
+    return redirect("improvement:gathering", pk=gathering.pk)
+
+
+def send_and_report(request: AuthedHttpRequest, action: Callable[[], SendResult]) -> None:
+    """Run a send and say what happened (a refusal as an error message, nothing sent)."""
+    try:
+        result = action()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    if result.sent:
+        messages.success(
+            request,
+            ngettext("%(n)d invitation was sent.", "%(n)d invitations were sent.", result.sent)
+            % {"n": result.sent},
+        )
+    elif not result.failed:
+        messages.info(request, _("Everyone invited has had the invitation: nothing was sent."))
+    if result.failed:
+        messages.error(
+            request,
+            ngettext(
+                "%(n)d invitation could not be sent; send again to retry.",
+                "%(n)d invitations could not be sent; send again to retry.",
+                result.failed,
+            )
+            % {"n": result.failed},
+        )
+    if result.without_address:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d member has no e-mail address and was not invited.",
+                "%(n)d members have no e-mail address and were not invited.",
+                result.without_address,
+            )
+            % {"n": result.without_address},
+        )
+
+
+@require_POST
+def invitee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    gathering = _inviting_gathering(request, pk)
+    form = forms.InviteeForm(request.POST)
+    if form.is_valid():
+        done = apply(
+            form,
+            lambda: services.invitee_add(
+                gathering=gathering,
+                actor=request.user,
+                user=form.cleaned_data["person"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("%(name)s is invited; the invitation goes with the next send.")
+                % {"name": done.name},
+            )
+            return redirect("improvement:gathering", pk=gathering.pk)
+    for error in [e for errors in form.errors.values() for e in errors]:
+        messages.error(request, str(error))
+    return redirect("improvement:gathering", pk=gathering.pk)
+
+
+@require_GET
+def gathering_ics(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The gathering as a calendar entry, for everyone who may open its page."""
+    gathering, _role, _team = selectors.gathering_get_for_user(user=request.user, pk=pk)
+    url = settings.FORLOP_BASE_URL + reverse("improvement:gathering", args=[gathering.pk])
+    entry = ics.CalendarEvent(
+        uid=ics.uid("gathering", gathering.pk),
+        summary=str(gathering),
+        location=gathering.place if not gathering.online else _("Online"),
+        description=gathering.themes,
+        url=url,
+        first_day=gathering.starts_on,
+        last_day=gathering.ends_on,
+    )
+    response = HttpResponse(
+        ics.ics(entry, now=timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="samling-{gathering.pk}.ics"'
+    return response
+
+
+@require_GET
+def calendar(request: AuthedHttpRequest) -> HttpResponse:
+    """Every gathering and event of the user's networks from today on, and the national
+    events, in one list (the coordinator's and the team's overview)."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "improvement/calendar.html",
+        {
+            "events": selectors.calendar_for_user(user=request.user, since=today),
+            "today": today,
+            "is_admin": request.user.is_superuser,
+            "next_june_day": rules.next_what_matters_day(today),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def national_event_create(request: AuthedHttpRequest) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise Http404
+    form = forms.NationalEventForm(
+        request.POST or None, initial={"kind": Gathering.Kind.CONFERENCE, "online": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        gathering = apply(
+            form,
+            lambda: services.gathering_save(
+                network=None, actor=request.user, **_gathering_fields(form.cleaned_data)
+            ),
+        )
+        if gathering is not None:
+            messages.success(request, _("The national event was saved."))
+            return redirect("improvement:gathering", pk=gathering.pk)
+    return render(
+        request,
+        "improvement/form_page.html",
+        {
+            "form": form,
+            "title": _("New national event"),
+            "back": ("improvement:calendar", None, _("Calendar")),
+            "submit": _("Save"),
+        },
+        status=status(form),
+    )
+
+
+@require_POST
+def national_events_plan(request: AuthedHttpRequest) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise Http404
+    year = rules.next_what_matters_day(timezone.localdate()).year
+    planned = services.national_events_plan(actor=request.user, year=year)
+    if planned:
+        messages.success(
+            request,
+            _("“Hva er viktig for deg?”-dagen is planned on %(date)s; move it as needed.")
+            % {"date": date_format(planned[0].starts_on, "l j. F Y")},
+        )
+    else:
+        messages.info(request, _("The year's “Hva er viktig for deg?”-dag is already planned."))
+    return redirect("improvement:calendar")
 
 
 @require_GET

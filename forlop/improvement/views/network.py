@@ -26,6 +26,7 @@ from forlop.improvement.models import (
     Network,
 )
 from forlop.improvement.views.common import apply, run, status
+from forlop.improvement.views.gatherings import send_and_report
 from forlop.measures.selectors import default_window, measure_series, measures_for_scope
 
 
@@ -239,6 +240,12 @@ def guidance_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "coordinator": coordinator,
+            "email_invitations": session.email_invitations.select_related("team").order_by(
+                "team__name", "name"
+            )
+            if coordinator
+            else [],
+            "may_invite": session.starts_at > timezone.now(),
             "invitations": [
                 {
                     "invitation": invitation,
@@ -253,6 +260,20 @@ def guidance_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+@require_POST
+def guidance_invite(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    session, coordinator = _session_for(request, pk)
+    if not coordinator:
+        raise Http404
+    send_and_report(
+        request,
+        lambda: services.guidance_invitations_send(
+            session=session, actor=request.user, now=timezone.now()
+        ),
+    )
+    return redirect("improvement:guidance", pk=session.pk)
 
 
 @require_POST

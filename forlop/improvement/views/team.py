@@ -64,6 +64,11 @@ def team_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "next_gathering": gatherings.get(upcoming) if upcoming else None,
             "members": team.members.filter(active=True).select_related("organisation"),
             "guidance": selectors.team_guidance(team),
+            "events": [
+                event
+                for event in selectors.network_calendar(team.network)
+                if (event.ends_on or event.starts_on) >= today
+            ],
             "done_form": forms.TaskDoneForm(initial={"done_on": today}),
         },
     )
