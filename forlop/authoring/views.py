@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forlop.authoring import cards, diff, migrate, selectors, services
+from forlop.authoring import cards, diff, migrate, registry, selectors, services
 from forlop.authoring.forms import (
     DefinitionForm,
     ItemForm,
@@ -115,7 +115,11 @@ def template_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "authoring/template_list.html",
-        {"rows": rows, "can_copy": bool(editable)},
+        {
+            "rows": rows,
+            "can_copy": bool(editable),
+            "page_links": registry.page_links("list", request.user),
+        },
     )
 
 
@@ -135,6 +139,7 @@ def _detail_context(request: AuthedHttpRequest, template: PathwayTemplate) -> di
         "can_copy": selectors.organisations_editable_by(user=request.user).exists(),
         "draft": next((v for v in versions if not v.is_published), None),
         "running": selectors.running_pathways(version=version).count() if version else 0,
+        "page_links": registry.page_links("detail", request.user, template, version),
     }
 
 
