@@ -202,7 +202,7 @@ def template_import_check(
                     deadline=deadline_in_words(d),
                     responsible=str(d.get_responsible_role_display()),
                     parts=[
-                        f"{Role(role).label}: {title}" if title else str(Role(role).label)
+                        f"{Role(role).label} ({title})" if title else str(Role(role).label)
                         for role, title in d.part_specs
                     ],
                     items=d.items.count(),
