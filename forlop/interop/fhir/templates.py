@@ -171,7 +171,7 @@ class PreviewStopPoint:
     items: int
 
 
-class _DryRun(Exception):
+class _DryRunDoneError(Exception):
     def __init__(self, stop_points: list[PreviewStopPoint]) -> None:
         self.stop_points = stop_points
 
@@ -209,8 +209,8 @@ def template_import_check(
                 )
                 for d in version.definitions.order_by("order", "pk")
             ]
-            raise _DryRun(stop_points)
-    except _DryRun as done:
+            raise _DryRunDoneError(stop_points)
+    except _DryRunDoneError as done:
         return done.stop_points
 
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from forlop.authoring.forms import SLUG_INVALID
 from forlop.core.forms import Form
+from forlop.core.models import Organisation
 from forlop.core.uploads import upload_limit
 from forlop.measures.forms import too_large_message
-from forlop.core.models import Organisation
 from forlop.pathways.models import PathwayTemplate
 
 
@@ -23,8 +23,7 @@ class TemplateUploadForm(Form):
     file = forms.FileField(
         label=gettext_lazy("Template file"),
         help_text=gettext_lazy(
-            "A JSON file exported from Forløp (FHIR R4: a PlanDefinition with its "
-            "Questionnaires)."
+            "A JSON file exported from Forløp (FHIR R4: a PlanDefinition with its Questionnaires)."
         ),
     )
     organisation = forms.ModelChoiceField(

@@ -139,7 +139,9 @@ def upload(client: Client, data: bytes, organisation: Organisation, name: str = 
     )
 
 
-def confirm(client: Client, organisation: Organisation, *, code: str, name: str, **extra: Any) -> Any:
+def confirm(
+    client: Client, organisation: Organisation, *, code: str, name: str, **extra: Any
+) -> Any:
     data = {
         "step": "confirm",
         "digest": client.session[SESSION_KEY]["digest"],
@@ -226,9 +228,9 @@ def _bundle_with(change: Callable[[dict[str, Any]], None], source: pm.TemplateVe
 
 
 def _unknown_role(bundle: dict[str, Any]) -> None:
-    bundle["entry"][0]["resource"]["action"][0]["participant"][0]["role"]["coding"][0][
-        "code"
-    ] = "vaktmester"
+    bundle["entry"][0]["resource"]["action"][0]["participant"][0]["role"]["coding"][0]["code"] = (
+        "vaktmester"
+    )
 
 
 def _no_checklist(bundle: dict[str, Any]) -> None:
@@ -252,7 +254,10 @@ def _text_for_a_number(bundle: dict[str, Any]) -> None:
     [
         ("not-json", "Filen er ikke gyldig JSON."),
         ("patient", "Forventet en Bundle-ressurs. (resourceType)"),
-        ("unknown-role", "Koden er ikke en Forløp godtar her. (PlanDefinition.action[0].participant[0].role)"),
+        (
+            "unknown-role",
+            "Koden er ikke en Forløp godtar her. (PlanDefinition.action[0].participant[0].role)",
+        ),
         ("no-checklist", "Sjekklisten dette stoppunktet viser til, er ikke i filen."),
         ("broken", "Elementet følger ikke FHIR R4-definisjonen"),
         ("text-for-number", "Malfilen har en verdi Forløp ikke kan lese."),
@@ -296,14 +301,21 @@ def test_a_file_over_the_cap_is_refused(
 ) -> None:
     settings.FORLOP_MAX_UPLOAD_BYTES = 1000
     client.force_login(neighbour_admin)
-    response = upload(client, b'{"resourceType": "Bundle", "type": "collection"}' + b" " * 5000, other_municipality)
+    response = upload(
+        client,
+        b'{"resourceType": "Bundle", "type": "collection"}' + b" " * 5000,
+        other_municipality,
+    )
     assert response.status_code == 400
     assert "Filen er for stor (høyst 1000\xa0byte)." in response.content.decode()
     assert pm.PathwayTemplate.objects.count() == 0
 
 
 def test_a_double_submit_imports_once(
-    client: Client, source: pm.TemplateVersion, neighbour_admin: User, other_municipality: Organisation
+    client: Client,
+    source: pm.TemplateVersion,
+    neighbour_admin: User,
+    other_municipality: Organisation,
 ) -> None:
     data = export_file(client_for(client, "testvik-admin"), source)
     client.force_login(neighbour_admin)
@@ -367,29 +379,44 @@ def test_the_commands_round_trip_a_template(
     path = tmp_path / "hph.json"
     call_command("template_export", "hph-testvik", "-o", str(path), stderr=StringIO())
     out = StringIO()
-    call_command(
-        "template_import", str(path), "--user", "andrevik-admin", "--dry-run", stdout=out
-    )
+    call_command("template_import", str(path), "--user", "andrevik-admin", "--dry-run", stdout=out)
     assert out.getvalue().splitlines()[-1] == (
         f"Dry run: {source.definitions.count()} stop points; nothing saved."
     )
     assert pm.PathwayTemplate.objects.filter(code="hph-testvik-andrevik").count() == 0
-    with pytest.raises(CommandError, match="A template with this code already exists."):
+    with pytest.raises(CommandError, match=r"A template with this code already exists\."):
         call_command(
-            "template_import", str(path), "--user", "andrevik-admin", "--code", "hph-testvik",
+            "template_import",
+            str(path),
+            "--user",
+            "andrevik-admin",
+            "--code",
+            "hph-testvik",
             stdout=StringIO(),
         )
     with pytest.raises(CommandError, match="does not edit the templates of 'testvik'"):
         call_command(
-            "template_import", str(path), "--user", "andrevik-admin", "--org", "testvik",
+            "template_import",
+            str(path),
+            "--user",
+            "andrevik-admin",
+            "--org",
+            "testvik",
             stdout=StringIO(),
         )
     with pytest.raises(CommandError, match="no organisation"):
         call_command("template_import", str(path), "--user", nurse.username, stdout=StringIO())
     out = StringIO()
     call_command(
-        "template_import", str(path), "--user", "andrevik-admin", "--code", "hph-andrevik",
-        "--name", "HPH Andrevik", stdout=out,
+        "template_import",
+        str(path),
+        "--user",
+        "andrevik-admin",
+        "--code",
+        "hph-andrevik",
+        "--name",
+        "HPH Andrevik",
+        stdout=out,
     )
     assert out.getvalue().splitlines()[-1] == (
         f"Imported hph-andrevik (HPH Andrevik) into andrevik: v1 published, "
