@@ -118,7 +118,9 @@ def template_list(request: AuthedHttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "can_copy": bool(editable),
-            "page_links": registry.page_links("list", request.user),
+            "page_links": registry.page_links(
+                "list", registry.PageContext(user=request.user, can_author=bool(editable))
+            ),
         },
     )
 
@@ -130,16 +132,22 @@ def _detail_context(request: AuthedHttpRequest, template: PathwayTemplate) -> di
         version = _version_by_number(template, request.GET["version"])
     else:
         version = next((v for v in versions if v.is_published), versions[0] if versions else None)
+    can_copy = selectors.organisations_editable_by(user=request.user).exists()
     return {
         "template": template,
         "versions": versions,
         "version": version,
         "cards": cards.cards(version, editable=False) if version else [],
         "can_edit": selectors.template_can_edit(user=request.user, template=template),
-        "can_copy": selectors.organisations_editable_by(user=request.user).exists(),
+        "can_copy": can_copy,
         "draft": next((v for v in versions if not v.is_published), None),
         "running": selectors.running_pathways(version=version).count() if version else 0,
-        "page_links": registry.page_links("detail", request.user, template, version),
+        "page_links": registry.page_links(
+            "detail",
+            registry.PageContext(
+                user=request.user, can_author=can_copy, template=template, version=version
+            ),
+        ),
     }
 
 

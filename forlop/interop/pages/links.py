@@ -5,27 +5,20 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from forlop.authoring.registry import PageLink, register_page_link
-from forlop.authoring.selectors import organisations_editable_by
-from forlop.core.models import User
-from forlop.pathways.models import PathwayTemplate, TemplateVersion
+from forlop.authoring.registry import PageContext, PageLink, register_page_link
 
 
-def _export_url(
-    user: User, template: PathwayTemplate | None, version: TemplateVersion | None
-) -> str | None:
-    if template is None or version is None:
+def _export_url(page: PageContext) -> str | None:
+    """Anyone who reads the template may download the version shown."""
+    if page.template is None or page.version is None:
         return None
-    url = reverse("template-exchange:export", args=[template.pk])
-    return f"{url}?version={version.number}"
+    url = reverse("template-exchange:export", args=[page.template.pk])
+    return f"{url}?version={page.version.number}"
 
 
-def _import_url(
-    user: User, template: PathwayTemplate | None, version: TemplateVersion | None
-) -> str | None:
-    if not organisations_editable_by(user=user).exists():
-        return None
-    return reverse("template-exchange:import")
+def _import_url(page: PageContext) -> str | None:
+    """Only those who edit some organisation's templates may import one."""
+    return reverse("template-exchange:import") if page.can_author else None
 
 
 def register() -> None:
