@@ -22,6 +22,7 @@ urlpatterns = [
     path("measures/", include("forlop.measures.urls")),
     path("improvement/", include("forlop.improvement.urls")),
     path("notifications/", include("forlop.notifications.urls")),
+    path("pathway-templates/", include("forlop.interop.pages.urls")),  # export, import
     path("pathway-templates/", include("forlop.authoring.urls")),
     path("organisation/", include("forlop.core.urls")),
     path("fhir/r4/", include("forlop.interop.fhir.urls")),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forlop.authoring import cards, diff, migrate, selectors, services
+from forlop.authoring import cards, diff, migrate, registry, selectors, services
 from forlop.authoring.forms import (
     DefinitionForm,
     ItemForm,
@@ -115,7 +115,13 @@ def template_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "authoring/template_list.html",
-        {"rows": rows, "can_copy": bool(editable)},
+        {
+            "rows": rows,
+            "can_copy": bool(editable),
+            "page_links": registry.page_links(
+                "list", registry.PageContext(user=request.user, can_author=bool(editable))
+            ),
+        },
     )
 
 
@@ -126,15 +132,22 @@ def _detail_context(request: AuthedHttpRequest, template: PathwayTemplate) -> di
         version = _version_by_number(template, request.GET["version"])
     else:
         version = next((v for v in versions if v.is_published), versions[0] if versions else None)
+    can_copy = selectors.organisations_editable_by(user=request.user).exists()
     return {
         "template": template,
         "versions": versions,
         "version": version,
         "cards": cards.cards(version, editable=False) if version else [],
         "can_edit": selectors.template_can_edit(user=request.user, template=template),
-        "can_copy": selectors.organisations_editable_by(user=request.user).exists(),
+        "can_copy": can_copy,
         "draft": next((v for v in versions if not v.is_published), None),
         "running": selectors.running_pathways(version=version).count() if version else 0,
+        "page_links": registry.page_links(
+            "detail",
+            registry.PageContext(
+                user=request.user, can_author=can_copy, template=template, version=version
+            ),
+        ),
     }
 
 

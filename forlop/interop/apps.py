@@ -7,3 +7,9 @@ class InteropConfig(AppConfig):
     name = "forlop.interop"
     label = "interop"
     verbose_name = _("Interoperability")
+
+    def ready(self) -> None:
+        # Templates travel: the export and import buttons on authoring's template pages.
+        from forlop.interop.pages.links import register
+
+        register()

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from forlop.core.audit import GENESIS, audit_chain_verify, audit_record
+from forlop.core.audit import GENESIS, audit_chain_verify, audit_record, audit_record_many
 from forlop.core.models import AuditEvent, AuditVerb
 
 
@@ -48,6 +48,29 @@ def test_each_row_carries_a_hash_of_the_previous_one(nurse):
     assert len({first.chain_hash, second.chain_hash, third.chain_hash}) == 3
     report = audit_chain_verify()
     assert (report.rows, report.first_broken_id, report.head_hash) == (3, None, third.chain_hash)
+
+
+@pytest.mark.django_db
+def test_many_rows_at_once_join_the_same_chain(nurse):
+    # given a row written alone
+    [single] = write(nurse, 1)
+    # when a search audits three patients at once, then one more row alone
+    count = audit_record_many(
+        AuditEvent(actor=nurse, verb=AuditVerb.PATIENT_VIEWED, patient_id=pid, data={"n": pid})
+        for pid in (7, 8, 9)
+    )
+    [last] = write(nurse, 1)
+    # then every row links to the one before it and the chain verifies
+    rows = list(AuditEvent.objects.order_by("pk"))
+    assert count == 3
+    assert [r.patient_id for r in rows] == [1, 7, 8, 9, 1]
+    assert [r.prev_hash for r in rows[1:]] == [r.chain_hash for r in rows[:-1]]
+    assert (rows[0].pk, rows[-1].pk) == (single.pk, last.pk)
+    assert audit_chain_verify().first_broken_id is None
+    assert audit_record_many([]) == 0
+    # and a tampered row of the batch is caught
+    tamper("UPDATE core_auditevent SET patient_id = %s WHERE id = %s", [1, rows[2].pk])
+    assert audit_chain_verify().first_broken_id == rows[2].pk
 
 
 @pytest.mark.django_db

@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forlop.core.audit import audit_record
-from forlop.core.models import AuditVerb, Organisation
+from forlop.core.audit import audit_record, audit_record_many
+from forlop.core.models import AuditEvent, AuditVerb, Organisation
 from forlop.interop.fhir.outcome import FhirError
 from forlop.interop.fhir.resources import EXPORT_ORDER, REGISTRY, Caller, filtered, iterate_all
 from forlop.interop.fhir.scopes import READ, allows
@@ -55,27 +55,63 @@ def export_ndjson(
     since: datetime | None = None,
     progress: Progress | None = None,
 ) -> list[ExportedFile]:
-    """Write ``<Type>.ndjson`` for each type into ``directory``; return what was written."""
+    """Write ``<Type>.ndjson`` for each type into ``directory``; return what was written.
+
+    Audited once per patient per export (``patient.exported``, naming the client or command
+    and the resource types written for that patient), also when the export stops half-way:
+    what reached the files is in the log."""
     directory.mkdir(parents=True, exist_ok=True)
     params = [("_lastUpdated", f"ge{since.isoformat()}")] if since is not None else []
     written: list[ExportedFile] = []
-    for name in types:
-        path = directory / f"{name}.ndjson"
-        count = 0
-        with path.open("w", encoding="utf-8") as out:
-            for resource in iterate_all(caller, REGISTRY[name], params, chunk=CHUNK):
-                out.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")))
-                out.write("\n")
-                count += 1
-                if progress is not None and count % 100 == 0:
-                    progress(name, count)
-        if progress is not None:
-            progress(name, count)
-        if count == 0:
-            path.unlink()
-            continue
-        written.append(ExportedFile(resource_type=name, path=path, count=count))
+    seen: dict[int, set[str]] = {}
+    try:
+        for name in types:
+            exported = _export_type(caller, name, directory, params, seen, progress)
+            if exported is not None:
+                written.append(exported)
+    finally:
+        if caller.audit:
+            audit_record_many(
+                AuditEvent(
+                    actor=caller.user,
+                    verb=AuditVerb.EXPORTED,
+                    patient_id=pid,
+                    data={
+                        "client": caller.client_id,
+                        "interaction": "export",
+                        "fhir": sorted(seen[pid]),
+                    },
+                )
+                for pid in sorted(seen)
+            )
     return written
+
+
+def _export_type(
+    caller: Caller,
+    name: str,
+    directory: Path,
+    params: list[tuple[str, str]],
+    seen: dict[int, set[str]],
+    progress: Progress | None,
+) -> ExportedFile | None:
+    path = directory / f"{name}.ndjson"
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        for resource in iterate_all(
+            caller, REGISTRY[name], params, chunk=CHUNK, patients_seen=seen
+        ):
+            out.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")))
+            out.write("\n")
+            count += 1
+            if progress is not None and count % 100 == 0:
+                progress(name, count)
+    if progress is not None:
+        progress(name, count)
+    if count == 0:
+        path.unlink()
+        return None
+    return ExportedFile(resource_type=name, path=path, count=count)
 
 
 def count_for(caller: Caller, name: str, since: datetime | None = None) -> int:

@@ -1,6 +1,9 @@
 """Templates travel: a template version as PlanDefinition + Questionnaires, and back.
 
-``template_bundle`` exports one version as a collection Bundle; ``template_version_from_fhir``
+``template_bundle`` exports one version as a collection Bundle; ``template_file_read`` reads
+such a file back (every resource validated, the checklists the actions point at present);
+``template_import_check`` is the import as a dry run (a preview that cannot save anything);
+``template_import`` takes it over as an organisation's own; ``template_version_from_fhir``
 reads a PlanDefinition (with the Questionnaires its actions point at) back into a template
 version with its stop points, owners (responsible role, chain actor), deadlines, windows,
 triggers and checklist items. Everything Forløp needs travels in the extensions of
@@ -9,6 +12,9 @@ triggers and checklist items. Everything Forløp needs travels in the extensions
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,19 +22,37 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, Organisation, User
 from forlop.interop.fhir import codes, mappers
 from forlop.interop.fhir.outcome import FhirError
-from forlop.interop.fhir.validate import check_code
+from forlop.interop.fhir.validate import (
+    check_code,
+    validate_resource,
+    validate_structure,
+)
 from forlop.pathways import models as pm
 
 Json = dict[str, Any]
 
 
+def template_version_for_export(
+    *, template: pm.PathwayTemplate, number: int | None = None
+) -> pm.TemplateVersion | None:
+    """The version a template exports: ``number``, or the latest published, or the latest."""
+    versions = template.versions.order_by("-number")
+    if number is not None:
+        return versions.filter(number=number).first()
+    return versions.filter(status=pm.TemplateVersion.Status.PUBLISHED).first() or versions.first()
+
+
 def template_bundle(*, version: pm.TemplateVersion, base: str) -> Json:
-    """One template version as a collection Bundle: the PlanDefinition, then its checklists."""
+    """One template version as a collection Bundle: the PlanDefinition, then its checklists.
+
+    Every resource is validated on the way out (as on the way in), so a file Forløp writes
+    is a file Forløp and any R4 reader accepts."""
     version = (
         pm.TemplateVersion.objects.select_related("template__organisation")
         .prefetch_related("definitions__items", "definitions__version__template")
@@ -37,7 +61,9 @@ def template_bundle(*, version: pm.TemplateVersion, base: str) -> Json:
     resources = [mappers.plan_definition_to_fhir(version)] + [
         mappers.questionnaire_to_fhir(d) for d in version.definitions.all()
     ]
-    return {
+    for resource in resources:
+        validate_resource(resource)
+    bundle = {
         "resourceType": "Bundle",
         "type": "collection",
         "timestamp": timezone.now().isoformat(),
@@ -45,6 +71,147 @@ def template_bundle(*, version: pm.TemplateVersion, base: str) -> Json:
             {"fullUrl": f"{base}/{r['resourceType']}/{r['id']}", "resource": r} for r in resources
         ],
     }
+    validate_structure(bundle, expected_type="Bundle")
+    return bundle
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    """A template file as read: its PlanDefinition and Questionnaires (by ``url|version``)."""
+
+    plan: Json
+    questionnaires: dict[str, Json]
+    digest: str  # SHA-256 of the file, to tie a confirmation to the file previewed
+
+    @property
+    def code(self) -> str:
+        """The template's code in the installation it came from."""
+        for identifier in self.plan.get("identifier") or []:
+            if identifier.get("system") == f"{codes.FORLOP}/NamingSystem/template":
+                return str(identifier.get("value") or "")
+        return str(self.plan.get("url") or "").rsplit("/", 1)[-1]
+
+
+def template_file_read(content: bytes) -> TemplateFile:
+    """Read a template file (a Bundle from ``template_bundle``), or raise ``FhirError``.
+
+    The Bundle and every resource in it are validated (fhir.resources R4B, identifiers); it
+    must hold exactly one PlanDefinition and nothing but Questionnaires besides, and every
+    checklist an action points at must be in the file. Nothing is written."""
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise FhirError.one(400, "structure", _("The file is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise FhirError.one(400, "structure", _("The file is not a FHIR resource."))
+    validate_structure(data, expected_type="Bundle")
+    plans: list[Json] = []
+    questionnaires: dict[str, Json] = {}
+    for index, entry in enumerate(data.get("entry") or []):
+        path = f"Bundle.entry[{index}].resource"
+        resource = entry.get("resource")
+        if not isinstance(resource, dict):
+            raise FhirError.one(422, "required", _("The entry has no resource."), path)
+        try:
+            resource_type = validate_resource(resource)
+        except FhirError as exc:
+            raise exc.at(f"Bundle.entry[{index}]") from None
+        if resource_type == "PlanDefinition":
+            plans.append(resource)
+        elif resource_type == "Questionnaire":
+            questionnaires[f"{resource.get('url', '')}|{resource.get('version', '')}"] = resource
+        else:
+            raise FhirError.one(
+                422,
+                "not-supported",
+                _("A template file holds a PlanDefinition and its Questionnaires only."),
+                f"{path}.resourceType",
+            )
+    if len(plans) != 1:
+        raise FhirError.one(
+            422,
+            "required",
+            _("A template file holds exactly one PlanDefinition (this one has %(count)s)."),
+            "Bundle.entry",
+            count=len(plans),
+        )
+    plan = plans[0]
+    for index, action in enumerate(plan.get("action") or []):
+        canonical = action.get("definitionCanonical")
+        if canonical and str(canonical) not in questionnaires:
+            raise FhirError.one(
+                422,
+                "not-found",
+                _("The checklist this stop point points at is not in the file."),
+                f"PlanDefinition.action[{index}].definitionCanonical",
+            )
+    return TemplateFile(
+        plan=plan, questionnaires=questionnaires, digest=hashlib.sha256(content).hexdigest()
+    )
+
+
+def template_code_suggest(code: str, organisation: Organisation) -> str:
+    """The template's own code when it is free here, else one with the organisation's."""
+    base = code or "template"
+    candidates = [base, f"{base}-{organisation.code}"[:60]]
+    candidates += [f"{base}-{organisation.code}-{n}"[:60] for n in range(2, 50)]
+    taken = set(
+        pm.PathwayTemplate.objects.filter(code__in=candidates).values_list("code", flat=True)
+    )
+    return next((c for c in candidates if c not in taken), base)
+
+
+@dataclass(frozen=True)
+class PreviewStopPoint:
+    code: str
+    title: str
+    deadline: str
+    responsible: str
+    parts: list[str]
+    items: int
+
+
+class _DryRunDoneError(Exception):
+    def __init__(self, stop_points: list[PreviewStopPoint]) -> None:
+        self.stop_points = stop_points
+
+
+def template_import_check(
+    *, actor: User, organisation: Organisation, file: TemplateFile, code: str, name: str = ""
+) -> list[PreviewStopPoint]:
+    """The import as a dry run: the same services and checks, rolled back; the stop points
+    the import would create. Raises what ``template_import`` raises; saves nothing."""
+    from forlop.authoring.cards import deadline_in_words
+    from forlop.core.models import Role
+
+    try:
+        with transaction.atomic():
+            template = template_import(
+                actor=actor,
+                organisation=organisation,
+                plan=file.plan,
+                questionnaires=file.questionnaires,
+                code=code,
+                name=name,
+            )
+            version = template.versions.get()
+            stop_points = [
+                PreviewStopPoint(
+                    code=d.code,
+                    title=d.title,
+                    deadline=deadline_in_words(d),
+                    responsible=str(d.get_responsible_role_display()),
+                    parts=[
+                        f"{Role(role).label} ({title})" if title else str(Role(role).label)
+                        for role, title in d.part_specs
+                    ],
+                    items=d.items.count(),
+                )
+                for d in version.definitions.order_by("order", "pk")
+            ]
+            raise _DryRunDoneError(stop_points)
+    except _DryRunDoneError as done:
+        return done.stop_points
 
 
 def _sub(extension: Json | None, name: str) -> Any:
@@ -254,6 +421,34 @@ def template_import(
 
     if not organisations_editable_by(user=actor).filter(pk=organisation.pk).exists():
         raise PermissionDenied(gettext("You may not add pathway templates for this organisation."))
+    try:
+        return _template_import(
+            actor=actor,
+            organisation=organisation,
+            plan=plan,
+            questionnaires=questionnaires,
+            code=code,
+            name=name,
+            authoring=authoring,
+        )
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+        # A value of the wrong shape in an extension (a text where a number belongs): the
+        # structure passed R4, Forløp's reading of it did not. Refused, never a 500.
+        raise FhirError.one(
+            422, "invalid", _("The template file has a value Forløp cannot read."), "PlanDefinition"
+        ) from None
+
+
+def _template_import(
+    *,
+    actor: User,
+    organisation: Organisation,
+    plan: Json,
+    questionnaires: dict[str, Json],
+    code: str,
+    name: str,
+    authoring: Any,
+) -> pm.PathwayTemplate:
     with transaction.atomic():
         if pm.PathwayTemplate.objects.filter(code=code).exists():
             raise ValidationError(

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
-from forlop.core.models import AuditEvent, AuditVerb
+from forlop.core.audit import audit_record
+from forlop.core.models import AuditVerb
 from forlop.interop.fhir import auth, bulk, codes, everything, reports, writes
 from forlop.interop.fhir.capability import capability_statement
 from forlop.interop.fhir.outcome import FhirError, operation_outcome
@@ -127,7 +128,7 @@ def client_view(methods: tuple[str, ...]) -> Callable[[View], View]:
                 response = error_response(exc)
             status = response.status_code
             if authenticated is not None:
-                AuditEvent.objects.create(
+                audit_record(
                     actor=authenticated.client.service_user,
                     verb=AuditVerb.SYSTEM_CALL,
                     data={

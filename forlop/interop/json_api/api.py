@@ -18,7 +18,8 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from forlop.core.models import AuditEvent, AuditVerb, Unit, User
+from forlop.core.audit import audit_record
+from forlop.core.models import AuditVerb, Unit, User
 from forlop.interop.fhir import auth as fhir_auth
 from forlop.interop.fhir.outcome import FhirError
 from forlop.interop.fhir.scopes import READ, allows
@@ -72,7 +73,7 @@ def _user(request: HttpRequest, resource: str = "Task") -> User:
         raise HttpError(403, "The token's scopes do not allow this.")
     user: User = request.api_user  # type: ignore[attr-defined]
     if getattr(request, "api_client", ""):
-        AuditEvent.objects.create(
+        audit_record(
             actor=user,
             verb=AuditVerb.SYSTEM_CALL,
             data={

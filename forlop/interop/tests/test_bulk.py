@@ -160,6 +160,30 @@ def test_export_for_one_organisation_since_a_date(world: World, tmp_path: Path) 
     assert later == {}
 
 
+def test_an_export_audits_each_patient_once_and_keeps_the_chain(
+    world: World, tmp_path: Path
+) -> None:
+    from forlop.core.audit import audit_chain_verify
+    from forlop.core.models import AuditEvent, AuditVerb
+
+    with time_machine.travel(NOW, tick=False):
+        _history(world)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    written = _export(tmp_path)
+    rows = list(AuditEvent.objects.filter(pk__gt=before).order_by("pk"))
+    # one row for the patient (not one per resource type and chunk), one for the command
+    assert [(r.verb, r.patient_id) for r in rows] == [
+        (AuditVerb.EXPORTED, world.patient.pk),
+        (AuditVerb.EXPORTED, None),
+    ]
+    directory = {"Organization", "Practitioner", "PlanDefinition", "Questionnaire"}
+    assert rows[0].data["fhir"] == sorted(set(written) - directory)
+    assert "Task" in rows[0].data["fhir"]
+    assert rows[0].data["client"] == "cli:export_fhir"
+    report = audit_chain_verify()
+    assert (report.first_broken_id, report.rows) == (None, AuditEvent.objects.count())
+
+
 def test_bulk_export_kickoff_status_and_download(
     world: World,
     home_care_client: SystemClient,

@@ -229,6 +229,10 @@ def test_every_call_and_every_patient_read_names_the_client(
         "fhir": "Task",
         "interaction": "search-type",
     }
+    # the read's rows join the tamper-evident chain (they once went in unchained)
+    from forlop.core.audit import audit_chain_verify
+
+    assert audit_chain_verify().first_broken_id is None
     assert rows[1].data == {
         "client": "testvik-gerica",
         "method": "GET",

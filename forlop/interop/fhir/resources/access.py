@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from forlop.core.audit import audit_record_many
 from forlop.core.models import AuditEvent, AuditVerb
 from forlop.interop.fhir import mappers
 from forlop.interop.fhir.outcome import FhirError
@@ -79,7 +80,7 @@ def audit_reads(
         )
         for pid in sorted(set(patient_ids))
     ]
-    AuditEvent.objects.bulk_create(rows)
+    audit_record_many(rows)
 
 
 def _patient_ids(source: Source, rows: Sequence[Any]) -> list[int]:
@@ -207,9 +208,17 @@ def resource_search(
 
 
 def iterate_all(
-    caller: Caller, resource_type: ResourceType, params: list[tuple[str, str]], *, chunk: int = 500
+    caller: Caller,
+    resource_type: ResourceType,
+    params: list[tuple[str, str]],
+    *,
+    chunk: int = 500,
+    patients_seen: dict[int, set[str]] | None = None,
 ) -> Iterable[Json]:
-    """Every matching resource, ``chunk`` rows at a time (bounded memory, for the bulk export)."""
+    """Every matching resource, ``chunk`` rows at a time (bounded memory, for the bulk export).
+
+    With ``patients_seen`` the patients are collected there (id → resource types) for the
+    caller to audit once per export, instead of a row per patient, type and chunk."""
     for source in resource_type.sources:
         qs = filtered(caller, resource_type, source, params)
         if qs is None:
@@ -220,10 +229,14 @@ def iterate_all(
             if not rows:
                 break
             last_pk = rows[-1].pk
-            audit_reads(
-                caller,
-                _patient_ids(source, rows),
-                resource_type=resource_type.name,
-                interaction="export",
-            )
+            if patients_seen is not None:
+                for pid in _patient_ids(source, rows):
+                    patients_seen.setdefault(pid, set()).add(resource_type.name)
+            else:
+                audit_reads(
+                    caller,
+                    _patient_ids(source, rows),
+                    resource_type=resource_type.name,
+                    interaction="export",
+                )
             yield from source.to_fhir(rows, caller)

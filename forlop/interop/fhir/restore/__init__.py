@@ -34,6 +34,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from forlop.core.audit import audit_record_many
 from forlop.core.models import AuditEvent, AuditVerb
 from forlop.interop.fhir.restore.digest import content_digest
 from forlop.interop.fhir.restore.organisations import Organisations
@@ -59,7 +60,7 @@ class Restore(Organisations, Patients, Pathways):
             self.tasks()
             self.goals_()
             self.responses()
-            AuditEvent.objects.bulk_create(
+            audit_record_many(
                 AuditEvent(
                     actor=None,
                     verb=AuditVerb.IMPORTED,

@@ -1,0 +1,1 @@
+"""Interop's own pages: templates travel (export and import on the template pages)."""
