@@ -65,6 +65,14 @@ def _blank(choices: Any) -> list[tuple[str, str]]:
 class DefinitionForm(Form):
     order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, max_value=INT32_MAX)
     code = forms.CharField(label=gettext_lazy("Code"), max_length=20)
+    show_code = forms.BooleanField(
+        label=gettext_lazy("Show the code to users"),
+        required=False,
+        help_text=gettext_lazy(
+            "Off for a stop point outside the HPH numbering (the daily care plan): users see its "
+            "title only."
+        ),
+    )
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})

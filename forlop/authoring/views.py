@@ -213,6 +213,7 @@ def _edit_page(
             initial={
                 "order": (version.definitions.count() + 1) * 10,
                 "in_chain": True,
+                "show_code": True,
                 "responsible_role": Role.PRIMARY_CONTACT,
                 "actor": ChainActor.HOME_CARE,
             },
