@@ -8,6 +8,7 @@ from stored times with the pure rules, never stored.
 """
 
 from forlop.pathways.selectors.access import (
+    checklist_read_audit,
     open_stop_points_for_patient,
     pathway_get_for_user,
     pathways_for_patient,
@@ -118,6 +119,7 @@ __all__ = [
     "schedule_entry",
     "stop_point_for_patient",
     "stop_point_get_for_user",
+    "checklist_read_audit",
     "stop_point_owners",
     "stop_point_responsible",
     "three_of_four",

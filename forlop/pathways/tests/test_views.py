@@ -533,3 +533,36 @@ def test_views_write_audit_rows(client, nurse, hph2):
     client.get(reverse("pathways:stop-point-detail", args=[hph2.pk]))
     assert AuditEvent.objects.filter(verb="checklist.viewed").count() == 1
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_one_viewed_checklist_row_per_visit_not_one_per_answer(
+    client, nurse, hph2, district, make_member
+):
+    # given the nurse opens HPH2's checklist once
+    client.force_login(nurse)
+    assert client.get(reverse("pathways:stop-point-detail", args=[hph2.pk])).status_code == 200
+    # when she answers three items on the page (htmx, one request each)
+    three = list(hph2.definition.items.filter(kind=ChecklistItem.Kind.YES_NO)[:3])
+    assert len(three) == 3
+    for n, it in enumerate(three):
+        response = client.post(
+            answer_url(hph2, it), {value_key(it): "yes", "answer_revision": 0}, headers=HTMX
+        )
+        assert response.status_code == 200, it.key
+        assert ChecklistAnswer.objects.count() == n + 1
+    # then the log has one visit and three answers (it had four "viewed" rows before)
+    viewed = AuditEvent.objects.filter(verb="checklist.viewed", patient_id=hph2.pathway.patient_id)
+    answered = AuditEvent.objects.filter(verb="checklist.answered")
+    assert (viewed.count(), answered.count()) == (1, 3)
+    # and someone without a service need is still refused and logged, nothing saved
+    outsider = make_member(
+        UnitFactory(organisation=Organisation.objects.create(name="Fjernvik", code="fjernvik")),
+        Role.PRIMARY_CONTACT,
+        username="outsider",
+    )
+    client.force_login(outsider)
+    it = three[0]
+    response = client.post(answer_url(hph2, it), {value_key(it): "no", "answer_revision": 1})
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(verb="patient.access_refused", actor=outsider).count() == 1
+    assert ChecklistAnswer.objects.get(item=it).value is True
