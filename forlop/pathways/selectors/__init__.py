@@ -15,11 +15,15 @@ from forlop.pathways.selectors.access import (
     stop_point_for_patient,
     stop_point_get_for_user,
 )
+from forlop.pathways.selectors.adherence import STATUSES as ADHERENCE_STATUSES
 from forlop.pathways.selectors.adherence import (
     AdherenceBy,
     AdherenceRow,
     ChainCompleteness,
+    TrendPoint,
     adherence,
+    adherence_stop_points,
+    adherence_trend,
     three_of_four,
 )
 from forlop.pathways.selectors.board import (
@@ -120,6 +124,10 @@ __all__ = [
     "stop_point_for_patient",
     "stop_point_get_for_user",
     "checklist_read_audit",
+    "TrendPoint",
+    "adherence_stop_points",
+    "adherence_trend",
+    "ADHERENCE_STATUSES",
     "stop_point_owners",
     "stop_point_responsible",
     "three_of_four",
