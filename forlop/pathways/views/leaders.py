@@ -29,7 +29,7 @@ from forlop.pathways.views.common import patient_panels
 from forlop.patients.models import visible_patient_ids
 
 TREND_MONTHS = 6
-SPARK_WIDTH, SPARK_HEIGHT = 96, 24
+SPARK_WIDTH, SPARK_HEIGHT = 72, 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,8 @@ def _trend(points: list[selectors.TrendPoint]) -> Trend:
         for i, p in enumerate(points)
         if p.share_on_time is not None
     ]
+    if len(coords) == 1:
+        coords.append(coords[0])  # one month decided: a dot (round line caps), not nothing
     words = ", ".join(
         f"{formats.date_format(p.month, 'b')} "
         + ("–" if p.share_on_time is None else f"{round(p.share_on_time * 100)} %")
