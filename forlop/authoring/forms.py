@@ -291,8 +291,7 @@ def version_label(version: TemplateVersion, versions: list[TemplateVersion]) -> 
     """ "v2 · Published", "v1 · Published, superseded" (a later version is published), "v3 · Draft"."""
     status = version.get_status_display()
     if version.status == TemplateVersion.Status.PUBLISHED and any(
-        v.number > version.number and v.status == TemplateVersion.Status.PUBLISHED
-        for v in versions
+        v.number > version.number and v.status == TemplateVersion.Status.PUBLISHED for v in versions
     ):
         status = _("%(status)s, superseded") % {"status": status}
     return f"v{version.number} · {status}"

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from forlop.core.forms import Form, NorwegianDateField, NorwegianDateTimeField
 from forlop.core.models import Organisation, Role, Unit, User
 from forlop.core.validation import INT32_MAX
-from forlop.pathways.selectors.adherence import STATUSES as ADHERENCE_STATUSES
 from forlop.pathways.checklists import AnswerError, clean_number, parse_choices
 from forlop.pathways.models import (
     ChecklistAnswer,
@@ -26,6 +25,7 @@ from forlop.pathways.models import (
     TemplateVersion,
     TimeKindChoices,
 )
+from forlop.pathways.selectors.adherence import STATUSES as ADHERENCE_STATUSES
 from forlop.patients.models import Patient
 
 

@@ -298,7 +298,7 @@ def emergency_accesses_for_leader(
 
 
 def patient_names_for_user(
-    *, user: User, patient_ids: Iterable[int], now: datetime | None = None
+    *, user: User, patient_ids: Iterable[int | None], now: datetime | None = None
 ) -> dict[int, str]:
     """The names of those of ``patient_ids`` the user has a service need for, by id (one query).
 

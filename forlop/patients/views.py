@@ -309,7 +309,8 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
         user=request.user, patient_ids=[e.patient_id for e in page.object_list]
     )
     for event in page.object_list:
-        event.patient_name = names.get(event.patient_id, "")  # type: ignore[attr-defined]
+        name = names.get(event.patient_id, "") if event.patient_id is not None else ""
+        event.patient_name = name  # type: ignore[attr-defined]
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {"form": form, "page": page, "querystring": querystring.urlencode()}

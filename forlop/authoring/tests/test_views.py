@@ -483,7 +483,9 @@ def test_diff_page_compares_a_copy_with_the_template_it_was_copied_from(
 ) -> None:
     # given the municipality's copy, with HPH5's deadline changed in its only version
     services.definition_update(
-        actor=admin, definition=local.versions.get().definitions.get(code="HPH5"), deadline_amount=21
+        actor=admin,
+        definition=local.versions.get().definitions.get(code="HPH5"),
+        deadline_amount=21,
     )
     url = reverse("authoring:version-diff", args=[local.pk])
     # when the page opens: against the national template's newest version
@@ -499,9 +501,7 @@ def test_diff_page_compares_a_copy_with_the_template_it_was_copied_from(
     assert _client(nurse).get(url, {"old": "1", "new": 1}).status_code == 400
     assert _client(nurse).get(url, {"old": "x", "new": "y"}).status_code == 400
     # the national template itself has nothing it was copied from: one version, no comparison
-    national_page = _client(nurse).get(
-        reverse("authoring:version-diff", args=[national["hph"].pk])
-    )
+    national_page = _client(nurse).get(reverse("authoring:version-diff", args=[national["hph"].pk]))
     assert national_page.status_code == 200
     assert national_page.context["diff"] is None
 

@@ -265,7 +265,10 @@ def test_the_network_page_puts_its_organisations_side_by_side(
     # then each organisation has its column, the same measures as the network's table
     assert [m.code for m in members] == sorted(
         [municipality.code, other_municipality.code],
-        key=lambda code: {municipality.code: municipality.name, other_municipality.code: other_municipality.name}[code],
+        key=lambda code: {
+            municipality.code: municipality.name,
+            other_municipality.code: other_municipality.name,
+        }[code],
     )
     hph2 = next(r for r in rows if r["measure"].code == "hph2-within-3-days")
     cells = {c["organisation"].code: c["point"] for c in hph2["cells"]}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
+from forlop.core.models import Organisation
 from forlop.improvement import access, forms, rules, selectors, services
 from forlop.improvement.models import (
     GuidanceInvitation,
@@ -69,7 +70,7 @@ def _network_measures(network: Network, *, today: date) -> list[dict[str, object
 
 def _side_by_side(
     network: Network, *, today: date
-) -> tuple[list[object], list[dict[str, object]]]:
+) -> tuple[list[Organisation], list[dict[str, object]]]:
     """The network's organisations side by side: for each measure, each member's value in the
     last ended period. Seen from outside each organisation, so small cells are suppressed as
     in the network's aggregate (``across_organisations``). One aggregate query per measure and

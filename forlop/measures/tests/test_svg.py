@@ -215,12 +215,14 @@ def test_annotation_labels_are_never_cut_off_at_the_chart_edges() -> None:
         assert text is not None
         low, high = _extent(text)
         # then each label lies inside the chart
-        assert 0 <= low and high <= 360, (mark.get("data-x"), low, high, text.text)
+        assert low >= 0, (mark.get("data-x"), low, text.text)
+        assert high <= 360, (mark.get("data-x"), high, text.text)
         # and a label shortened to fit keeps its whole text as the mark's title
         title = mark.find("svg:title", NS)
         if text.text != long:
             assert text.text.endswith("…")
-            assert title is not None and title.text == long
+            assert title is not None
+            assert title.text == long
         else:
             assert title is None
     # a short label is never shortened

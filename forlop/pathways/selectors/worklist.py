@@ -311,7 +311,9 @@ class ScheduleEntry:
     @property
     def summary(self) -> str:
         code = self.code if self.shown_code is None else self.shown_code
-        return f"{self.initials} – {code} {self.title}" if code else f"{self.initials} – {self.title}"
+        return (
+            f"{self.initials} – {code} {self.title}" if code else f"{self.initials} – {self.title}"
+        )
 
 
 def patient_initials(patient: Patient) -> str:

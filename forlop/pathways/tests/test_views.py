@@ -568,9 +568,12 @@ def test_each_leaders_figure_opens_the_stop_points_behind_it_with_a_trend(
     assert "Bakken" in body
     assert f"{listed.context['status_title']}: HPH2 Strukturert oppfølging av sykepleier" in body
     # the names shown are audited as one read
-    assert AuditEvent.objects.filter(
-        actor=leader, verb="patient.viewed", data__leaders__status="missed"
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            actor=leader, verb="patient.viewed", data__leaders__status="missed"
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.clock("2026-03-20T10:00+01:00")
@@ -625,7 +628,10 @@ def test_the_figure_list_refuses_bad_input_and_non_leaders(client, leader, nurse
         assert response.status_code == 400, bad
     # a unit the leader does not lead is refused too (not a list of someone else's stop points)
     other = UnitFactory()
-    assert client.get(url, {**good, "unit": other.pk, "key": "HPH2", "status": "due"}).status_code == 400
+    assert (
+        client.get(url, {**good, "unit": other.pk, "key": "HPH2", "status": "due"}).status_code
+        == 400
+    )
     # an unknown person or code lists nothing
     response = client.get(url, {**good, "by": "employee", "key": "424242", "status": "due"})
     assert response.status_code == 200
