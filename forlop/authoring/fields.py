@@ -7,6 +7,7 @@ from __future__ import annotations
 DEFINITION_FIELDS: tuple[str, ...] = (
     "order",
     "code",
+    "show_code",
     "title",
     "description",
     "responsible_role",

@@ -65,6 +65,14 @@ def _blank(choices: Any) -> list[tuple[str, str]]:
 class DefinitionForm(Form):
     order = forms.IntegerField(label=gettext_lazy("Order"), min_value=0, max_value=INT32_MAX)
     code = forms.CharField(label=gettext_lazy("Code"), max_length=20)
+    show_code = forms.BooleanField(
+        label=gettext_lazy("Show the code to users"),
+        required=False,
+        help_text=gettext_lazy(
+            "Off for a stop point outside the HPH numbering (the daily care plan): users see its "
+            "title only."
+        ),
+    )
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -279,18 +287,69 @@ class PublishForm(Form):
     )
 
 
+def version_label(version: TemplateVersion, versions: list[TemplateVersion]) -> str:
+    """ "v2 · Published", "v1 · Published, superseded" (a later version is published), "v3 · Draft"."""
+    status = version.get_status_display()
+    if version.status == TemplateVersion.Status.PUBLISHED and any(
+        v.number > version.number and v.status == TemplateVersion.Status.PUBLISHED for v in versions
+    ):
+        status = _("%(status)s, superseded") % {"status": status}
+    return f"v{version.number} · {status}"
+
+
 class VersionPairForm(Form):
     old = forms.TypedChoiceField(label=gettext_lazy("From version"), coerce=int)
     new = forms.TypedChoiceField(label=gettext_lazy("To version"), coerce=int)
 
     def __init__(self, *args: Any, versions: list[TemplateVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(v.number, f"v{v.number} · {v.get_status_display()}") for v in versions]
+        choices = [(v.number, version_label(v, versions)) for v in versions]
         self.fields["old"].choices = choices  # type: ignore[attr-defined]
         self.fields["new"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not self.errors and data["old"] == data["new"]:
+            raise ValidationError(_("Choose two different versions."), code="same_version")
+        return data
+
+
+ORIGIN_PREFIX = "origin-"
+
+
+class VersionCompareForm(VersionPairForm):
+    """The version comparison: "from" may also be a version of the template this one was
+    copied from (``origin-<number>``), to see what the municipality changed in its copy."""
+
+    old = forms.ChoiceField(label=gettext_lazy("From version"))  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        *args: Any,
+        versions: list[TemplateVersion],
+        origin: Any = None,
+        origin_versions: list[TemplateVersion] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, versions=versions, **kwargs)
+        own = [(str(v.number), version_label(v, versions)) for v in versions]
+        if origin is not None and origin_versions:
+            copied = [
+                (
+                    f"{ORIGIN_PREFIX}{v.number}",
+                    f"{origin.name}: {version_label(v, origin_versions)}",
+                )
+                for v in origin_versions
+            ]
+            self.fields["old"].choices = [  # type: ignore[attr-defined]
+                (_("This template"), own),
+                (_("Copied from"), copied),
+            ]
+        else:
+            self.fields["old"].choices = own  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = Form.clean(self) or {}
+        if not self.errors and data["old"] == str(data["new"]):
             raise ValidationError(_("Choose two different versions."), code="same_version")
         return data

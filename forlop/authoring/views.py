@@ -28,10 +28,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forlop.authoring import cards, diff, migrate, registry, selectors, services
 from forlop.authoring.forms import (
+    ORIGIN_PREFIX,
     DefinitionForm,
     ItemForm,
     PublishForm,
     TemplateCopyForm,
+    VersionCompareForm,
     VersionPairForm,
 )
 from forlop.core.http import AuthedHttpRequest
@@ -226,6 +228,7 @@ def _edit_page(
             initial={
                 "order": (version.definitions.count() + 1) * 10,
                 "in_chain": True,
+                "show_code": True,
                 "responsible_role": Role.PRIMARY_CONTACT,
                 "actor": ChainActor.HOME_CARE,
             },
@@ -406,20 +409,58 @@ def item_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def version_diff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Compare two versions; it opens on the newest one against the one before it (for a copy
+    with a single version: against the newest version of the template it was copied from)."""
     template = selectors.template_get_for_user(user=request.user, pk=pk)
     versions = list(template.versions.order_by("-number"))
-    form = VersionPairForm(request.GET or None, versions=versions)
+    # The origin only if this user may read it (a national default, or their organisation's).
+    origin = (
+        selectors.template_list_for_user(user=request.user)
+        .filter(pk=template.copied_from_id)
+        .first()
+        if template.copied_from_id
+        else None
+    )
+    origin_versions = list(origin.versions.order_by("-number")) if origin is not None else []
+    initial: dict[str, str] = {}
+    if versions:
+        initial["new"] = str(versions[0].number)
+        if len(versions) > 1:
+            initial["old"] = str(versions[1].number)
+        elif origin_versions:
+            initial["old"] = f"{ORIGIN_PREFIX}{origin_versions[0].number}"
+    form = VersionCompareForm(
+        request.GET or None,
+        versions=versions,
+        origin=origin,
+        origin_versions=origin_versions,
+        initial=initial,
+    )
     changes = None
     old = new = None
-    if request.GET and form.is_valid():
-        old = _version_by_number(template, form.cleaned_data["old"])
-        new = _version_by_number(template, form.cleaned_data["new"])
+    chosen = form.cleaned_data if request.GET and form.is_valid() else None
+    if chosen is None and not request.GET and len(initial) == 2:
+        chosen = initial
+    if chosen is not None:
+        old_key = str(chosen["old"])
+        if old_key.startswith(ORIGIN_PREFIX) and origin is not None:
+            old = _version_by_number(origin, old_key.removeprefix(ORIGIN_PREFIX))
+        else:
+            old = _version_by_number(template, old_key)
+        new = _version_by_number(template, chosen["new"])
         changes = diff.version_diff(old=old, new=new)
     status = 400 if request.GET and not form.is_valid() else 200
     return render(
         request,
         "authoring/version_diff.html",
-        {"template": template, "form": form, "diff": changes, "old": old, "new": new},
+        {
+            "template": template,
+            "form": form,
+            "diff": changes,
+            "old": old,
+            "new": new,
+            "old_is_origin": old is not None and old.template_id != template.pk,
+        },
         status=status,
     )
 

@@ -205,7 +205,7 @@ def scoring_record(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Scores saved. The checklist item %(code)s is answered.")
-                    % {"code": stop_point.definition.code},
+                    % {"code": stop_point.definition.short_name},
                 )
             else:
                 messages.warning(
@@ -214,7 +214,7 @@ def scoring_record(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
                         "Scores saved. The checklist %(code)s was closed meanwhile, so it was "
                         "not changed."
                     )
-                    % {"code": stop_point.definition.code},
+                    % {"code": stop_point.definition.short_name},
                 )
             return redirect(_page_url(patient, stop_point))
     return _goal_page(request, patient, scoring_form=form, status=400, stop_point=stop_point)

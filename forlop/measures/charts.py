@@ -31,6 +31,9 @@ def series_svg(
     if series.result.too_few_points:
         note = gettext("Too few points for runs analysis: no signal is shown.")
     y_format = percent_format if series.measure.is_proportion else format_number
+    if target_label is None and target is MEASURE_TARGET and isinstance(line, int | float):
+        # The measure's own target line says what it is ("Målverdi 90 %"), as an aim does.
+        target_label = gettext("Target %(value)s") % {"value": y_format(line)}
     return render_chart_svg(
         series.result,
         title=gettext(series.measure.name),  # shipped names are msgids; team names pass through

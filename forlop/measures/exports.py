@@ -6,7 +6,9 @@ longest_run_max, n_crossings, n_crossings_min, part). Suppressed cells are empty
 
 CSV and JSON keep these machine names (scripts read them). Excel is read by people: its
 headers are in the user's language, proportions are percentages (Excel's percent format on
-the stored fraction), and the annotations follow the rows. A text cell that starts with
+the stored fraction), the period reads as on the screen ("des. 2025", "uke 3 2025") with its
+first day beside it as a real Excel date (to sort and filter by), and the annotations follow the
+rows. A text cell that starts with
 = + - or @ is always written as a string cell, never a formula (CSV/formula injection).
 """
 
@@ -38,6 +40,12 @@ COLUMNS: tuple[str, ...] = (
     "suppressed",
     *CSV_COLUMNS,
 )
+#: Excel's columns: the period as on the screen, then its first day as a date cell.
+XLSX_COLUMNS: tuple[str, ...] = (
+    *COLUMNS[: COLUMNS.index("period") + 1],
+    "period_start",
+    *COLUMNS[COLUMNS.index("period") + 1 :],
+)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 #: Excel's column headers, as the improvement team reads them.
@@ -45,6 +53,7 @@ COLUMN_LABELS: dict[str, Any] = {
     "measure": gettext_lazy("Measure"),
     "scope": gettext_lazy("Scope"),
     "period": gettext_lazy("Period"),
+    "period_start": gettext_lazy("First day of the period"),
     "numerator": gettext_lazy("Numerator"),
     "denominator": gettext_lazy("Denominator"),
     "value": gettext_lazy("Value"),
@@ -66,6 +75,7 @@ COLUMN_LABELS: dict[str, Any] = {
 #: Columns that hold the measure's value; a proportion's are shown as percentages.
 VALUE_COLUMNS = ("value", "y", "cl", "lcl", "ucl")
 PERCENT_FORMAT = "0.0 %"
+DATE_FORMAT = "dd.mm.yyyy"
 
 
 def series_rows(series: Series) -> list[dict[str, Any]]:
@@ -163,20 +173,26 @@ def to_xlsx(all_series: Sequence[Series]) -> bytes:
         _write(sheet, 2, 1, f"{series.scope.name} ({series.scope.level}:{series.scope.code})")
         _write(sheet, 3, 1, " ".join(series.signals))
         header_row = 5
-        for column, name in enumerate(COLUMNS, start=1):
+        for column, name in enumerate(XLSX_COLUMNS, start=1):
             _write(sheet, header_row, column, str(COLUMN_LABELS[name]))
         rows = series_rows(series)
         percent = bool(series.measure.is_proportion)
-        for offset, row in enumerate(rows, start=1):
-            for column, name in enumerate(COLUMNS, start=1):
-                value = row[name]
+        for offset, (row, point) in enumerate(zip(rows, series.points, strict=True), start=1):
+            shown = {
+                **row,
+                "period": point.display or point.label,
+                "period_start": point.period_start,
+            }
+            for column, name in enumerate(XLSX_COLUMNS, start=1):
+                value = shown[name]
                 if isinstance(value, bool):
                     value = gettext("Yes") if value else gettext("No")
                 _write(sheet, header_row + offset, column, value)
-                if percent and name in VALUE_COLUMNS and isinstance(value, int | float):
-                    sheet.cell(
-                        row=header_row + offset, column=column
-                    ).number_format = PERCENT_FORMAT
+                cell = sheet.cell(row=header_row + offset, column=column)
+                if name == "period_start":
+                    cell.number_format = DATE_FORMAT
+                elif percent and name in VALUE_COLUMNS and isinstance(value, int | float):
+                    cell.number_format = PERCENT_FORMAT
         last = header_row + len(rows)
         if series.annotations:
             _write(sheet, last + 2, 1, gettext("Annotations"))
@@ -190,12 +206,12 @@ def to_xlsx(all_series: Sequence[Series]) -> bytes:
             chart.y_axis.title = str(COLUMN_LABELS["value"])
             chart.x_axis.title = str(COLUMN_LABELS["period"])
             first, last_row = header_row + 1, header_row + len(rows)
-            y_column = COLUMNS.index("y") + 1
-            cl_column = COLUMNS.index("cl") + 1
+            y_column = XLSX_COLUMNS.index("y") + 1
+            cl_column = XLSX_COLUMNS.index("cl") + 1
             for column in (y_column, cl_column):
                 data = Reference(sheet, min_col=column, min_row=header_row, max_row=last_row)
                 chart.add_data(data, titles_from_data=True)
-            period_column = COLUMNS.index("period") + 1
+            period_column = XLSX_COLUMNS.index("period") + 1
             chart.set_categories(
                 Reference(sheet, min_col=period_column, min_row=first, max_row=last_row)
             )

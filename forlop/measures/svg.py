@@ -43,6 +43,26 @@ MARGIN_TOP = 34
 MARGIN_BOTTOM = 40
 FONT_SIZE = 11
 MIN_LABEL_SPACING = 44  # px between x-axis labels
+#: A generous average glyph width of the chart font (system sans at FONT_SIZE), to keep a label
+#: inside the chart without measuring text (the server has no font metrics).
+CHAR_WIDTH = FONT_SIZE * 0.62
+EDGE = 3  # px kept free at the chart's edges
+
+
+def _fit_label(label: str, x: float, width: int, prefer_end: bool) -> tuple[str, str, bool]:
+    """Where an annotation's label goes so that it is never cut off by the chart's edge: the
+    text (shortened with "…" only when neither side of the line has room), its text-anchor,
+    and whether it was shortened (the full text then goes in a <title>)."""
+    needed = len(label) * CHAR_WIDTH
+    room_right = width - EDGE - x
+    room_left = x - EDGE
+    sides = ("end", "start") if prefer_end else ("start", "end")
+    for side in sides:
+        if needed <= (room_left if side == "end" else room_right):
+            return label, side, False
+    side = "end" if room_left >= room_right else "start"
+    chars = max(int((room_left if side == "end" else room_right) // CHAR_WIDTH) - 1, 1)
+    return label[:chars].rstrip() + "…", side, True
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,14 +392,17 @@ def render_chart_svg(
         for number, annotation in enumerate(sorted(annotations, key=lambda a: a.x)):
             ax = frame.x(annotation.x - 1)
             label_y = frame.top - 6 - (number % 2) * (FONT_SIZE + 2)
-            anchor = "end" if ax > (frame.left + frame.right) / 2 else "start"
+            text, anchor, shortened = _fit_label(
+                annotation.label, ax, width, prefer_end=ax > (frame.left + frame.right) / 2
+            )
+            full = f"<title>{escape(annotation.label)}</title>" if shortened else ""
             out.append(
-                f'<g class="spc-annotation" data-x="{annotation.x}">'
+                f'<g class="spc-annotation" data-x="{annotation.x}">{full}'
                 f'<line x1="{_num(ax)}" y1="{_num(frame.top)}" x2="{_num(ax)}" '
                 f'y2="{_num(frame.bottom)}" stroke="{ANNOTATION_COLOUR}" stroke-width="1" '
                 'stroke-dasharray="3 3"/>'
                 f'<text x="{_num(ax)}" y="{_num(label_y)}" text-anchor="{anchor}" '
-                f'fill="{ANNOTATION_COLOUR}">{escape(annotation.label)}</text></g>'
+                f'fill="{ANNOTATION_COLOUR}">{escape(text)}</text></g>'
             )
         out.append("</g>")
 

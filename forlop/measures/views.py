@@ -39,6 +39,10 @@ def _window(request: AuthedHttpRequest, measure_period: str) -> tuple[date, date
 
 
 def _svg(series: Series, *, small: bool = False, tiny: bool = False) -> str:
+    """The series' chart, or "" when it has no value to draw (every period empty or suppressed,
+    as in a small network): the page says so instead of drawing an empty 85–105 % axis."""
+    if all(point.value is None for point in series.points):
+        return ""
     return series_svg(series, size="tiny" if tiny else "small" if small else "large")
 
 

@@ -98,7 +98,7 @@ def notification_list(*, user: User, now: datetime, limit: int = 100) -> list[No
     for n in rows:
         if n.stop_point is not None:
             link = reverse("pathways:stop-point-detail", args=[n.stop_point.pk])
-            code, title = n.stop_point.definition.code, n.stop_point.definition.title
+            code, title = n.stop_point.definition.shown_code, n.stop_point.definition.title
         else:
             link = reverse("pathways:pathway-detail", args=[n.pathway.pk])
             code, title = "", ""

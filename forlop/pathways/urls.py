@@ -8,6 +8,7 @@ urlpatterns = [
     path("worklist/", worklist.worklist, name="worklist"),
     path("worklist/print/", worklist.worklist_print, name="worklist-print"),
     path("leaders/", leaders.leader_view, name="leader"),
+    path("leaders/stop-points/", leaders.leader_stop_points, name="leader-stop-points"),
     path("ward/", ward.ward_view, name="ward"),
     path("patients/<int:patient_id>/", pathways.patient_pathways, name="patient-pathways"),
     path("patients/<int:patient_id>/start/", pathways.pathway_start, name="pathway-start"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -79,11 +80,15 @@ def patient_get_for_user(
     verb: AuditVerb = AuditVerb.PATIENT_VIEWED,
     now: datetime | None = None,
     data: dict[str, object] | None = None,
+    audit_read: bool = True,
 ) -> Patient:
     """Return the patient if the user has a service need for them, and audit the access.
 
     Raises Http404 otherwise, so the answer does not tell whether the patient exists.
     The audit row records whether access came only through emergency access, with its reason.
+    ``audit_read=False`` is for a write whose service writes its own audit row for the same
+    access (an answer on an open checklist): a refusal is still audited, a success is not
+    written twice.
     """
     now = now or timezone.now()
     patient = (
@@ -95,6 +100,8 @@ def patient_get_for_user(
     if patient is None:
         _audit_refused(user=user, patient_id=patient_id, verb=verb, data=data)
         raise Http404
+    if not audit_read:
+        return patient
     emergency = None
     if not has_service_need(patient):
         emergency = (
@@ -288,6 +295,33 @@ def emergency_accesses_for_leader(
     return qs.select_related("user", "patient", "reviewed_by").order_by(
         F("reviewed_at").asc(nulls_first=True), "-is_escalated", "-granted_at"
     )
+
+
+def patient_names_for_user(
+    *, user: User, patient_ids: Iterable[int | None], now: datetime | None = None
+) -> dict[int, str]:
+    """The names of those of ``patient_ids`` the user has a service need for, by id (one query).
+
+    For a list that names patients beside other data (the audit log): the others get no name.
+    The names shown are a read of patient data, so one audit row lists their ids.
+    """
+    wanted = sorted({pk for pk in patient_ids if pk is not None})
+    if not wanted:
+        return {}
+    rows = (
+        Patient.objects.visible_to(user, now=now or timezone.now())
+        .filter(pk__in=wanted)
+        .values_list("pk", "given_name", "family_name")
+    )
+    names = {pk: f"{given} {family}".strip() for pk, given, family in rows}
+    if names:
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                verb=AuditVerb.PATIENT_VIEWED,
+                data={"list": sorted(names), "audit_log": True},
+            )
+    return names
 
 
 def audit_events_for_leader(

@@ -173,6 +173,7 @@ def portal_record_get(*, account: PortalAccount, fmt: str, now: datetime) -> dic
                 "stop_points": [
                     {
                         "code": stop.definition.code,
+                        "label": stop.definition.label,
                         "title": stop.definition.title,
                         "due_at": _when(stop.due_at),
                         "completed_at": _when(stop.completed_at),

@@ -48,6 +48,7 @@ def _install(spec: TemplateSpec) -> PathwayTemplate:
             version=version,
             order=order * 10,
             code=d.code,
+            show_code=d.show_code,
             title=d.title,
             description=d.description,
             responsible_role=d.role,

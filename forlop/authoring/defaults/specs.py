@@ -95,6 +95,8 @@ class DefinitionSpec:
     parts: tuple[PartSpec, ...] = ()
     deadline_source: str = ""
     deadline_local_default: bool = False
+    show_code: bool = True
+    """False for a stop point outside the HPH numbering: users see its title only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +424,7 @@ def daily(anchor: str) -> DefinitionSpec:
             "hos brukeren, og holdes oppdatert."
         ),
         in_chain=False,
+        show_code=False,
         deadline_source=(
             f"{LOCAL_DEFAULT}: dagen etter hjemkomst. {ROSSTAD_2017}, figur 1: tiltaksplanen "
             "holdes oppdatert (uten frist)."

@@ -453,6 +453,59 @@ def test_diff_page(local: PathwayTemplate, admin: User, nurse: User) -> None:
     assert _client(nurse).get(url, {"old": 1, "new": 1}).status_code == 400
 
 
+def test_diff_page_opens_on_the_previous_version_and_labels_superseded_ones(
+    local: PathwayTemplate, admin: User, nurse: User
+) -> None:
+    # given v1 and v2 published (v1 superseded) and a draft v3 that changes HPH5's deadline
+    services.version_publish(actor=admin, version=local.versions.get(), notes="v1")
+    services.version_publish(
+        actor=admin, version=services.version_draft_create(actor=admin, template=local), notes="v2"
+    )
+    v3 = services.version_draft_create(actor=admin, template=local)
+    services.definition_update(
+        actor=admin, definition=v3.definitions.get(code="HPH5"), deadline_amount=21
+    )
+    # when the page is opened without choosing
+    response = _client(nurse).get(reverse("authoring:version-diff", args=[local.pk]))
+    # then it compares v2 with v3 at once
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (response.context["old"].number, response.context["new"].number) == (2, 3)
+    assert "From v2 to v3" in body
+    assert '<td data-field="deadline_amount">Deadline</td>' in body
+    # and the choices say which published version is superseded
+    labels = dict(response.context["form"].fields["new"].choices)
+    assert labels == {3: "v3 · Draft", 2: "v2 · Published", 1: "v1 · Published, superseded"}
+
+
+def test_diff_page_compares_a_copy_with_the_template_it_was_copied_from(
+    local: PathwayTemplate, admin: User, nurse: User, national: dict[str, PathwayTemplate]
+) -> None:
+    # given the municipality's copy, with HPH5's deadline changed in its only version
+    services.definition_update(
+        actor=admin,
+        definition=local.versions.get().definitions.get(code="HPH5"),
+        deadline_amount=21,
+    )
+    url = reverse("authoring:version-diff", args=[local.pk])
+    # when the page opens: against the national template's newest version
+    response = _client(nurse).get(url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["old"].template == national["hph"]
+    assert "(copied from)" in body
+    assert '<td data-field="deadline_amount">Deadline</td>' in body
+    # and it may be chosen explicitly, or an own version; a made-up one is refused, not a 500
+    assert _client(nurse).get(url, {"old": "origin-1", "new": 1}).status_code == 200
+    assert _client(nurse).get(url, {"old": "origin-99", "new": 1}).status_code == 400
+    assert _client(nurse).get(url, {"old": "1", "new": 1}).status_code == 400
+    assert _client(nurse).get(url, {"old": "x", "new": "y"}).status_code == 400
+    # the national template itself has nothing it was copied from: one version, no comparison
+    national_page = _client(nurse).get(reverse("authoring:version-diff", args=[national["hph"].pk]))
+    assert national_page.status_code == 200
+    assert national_page.context["diff"] is None
+
+
 def test_migrate_page_previews_then_moves(local: PathwayTemplate, admin: User, nurse: User) -> None:
     # given
     v1 = services.version_publish(actor=admin, version=local.versions.get(), notes="v1")

@@ -230,3 +230,55 @@ def test_the_evaluation_is_anonymous_answered_once_and_small_counts_are_hidden(
     page = text(client.get(reverse("improvement:gathering", args=(first.pk,))))
     assert "For få svar til å vises." in page
     assert "Postervandringen" not in page
+
+
+def test_the_network_page_puts_its_organisations_side_by_side(
+    client,
+    coordinator,
+    network,
+    municipality,
+    other_municipality,
+    district,
+    default_measures,
+    add_pathway,
+    add_stop_point,
+    settings,
+):
+    from forlop.core.tests.factories import UnitFactory
+    from forlop.measures.tests.conftest import oslo
+
+    settings.FORLOP_SUPPRESS_BELOW = 5
+    network.members.set([municipality, other_municipality])
+    # given February 2026: six HPH2 in Testvik (five on time), two in the other municipality
+    for n in range(6):
+        p = add_pathway(district, oslo(2026, 2, 2), discharged_at=oslo(2026, 2, 2))
+        add_stop_point(p, "HPH2", oslo(2026, 2, 5), completed_at=oslo(2026, 2, 4) if n else None)
+    elsewhere = UnitFactory(organisation=other_municipality, code="andrevik-hjem")
+    for _ in range(2):
+        p = add_pathway(elsewhere, oslo(2026, 2, 2), discharged_at=oslo(2026, 2, 2))
+        add_stop_point(p, "HPH2", oslo(2026, 2, 5), completed_at=oslo(2026, 2, 4))
+    client.force_login(coordinator)
+    # when the coordinator opens the network
+    response = client.get(reverse("improvement:network", args=(network.code,)))
+    assert response.status_code == 200
+    members, rows = response.context["side_by_side"]
+    # then each organisation has its column, the same measures as the network's table
+    assert [m.code for m in members] == sorted(
+        [municipality.code, other_municipality.code],
+        key=lambda code: {
+            municipality.code: municipality.name,
+            other_municipality.code: other_municipality.name,
+        }[code],
+    )
+    hph2 = next(r for r in rows if r["measure"].code == "hph2-within-3-days")
+    cells = {c["organisation"].code: c["point"] for c in hph2["cells"]}
+    assert cells[municipality.code].value == pytest.approx(5 / 6)
+    assert cells[municipality.code].display == "feb. 2026"
+    # and two cases in a period are suppressed, as in the network's aggregate
+    assert cells[other_municipality.code].suppressed is True
+    html = response.content.decode()
+    assert 'id="side-by-side"' in html
+    assert f'data-org="{municipality.code}">83 %</td>' in html
+    # the network's own table writes its periods in Norwegian, not 2025-02
+    assert '<span class="period-label">feb. 2026</span>' in html
+    assert '<span class="period-label">2026-02</span>' not in html

@@ -7,6 +7,7 @@ measures as aggregates with small counts suppressed.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.http import AuthedHttpRequest
+from forlop.core.models import Organisation
 from forlop.improvement import access, forms, rules, selectors, services
 from forlop.improvement.models import (
     GuidanceInvitation,
@@ -27,7 +29,12 @@ from forlop.improvement.models import (
 )
 from forlop.improvement.views.common import apply, run, status
 from forlop.improvement.views.gatherings import send_and_report
-from forlop.measures.selectors import default_window, measure_series, measures_for_scope
+from forlop.measures.selectors import (
+    default_window,
+    measure_series,
+    measures_for_scope,
+    scope_for_organisation,
+)
 
 
 @require_GET
@@ -62,6 +69,30 @@ def _network_measures(network: Network, *, today: date) -> list[dict[str, object
     return rows
 
 
+def _side_by_side(
+    network: Network, *, today: date
+) -> tuple[list[Organisation], list[dict[str, object]]]:
+    """The network's organisations side by side: for each measure, each member's value in the
+    last ended period. Seen from outside each organisation, so small cells are suppressed as
+    in the network's aggregate (``across_organisations``). One aggregate query per measure and
+    member, bounded by the network's size (a handful), not by the data."""
+    members = list(network.members.order_by("name"))
+    as_of = timezone.now()
+    rows: list[dict[str, object]] = []
+    for measure in measures_for_scope(scope=selectors.scope_for_network(network)):
+        first, last = default_window(today=today, period=measure.period)
+        cells = []
+        latest = None
+        for org in members:
+            scope = dataclasses.replace(scope_for_organisation(org), across_organisations=True)
+            series = measure_series(measure, scope=scope, first=first, last=last, as_of=as_of)
+            point = series.points[-1] if series.points else None
+            latest = latest or point
+            cells.append({"organisation": org, "point": point})
+        rows.append({"measure": measure, "cells": cells, "period": latest})
+    return members, rows
+
+
 @require_GET
 def network_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
     network = selectors.network_get_for_coordinator(user=request.user, code=code)
@@ -82,6 +113,7 @@ def network_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
             "coordinators": network.coordinators.order_by("last_name"),
             "participants": network.members.order_by("kind", "name"),
             "measures": _network_measures(network, today=today),
+            "side_by_side": _side_by_side(network, today=today),
             "suppress_below": settings.FORLOP_SUPPRESS_BELOW,
             "plan_form": forms.PlanGatheringsForm() if not dates else None,
         },

@@ -140,6 +140,8 @@ class StatusRow:
     open: int | None
     due: int | None
     reasons: tuple[tuple[str, int], ...]
+    shown_code: str = ""
+    """The code users see ("" for the daily care plan, whose code stays "DAILY")."""
 
 
 def shows_statuses(measure: Measure) -> bool:
@@ -164,11 +166,14 @@ def statuses_by_stop_point(
         period=measure.period,
     )
     titles: dict[str, tuple[int, str]] = {}
-    for code, order, title in (
+    hidden: set[str] = set()
+    for code, order, title, show_code in (
         StopPointDefinition.objects.filter(code__in=[c.code for c in counts])
         .order_by("-version__number", "-pk")
-        .values_list("code", "order", "title")
+        .values_list("code", "order", "title", "show_code")
     ):
+        if code not in titles and not show_code:
+            hidden.add(code)
         titles.setdefault(code, (order, title))
     below = _suppress_below(scope)
 
@@ -187,6 +192,7 @@ def statuses_by_stop_point(
             open=shown(c.open),
             due=shown(c.due),
             reasons=() if below else c.reasons,
+            shown_code="" if c.code in hidden else c.code,
         )
         for c in counts
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -93,13 +94,19 @@ def test_xlsx_has_a_native_chart_and_formula_text_stays_text(data, municipality,
     book = load_workbook(target)
     sheet = book["hph2-within-3-days"]
     assert sheet._charts, "a native Excel chart"
-    assert sheet.cell(6, 3).value == "2025-01"
+    # the period as the screen writes it, and its first day as a real Excel date (issue 10,
+    # item 10: it read "2025-01")
+    assert [sheet.cell(row, 3).value for row in (6, 7)] == ["jan. 2025", "feb. 2025"]
+    assert sheet.cell(6, 4).value.date() == date(2025, 1, 1)
+    assert sheet.cell(6, 4).is_date
+    assert sheet.cell(6, 4).number_format == "dd.mm.yyyy"
     # headers a person reads, and the proportion as a percentage (issue 10, item 11)
     header = [cell.value for cell in sheet[5]]
-    assert header[:7] == [
+    assert header[:8] == [
         "Målepunkt",
         "Omfang",
         "Periode",
+        "Første dag i perioden",
         "Teller",
         "Nevner",
         "Verdi",
@@ -114,6 +121,9 @@ def test_xlsx_has_a_native_chart_and_formula_text_stays_text(data, municipality,
     falls = book["falls"]
     assert falls.cell(1, 1).value == "=HYPERLINK(evil)"
     assert falls.cell(1, 1).data_type == "s"
+    # a weekly series reads as the screen's weeks, each with its Monday as a date
+    weeks = [(r[2].value, r[3].value.date()) for r in falls.iter_rows(min_row=6, max_row=7)]
+    assert weeks == [("uke 1 2025", date(2024, 12, 30)), ("uke 2 2025", date(2025, 1, 6))]
 
 
 def test_a_scope_across_organisations_suppresses_small_denominators(

@@ -196,6 +196,60 @@ def test_annotations() -> None:
         render(run_chart(STABLE), annotations=[Annotation(13, "late")])
 
 
+def _extent(text: ET.Element) -> tuple[float, float]:
+    """Where a label's text reaches, estimated as the renderer does (CHAR_WIDTH per glyph)."""
+    from forlop.measures.svg import CHAR_WIDTH
+
+    x, width = float(text.get("x") or 0), len(text.text or "") * CHAR_WIDTH
+    return (x - width, x) if text.get("text-anchor") == "end" else (x, x + width)
+
+
+def test_annotation_labels_are_never_cut_off_at_the_chart_edges() -> None:
+    # given long notes at the first, a middle and the last point of a small chart (issue 10,
+    # item 11: a note at the right half ran off the left edge, one near the middle off the right)
+    long = "Ny rutine for innkomstsamtale innført"
+    notes = [Annotation(1, long), Annotation(6, long), Annotation(7, long), Annotation(12, long)]
+    root = parse(render(run_chart(STABLE), annotations=notes, width=360, height=200))
+    for mark in with_class(root, "spc-annotation"):
+        text = mark.find("svg:text", NS)
+        assert text is not None
+        low, high = _extent(text)
+        # then each label lies inside the chart
+        assert low >= 0, (mark.get("data-x"), low, text.text)
+        assert high <= 360, (mark.get("data-x"), high, text.text)
+        # and a label shortened to fit keeps its whole text as the mark's title
+        title = mark.find("svg:title", NS)
+        if text.text != long:
+            assert text.text.endswith("…")
+            assert title is not None
+            assert title.text == long
+        else:
+            assert title is None
+    # a short label is never shortened
+    short = parse(render(run_chart(STABLE), annotations=[Annotation(12, "PDSA 2")], width=360))
+    assert [t.text for t in short.iter(f"{SVG}text") if t.text == "PDSA 2"] == ["PDSA 2"]
+
+
+def test_the_measures_own_target_line_is_labelled() -> None:
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from forlop.measures.charts import series_svg
+
+    series = SimpleNamespace(
+        measure=SimpleNamespace(target=0.9, is_proportion=True, name="HPH2", code="hph2"),
+        result=p_chart([8.0] * 12, [10.0] * 12),
+        signals=(),
+        labels=[f"m{i}" for i in range(12)],
+        svg_annotations=(),
+    )
+    with translation.override("nb"):
+        root = parse(series_svg(series))  # type: ignore[arg-type]
+    labels = [t.text for t in with_class(root, "spc-target-label")]
+    assert labels == ["Målverdi 90 %"]
+
+
 def test_note_and_custom_id() -> None:
     root = parse(render(run_chart([1.0, 2.0]), note="Too few points", id_prefix="chart-7"))
     assert [el.text for el in with_class(root, "spc-note")] == ["Too few points"]

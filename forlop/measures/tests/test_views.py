@@ -158,3 +158,19 @@ def test_import_xlsx_formula_cells_are_not_numbers(client, manual, team_member):
     assert response.status_code == 400
     assert "Rad 3" in response.content.decode()
     assert ManualValue.objects.count() == 0
+
+
+def test_a_series_with_nothing_to_draw_shows_words_not_an_empty_chart(
+    client, default_measures, team_member
+):
+    # given no stop points at all in the window (as a small network's suppressed periods)
+    client.force_login(team_member)
+    # when the dashboard and a chart page are opened
+    dashboard = client.get(reverse("measures:dashboard", args=CHART[:2])).content.decode()
+    chart = client.get(reverse("measures:chart", args=CHART)).content.decode()
+    # then they say there is nothing to draw, and draw no axis (it was an empty 85–105 % chart)
+    for body in (dashboard, chart):
+        assert 'data-testid="no-chart"' in body
+        assert "Ingen verdier å tegne" in body or "No values to draw" in body
+    card = dashboard.split('data-testid="measure-hph2-within-3-days"')[1].split("</section>")[0]
+    assert "<svg" not in card

@@ -64,7 +64,9 @@ def test_the_calendar_feed_parses_and_a_revoked_token_gets_404(
         assert secret not in body
     # her list's stop points only: HPH0 and HPH1 are the hospital's and the allocation office's;
     # HPH3 is home care's (it books the visit and sends the information), with the GP's part
-    assert sorted(events) == ["DAILY", "HPH2", "HPH3", "HPH5"]
+    # (the daily care plan by its title: its code "DAILY" is not shown to users)
+    assert sorted(events) == ["Daglig", "HPH2", "HPH3", "HPH5"]
+    assert str(events["Daglig"]["summary"]) == "A.T. – Daglig tiltaksplan"
     # the unit's feed, for a member
     unit = client.get(f"/notifications/feed/{raw}/unit/{district.code}.ics")
     assert unit.status_code == 200

@@ -107,6 +107,14 @@ class StopPointDefinition(BaseModel):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     code = models.CharField(_("code"), max_length=20)
+    show_code = models.BooleanField(
+        _("code shown to users"),
+        default=True,
+        help_text=_(
+            "Off for a stop point outside the HPH numbering (the daily care plan): users see "
+            "its title only; the code stays for the template editor, exports and the API."
+        ),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     responsible_role = models.CharField(_("responsible role"), max_length=30, choices=Role.choices)
@@ -174,6 +182,21 @@ class StopPointDefinition(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def shown_code(self) -> str:
+        """The code as users see it: empty where the template hides it (``show_code``)."""
+        return self.code if self.show_code else ""
+
+    @property
+    def short_name(self) -> str:
+        """The code, or the title where the code is hidden: for lists of stop points in a message."""
+        return self.code if self.show_code else self.title
+
+    @property
+    def label(self) -> str:
+        """The stop point as users name it: "HPH2 Strukturert oppfølging", "Daglig tiltaksplan"."""
+        return f"{self.code} {self.title}" if self.show_code else self.title
 
     @property
     def part_specs(self) -> list[tuple[str, str]]:

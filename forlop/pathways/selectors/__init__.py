@@ -8,17 +8,22 @@ from stored times with the pure rules, never stored.
 """
 
 from forlop.pathways.selectors.access import (
+    checklist_read_audit,
     open_stop_points_for_patient,
     pathway_get_for_user,
     pathways_for_patient,
     stop_point_for_patient,
     stop_point_get_for_user,
 )
+from forlop.pathways.selectors.adherence import STATUSES as ADHERENCE_STATUSES
 from forlop.pathways.selectors.adherence import (
     AdherenceBy,
     AdherenceRow,
     ChainCompleteness,
+    TrendPoint,
     adherence,
+    adherence_stop_points,
+    adherence_trend,
     three_of_four,
 )
 from forlop.pathways.selectors.board import (
@@ -75,6 +80,7 @@ from forlop.pathways.selectors.worklist import (
 )
 
 __all__ = [
+    "ADHERENCE_STATUSES",
     "OWNER_PREFETCH",
     "OWNER_SELECT",
     "AdherenceBy",
@@ -95,17 +101,21 @@ __all__ = [
     "TimeChange",
     "TimelineEntry",
     "TimelineView",
+    "TrendPoint",
     "UnitBoard",
     "WardPatient",
     "WorkItem",
     "WorkList",
     "adherence",
+    "adherence_stop_points",
+    "adherence_trend",
     "admission_report",
     "awaiting_discharge",
     "board_unit_get_for_user",
     "board_units",
     "care_plan",
     "care_plan_medication_first",
+    "checklist_read_audit",
     "checklist_rows",
     "events_for_patient",
     "function_score_change",

@@ -43,9 +43,15 @@ def pathway_get_for_user(
 
 
 def stop_point_get_for_user(
-    *, user: User, pk: int, now: datetime | None = None
+    *, user: User, pk: int, now: datetime | None = None, for_write: bool = False
 ) -> models.StopPoint:
-    """The stop point if the user may see its patient (audited as CHECKLIST_VIEWED); Http404 otherwise."""
+    """The stop point if the user may see its patient (audited as CHECKLIST_VIEWED); Http404 otherwise.
+
+    ``for_write``: the caller is about to change the checklist (answer, sign, reopen, assign),
+    and the service writes the audit row of that change. No "viewed" row then, so a visit that
+    answers ten items leaves one "viewed checklist" row and ten "answered" rows, not eleven
+    "viewed" rows (issue 10, item 11). A refusal is audited either way.
+    """
     stop_point = (
         models.StopPoint.objects.select_related(
             "definition",
@@ -70,8 +76,21 @@ def stop_point_get_for_user(
         verb=AuditVerb.CHECKLIST_VIEWED,
         now=now,
         data={"stop_point": stop_point.pk, "code": stop_point.definition.code},
+        audit_read=not for_write,
     )
     return stop_point
+
+
+def checklist_read_audit(*, user: User, stop_point: models.StopPoint) -> None:
+    """Audit a read of the checklist by a write that changed nothing and shows it again (a
+    conflict shows the other person's answer; a refused action re-renders the page): the access
+    is checked again and a "viewed checklist" row written, as for a visit."""
+    patient_get_for_user(
+        user=user,
+        patient_id=stop_point.pathway.patient_id,
+        verb=AuditVerb.CHECKLIST_VIEWED,
+        data={"stop_point": stop_point.pk, "code": stop_point.definition.code},
+    )
 
 
 def pathways_for_patient(*, patient: Patient) -> QuerySet[models.Pathway]:

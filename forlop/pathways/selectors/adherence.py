@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
 from forlop.core.models import Unit, User
+from forlop.core.tz import OSLO
 from forlop.pathways import models
 from forlop.pathways.deadlines import start_of_day
 from forlop.pathways.models import deadline_passed_q, met_deadline_q
@@ -42,6 +43,135 @@ class AdherenceRow:
 
 AdherenceBy = Literal["definition", "unit", "employee"]
 
+#: The figures of a row, each a link to the stop points behind it (``adherence_stop_points``).
+STATUSES: tuple[str, ...] = (
+    "due",
+    "on_time",
+    "late",
+    "missed",
+    "pending",
+    "interrupted",
+    "not_relevant",
+)
+
+
+def status_filters(now: datetime) -> dict[str, Q]:
+    """The filter of each figure in a row (``STATUSES``), as of ``now``: the counts and the
+    lists behind them use the same conditions, so a list has as many rows as its figure."""
+    not_relevant = Q(not_relevant_at__lte=now)
+    relevant = ~not_relevant & ~Q(interrupted_at__lte=now)
+    completed = Q(completed_at__isnull=False, completed_at__lte=now)
+    done = relevant & completed
+    missed = relevant & ~completed & deadline_passed_q(now)
+    return {
+        "due": relevant,
+        "on_time": done & met_deadline_q(),
+        "late": done & ~met_deadline_q(),
+        "missed": missed,
+        "pending": relevant & ~completed & ~deadline_passed_q(now),
+        "interrupted": Q(interrupted_at__lte=now) & ~not_relevant,
+        "not_relevant": not_relevant,
+    }
+
+
+def _counted(
+    *, units: Sequence[Unit] | QuerySet[Unit], date_from: date, date_to: date
+) -> QuerySet[models.StopPoint]:
+    """The instances adherence counts: main-chain stop points of ``units`` due in the period."""
+    return models.StopPoint.objects.filter(
+        pathway__unit__in=units,
+        definition__in_chain=True,
+        due_at__gte=start_of_day(date_from),
+        due_at__lt=start_of_day(date_to + timedelta(days=1)),
+    )
+
+
+def adherence_stop_points(
+    *,
+    units: Sequence[Unit] | QuerySet[Unit],
+    date_from: date,
+    date_to: date,
+    now: datetime,
+    status: str,
+    code: str = "",
+    unit_id: int | None = None,
+    person_id: int | None = None,
+    nobody: bool = False,
+) -> QuerySet[models.StopPoint]:
+    """The stop points behind one figure of the leaders' view (a status of a row: a stop
+    point's code, a unit, or a person, ``nobody`` for "Nobody assigned"), soonest deadline
+    first. Not yet limited to the patients the viewer may see: the caller does that."""
+    if status not in STATUSES:
+        raise ValueError(f"Unknown status {status!r}")
+    qs = _counted(units=units, date_from=date_from, date_to=date_to).filter(
+        status_filters(now)[status]
+    )
+    if code:
+        qs = qs.filter(definition__code=code)
+    if unit_id is not None:
+        qs = qs.filter(pathway__unit_id=unit_id)
+    if person_id is not None or nobody:
+        qs = qs.annotate(
+            person=Coalesce("completed_by_id", "assignee_id", output_field=IntegerField())
+        ).filter(person=person_id if not nobody else None)
+    return qs.select_related(
+        "definition", "pathway__patient", "pathway__unit", "completed_by", "assignee"
+    ).order_by("due_at", "pk")
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    month: date
+    share_on_time: float | None
+    n_decided: int
+
+
+def adherence_trend(
+    *,
+    units: Sequence[Unit] | QuerySet[Unit],
+    last_day: date,
+    now: datetime,
+    months: int = 6,
+) -> dict[str, list[TrendPoint]]:
+    """The share on time per stop point (code) for each of the ``months`` calendar months up
+    to ``last_day``'s month, oldest first; one aggregate query for every stop point. A month
+    with nothing decided has ``share_on_time`` None."""
+    first_month = date(last_day.year, last_day.month, 1)
+    for _step in range(months - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    month_starts = [first_month]
+    while len(month_starts) < months:
+        nxt = (month_starts[-1] + timedelta(days=32)).replace(day=1)
+        month_starts.append(nxt)
+    end = (month_starts[-1] + timedelta(days=32)).replace(day=1)
+    q = status_filters(now)
+    grouped = (
+        _counted(units=units, date_from=first_month, date_to=end - timedelta(days=1))
+        .annotate(month=TruncMonth("due_at", tzinfo=OSLO))
+        .values("definition__code", "month")
+        .annotate(
+            n_on_time=Count("pk", filter=q["on_time"]),
+            n_late=Count("pk", filter=q["late"]),
+            n_missed=Count("pk", filter=q["missed"]),
+        )
+        .order_by()
+    )
+    found: dict[tuple[str, date], tuple[int, int]] = {}
+    for row in grouped:
+        month = row["month"]
+        month_day = month.date() if isinstance(month, datetime) else month
+        decided = row["n_on_time"] + row["n_late"] + row["n_missed"]
+        found[(row["definition__code"], month_day)] = (row["n_on_time"], decided)
+    codes = sorted({code for code, _month in found})
+    trend: dict[str, list[TrendPoint]] = {}
+    for code in codes:
+        points = []
+        for month in month_starts:
+            on_time, decided = found.get((code, month), (0, 0))
+            points.append(TrendPoint(month, on_time / decided if decided else None, decided))
+        trend[code] = points
+    return trend
+
 
 def adherence(
     *,
@@ -60,31 +190,15 @@ def adherence(
     deadline; late = completed after it; missed = not completed and the deadline has passed.
     ``by="employee"`` groups by who signed (or, when not done, the assignee).
     """
-    period_start = start_of_day(date_from)
-    period_end = start_of_day(date_to + timedelta(days=1))
-    not_relevant = Q(not_relevant_at__lte=now)
-    interrupted = Q(interrupted_at__lte=now) & ~not_relevant
-    relevant = ~not_relevant & ~Q(interrupted_at__lte=now)
-    done = relevant & Q(completed_at__isnull=False, completed_at__lte=now)
-    on_time = done & met_deadline_q()
-    qs = models.StopPoint.objects.filter(
-        pathway__unit__in=units,
-        definition__in_chain=True,
-        due_at__gte=period_start,
-        due_at__lt=period_end,
-    )
+    qs = _counted(units=units, date_from=date_from, date_to=date_to)
+    q = status_filters(now)
     counts = {
-        "n_due": Count("pk", filter=relevant),
-        "n_on_time": Count("pk", filter=on_time),
-        "n_late": Count("pk", filter=done & ~met_deadline_q()),
-        "n_missed": Count(
-            "pk",
-            filter=relevant
-            & ~Q(completed_at__isnull=False, completed_at__lte=now)
-            & deadline_passed_q(now),
-        ),
-        "n_interrupted": Count("pk", filter=interrupted),
-        "n_not_relevant": Count("pk", filter=not_relevant),
+        "n_due": Count("pk", filter=q["due"]),
+        "n_on_time": Count("pk", filter=q["on_time"]),
+        "n_late": Count("pk", filter=q["late"]),
+        "n_missed": Count("pk", filter=q["missed"]),
+        "n_interrupted": Count("pk", filter=q["interrupted"]),
+        "n_not_relevant": Count("pk", filter=q["not_relevant"]),
     }
     if by == "definition":
         grouped = (

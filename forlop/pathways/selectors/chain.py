@@ -29,6 +29,11 @@ class ChainStopPoint:
     responsible: User | None
     owners: tuple[PartOwner, ...] = ()
 
+    @property
+    def shown_code(self) -> str:
+        """The code users see ("" for the daily care plan; ``code`` stays "DAILY")."""
+        return self.stop_point.definition.shown_code
+
 
 @dataclass(frozen=True, slots=True)
 class ChainLane:

@@ -46,6 +46,11 @@ class WorkItem:
     days_overdue: int | None = None
     """Whole days since the deadline's day (0: it passed today); None when not overdue."""
 
+    @property
+    def shown_code(self) -> str:
+        """The code users see ("" for the daily care plan; ``code`` stays "DAILY")."""
+        return self.stop_point.definition.shown_code
+
 
 def days_overdue(due_at: datetime, *, now: datetime) -> int:
     """Calendar days (Europe/Oslo) from the deadline's day to ``now``'s day."""
@@ -296,6 +301,8 @@ class ScheduleEntry:
     due_at: datetime
     all_day: bool
     status: rules.StopPointStatus
+    shown_code: str | None = None
+    """The code users see; None: the code itself ("" hides it, as for the daily care plan)."""
 
     @property
     def path(self) -> str:
@@ -303,7 +310,10 @@ class ScheduleEntry:
 
     @property
     def summary(self) -> str:
-        return f"{self.initials} – {self.code} {self.title}"
+        code = self.code if self.shown_code is None else self.shown_code
+        return (
+            f"{self.initials} – {code} {self.title}" if code else f"{self.initials} – {self.title}"
+        )
 
 
 def patient_initials(patient: Patient) -> str:
@@ -321,6 +331,7 @@ def schedule_entry(item: WorkItem) -> ScheduleEntry:
         due_at=item.due_at,
         all_day=item.all_day,
         status=item.status,
+        shown_code=item.shown_code,
     )
 
 

@@ -30,6 +30,8 @@ class PreviewRow:
     due_at: datetime
     all_day: bool
     part_roles: tuple[str, ...] = ()
+    shown_code: str | None = None
+    """The code users see ("" for the daily care plan); None: the code itself."""
 
 
 def _validate_anchors(
@@ -106,6 +108,7 @@ def pathway_preview(
             due_at=p.deadline.due_at,
             all_day=p.deadline.all_day,
             part_roles=tuple(role for role, _title in by_code[p.code].part_specs),
+            shown_code=by_code[p.code].shown_code,
         )
         for p in planned
     ]

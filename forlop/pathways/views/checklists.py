@@ -227,7 +227,10 @@ def checklist_answer(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpR
     only a change to the same item since it was loaded conflicts. The conflict row shows both
     answers, keeps what this user typed, and saves it only when they choose "Keep mine".
     """
-    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    # A GET shows the row as stored (a read, audited); a POST's service audits the answer.
+    stop_point = selectors.stop_point_get_for_user(
+        user=request.user, pk=pk, for_write=request.method == "POST"
+    )
     current = next(
         (row for row in selectors.checklist_rows(stop_point=stop_point) if row.item.pk == item_id),
         None,
@@ -287,6 +290,8 @@ def checklist_answer(request: AuthedHttpRequest, pk: int, item_id: int) -> HttpR
     else:
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
     stop_point.refresh_from_db(fields=["revision"])
+    if state == "conflict":
+        selectors.checklist_read_audit(user=request.user, stop_point=stop_point)
     if state == "saved":
         # Show the stored answer, as the server has it.
         form = ChecklistAnswerForm(item=item, answer=answer)
@@ -321,13 +326,14 @@ def _done(request: AuthedHttpRequest, pk: int, message: str) -> HttpResponse:
 def _failed(
     request: AuthedHttpRequest, stop_point: StopPoint, error: str, status: int = 400, **extra: Any
 ) -> HttpResponse:
+    selectors.checklist_read_audit(user=request.user, stop_point=stop_point)
     context = _checklist_context(stop_point, action_error=error, user=request.user, **extra)
     return render(request, "pathways/stop_point_detail.html", context, status=status)
 
 
 @require_POST
 def stop_point_complete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk, for_write=True)
     form = RevisionForm(request.POST)
     if not form.is_valid():
         return _failed(request, stop_point, _("The form was incomplete."))
@@ -357,7 +363,7 @@ def stop_point_complete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def stop_point_part_complete(request: AuthedHttpRequest, pk: int, role: str) -> HttpResponse:
     """Sign the part of role ``role`` (HPH3's GP part): the service checks the role."""
-    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk, for_write=True)
     form = RevisionForm(request.POST)
     if not form.is_valid():
         return _failed(request, stop_point, _("The form was incomplete."))
@@ -395,7 +401,7 @@ def _with_reason(
     done: str,
 ) -> HttpResponse:
     """Reopen, or mark not relevant: an action that needs a reason written by the user."""
-    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk, for_write=True)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _failed(request, stop_point, missing, 400, **{form_name: form})
@@ -440,7 +446,7 @@ def stop_point_not_relevant(request: AuthedHttpRequest, pk: int) -> HttpResponse
 
 @require_POST
 def stop_point_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk)
+    stop_point = selectors.stop_point_get_for_user(user=request.user, pk=pk, for_write=True)
     form = AssignForm(request.POST, units=Unit.objects.filter(pk=stop_point.pathway.unit_id))
     if not form.is_valid():
         return _failed(request, stop_point, _("Choose a person from the unit."))

@@ -232,7 +232,7 @@ def pathway_time_action(request: AuthedHttpRequest, pk: int, action: str) -> Htt
             if changed.created:
                 parts.append(
                     _("New stop points: %(codes)s.")
-                    % {"codes": ", ".join(sp.definition.code for sp in changed.created)}
+                    % {"codes": ", ".join(sp.definition.short_name for sp in changed.created)}
                 )
             if changed.moved:
                 parts.append(

@@ -323,3 +323,55 @@ def test_time_travel_keeps_the_rule(patient, district, make_member):
     nurse = make_member(district, Role.PRIMARY_CONTACT)
     with time_machine.travel(timezone.now() + timedelta(days=30)):
         assert Patient.objects.visible_to(nurse, now=timezone.now()).get() == patient
+
+
+def test_audit_log_names_the_patients_the_leader_may_see_and_no_others(
+    client, patient, district, make_member
+):
+    # given a read of the leader's unit's patient, and one by the same nurse of a patient the
+    # leader has no service need for (served by another municipality's unit only)
+    nurse = make_member(district, Role.PRIMARY_CONTACT, first_name="Nora", last_name="Nilsen")
+    leader = make_member(district, Role.UNIT_LEADER)
+    elsewhere = UnitFactory(organisation=OrganisationFactory(code="fjernvik"), code="fjernvik-hj")
+    stranger = PatientFactory(given_name="Sigrid", family_name="Fremmed")
+    PatientServiceFactory(patient=stranger, unit=elsewhere)
+    selectors.patient_get_for_user(user=nurse, patient_id=patient.pk)
+    AuditEvent.objects.create(actor=nurse, verb=AuditVerb.PATIENT_VIEWED, patient_id=stranger.pk)
+    client.force_login(leader)
+    # when the leader opens the audit log
+    response = client.get(reverse("patients:audit-log"))
+    # then her own patient is named (not "#id"), the other is not named at all
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f">{patient.given_name} {patient.family_name}</a>" in body
+    assert f"#{patient.pk}<" not in body
+    assert "Fremmed" not in body
+    assert "Navn skjult (ikke tjenstlig behov)" in body
+    # and showing the name is itself a read, audited with the ids named
+    shown = AuditEvent.objects.filter(actor=leader, verb=AuditVerb.PATIENT_VIEWED).get()
+    assert shown.data == {"list": [patient.pk], "audit_log": True}
+
+
+def test_audit_log_queries_do_not_grow_with_the_rows(client, district, make_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nurse = make_member(district, Role.PRIMARY_CONTACT)
+    leader = make_member(district, Role.UNIT_LEADER)
+    client.force_login(leader)
+
+    def read(n: int) -> None:
+        for _ in range(n):
+            p = PatientFactory()
+            PatientServiceFactory(patient=p, unit=district)
+            selectors.patient_get_for_user(user=nurse, patient_id=p.pk)
+
+    read(2)
+    client.get(reverse("patients:audit-log"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("patients:audit-log"))
+    read(20)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("patients:audit-log"))
+    assert len(response.context["page"].object_list) > 20
+    assert len(many.captured_queries) == len(few.captured_queries)
