@@ -1,10 +1,12 @@
 """Two workers at once never send twice (PostgreSQL; real processes, a real SMTP server).
 
 Forty pathways start, and the rule tells each primary contact at once. Worker 1 (`forlop worker
---once`) starts; when the SMTP server has its first message (it takes 0.4 s per message, so
-sending all takes 16 s), worker 2 starts too. Both make the same notifications (the unique key
-keeps one) and both send from the same queue: each e-mail is claimed by one conditional UPDATE,
-so every person gets exactly one, and both workers did send some.
+--once`) starts; when the SMTP server has its first message, worker 2 starts too. The SMTP server
+holds every later message until worker 2 has claimed an e-mail (a gate, not a delay: on a loaded
+machine worker 2's start-up could otherwise outlast worker 1's whole queue), then takes 0.1 s
+per message. Both make the same notifications (the unique key keeps one) and both send from the
+same queue: each e-mail is claimed by one conditional UPDATE, so every person gets exactly one,
+and both workers did send some.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -45,9 +48,24 @@ ROOT = Path(__file__).resolve().parents[3]
 PEOPLE = 40
 
 
+GATE_SECONDS = 150  # the longest a message waits for worker 2 (then the test fails below)
+
+
 class SlowInbox(Inbox):
+    """Takes the first message, then holds the others until ``gate`` opens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.taken = 0
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        await asyncio.sleep(0.4)
+        self.taken += 1
+        if self.taken > 1:
+            deadline = time.monotonic() + GATE_SECONDS
+            while not self.gate.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -103,6 +121,7 @@ def test_two_workers_send_each_notification_once(
         "DJANGO_EMAIL_HOST": "127.0.0.1",
         "DJANGO_EMAIL_PORT": str(port),
         "FORLOP_BASE_URL": "https://forlop.example.no",
+        "DJANGO_EMAIL_TIMEOUT": str(GATE_SECONDS + 60),  # a held message is not a failed one
     }
     try:
         # when worker 1 is sending and worker 2 joins
@@ -112,7 +131,13 @@ def test_two_workers_send_each_notification_once(
             time.sleep(0.05)
         assert inbox.messages, first.communicate(timeout=60)[0]
         second = _worker("w2", env)
-        outputs = [p.communicate(timeout=120)[0] for p in (first, second)]
+        deadline = time.monotonic() + GATE_SECONDS
+        while time.monotonic() < deadline and second.poll() is None:
+            if Delivery.objects.filter(claimed_by="w2").exists():
+                break
+            time.sleep(0.1)
+        inbox.gate.set()
+        outputs = [p.communicate(timeout=GATE_SECONDS + 120)[0] for p in (first, second)]
         assert [first.returncode, second.returncode] == [0, 0], outputs
     finally:
         controller.stop()
