@@ -297,6 +297,8 @@ def definition_fields(action: Json, path: str) -> dict[str, Any]:
         "main_checklist": bool(
             (_ext(action, codes.EXT_MAIN_CHECKLIST) or {}).get("valueBoolean", False)
         ),
+        # A file from before the setting existed shows the code, as the stop points then did
+        "show_code": bool((_ext(action, codes.EXT_SHOW_CODE) or {}).get("valueBoolean", True)),
         "parts": parts,
         "deadline_source": str(_sub(source, "source") or ""),
         "deadline_local_default": bool(_sub(source, "localDefault") or False),

@@ -47,6 +47,7 @@ DEFINITION_FIELDS = (
     "repeats",
     "in_chain",
     "main_checklist",
+    "show_code",
     "parts",
     "deadline_source",
     "deadline_local_default",

@@ -116,6 +116,7 @@ def action_to_fhir(definition: pm.StopPointDefinition) -> Json:
         _ext(codes.EXT_REPEATS, valueBoolean=definition.repeats),
         _ext(codes.EXT_IN_CHAIN, valueBoolean=definition.in_chain),
         _ext(codes.EXT_MAIN_CHECKLIST, valueBoolean=definition.main_checklist),
+        _ext(codes.EXT_SHOW_CODE, valueBoolean=definition.show_code),
         _ext(
             codes.EXT_DEADLINE_SOURCE,
             extension=[
