@@ -97,9 +97,10 @@ class Episode:
 
 @dataclass(frozen=True, slots=True)
 class GoalSummary:
-    """The current episode's scores: its baseline and latest follow-up averages over the
-    goals paired within it, the change (positive = better) and its flag; the earlier episodes
-    (newest first) for the folded history."""
+    """The current episode's scores: the average of every goal's baseline in it (its first
+    score there), the average of the paired goals' latest scores, the change paired per goal
+    (positive = better) and its flag; the earlier episodes (newest first) for the folded
+    history."""
 
     version: WhatMattersFormVersion | None
     baseline: Scoring | None  # the current episode's first scoring
@@ -270,9 +271,9 @@ def rows_in_scorings(
 def goal_summary(
     *, patient: Patient, scorings: list[Scoring] | None = None, now: datetime | None = None
 ) -> GoalSummary:
-    """The current episode's baseline and latest follow-up averages (over the goals paired
-    within it), the change (positive = better) and its flag against the form version's
-    thresholds: a meaningful improvement, or a decline at or beyond the decline threshold."""
+    """The current episode's baseline and latest averages, the change paired per goal within
+    it (positive = better) and its flag against the form version's thresholds: a meaningful
+    improvement, or a decline at or beyond the decline threshold (see `GoalSummary`)."""
     now = now or timezone.now()
     scorings = scorings if scorings is not None else list(scorings_for_patient(patient=patient))
     episodes = episodes_for_patient(patient=patient, now=now, scorings=scorings)

@@ -192,7 +192,8 @@ def scoring_record(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
                 scored_at=scored_at_from_date(form.cleaned_data["scored_on"]),
                 answered_by=form.cleaned_data["answered_by"],
                 stop_point=stop_point,
-                pathway=_pathway_from(request, patient),
+                # Opened from a checklist, the scoring belongs to that stop point's pathway.
+                pathway=None if stop_point is not None else _pathway_from(request, patient),
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, error_text(exc))
