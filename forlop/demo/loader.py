@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from forlop.core.identifiers import generate_org_number, generate_synthetic, parse_identity_number
 from forlop.core.models import Membership, Organisation, Role, Unit, User
-from forlop.demo.goals import load_goals_demo
+from forlop.demo.goals import load_goal_episodes_demo, load_goals_demo
 from forlop.demo.improvement import load_improvement_demo
 from forlop.demo.measures import load_measures_demo
 from forlop.demo.method import load_method_demo
@@ -241,9 +241,12 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
     created["patients"] = _load_patients(today=today, orgs=orgs, units=units, users=users)
     # Each domain adds its part; every loader is idempotent. The demo package is the
     # composition root, so it may import every app.
+    # The first demo patient's two goal episodes come first: the pathway demo then leaves
+    # that patient's pathways alone.
+    episode_goals = load_goal_episodes_demo(today=today)
     created["pathways"] = load_pathway_demo(today=today)
     _statistics_refresh()
-    created["goals"] = load_goals_demo(today=today)
+    created["goals"] = episode_goals + load_goals_demo(today=today)
     created["measure history pathways"] = load_measures_demo(today=today)
     _statistics_refresh()
     created["learning network"] = load_improvement_demo(today=today)

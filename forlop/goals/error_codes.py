@@ -17,6 +17,7 @@ class GoalErrorCode(StrEnum):
     NO_BASELINE = "no_baseline"
     FUTURE = "future"
     WRONG_STOP_POINT = "wrong_stop_point"
+    WRONG_PATHWAY = "wrong_pathway"
     PROPOSAL_TEXT_REQUIRED = "proposal_text_required"
     NOT_A_GOAL_PROPOSAL = "not_a_goal_proposal"
     PROPOSAL_HANDLED = "proposal_handled"

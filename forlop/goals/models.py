@@ -85,6 +85,16 @@ class WhatMattersFormVersion(BaseModel):
     threshold_source = models.CharField(
         _("source of the threshold"), max_length=300, default=THRESHOLD_SOURCE_DEFAULT
     )
+    decline_threshold = models.DecimalField(
+        _("decline to flag"),
+        max_digits=3,
+        decimal_places=1,
+        default=rules.DECLINE_THRESHOLD_DEFAULT,
+        help_text=_(
+            "A fall in the average score at or beyond which a decline is flagged. A local "
+            "default: no published threshold for decline was found."
+        ),
+    )
 
     class Meta:
         verbose_name = _("what-matters form version")
@@ -105,6 +115,10 @@ class WhatMattersFormVersion(BaseModel):
             models.CheckConstraint(
                 condition=Q(threshold__gt=Decimal(0)),
                 name="what_matters_version_threshold_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(decline_threshold__gt=Decimal(0)),
+                name="what_matters_version_decline_threshold_positive",
             ),
         ]
 
@@ -222,7 +236,13 @@ class GoalChange(BaseModel):
 
 
 class Scoring(BaseModel):
-    """One sitting where the patient scored their goals: the baseline or a follow-up."""
+    """One sitting where the patient scored their goals: the baseline or a follow-up.
+
+    A scoring belongs to an *episode*: the pathway it was recorded in (a discharge, a decline
+    at home, an annual review). Each new pathway starts a new baseline, and change is paired
+    per goal within one episode (``rules.pair_within_episode``). ``pathway`` is empty only for
+    a patient scored with no pathway running (one episode "outside a pathway").
+    """
 
     class Kind(models.TextChoices):
         BASELINE = "baseline", _("Baseline")
@@ -241,6 +261,14 @@ class Scoring(BaseModel):
         related_name="scorings",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    pathway = models.ForeignKey(
+        "pathways.Pathway",
+        verbose_name=_("pathway (episode)"),
+        on_delete=models.PROTECT,  # clinical record
+        null=True,
+        blank=True,
+        related_name="goal_scorings",
+    )
     scored_at = models.DateTimeField(_("scored"))
     answered_by = models.CharField(
         _("answered by"), max_length=30, choices=AnsweredBy, default=AnsweredBy.PATIENT
@@ -267,11 +295,21 @@ class Scoring(BaseModel):
         verbose_name_plural = _("scorings")
         ordering = ["patient", "scored_at", "pk"]
         constraints = [
+            # One baseline sitting per episode (and form version); outside any pathway, one
+            # per patient and form version, as before episodes.
+            models.UniqueConstraint(
+                fields=["pathway", "version"],
+                condition=Q(kind="baseline", pathway__isnull=False),
+                name="scoring_one_baseline_per_episode",
+            ),
             models.UniqueConstraint(
                 fields=["patient", "version"],
-                condition=Q(kind="baseline"),
-                name="scoring_one_baseline_per_patient_version",
-            )
+                condition=Q(kind="baseline", pathway__isnull=True),
+                name="scoring_one_baseline_outside_pathway",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pathway", "scored_at"], name="scoring_episode_scored"),
         ]
 
     def __str__(self) -> str:

@@ -11,15 +11,29 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from forlop.goals import charts, selectors
+from forlop.goals import charts, rules, selectors
 from forlop.patients.models import Patient
 
 
 def chart_context(*, patient: Patient, chart_id: str = "goals-chart") -> dict[str, Any]:
     """Rows, summary and the SVG chart of a patient's goals. Shared by staff and portal pages."""
-    scorings = list(selectors.scorings_for_patient(patient=patient))
-    rows = selectors.goals_for_patient(patient=patient, scorings=scorings)
-    summary = selectors.goal_summary(patient=patient, scorings=scorings)
+    every = list(selectors.scorings_for_patient(patient=patient))
+    all_rows = selectors.goals_for_patient(patient=patient, scorings=every)
+    summary = selectors.goal_summary(patient=patient, scorings=every)
+    # The table and the chart show the current episode; earlier episodes are folded below.
+    scorings = summary.episode.scorings if summary.episode else []
+    rows = selectors.rows_in_scorings(all_rows, scorings)
+    earlier = [
+        {
+            "episode": episode,
+            "rows": selectors.rows_in_scorings(all_rows, episode.scorings, scored_only=True),
+            "averages": [
+                (s, rules.average({sc.goal_id: sc.value for sc in s.scores.all()}))
+                for s in episode.scorings
+            ],
+        }
+        for episode in summary.earlier
+    ]
     question = selectors.question_for_language(
         version=summary.version, language=get_language() or "nb"
     )
@@ -52,6 +66,8 @@ def chart_context(*, patient: Patient, chart_id: str = "goals-chart") -> dict[st
         "rows": rows,
         "active_rows": [row for row in rows if row.goal.is_active],
         "summary": summary,
+        "episode": summary.episode,
+        "earlier_episodes": earlier,
         "question": question,
         "chart": chart,
     }

@@ -17,7 +17,7 @@ gives 4.3, follow-up 10, 5, 10 gives 8.3, change 4.0 (8.333... - 4.333... = 4.0)
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,26 +30,37 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "DECLINE_THRESHOLD_DEFAULT",
     "MAX_SCORE",
     "MID_LARGE",
     "MID_MEDIUM",
     "MID_SMALL",
     "MID_SOURCE",
     "MIN_SCORE",
+    "ChangeFlag",
     "Comparison",
     "Direction",
+    "EpisodeChange",
+    "EpisodeError",
+    "EpisodeSpan",
     "GoalCountError",
+    "GoalPair",
     "GoalRuleError",
     "ScoreError",
     "ScoringDateError",
+    "Sitting",
     "average",
     "change",
+    "change_flag",
     "compare",
+    "episode_running",
     "is_meaningful",
+    "pair_within_episode",
     "round_one_decimal",
     "validate_follow_up_after_baseline",
     "validate_goal_count",
     "validate_score",
+    "validate_scoring_in_episode",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -312,3 +323,176 @@ def is_meaningful(change: Decimal | None, threshold: Decimal) -> bool:
     if change is None:
         return False
     return abs(change) >= threshold
+
+
+# --- episodes -------------------------------------------------------------------------------
+#
+# A patient's goals are scored per *episode*: one pathway (a discharge, a decline at home, an
+# annual review). A new pathway starts a new baseline; within an episode each goal's baseline is
+# its first score there (so a goal added later gets its own), and its change pairs that
+# baseline with its latest later score in the same episode. Scores from another episode never
+# pair.
+
+# A decline is flagged with a threshold of its own. No published minimal important difference
+# for a *decline* on the PSFS was found; this is a local default: the smallest published
+# difference for improvement (1.3), so that a decline is noticed early in frail patients. Set it
+# per form version.
+DECLINE_THRESHOLD_DEFAULT = Decimal("1.3")
+
+
+class EpisodeError(GoalRuleError):
+    CLOSED = "episode_closed"
+    BEFORE_START = "before_episode_start"
+
+
+class ChangeFlag(StrEnum):
+    IMPROVED = "improved"  # an improvement at or beyond the meaningful-change threshold
+    DECLINED = "declined"  # a decline at or beyond the decline threshold
+    WITHIN = "within"  # a change smaller than either threshold
+    NONE = "none"  # nothing to compare yet
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeSpan(Generic[K]):
+    """One episode: a pathway's start and end (None while it runs)."""
+
+    key: K
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    def is_closed(self, now: datetime) -> bool:
+        return self.ended_at is not None and self.ended_at <= now
+
+
+def episode_running(spans: Iterable[EpisodeSpan[K]], now: datetime) -> EpisodeSpan[K] | None:
+    """The episode a scoring made at ``now`` belongs to: of the episodes started by ``now`` and
+    not closed, the latest started (ties: the larger key order as given last). None if none."""
+    running = [s for s in spans if s.started_at <= now and not s.is_closed(now)]
+    if not running:
+        return None
+    return max(running, key=lambda s: s.started_at)
+
+
+def validate_scoring_in_episode(
+    span: EpisodeSpan[K], *, scored_on: date, now: datetime, started_on: date
+) -> None:
+    """Raise `EpisodeError` when a scoring cannot be recorded in ``span``: the episode has
+    ended by ``now``, or the scoring's day (``scored_on``) is before the day the episode
+    started (``started_on``, the start as a local date: the caller converts)."""
+    if span.is_closed(now):
+        raise EpisodeError(
+            EpisodeError.CLOSED,
+            _(
+                "This pathway has ended, so its goals can no longer be scored. Scores belong to "
+                "the pathway they were recorded in; start a new pathway (for example an annual "
+                "review) for a new baseline."
+            ),
+        )
+    if scored_on < started_on:
+        raise EpisodeError(
+            EpisodeError.BEFORE_START,
+            _("A scoring in this pathway cannot be dated before the pathway started (%(date)s)."),
+            {"date": started_on.strftime("%d.%m.%Y")},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Sitting(Generic[K]):
+    """One scoring: when it was made and the score of each goal (None: not scored)."""
+
+    at: datetime
+    scores: Mapping[K, int | None]
+    order: int = 0  # tie-breaker for sittings at the same instant (the row's id)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalPair:
+    baseline: int
+    baseline_at: datetime
+    latest: int | None  # the latest score after the baseline in the same episode
+    latest_at: datetime | None
+    change: int | None  # signed so that improvement is positive
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeChange(Generic[K]):
+    """The per-goal pairing of one episode. ``baseline_average`` and ``latest_average`` are over
+    the paired goals only (like for like); ``change`` is their difference signed so that
+    improvement is positive (= the mean of the per-goal changes), rounded once."""
+
+    direction: Direction
+    goals: Mapping[K, GoalPair]
+    baseline_average: Decimal | None
+    latest_average: Decimal | None
+    change: Decimal | None
+    all_baselines_average: Decimal | None  # every goal's baseline, paired or not
+
+    @property
+    def paired_goals(self) -> frozenset[K]:
+        return frozenset(g for g, p in self.goals.items() if p.latest is not None)
+
+    @property
+    def baseline_only(self) -> frozenset[K]:
+        return frozenset(g for g, p in self.goals.items() if p.latest is None)
+
+
+def pair_within_episode(
+    sittings: Iterable[Sitting[K]], *, direction: Direction, as_of: datetime
+) -> EpisodeChange[K]:
+    """Pair each goal's baseline (its first score in the episode) with its latest later score
+    in the same episode, counting only sittings made by ``as_of``. The caller passes one
+    episode's sittings; goals are keys of the sittings' score mappings."""
+    direction = Direction(direction)
+    ordered = sorted((s for s in sittings if s.at <= as_of), key=lambda s: (s.at, s.order))
+    first: dict[K, tuple[int, datetime, int]] = {}
+    last: dict[K, tuple[int, datetime]] = {}
+    for index, sitting in enumerate(ordered):
+        for goal, value in _scored(sitting.scores).items():
+            if goal not in first:
+                first[goal] = (value, sitting.at, index)
+            elif index > first[goal][2]:
+                last[goal] = (value, sitting.at)
+    pairs: dict[K, GoalPair] = {}
+    for goal, (value, at, _index) in first.items():
+        latest = last.get(goal)
+        pairs[goal] = GoalPair(
+            baseline=value,
+            baseline_at=at,
+            latest=latest[0] if latest else None,
+            latest_at=latest[1] if latest else None,
+            change=None if latest is None else int(_signed(Fraction(latest[0] - value), direction)),
+        )
+    paired = {g: p for g, p in pairs.items() if p.latest is not None}
+    base_mean = _mean({g: p.baseline for g, p in paired.items()})
+    latest_mean = _mean({g: p.latest for g, p in paired.items() if p.latest is not None})
+    change_value = (
+        None
+        if base_mean is None or latest_mean is None
+        else round_one_decimal(_signed(latest_mean - base_mean, direction))
+    )
+    all_base = _mean({g: p.baseline for g, p in pairs.items()})
+    return EpisodeChange(
+        direction=direction,
+        goals=pairs,
+        baseline_average=None if base_mean is None else round_one_decimal(base_mean),
+        latest_average=None if latest_mean is None else round_one_decimal(latest_mean),
+        change=change_value,
+        all_baselines_average=None if all_base is None else round_one_decimal(all_base),
+    )
+
+
+def change_flag(
+    change: Decimal | None, *, improvement_threshold: Decimal, decline_threshold: Decimal
+) -> ChangeFlag:
+    """Flag a change (positive = improvement, as shown: one decimal): an improvement at or
+    beyond ``improvement_threshold``, a decline at or beyond ``decline_threshold`` (its own
+    setting, a local default), else within. None: nothing to compare."""
+    if improvement_threshold <= 0 or decline_threshold <= 0:
+        raise ValueError("thresholds must be positive")
+    if change is None:
+        return ChangeFlag.NONE
+    if change >= improvement_threshold:
+        return ChangeFlag.IMPROVED
+    if change <= -decline_threshold:
+        return ChangeFlag.DECLINED
+    return ChangeFlag.WITHIN

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from forlop.goals import rules
@@ -26,7 +27,8 @@ from forlop.goals.models import (
     WhatMattersFormVersion,
     WhatMattersQuestion,
 )
-from forlop.pathways.models import StopPoint
+from forlop.pathways import selectors as pathway_selectors
+from forlop.pathways.models import Pathway, StopPoint
 from forlop.patients.models import Patient
 
 
@@ -53,17 +55,56 @@ class GoalRow:
 
     @property
     def baseline(self) -> int | None:
+        """The goal's baseline in these scorings: its first score (a goal added later in the
+        episode has its baseline in a follow-up sitting)."""
         for point in self.points:
-            if point.kind == Scoring.Kind.BASELINE:
+            if point.value is not None:
                 return point.value
         return None
 
 
 @dataclass(frozen=True, slots=True)
+class Episode:
+    """One episode of a patient's goal scorings: a pathway (or the scorings outside any), its
+    scorings in time order and the per-goal pairing within it."""
+
+    pathway: Pathway | None
+    scorings: list[Scoring]
+    pairing: rules.EpisodeChange[int]
+    flag: rules.ChangeFlag
+    is_current: bool
+
+    @property
+    def started_at(self) -> datetime | None:
+        if self.pathway is not None:
+            return self.pathway.started_at
+        return self.scorings[0].scored_at if self.scorings else None
+
+    @property
+    def ended_at(self) -> datetime | None:
+        return self.pathway.ended_at if self.pathway is not None else None
+
+    @property
+    def title(self) -> str:
+        if self.pathway is None:
+            return gettext("Outside a pathway")
+        return f"{self.pathway.version.template.name} ({self.pathway.get_start_reason_display()})"
+
+    @property
+    def change(self) -> Decimal | None:
+        return self.pairing.change
+
+
+@dataclass(frozen=True, slots=True)
 class GoalSummary:
+    """The current episode's scores: the average of every goal's baseline in it (its first
+    score there), the average of the paired goals' latest scores, the change paired per goal
+    (positive = better) and its flag; the earlier episodes (newest first) for the folded
+    history."""
+
     version: WhatMattersFormVersion | None
-    baseline: Scoring | None
-    latest: Scoring | None  # the latest follow-up, if any
+    baseline: Scoring | None  # the current episode's first scoring
+    latest: Scoring | None  # its latest follow-up, if any
     baseline_average: Decimal | None
     latest_average: Decimal | None
     change: Decimal | None
@@ -72,11 +113,19 @@ class GoalSummary:
     threshold_source: str
     direction: str
     fully_paired: bool
-    averages: list[tuple[Scoring, Decimal | None]]  # every scoring with its average
+    averages: list[tuple[Scoring, Decimal | None]]  # the current episode's scorings
+    flag: rules.ChangeFlag = rules.ChangeFlag.NONE
+    decline_threshold: Decimal | None = None
+    episode: Episode | None = None
+    earlier: list[Episode] = field(default_factory=list)
 
     @property
     def improved(self) -> bool:
         return self.change is not None and self.change > 0
+
+    @property
+    def declined(self) -> bool:
+        return self.flag == rules.ChangeFlag.DECLINED
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +149,7 @@ def threshold_source_text(source: str) -> str:
 def scorings_for_patient(*, patient: Patient) -> QuerySet[Scoring]:
     return (
         Scoring.objects.filter(patient=patient)
-        .select_related("version", "recorded_by")
+        .select_related("version", "recorded_by", "pathway__version__template")
         .prefetch_related("scores")
         .order_by("scored_at", "pk")
     )
@@ -130,40 +179,150 @@ def goals_for_patient(
     return rows
 
 
-def goal_summary(*, patient: Patient, scorings: list[Scoring] | None = None) -> GoalSummary:
-    """Baseline and latest follow-up averages, the change (positive = better) and whether it
-    reaches the form version's threshold for meaningful change."""
-    scorings = scorings if scorings is not None else list(scorings_for_patient(patient=patient))
-    baseline = next((s for s in scorings if s.kind == Scoring.Kind.BASELINE), None)
-    follow_ups = [s for s in scorings if s.kind == Scoring.Kind.FOLLOW_UP]
-    latest = follow_ups[-1] if follow_ups else None
-    version = (
-        baseline.version
-        if baseline
-        else (scorings[0].version if scorings else _version_in_use(patient))
-    )
-    averages = [
-        (s, rules.average({sc.goal_id: sc.value for sc in s.scores.all()})) for s in scorings
+def _sittings(scorings: Iterable[Scoring]) -> list[rules.Sitting[int]]:
+    return [
+        rules.Sitting(s.scored_at, {sc.goal_id: sc.value for sc in s.scores.all()}, s.pk)
+        for s in scorings
     ]
+
+
+def episodes_for_patient(
+    *, patient: Patient, now: datetime, scorings: list[Scoring] | None = None
+) -> list[Episode]:
+    """The patient's episodes, newest first: every pathway with scorings, the running pathway
+    (even before its first scoring) and the scorings outside a pathway. The current episode is
+    the running pathway started last (`rules.episode_running`), else the newest episode with
+    scorings. Scorings made after ``now`` are not paired."""
+    scorings = scorings if scorings is not None else list(scorings_for_patient(patient=patient))
+    by_pathway: dict[int | None, list[Scoring]] = {}
+    for scoring in scorings:
+        by_pathway.setdefault(scoring.pathway_id, []).append(scoring)
+    pathways = {p.pk: p for p in pathway_selectors.pathways_for_patient(patient=patient)}
+    running = rules.episode_running(
+        [
+            rules.EpisodeSpan(p.pk, p.started_at, p.ended_at)
+            for p in pathways.values()
+            if p.ended_at is None
+        ],
+        now,
+    )
+    if running is not None:
+        by_pathway.setdefault(running.key, [])
+    version = _version_in_use(patient) if scorings else None
+
+    def start(key: int | None) -> datetime:
+        if key is not None and key in pathways:
+            return pathways[key].started_at
+        rows = by_pathway[key]
+        return rows[0].scored_at if rows else now
+
+    keys = sorted(by_pathway, key=lambda k: (start(k), k or 0), reverse=True)
+    if running is not None:
+        current: int | None = running.key
+    else:
+        with_scores = [k for k in by_pathway if by_pathway[k]]
+        current = (
+            max(with_scores, key=lambda k: (by_pathway[k][-1].scored_at, by_pathway[k][-1].pk))
+            if with_scores
+            else None
+        )
+    episodes = []
+    for key in keys:
+        rows = by_pathway[key]
+        form = rows[0].version if rows else version
+        direction = form.rules_direction if form else rules.Direction.HIGHER_IS_BETTER
+        pairing = rules.pair_within_episode(_sittings(rows), direction=direction, as_of=now)
+        flag = (
+            rules.change_flag(
+                pairing.change,
+                improvement_threshold=form.threshold,
+                decline_threshold=form.decline_threshold,
+            )
+            if form
+            else rules.ChangeFlag.NONE
+        )
+        episodes.append(
+            Episode(
+                pathway=pathways.get(key) if key is not None else None,
+                scorings=rows,
+                pairing=pairing,
+                flag=flag,
+                is_current=key == current,
+            )
+        )
+    return episodes
+
+
+def rows_in_scorings(
+    rows: Iterable[GoalRow], scorings: Iterable[Scoring], *, scored_only: bool = False
+) -> list[GoalRow]:
+    """``rows`` (from `goals_for_patient`) with only the points of ``scorings`` (one episode);
+    with ``scored_only``, only the goals scored in them. No queries."""
+    ids = {s.pk for s in scorings}
+    result = []
+    for row in rows:
+        points = [p for p in row.points if p.scoring_id in ids]
+        if scored_only and not any(p.value is not None for p in points):
+            continue
+        result.append(GoalRow(goal=row.goal, points=points, changes=row.changes))
+    return result
+
+
+def goal_summary(
+    *, patient: Patient, scorings: list[Scoring] | None = None, now: datetime | None = None
+) -> GoalSummary:
+    """The current episode's baseline and latest averages, the change paired per goal within
+    it (positive = better) and its flag against the form version's thresholds: a meaningful
+    improvement, or a decline at or beyond the decline threshold (see `GoalSummary`)."""
+    now = now or timezone.now()
+    scorings = scorings if scorings is not None else list(scorings_for_patient(patient=patient))
+    episodes = episodes_for_patient(patient=patient, now=now, scorings=scorings)
+    current = next((e for e in episodes if e.is_current), None)
+    earlier = [e for e in episodes if not e.is_current and e.scorings]
+    rows = current.scorings if current else []
+    averages = [(s, rules.average({sc.goal_id: sc.value for sc in s.scores.all()})) for s in rows]
+    version = rows[0].version if rows else _version_in_use(patient)
     if version is None:
-        return GoalSummary(None, None, None, None, None, None, False, None, "", "", True, averages)
-    direction = version.rules_direction
-    base_scores = {sc.goal_id: sc.value for sc in baseline.scores.all()} if baseline else {}
-    latest_scores = {sc.goal_id: sc.value for sc in latest.scores.all()} if latest else {}
-    comparison = rules.compare(base_scores, latest_scores, direction=direction)
+        return GoalSummary(
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            False,
+            None,
+            "",
+            "",
+            True,
+            averages,
+            episode=current,
+            earlier=earlier,
+        )
+    pairing = (
+        current.pairing
+        if current
+        else rules.pair_within_episode([], direction=version.rules_direction, as_of=now)
+    )
+    follow_ups = [s for s in rows if s.kind == Scoring.Kind.FOLLOW_UP]
+    flag = current.flag if current else rules.ChangeFlag.NONE
     return GoalSummary(
         version=version,
-        baseline=baseline,
-        latest=latest,
-        baseline_average=comparison.baseline_average,
-        latest_average=comparison.follow_up_average,
-        change=comparison.change,
-        meaningful=rules.is_meaningful(comparison.change, version.threshold),
+        baseline=rows[0] if rows else None,
+        latest=follow_ups[-1] if follow_ups else None,
+        baseline_average=pairing.all_baselines_average,
+        latest_average=pairing.latest_average,
+        change=pairing.change,
+        meaningful=flag in (rules.ChangeFlag.IMPROVED, rules.ChangeFlag.DECLINED),
         threshold=version.threshold,
         threshold_source=threshold_source_text(version.threshold_source),
         direction=version.direction,
-        fully_paired=comparison.is_fully_paired,
+        fully_paired=not pairing.baseline_only,
         averages=averages,
+        flag=flag,
+        decline_threshold=version.decline_threshold,
+        episode=current,
+        earlier=earlier,
     )
 
 
@@ -258,11 +417,12 @@ def goals_report(*, patient: Patient) -> dict[str, Any]:
     of other apps (GP summary, admission report). No audit row: the printing page has reached
     the patient through its access function. Five queries."""
     scorings = list(scorings_for_patient(patient=patient))
-    rows = goals_for_patient(patient=patient, include_inactive=False, scorings=scorings)
     summary = goal_summary(patient=patient, scorings=scorings)
+    current = summary.episode.scorings if summary.episode else []
+    rows = goals_for_patient(patient=patient, include_inactive=False, scorings=current)
     return {
         "rows": rows,
         "summary": summary,
-        "latest_scoring": scorings[-1] if scorings else None,
+        "latest_scoring": current[-1] if current else None,
         "latest_average": summary.averages[-1][1] if summary.averages else None,
     }

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, User
+from forlop.core.tz import OSLO
 from forlop.goals import rules
 from forlop.goals.error_codes import GoalErrorCode as Code
 from forlop.goals.models import (
@@ -32,7 +33,7 @@ from forlop.goals.models import (
 )
 from forlop.goals.plugins import WhatMattersLink
 from forlop.pathways import services as pathway_services
-from forlop.pathways.models import ChecklistItem, StopPoint
+from forlop.pathways.models import ChecklistItem, Pathway, StopPoint
 from forlop.patients.models import Patient
 from forlop.patients.selectors import PatientAccess, patient_access_require
 
@@ -226,6 +227,28 @@ def goal_status_change(*, goal: Goal, actor: User, status: str, note: str = "") 
     return goal
 
 
+def _span(pathway: Pathway) -> rules.EpisodeSpan[int]:
+    return rules.EpisodeSpan(pathway.pk, pathway.started_at, pathway.ended_at)
+
+
+def scoring_episode(
+    *, patient: Patient, now: datetime, pathway: Pathway | None = None
+) -> Pathway | None:
+    """The episode (pathway) a scoring of ``patient`` made at ``now`` belongs to: the given
+    pathway, else the patient's running pathway started most recently (``rules.
+    episode_running``), else None (scored outside a pathway)."""
+    if pathway is not None:
+        return pathway
+    pathways = {
+        p.pk: p
+        for p in Pathway.objects.filter(patient=patient, ended_at__isnull=True).only(
+            "pk", "started_at", "ended_at", "patient_id"
+        )
+    }
+    running = rules.episode_running([_span(p) for p in pathways.values()], now)
+    return pathways[running.key] if running is not None else None
+
+
 def scoring_record(
     *,
     patient: Patient,
@@ -235,12 +258,19 @@ def scoring_record(
     scored_at: datetime | None = None,
     answered_by: str = AnsweredBy.PATIENT,
     stop_point: StopPoint | None = None,
+    pathway: Pathway | None = None,
 ) -> Scoring:
-    """Record one scoring (baseline or follow-up) of the patient's active goals.
+    """Record one scoring (baseline or follow-up) of the patient's active goals, in an episode.
 
     ``scores`` maps goal pk to a score 0-10; None or "" means not scored this time. All scores
-    are validated before anything is saved. No scoring is dated after today. A follow-up needs an earlier baseline; there is one
-    baseline per form version.
+    are validated before anything is saved. No scoring is dated after today.
+
+    The episode is ``pathway``, else the stop point's pathway, else the patient's running
+    pathway (`scoring_episode`); with none running the scoring is outside a pathway. A pathway
+    that has ended takes no new scorings, nor one dated before the pathway started. Each
+    episode has one baseline sitting (per form version); a follow-up needs an earlier
+    baseline in the same episode. A goal first scored in a follow-up (added later) has that
+    score as its baseline: pairing is per goal within the episode.
 
     Opened from a checklist (``stop_point``, HPH2's or HPH5's), the scoring answers that
     checklist's "what matters" items in the same transaction, so both are saved or neither.
@@ -254,6 +284,8 @@ def scoring_record(
         raise ValidationError(_("A scoring cannot be dated in the future."), code=Code.FUTURE)
     if kind not in Scoring.Kind.values:
         raise ValidationError(_("Unknown kind of scoring."), code=Code.INVALID_KIND)
+    if pathway is not None and pathway.patient_id != patient.pk:
+        raise ValidationError(_("The pathway belongs to another patient."), code=Code.WRONG_PATHWAY)
     errors: list[ValidationError] = []
     values: dict[int, int] = {}
     for goal_id, raw in scores.items():
@@ -281,9 +313,34 @@ def scoring_record(
                 _("Only the patient's active goals can be scored."), code=Code.UNKNOWN_GOAL
             )
         version = next(iter(goals.values())).version
-        baseline = Scoring.objects.filter(
-            patient=patient, version=version, kind=Scoring.Kind.BASELINE
-        ).first()
+        locked_stop_point: StopPoint | None = None
+        if stop_point is not None:
+            locked_stop_point = (
+                StopPoint.objects.select_for_update()
+                .select_related("pathway", "definition")
+                .filter(pk=stop_point.pk, pathway__patient=patient)
+                .first()
+            )
+            if locked_stop_point is None:
+                raise ValidationError(
+                    _("The stop point belongs to another patient."), code=Code.WRONG_STOP_POINT
+                )
+            if pathway is None:
+                pathway = locked_stop_point.pathway
+        episode = scoring_episode(patient=patient, now=now, pathway=pathway)
+        if episode is not None:
+            episode = Pathway.objects.select_for_update().get(pk=episode.pk)
+            try:
+                rules.validate_scoring_in_episode(
+                    _span(episode),
+                    scored_on=timezone.localdate(scored_at),
+                    now=now,
+                    started_on=episode.started_at.astimezone(OSLO).date(),
+                )
+            except rules.EpisodeError as exc:
+                raise _as_validation_error(exc) from None
+        in_episode = Scoring.objects.filter(patient=patient, version=version, pathway=episode)
+        baseline = in_episode.filter(kind=Scoring.Kind.BASELINE).first()
         if kind == Scoring.Kind.BASELINE and baseline is not None:
             raise ValidationError(
                 _("The baseline has already been recorded. Record a follow-up instead."),
@@ -292,29 +349,25 @@ def scoring_record(
         if kind == Scoring.Kind.FOLLOW_UP:
             if baseline is None:
                 raise ValidationError(
-                    _("Record the baseline before a follow-up."), code=Code.NO_BASELINE
+                    _("Record the baseline before a follow-up."),
+                    code=Code.NO_BASELINE,
                 )
             try:
                 rules.validate_follow_up_after_baseline(baseline.scored_at, scored_at)
             except rules.ScoringDateError as exc:
                 raise _as_validation_error(exc) from None
-        linked: StopPoint | None = None
-        if stop_point is not None:
-            locked = (
-                StopPoint.objects.select_for_update()
-                .select_related("pathway", "definition")
-                .filter(pk=stop_point.pk, pathway__patient=patient)
-                .first()
-            )
-            if locked is None:
-                raise ValidationError(
-                    _("The stop point belongs to another patient."), code=Code.WRONG_STOP_POINT
-                )
-            linked = locked if locked.is_open else None
+        linked = (
+            locked_stop_point
+            if locked_stop_point is not None
+            and locked_stop_point.is_open
+            and (episode is None or locked_stop_point.pathway_id == episode.pk)
+            else None
+        )
         scoring = Scoring(
             patient=patient,
             version=version,
             kind=kind,
+            pathway=episode,
             scored_at=scored_at,
             answered_by=answered_by,
             recorded_by=actor,
@@ -333,7 +386,11 @@ def scoring_record(
             reason=access.reason,
             patient_id=patient.pk,
             target=scoring,
-            data={"kind": kind, "goals": len(values)},
+            data={
+                "kind": kind,
+                "goals": len(values),
+                "pathway": episode.pk if episode is not None else None,
+            },
         )
         if linked is not None:
             _answer_what_matters_items(actor=actor, stop_point=linked, scoring=scoring)

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forlop.core.errors import error_text
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb
+from forlop.core.validation import INT_MAX, int_param
 from forlop.goals import selectors, services
 from forlop.goals.forms import GoalAddForm, GoalEditForm, ScoringForm
 from forlop.goals.models import Goal, PatientProposal, Scoring
 from forlop.goals.presentation import chart_context
 from forlop.pathways import selectors as pathway_selectors
-from forlop.pathways.models import StopPoint
+from forlop.pathways.models import Pathway, StopPoint
 from forlop.patients.models import Patient
 from forlop.patients.selectors import patient_get_for_user
 
@@ -52,6 +53,15 @@ def _stop_point_from(request: AuthedHttpRequest, patient: Patient) -> StopPoint 
     if not raw:
         return None
     return pathway_selectors.stop_point_for_patient(patient=patient, stop_point_id=raw)
+
+
+def _pathway_from(request: AuthedHttpRequest, patient: Patient) -> Pathway | None:
+    """The episode the scoring form was shown for (its hidden ``pathway``), if this patient's.
+    A malformed id or another patient's pathway is ignored (the service picks the episode)."""
+    pk = int_param(request.POST.get("pathway") or "", maximum=INT_MAX)
+    if pk is None:
+        return None
+    return pathway_selectors.pathways_for_patient(patient=patient).filter(pk=pk).first()
 
 
 def _page_url(patient: Patient, stop_point: StopPoint | None) -> str:
@@ -182,6 +192,8 @@ def scoring_record(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
                 scored_at=scored_at_from_date(form.cleaned_data["scored_on"]),
                 answered_by=form.cleaned_data["answered_by"],
                 stop_point=stop_point,
+                # Opened from a checklist, the scoring belongs to that stop point's pathway.
+                pathway=None if stop_point is not None else _pathway_from(request, patient),
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, error_text(exc))

@@ -122,7 +122,8 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         ),
         numerator=gettext_noop(
             "Pathways where the patient has at least one goal recorded from 30 days before the "
-            "pathway started to 14 days after."
+            "pathway started to 14 days after, or goals scored in the pathway by 14 days after "
+            "its start."
         ),
         denominator=gettext_noop(
             "Pathways started in the period whose template has a 'what matters to you?' item: "
@@ -308,15 +309,17 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
         code="what-matters-change",
         name=gettext_noop("Mean change in the what-matters score"),
         description=gettext_noop(
-            "Mean change in the patient's average 'what matters' score, from the baseline "
-            "scoring to the first follow-up scoring."
+            "Mean change in the patient's 'what matters' scores within one pathway: at the "
+            "first follow-up scoring, each goal is compared with its own first score in the "
+            "same pathway (its baseline)."
         ),
         numerator=gettext_noop(
-            "Sum over patients of (average follow-up score − average baseline score)."
+            "Sum over pathways of the mean per-goal change (follow-up score − baseline score "
+            "in the same pathway)."
         ),
         denominator=gettext_noop(
-            "Patients with a baseline and a follow-up scoring, counted in the period of the "
-            "first follow-up scoring."
+            "Pathways with a follow-up scoring where at least one goal has a baseline in the "
+            "same pathway, counted in the period of the first follow-up scoring."
         ),
         population=gettext_noop(
             "By follow-up scoring date (Europe/Oslo calendar). Scorings recorded after the "
@@ -336,10 +339,10 @@ DEFAULT_MEASURES: tuple[MeasureSpec, ...] = (
             "Share of patients whose average score improved by at least the meaningful change "
             "threshold of the form version (Abbott & Schmitt 2014: 2.3 for a medium change)."
         ),
-        numerator=gettext_noop("Patients whose change is at or beyond the threshold."),
+        numerator=gettext_noop("Pathways whose change is at or beyond the threshold."),
         denominator=gettext_noop(
-            "Patients with a baseline and a follow-up scoring, counted in the period of the "
-            "first follow-up scoring."
+            "Pathways with a follow-up scoring where at least one goal has a baseline in the "
+            "same pathway, counted in the period of the first follow-up scoring."
         ),
         population=gettext_noop("By follow-up scoring date (Europe/Oslo calendar)."),
         computation=Computation.WHAT_MATTERS_MEANINGFUL,

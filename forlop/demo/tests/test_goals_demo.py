@@ -1,4 +1,5 @@
-"""The demo loader: the worked example for the first demo patient, idempotent."""
+"""The demo loader: the first demo patient's two episodes (the worked example in the first),
+idempotent."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from forlop.demo.goals import load_goals_demo
+from forlop.demo.goals import load_goal_episodes_demo, load_goals_demo
 from forlop.demo.loader import load_demo
 from forlop.goals import selectors
 from forlop.goals.models import Goal, Scoring
@@ -19,17 +20,30 @@ pytestmark = pytest.mark.django_db
 def test_load_goals_demo_is_idempotent():
     today = date(2026, 11, 23)
     created = load_demo(today=today)  # forlop demo loads the goals demo too
-    assert created["goals"] == 8
+    assert created["goals"] == 9
     assert load_goals_demo(today=today) == 0
-    assert Goal.objects.count() == 8
-    assert Scoring.objects.count() == 4
+    assert load_goal_episodes_demo(today=today) == 0
+    assert Goal.objects.count() == 9
+    assert Scoring.objects.count() == 7
     account = PortalAccount.objects.get(user__username="pasient")
     summary = selectors.goal_summary(patient=account.patient)
+    # the current episode (after the readmission): a new baseline, a goal added later with its
+    # own (2), paired per goal: (4+3+6+2)/4 = 3.75 -> 6.75, +3.0
     assert (summary.baseline_average, summary.latest_average, summary.change) == (
-        Decimal("4.3"),
-        Decimal("8.3"),
-        Decimal("4.0"),
+        Decimal("3.8"),
+        Decimal("6.8"),
+        Decimal("3.0"),
     )
+    assert summary.episode.pathway.previous is not None
+    # the earlier episode: the worked example, 4.3 -> 8.3, +4.0
+    [earlier] = summary.earlier
+    assert earlier.pathway == summary.episode.pathway.previous
+    assert earlier.ended_at == summary.episode.pathway.started_at
+    assert (
+        earlier.pairing.baseline_average,
+        earlier.pairing.latest_average,
+        earlier.change,
+    ) == (Decimal("4.3"), Decimal("8.3"), Decimal("4.0"))
     assert not account.user.memberships.exists()
 
 

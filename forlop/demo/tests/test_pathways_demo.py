@@ -38,8 +38,9 @@ def test_demo_pathways_are_idempotent_and_varied() -> None:
     assert work.overdue
     assert work.due_today
     assert work.due_this_week
-    # one readmission home again, and two patients in hospital reported ready for discharge
-    assert Pathway.objects.filter(previous__isnull=False).count() == 3
+    # one readmission home again, two patients in hospital reported ready for discharge, and
+    # the goals demo's first patient, readmitted and home again (two goal episodes)
+    assert Pathway.objects.filter(previous__isnull=False).count() == 4
     allocation = User.objects.get(username="tildeling")
     listed = selectors.worklist(user=allocation, now=now)
     in_hospital = [

@@ -99,7 +99,7 @@ def _plan_admission_report(on_time: bool) -> Callable[[Measure, Scope, datetime]
 
 
 def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
-    from forlop.goals.models import Goal
+    from forlop.goals.models import Goal, Scoring
     from forlop.pathways.models import ChecklistItem, Pathway
 
     # Every pathway whose template asks "what matters to you?" (a what-matters item in any of
@@ -120,7 +120,14 @@ def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Pl
         .filter(created_at__gte=OuterRef("started_at") - timedelta(days=30))
         .filter(created_at__lte=OuterRef("started_at") + timedelta(days=14))
     )
-    return _Plan(queryset, "started_at", Q(has_goal), Q(pk__isnull=False))
+    # Goals carried over from an earlier pathway count when they were scored in this one
+    # (its own baseline): the patient was asked again, as at an annual review.
+    scored_here = Exists(
+        Scoring.objects.filter(pathway_id=OuterRef("pk"), created_at__lte=as_of).filter(
+            scored_at__lte=OuterRef("started_at") + timedelta(days=14)
+        )
+    )
+    return _Plan(queryset, "started_at", Q(has_goal) | Q(scored_here), Q(pk__isnull=False))
 
 
 def _plan_event_within(kind: str, days: int) -> Callable[[Measure, Scope, datetime], _Plan]:
@@ -162,70 +169,83 @@ def _plan_nursing_home(measure: Measure, scope: Scope, as_of: datetime) -> _Plan
 
 
 def _what_matters_rows(scope: Scope, as_of: datetime) -> QuerySet:
-    """First follow-up scorings (the patient's scoring before it is a baseline), with the
-    average score of the follow-up and of that baseline, and the change signed so that
-    improvement is positive (``change``): for a ``lower_is_better`` form version a fall in the
-    average is an improvement, as in ``goals.rules.change``. The sign comes from a
-    ``Case``/``When`` on the version's direction, so it stays one aggregate query."""
+    """The first follow-up scoring of each episode (pathway) in scope, with the change paired
+    per goal within that episode, as in ``goals.rules.pair_within_episode``: each goal scored
+    in the follow-up is paired with its first score in the same pathway (its baseline: a goal
+    added later has its own), and ``change`` is the mean of those per-goal differences, signed
+    so that improvement is positive (for a ``lower_is_better`` form version a fall is an
+    improvement). ``baseline_average`` and ``follow_up_average`` are over the paired goals.
+    Scores from another pathway never pair; scorings outside a pathway are not counted. One
+    aggregate query: the pairing is correlated subqueries."""
     from forlop.goals.models import Direction as FormDirection
     from forlop.goals.models import Score, Scoring
     from forlop.pathways.models import Pathway
 
-    earlier = Scoring.objects.filter(
-        patient_id=OuterRef("patient_id"),
-        scored_at__lt=OuterRef("scored_at"),
-        created_at__lte=as_of,
-    ).order_by("-scored_at", "-pk")
     in_scope = Exists(
         Pathway.objects.filter(
-            pathway_scope_q(scope),
-            patient_id=OuterRef("patient_id"),
-            started_at__lte=OuterRef("scored_at"),
-            created_at__lte=as_of,
+            pathway_scope_q(scope), pk=OuterRef("pathway_id"), created_at__lte=as_of
         )
     )
+    earlier_follow_up = Scoring.objects.filter(
+        pathway_id=OuterRef("pathway_id"),
+        kind=Scoring.Kind.FOLLOW_UP,
+        created_at__lte=as_of,
+    ).filter(
+        Q(scored_at__lt=OuterRef("scored_at"))
+        | Q(scored_at=OuterRef("scored_at"), pk__lt=OuterRef("pk"))
+    )
+    # A score of the follow-up, with the same goal's first score earlier in the pathway.
+    baseline_value = Subquery(
+        Score.objects.filter(
+            goal_id=OuterRef("goal_id"),
+            scoring__pathway_id=OuterRef("scoring__pathway_id"),
+            scoring__scored_at__lt=OuterRef("scoring__scored_at"),
+            scoring__created_at__lte=as_of,
+            created_at__lte=as_of,
+        )
+        .order_by("scoring__scored_at", "scoring_id")
+        .values("value")[:1]
+    )
 
-    def average_of(scoring_id: Subquery | OuterRef) -> Subquery:
+    def paired(expression: F | ExpressionWrapper) -> Subquery:
         return Subquery(
-            Score.objects.filter(scoring_id=scoring_id, created_at__lte=as_of)
+            Score.objects.filter(scoring_id=OuterRef("pk"), created_at__lte=as_of)
+            .annotate(baseline_value=baseline_value)
+            .filter(baseline_value__isnull=False)
+            .order_by()
             .values("scoring_id")
-            .annotate(average=Avg("value"))
-            .values("average")[:1],
+            .annotate(result=Avg(expression, output_field=FloatField()))
+            .values("result")[:1],
             output_field=FloatField(),
         )
 
-    previous_of_outer = Scoring.objects.filter(
-        patient_id=OuterRef(OuterRef("patient_id")),
-        scored_at__lt=OuterRef(OuterRef("scored_at")),
-        created_at__lte=as_of,
-    ).order_by("-scored_at", "-pk")
-    difference = ExpressionWrapper(
-        F("follow_up_average") - F("baseline_average"), output_field=FloatField()
-    )
-    return (
+    rows = (
         Scoring.objects.filter(
             in_scope,
             kind=Scoring.Kind.FOLLOW_UP,
+            pathway__isnull=False,
             created_at__lte=as_of,
             scored_at__lte=as_of,
         )
-        .annotate(previous_kind=Subquery(earlier.values("kind")[:1]))
-        .filter(previous_kind=Scoring.Kind.BASELINE)
+        .exclude(Exists(earlier_follow_up))
         .annotate(
-            follow_up_average=average_of(OuterRef("pk")),
-            baseline_average=average_of(Subquery(previous_of_outer.values("pk")[:1])),
+            follow_up_average=paired(F("value")),
+            baseline_average=paired(F("baseline_value")),
         )
-        .annotate(
-            change=Case(
-                When(
-                    version__direction=FormDirection.LOWER_IS_BETTER,
-                    then=ExpressionWrapper(
-                        F("baseline_average") - F("follow_up_average"), output_field=FloatField()
-                    ),
+    )
+    difference = ExpressionWrapper(
+        F("follow_up_average") - F("baseline_average"), output_field=FloatField()
+    )
+    return rows.annotate(
+        change=Case(
+            When(
+                version__direction=FormDirection.LOWER_IS_BETTER,
+                then=ExpressionWrapper(
+                    F("baseline_average") - F("follow_up_average"), output_field=FloatField()
                 ),
-                default=difference,
-                output_field=FloatField(),
-            )
+            ),
+            default=difference,
+            output_field=FloatField(),
         )
     )
 

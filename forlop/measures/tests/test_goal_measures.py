@@ -211,3 +211,34 @@ def test_goals_recorded_at_pathway_start(
         (FEB, 1, 3),
         (MAR, 0, 0),
     ]
+
+
+def test_goal_score_change_pairs_within_episodes(
+    default_measures, municipality, district, higher, add_pathway, goals_of, score
+) -> None:
+    """Issue 9 item 7: scores from another pathway never pair; a goal first scored in a
+    follow-up has that score as its own baseline; an annual review whose (older) goals are
+    scored in it counts as asked."""
+    patient = PatientFactory(municipality=municipality)
+    PatientServiceFactory(patient=patient, unit=district, started_on=date(2024, 1, 1))
+    first = add_pathway(district, oslo(2025, 1, 2), patient=patient)
+    a, b = goals_of(patient, higher, oslo(2025, 1, 3, 9), 2)
+    score(patient, "baseline", oslo(2025, 1, 3, 10), {a: 2, b: 2})
+    Pathway.objects.filter(pk=first.pk).update(ended_at=oslo(2025, 1, 20))
+    # a new pathway (an annual review), 38 days after the goals were recorded
+    add_pathway(district, oslo(2025, 2, 10), start_reason="annual_review", patient=patient)
+    score(patient, "baseline", oslo(2025, 2, 11, 10), {a: 6})
+    # the first follow-up of this episode: a 6 -> 8 (+2); b is first scored here, so 9 is its
+    # baseline here (paired with January's 2 it would make the mean (2 + 7) / 2 = 4.5)
+    score(patient, "follow_up", oslo(2025, 2, 20, 10), {a: 8, b: 9})
+    [c] = goals_of(patient, higher, oslo(2025, 2, 26, 9), 1)
+    score(patient, "follow_up", oslo(2025, 3, 3, 10), {a: 9, b: 9, c: 5})  # not the first
+    # January's episode has no follow-up: nothing counted there
+    assert counts("what-matters-change", municipality) == [
+        (JAN, 0, 0),
+        (FEB, pytest.approx(2.0), 1),
+        (MAR, 0, 0),
+    ]
+    # no goal recorded from 30 days before to 14 days after the review's start, but its
+    # goals were scored in it: asked
+    assert counts("goals-recorded", municipality) == [(JAN, 1, 1), (FEB, 1, 1), (MAR, 0, 0)]

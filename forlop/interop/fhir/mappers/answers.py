@@ -127,9 +127,14 @@ def scoring_to_fhir(scoring: Scoring) -> Json:
             "meta": _meta(scoring),
             "extension": extension,
             "identifier": {"system": codes.SYSTEM_SCORING, "value": str(scoring.pk)},
-            "basedOn": [{"reference": f"CarePlan/{scoring.stop_point.pathway_id}"}]
-            if scoring.stop_point_id
-            else None,
+            # The episode: the pathway the scoring belongs to (goals.Scoring.pathway).
+            "basedOn": [{"reference": f"CarePlan/{scoring.pathway_id}"}]
+            if scoring.pathway_id
+            else (
+                [{"reference": f"CarePlan/{scoring.stop_point.pathway_id}"}]
+                if scoring.stop_point_id
+                else None
+            ),
             "questionnaire": f"{what_matters_url(scoring.version)}|{scoring.version.number}",
             "status": "completed",
             "subject": patient_ref(scoring.patient_id),

@@ -148,7 +148,9 @@ class Pathways(State):
         ).first()
         if scoring is None:
             task = _ref_id(_ext_value(data, codes.ext("task")), "Task/")
+            episode = _ref_id((data.get("basedOn") or [None])[0], "CarePlan/")
             scoring = Scoring.objects.create(
+                pathway=self.pathways.get(episode) if episode else None,
                 patient_id=patient_id,
                 version=version,
                 kind=kind,
