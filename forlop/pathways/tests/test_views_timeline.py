@@ -89,7 +89,7 @@ def test_registering_the_arrival_plans_hph2_three_days_later(client, nurse, not_
     assert "HPH2" in row.data["stop_points"]
     page = client.get(reverse("pathways:pathway-detail", args=[not_home_yet.pk]))
     assert 'data-testid="register-anchors"' not in page.content.decode()
-    assert "Lagret. Nye stoppunkter: HPH2, HPH5, DAILY." in page.content.decode()
+    assert "Lagret. Nye stoppunkter: HPH2, HPH5, Daglig tiltaksplan." in page.content.decode()
 
 
 @pytest.mark.parametrize(
