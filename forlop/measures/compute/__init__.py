@@ -24,15 +24,17 @@ from forlop.measures.compute.base import (
     period_next,
     period_starts,
 )
+from forlop.measures.compute.outcomes import (
+    compute_windows_not_over,
+    days_at_home_pathways,
+    iplos_change_pathways,
+    window_days,
+)
 from forlop.measures.compute.plans import (
     MAIN_CHECKLISTS_AT_LEAST,
     PLANS,
     compute_main_checklist_distribution,
-    compute_windows_not_over,
-    days_at_home_pathways,
-    iplos_change_pathways,
     main_checklist_pathways,
-    window_days,
 )
 from forlop.measures.compute.queries import (
     StatusCounts,

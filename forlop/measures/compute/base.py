@@ -9,6 +9,7 @@ from django.db.models import (
     Exists,
     OuterRef,
     Q,
+    QuerySet,
 )
 
 from forlop.core.tz import OSLO
@@ -99,3 +100,22 @@ def pathway_scope_q(scope: Scope, prefix: str = "") -> Q:
         )
     # Municipality, or a network: the pathways run by its member municipalities' units.
     return Q(**{f"{prefix}unit__organisation_id__in": scope.ids})
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one computation counts: the cases, the date that puts a case in a period, and the
+    conditions of the numerator and the denominator."""
+
+    queryset: QuerySet
+    date_field: str
+    numerator: Q
+    denominator: Q
+    # A mean, not a share: the numerator is the sum of this annotation over the cases
+    # (durations are summed in the database and read as days).
+    sum_field: str | None = None
+
+
+def not_before(field: str, as_of: datetime) -> Q:
+    """The event has not happened as of ``as_of`` (not recorded, or recorded later)."""
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": as_of})

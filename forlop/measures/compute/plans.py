@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Avg,
     Case,
     Count,
-    DateTimeField,
-    DurationField,
     Exists,
     ExpressionWrapper,
     F,
@@ -21,40 +18,29 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Least
+from django.db.models.functions import Cast, Coalesce
 
 from forlop.measures.compute.base import (
+    Plan,
     Scope,
     local_midnight,
+    not_before,
     pathway_scope_q,
     period_floor,
     period_next,
+)
+from forlop.measures.compute.outcomes import (
+    plan_days_at_home,
+    plan_iplos_change,
 )
 from forlop.measures.models import Computation, Measure, Period
 
 # --------------------------------------------------------------------------------------------
 # The computations
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    queryset: QuerySet
-    date_field: str
-    numerator: Q
-    denominator: Q
-    # A mean, not a share: the numerator is the sum of this annotation over the cases
-    # (durations are summed in the database and read as days).
-    sum_field: str | None = None
-
-
-def _not_before(field: str, as_of: datetime) -> Q:
-    """The event has not happened as of ``as_of`` (not recorded, or recorded later)."""
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gt": as_of})
 
 
 def _stop_points(measure: Measure, scope: Scope, as_of: datetime, date_field: str) -> QuerySet:
@@ -76,29 +62,29 @@ def _stop_points(measure: Measure, scope: Scope, as_of: datetime, date_field: st
     return queryset
 
 
-def _plan_stop_point_on_time(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
-    relevant = _not_before("not_relevant_at", as_of) & (
-        _not_before("interrupted_at", as_of) | Q(completed_at__lte=as_of)
+def _plan_stop_point_on_time(measure: Measure, scope: Scope, as_of: datetime) -> Plan:
+    relevant = not_before("not_relevant_at", as_of) & (
+        not_before("interrupted_at", as_of) | Q(completed_at__lte=as_of)
     )
     due = Q(ends_at__lte=as_of) | Q(completed_at__lte=as_of)
     denominator = relevant & due
     numerator = denominator & Q(completed_at__lte=as_of, completed_at__lt=F("ends_at"))
-    return _Plan(_stop_points(measure, scope, as_of, "due_at"), "due_at", numerator, denominator)
+    return Plan(_stop_points(measure, scope, as_of, "due_at"), "due_at", numerator, denominator)
 
 
-def _plan_admission_report(on_time: bool) -> Callable[[Measure, Scope, datetime], _Plan]:
-    def plan(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
-        denominator = _not_before("not_relevant_at", as_of) & Q(triggered_at__lte=as_of)
+def _plan_admission_report(on_time: bool) -> Callable[[Measure, Scope, datetime], Plan]:
+    def plan(measure: Measure, scope: Scope, as_of: datetime) -> Plan:
+        denominator = not_before("not_relevant_at", as_of) & Q(triggered_at__lte=as_of)
         numerator = denominator & Q(completed_at__lte=as_of)
         if on_time:
             numerator &= Q(completed_at__lt=F("ends_at"))
         queryset = _stop_points(measure, scope, as_of, "triggered_at")
-        return _Plan(queryset, "triggered_at", numerator, denominator)
+        return Plan(queryset, "triggered_at", numerator, denominator)
 
     return plan
 
 
-def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> Plan:
     from forlop.goals.models import Goal, Scoring
     from forlop.pathways.models import ChecklistItem, Pathway
 
@@ -127,14 +113,14 @@ def _plan_goals_recorded(measure: Measure, scope: Scope, as_of: datetime) -> _Pl
             scored_at__lte=OuterRef("started_at") + timedelta(days=14)
         )
     )
-    return _Plan(queryset, "started_at", Q(has_goal) | Q(scored_here), Q(pk__isnull=False))
+    return Plan(queryset, "started_at", Q(has_goal) | Q(scored_here), Q(pk__isnull=False))
 
 
-def _plan_event_within(kind: str, days: int) -> Callable[[Measure, Scope, datetime], _Plan]:
+def _plan_event_within(kind: str, days: int) -> Callable[[Measure, Scope, datetime], Plan]:
     """Pathways started by a discharge whose window of ``days`` after the discharge has
     closed; numerator: an event of ``kind`` recorded in the window (counted once)."""
 
-    def plan(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+    def plan(measure: Measure, scope: Scope, as_of: datetime) -> Plan:
         from forlop.pathways.models import Pathway, PathwayEvent
 
         queryset = Pathway.objects.filter(
@@ -151,18 +137,18 @@ def _plan_event_within(kind: str, days: int) -> Callable[[Measure, Scope, dateti
             .filter(occurred_at__gt=OuterRef("discharged_at"))
             .filter(occurred_at__lte=OuterRef("discharged_at") + timedelta(days=days))
         )
-        return _Plan(queryset, "discharged_at", Q(happened), Q(pk__isnull=False))
+        return Plan(queryset, "discharged_at", Q(happened), Q(pk__isnull=False))
 
     return plan
 
 
-def _plan_readmission(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+def _plan_readmission(measure: Measure, scope: Scope, as_of: datetime) -> Plan:
     from forlop.pathways.models import EventKindChoices
 
     return _plan_event_within(EventKindChoices.ADMISSION, 30)(measure, scope, as_of)
 
 
-def _plan_nursing_home(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+def _plan_nursing_home(measure: Measure, scope: Scope, as_of: datetime) -> Plan:
     from forlop.pathways.models import EventKindChoices
 
     return _plan_event_within(EventKindChoices.NURSING_HOME, 90)(measure, scope, as_of)
@@ -256,12 +242,12 @@ def _what_matters_rows(scope: Scope, as_of: datetime) -> QuerySet:
 _ROUNDING_SLACK = 0.05 + 1e-9
 
 
-def _plan_what_matters(meaningful: bool) -> Callable[[Measure, Scope, datetime], _Plan]:
-    def plan(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+def _plan_what_matters(meaningful: bool) -> Callable[[Measure, Scope, datetime], Plan]:
+    def plan(measure: Measure, scope: Scope, as_of: datetime) -> Plan:
         rows = _what_matters_rows(scope, as_of)
         both = Q(change__isnull=False)
         if not meaningful:
-            return _Plan(rows, "scored_at", both, both)
+            return Plan(rows, "scored_at", both, both)
         rows = rows.annotate(
             meaningful_from=ExpressionWrapper(
                 Cast("version__threshold", FloatField()) - Value(_ROUNDING_SLACK),
@@ -269,7 +255,7 @@ def _plan_what_matters(meaningful: bool) -> Callable[[Measure, Scope, datetime],
             )
         )
         # An improvement (positive change) at or beyond the version's threshold.
-        return _Plan(rows, "scored_at", both & Q(change__gte=F("meaningful_from")), both)
+        return Plan(rows, "scored_at", both & Q(change__gte=F("meaningful_from")), both)
 
     return plan
 
@@ -306,9 +292,9 @@ def main_checklist_pathways(scope: Scope, as_of: datetime) -> QuerySet:
         )
 
     pending = main.filter(
-        _not_before("completed_at", as_of),
-        _not_before("not_relevant_at", as_of),
-        _not_before("interrupted_at", as_of),
+        not_before("completed_at", as_of),
+        not_before("not_relevant_at", as_of),
+        not_before("interrupted_at", as_of),
         ends_at__gt=as_of,
     )
     in_version = StopPointDefinition.objects.filter(
@@ -339,10 +325,10 @@ def main_checklist_pathways(scope: Scope, as_of: datetime) -> QuerySet:
     )
 
 
-def _plan_main_checklists(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
+def _plan_main_checklists(measure: Measure, scope: Scope, as_of: datetime) -> Plan:
     at_least = int((measure.parameters or {}).get("at_least", MAIN_CHECKLISTS_AT_LEAST))
     settled = Q(main_settled=True)
-    return _Plan(
+    return Plan(
         main_checklist_pathways(scope, as_of),
         "started_at",
         settled & Q(main_done__gte=at_least),
@@ -383,262 +369,7 @@ def compute_main_checklist_distribution(
     return {done: found.get(done, 0) for done in range(max([most, *found]) + 1)}
 
 
-# --------------------------------------------------------------------------------------------
-# Days at home after discharge (an outcome measure; see docs/measures.md)
-# --------------------------------------------------------------------------------------------
-
-
-def _withdrawn_not_before(as_of: datetime) -> Q:
-    return _not_before("withdrawn_at", as_of)
-
-
-def days_at_home_pathways(scope: Scope, as_of: datetime, days: int) -> QuerySet:
-    """Pathways started by a discharge from hospital (every one, whether or not its window is
-    over), each annotated in the database with the time at home in the ``days`` days after the
-    discharge (``at_home``, a duration) and when that window ends (``window_end``).
-
-    Not at home, in the window (``discharged_at`` to ``discharged_at + days``):
-    - from the discharge to the arrival home when a short-term or intermediate stay (or KAD)
-      is registered on the pathway's timeline; without one the patient is home from the
-      discharge (or from a later registered arrival home); a short stay with no arrival home
-      yet counts as away to the end of the window;
-    - every hospital stay (``patients.HospitalStay``) after that, up to its discharge (or the
-      as-of time while it is open), clipped to the window;
-    - from a move to a nursing home (long-term stay) or death to the end of the window.
-    Events recorded after ``as_of`` or withdrawn as recorded in error do not count. Stays of
-    one patient are assumed not to overlap (one hospital at a time)."""
-    from forlop.pathways.models import EventKindChoices, Pathway, PathwayEvent
-    from forlop.patients.models import HospitalStay
-
-    def first_event(kind: str) -> Subquery:
-        return Subquery(
-            PathwayEvent.objects.filter(
-                _withdrawn_not_before(as_of),
-                patient_id=OuterRef("patient_id"),
-                kind=kind,
-                created_at__lte=as_of,
-                occurred_at__gt=OuterRef("discharged_at"),
-            )
-            .order_by("occurred_at")
-            .values("occurred_at")[:1],
-            output_field=DateTimeField(),
-        )
-
-    window_end = ExpressionWrapper(
-        F("discharged_at") + timedelta(days=days), output_field=DateTimeField()
-    )
-    stays = (
-        HospitalStay.objects.filter(
-            patient_id=OuterRef("patient_id"),
-            created_at__lte=as_of,
-            admitted_at__lt=OuterRef("home_end"),
-        )
-        .annotate(until=Coalesce("discharged_at", Value(as_of), output_field=DateTimeField()))
-        .filter(until__gt=OuterRef("home_from"))
-        .annotate(
-            overlap=ExpressionWrapper(
-                Least("until", OuterRef("home_end"), output_field=DateTimeField())
-                - Greatest("admitted_at", OuterRef("home_from"), output_field=DateTimeField()),
-                output_field=DurationField(),
-            )
-        )
-        .order_by()
-        .values("patient_id")
-        .annotate(total=Sum("overlap"))
-        .values("total")
-    )
-    return (
-        Pathway.objects.filter(
-            pathway_scope_q(scope),
-            start_reason=Pathway.StartReason.DISCHARGE,
-            created_at__lte=as_of,
-            discharged_at__isnull=False,
-        )
-        .annotate(
-            window_end=window_end,
-            died_at=first_event(EventKindChoices.DEATH),
-            nursing_home_at=first_event(EventKindChoices.NURSING_HOME),
-        )
-        .annotate(
-            # The end of the time the patient could be at home: the window's end, or an
-            # earlier death or move to a nursing home.
-            home_end=Least(
-                "window_end",
-                Coalesce("died_at", "window_end"),
-                Coalesce("nursing_home_at", "window_end"),
-                output_field=DateTimeField(),
-            )
-        )
-        .annotate(
-            home_from=Case(
-                When(
-                    Q(short_stay_started_at__isnull=True)
-                    & (
-                        Q(arrived_home_at__isnull=True) | Q(arrived_home_at__lte=F("discharged_at"))
-                    ),
-                    then=F("discharged_at"),
-                ),
-                When(
-                    arrived_home_at__isnull=False,
-                    then=Least(
-                        Greatest("arrived_home_at", "discharged_at", output_field=DateTimeField()),
-                        "home_end",
-                        output_field=DateTimeField(),
-                    ),
-                ),
-                default=F("home_end"),
-                output_field=DateTimeField(),
-            )
-        )
-        .annotate(
-            in_hospital=Coalesce(
-                Subquery(stays, output_field=DurationField()),
-                Value(timedelta(0)),
-                output_field=DurationField(),
-            )
-        )
-        .annotate(
-            at_home=ExpressionWrapper(
-                F("home_end") - F("home_from") - F("in_hospital"), output_field=DurationField()
-            )
-        )
-    )
-
-
-def _plan_days_at_home(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
-    days = window_days(measure) or 30
-    queryset = days_at_home_pathways(scope, as_of, days).filter(
-        discharged_at__lte=as_of - timedelta(days=days)
-    )
-    every = Q(pk__isnull=False)
-    return _Plan(queryset, "discharged_at", every, every, sum_field="at_home")
-
-
-def window_days(measure: Measure) -> int | None:
-    """How many days after the discharge a measure follows the patient (its window must be
-    over before a pathway is counted), or None for a measure without such a window."""
-    if measure.computation == Computation.READMISSION_30_DAYS:
-        return 30
-    if measure.computation == Computation.NURSING_HOME_90_DAYS:
-        return 90
-    if measure.computation == Computation.DAYS_AT_HOME:
-        return int((measure.parameters or {}).get("days", 30))
-    return None
-
-
-def compute_windows_not_over(
-    measure: Measure, *, scope: Scope, first: date, last: date, as_of: datetime
-) -> int:
-    """Pathways discharged from the period holding ``first`` to the one holding ``last``
-    whose window (``window_days``) is not over as of ``as_of``: left out of the denominator,
-    and shown beside it (one query)."""
-    days = window_days(measure)
-    if days is None:
-        return 0
-    from forlop.pathways.models import Pathway
-
-    return Pathway.objects.filter(
-        pathway_scope_q(scope),
-        start_reason=Pathway.StartReason.DISCHARGE,
-        created_at__lte=as_of,
-        discharged_at__lte=as_of,
-        discharged_at__gt=as_of - timedelta(days=days),
-        discharged_at__gte=local_midnight(period_floor(first, measure.period)),
-        discharged_at__lt=local_midnight(
-            period_next(period_floor(last, measure.period), measure.period)
-        ),
-    ).count()
-
-
-# --------------------------------------------------------------------------------------------
-# The IPLOS function score from HPH2 to HPH5
-# --------------------------------------------------------------------------------------------
-
-# Where the score is recorded is template data: the number items in the IPLOS domain of the
-# two stop points (the shipped HPH has "iplos-skar" at HPH2 and HPH5).
-IPLOS_FROM, IPLOS_TO = "HPH2", "HPH5"
-
-
-def iplos_change_pathways(
-    scope: Scope, as_of: datetime, *, first_code: str = IPLOS_FROM, then_code: str = IPLOS_TO
-) -> QuerySet:
-    """Pathways with the IPLOS function score answered at both stop points (first
-    occurrence, completed by ``as_of``), annotated with both scores (``iplos_first``,
-    ``iplos_then``: the mean of the stop point's IPLOS number items), the change
-    ``iplos_change`` (then − first; a fall is an improvement: 1 = manages alone, 5 = needs
-    full help) and ``reassessed_at`` (when the later stop point was completed)."""
-    from forlop.pathways.models import (
-        AssessmentDomain,
-        ChecklistAnswer,
-        ChecklistItem,
-        Pathway,
-        StopPoint,
-    )
-
-    def stop_point(code: str) -> QuerySet:
-        return StopPoint.objects.filter(
-            pathway_id=OuterRef("pk"),
-            definition__code=code,
-            occurrence=1,
-            completed_at__lte=as_of,
-        )
-
-    def score(code: str) -> Subquery:
-        answers = (
-            ChecklistAnswer.objects.filter(
-                stop_point__pathway_id=OuterRef("pk"),
-                stop_point__definition__code=code,
-                stop_point__occurrence=1,
-                stop_point__completed_at__lte=as_of,
-                item__domain=AssessmentDomain.IPLOS,
-                item__kind=ChecklistItem.Kind.NUMBER,
-                value__isnull=False,
-                created_at__lte=as_of,
-            )
-            .annotate(number=Cast("value", FloatField()))
-            .order_by()
-            .values("stop_point_id")
-            .annotate(mean=Avg("number"))
-            .values("mean")[:1]
-        )
-        return Subquery(answers, output_field=FloatField())
-
-    return (
-        Pathway.objects.filter(
-            pathway_scope_q(scope),
-            Exists(stop_point(first_code)),
-            Exists(stop_point(then_code)),
-            created_at__lte=as_of,
-        )
-        .annotate(
-            iplos_first=score(first_code),
-            iplos_then=score(then_code),
-            reassessed_at=Subquery(
-                stop_point(then_code).values("completed_at")[:1], output_field=DateTimeField()
-            ),
-        )
-        .filter(iplos_first__isnull=False, iplos_then__isnull=False)
-        .annotate(
-            iplos_change=ExpressionWrapper(
-                F("iplos_then") - F("iplos_first"), output_field=FloatField()
-            )
-        )
-    )
-
-
-def _plan_iplos_change(measure: Measure, scope: Scope, as_of: datetime) -> _Plan:
-    params = measure.parameters or {}
-    queryset = iplos_change_pathways(
-        scope,
-        as_of,
-        first_code=params.get("from", IPLOS_FROM),
-        then_code=params.get("to", IPLOS_TO),
-    )
-    every = Q(pk__isnull=False)
-    return _Plan(queryset, "reassessed_at", every, every, sum_field="iplos_change")
-
-
-PLANS: dict[str, Callable[[Measure, Scope, datetime], _Plan]] = {
+PLANS: dict[str, Callable[[Measure, Scope, datetime], Plan]] = {
     Computation.STOP_POINT_ON_TIME: _plan_stop_point_on_time,
     Computation.ADMISSION_REPORT_SENT: _plan_admission_report(on_time=False),
     Computation.ADMISSION_REPORT_ON_TIME: _plan_admission_report(on_time=True),
@@ -648,6 +379,6 @@ PLANS: dict[str, Callable[[Measure, Scope, datetime], _Plan]] = {
     Computation.WHAT_MATTERS_MEANINGFUL: _plan_what_matters(meaningful=True),
     Computation.MAIN_CHECKLISTS: _plan_main_checklists,
     Computation.NURSING_HOME_90_DAYS: _plan_nursing_home,
-    Computation.DAYS_AT_HOME: _plan_days_at_home,
-    Computation.IPLOS_CHANGE: _plan_iplos_change,
+    Computation.DAYS_AT_HOME: plan_days_at_home,
+    Computation.IPLOS_CHANGE: plan_iplos_change,
 }

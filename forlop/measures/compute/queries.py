@@ -21,15 +21,13 @@ from forlop.measures.compute.base import (
     Scope,
     _as_date,
     local_midnight,
+    not_before,
     pathway_scope_q,
     period_floor,
     period_next,
     period_starts,
 )
-from forlop.measures.compute.plans import (
-    PLANS,
-    _not_before,
-)
+from forlop.measures.compute.plans import PLANS
 from forlop.measures.models import Computation, ManualValue, Measure, Period
 
 
@@ -95,8 +93,8 @@ def _main_checklist_on_time(
     the one holding ``last``, with the on-time numerator and the due denominator."""
     from forlop.pathways.models import StopPoint
 
-    relevant = _not_before("not_relevant_at", as_of) & (
-        _not_before("interrupted_at", as_of) | Q(completed_at__lte=as_of)
+    relevant = not_before("not_relevant_at", as_of) & (
+        not_before("interrupted_at", as_of) | Q(completed_at__lte=as_of)
     )
     denominator = relevant & (Q(ends_at__lte=as_of) | Q(completed_at__lte=as_of))
     numerator = denominator & Q(completed_at__lte=as_of, completed_at__lt=F("ends_at"))
