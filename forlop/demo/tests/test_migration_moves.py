@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forlop.core.tests.migration_moves import check_move_keeps_rows
 from forlop.demo.loader import load_demo
+from forlop.goals.models import Score, Scoring
 from forlop.improvement.models import Annotation, Network
 from forlop.measures.models import Measure
 from forlop.portal.models import PortalAccount
@@ -30,6 +31,21 @@ PORTAL_AFTER = [
     ("goals", "0002_portal_account_leaves_goals"),
     ("portal", "0001_portal_account_from_goals"),
 ]
+
+
+def _one_baseline_per_form_version() -> None:
+    """Delete every scoring of a patient's later episodes with a baseline of the same form
+    version (a database before goals 0003 holds one baseline per patient and form version)."""
+    first: dict[tuple[int, int], int] = {}
+    later: list[int] = []
+    for scoring in Scoring.objects.filter(kind=Scoring.Kind.BASELINE).order_by("scored_at", "pk"):
+        key = (scoring.patient_id, scoring.version_id)
+        if key in first:
+            later.append(scoring.pathway_id)
+        else:
+            first[key] = scoring.pathway_id
+    Score.objects.filter(scoring__pathway_id__in=later).delete()  # protected: scores first
+    Scoring.objects.filter(pathway_id__in=later).delete()
 
 
 @pytest.mark.slow
@@ -67,11 +83,13 @@ def test_the_moves_keep_every_row_of_the_demo():
     )
     assert Annotation.objects.count() == notes + 1
 
-    # given the same database (left at the latest migrations), the portal account's move
+    # given the same database (left at the latest migrations), the portal account's move;
+    # goals' baselines per episode (goals 0003) go back to one per form version across it, so
+    # the demo patient's second episode (its baseline and what hangs on it) is left out first
     portal = check_move_keeps_rows(
         before=PORTAL_BEFORE,
         after=PORTAL_AFTER,
-        load=lambda: None,
+        load=_one_baseline_per_form_version,
         renames={"portal_portalaccount": "goals_portalaccount"},
         changed_in_between=["django_content_type"],
     )
