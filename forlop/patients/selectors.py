@@ -355,6 +355,13 @@ def audit_events_for_leader(
     return qs.select_related("actor").order_by("-created_at", "-pk")
 
 
+def audit_actors_for_leader(*, user: User) -> QuerySet[User]:
+    """Everyone who appears in the audit rows the leader may review (their "Who" filter): their
+    units' staff and the others who acted on their units' patients (a hospital nurse, a GP)."""
+    acted = audit_events_for_leader(user=user).order_by().values("actor_id")
+    return User.objects.filter(pk__in=acted).order_by("first_name", "last_name", "pk")
+
+
 @dataclass(frozen=True, slots=True)
 class PatientAccess:
     """Why a user may act on a patient: through emergency access only, or by service need."""

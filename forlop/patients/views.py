@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, User
-from forlop.core.selectors import is_leader, led_units, units_for_registration
+from forlop.core.selectors import is_leader, units_for_registration
 from forlop.core.submit_once import submit_once_exempt
 from forlop.core.validation import int_param, page_param, text_param
 from forlop.patients import selectors, services
@@ -282,8 +282,9 @@ def _require_leader(user: User) -> None:
 @require_GET
 def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     _require_leader(request.user)
-    actors = User.objects.filter(memberships__unit__in=led_units(user=request.user)).distinct()
-    form = AuditFilterForm(request.GET or None, actors=actors)
+    form = AuditFilterForm(
+        request.GET or None, actors=selectors.audit_actors_for_leader(user=request.user)
+    )
     events = selectors.audit_events_for_leader(user=request.user).none()
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}

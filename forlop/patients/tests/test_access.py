@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from forlop.core.audit import audit_record
 from forlop.core.models import AuditEvent, AuditVerb, Role, Unit
 from forlop.core.tests.factories import OrganisationFactory, UnitFactory
 from forlop.patients import selectors, services
@@ -375,3 +376,31 @@ def test_audit_log_queries_do_not_grow_with_the_rows(client, district, make_memb
         response = client.get(reverse("patients:audit-log"))
     assert len(response.context["page"].object_list) > 20
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_audit_log_who_filter_lists_everyone_in_it_and_no_one_else(
+    client, patient, district, make_member
+):
+    # given a hospital nurse (not in the leader's units) who discharged the leader's patient,
+    # a colleague in the unit who did nothing, and a nurse of the unit who read the record
+    ward = UnitFactory(organisation=OrganisationFactory(code="sykehuset"), code="sykehus-med")
+    outsider = make_member(ward, Role.HOSPITAL_NURSE, first_name="Hanne", last_name="Sykehus")
+    idle = make_member(district, Role.PRIMARY_CONTACT, first_name="Ida", last_name="Ingenting")
+    reader = make_member(district, Role.PRIMARY_CONTACT, first_name="Nora", last_name="Nilsen")
+    leader = make_member(district, Role.UNIT_LEADER)
+    audit_record(actor=outsider, verb=AuditVerb.STAY_DISCHARGED, patient_id=patient.pk)
+    selectors.patient_get_for_user(user=reader, patient_id=patient.pk)
+    client.force_login(leader)
+    # when the leader opens the audit log
+    response = client.get(reverse("patients:audit-log"))
+    # then "Who" offers exactly the people in it, the hospital nurse among them
+    assert response.status_code == 200
+    offered = set(response.context["form"].fields["actor"].queryset)
+    in_log = {e.actor for e in selectors.audit_events_for_leader(user=leader)}
+    assert offered == in_log
+    assert {outsider, reader} <= offered  # (the leader too: reading the names is audited)
+    assert idle not in offered
+    # and choosing her shows her row only
+    response = client.get(reverse("patients:audit-log"), {"actor": outsider.pk})
+    assert response.status_code == 200
+    assert [e.actor_id for e in response.context["page"].object_list] == [outsider.pk]
