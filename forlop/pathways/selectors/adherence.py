@@ -77,10 +77,12 @@ def status_filters(now: datetime) -> dict[str, Q]:
 def _counted(
     *, units: Sequence[Unit] | QuerySet[Unit], date_from: date, date_to: date
 ) -> QuerySet[models.StopPoint]:
-    """The instances adherence counts: main-chain stop points of ``units`` due in the period."""
+    """The instances adherence counts: the chain's stop points of ``units`` due in the period,
+    and those an event starts (HPH4 after a fall or decline, HPH6 at an admission: each has its
+    deadline, though it is not a step of the chain). The daily care plan is not counted."""
     return models.StopPoint.objects.filter(
+        Q(definition__in_chain=True) | Q(definition__trigger=models.TriggerChoices.EVENT),
         pathway__unit__in=units,
-        definition__in_chain=True,
         due_at__gte=start_of_day(date_from),
         due_at__lt=start_of_day(date_to + timedelta(days=1)),
     )
@@ -183,7 +185,8 @@ def adherence(
 ) -> list[AdherenceRow]:
     """Adherence per stop point, unit or employee, computed by the database.
 
-    Counted: instances of main-checklist definitions (``in_chain``) in the given units whose
+    Counted: instances of the chain's definitions (``in_chain``) and of those an event starts
+    (HPH4, HPH6; see ``_counted``) in the given units whose
     deadline (its date in Europe/Oslo) falls in ``date_from``..``date_to`` (inclusive).
     Those marked not relevant or interrupted are left out of ``n_due`` and the share, and
     counted beside them (``n_not_relevant``, ``n_interrupted``). As of ``now``: on time = completed by the

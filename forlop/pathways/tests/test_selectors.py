@@ -226,6 +226,62 @@ def test_worklist_for_unit_is_an_audited_system_read(patient: Patient, district:
 
 
 @pytest.mark.django_db
+def test_adherence_counts_the_stop_points_an_event_starts_but_not_the_daily_plan(
+    patient: Patient, district: Unit, nurse: User
+) -> None:
+    # given HPH4 after a fall (done within its hours), HPH6 at an admission (missed), and the
+    # daily care plan (not in the chain, started with the pathway)
+    version = TemplateVersionFactory()
+    event = {"in_chain": False, "repeats": True, "trigger": "event", "anchor": "event"}
+    hph4 = StopPointDefinitionFactory(version=version, code="HPH4", title="Fall", **event)
+    hph6 = StopPointDefinitionFactory(version=version, code="HPH6", title="Rapport", **event)
+    daily = StopPointDefinitionFactory(
+        version=version, code="DAILY", title="Tiltaksplan", in_chain=False, repeats=True
+    )
+    pathway = PathwayFactory(patient=patient, unit=district, version=version)
+    StopPointFactory(
+        pathway=pathway,
+        definition=hph4,
+        occurrence=1,
+        due_at=oslo(2026, 3, 10, 18),
+        due_all_day=False,
+        completed_at=oslo(2026, 3, 10, 15),
+        completed_by=nurse,
+    )
+    StopPointFactory(
+        pathway=pathway,
+        definition=hph6,
+        occurrence=1,
+        due_at=oslo(2026, 3, 12, 13),
+        due_all_day=False,
+    )
+    StopPointFactory(pathway=pathway, definition=daily, occurrence=1, due_at=oslo(2026, 3, 5))
+
+    # when the leader's view counts March
+    rows = selectors.adherence(
+        units=[district],
+        date_from=date(2026, 3, 1),
+        date_to=date(2026, 3, 31),
+        now=oslo(2026, 3, 25),
+    )
+
+    # then HPH4 and HPH6 have their rows, and the daily plan has none
+    assert [(r.label, r.n_due, r.n_on_time, r.n_missed) for r in rows] == [
+        ("HPH4 Fall", 1, 1, 0),
+        ("HPH6 Rapport", 1, 0, 1),
+    ]
+    behind = selectors.adherence_stop_points(
+        units=[district],
+        date_from=date(2026, 3, 1),
+        date_to=date(2026, 3, 31),
+        now=oslo(2026, 3, 25),
+        status="missed",
+        code="HPH6",
+    )
+    assert [sp.definition.code for sp in behind] == ["HPH6"]
+
+
+@pytest.mark.django_db
 def test_adherence_counts_on_time_late_and_missed(
     patient: Patient,
     district: Unit,
