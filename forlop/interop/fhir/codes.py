@@ -93,6 +93,9 @@ EXT_REPEATS: Final = ext("stop-point-repeats")
 EXT_IN_CHAIN: Final = ext("stop-point-in-chain")
 EXT_MAIN_CHECKLIST: Final = ext("stop-point-main-checklist")
 EXT_SHOW_CODE: Final = ext("stop-point-show-code")
+# FHIR core extensions for a number question's range (issue 10: plausible numbers)
+EXT_MIN_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/minValue"
+EXT_MAX_VALUE: Final = "http://hl7.org/fhir/StructureDefinition/maxValue"
 EXT_DEADLINE_SOURCE: Final = ext("stop-point-deadline-source")
 EXT_PART: Final = ext("stop-point-part")
 EXT_ACTOR: Final = ext("stop-point-actor")

@@ -16,6 +16,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -320,6 +321,13 @@ _KINDS = {
 }
 
 
+def _decimal(extension: Json | None) -> Decimal | None:
+    """A range limit (``valueDecimal``), read through its text so 71.5 stays 71.5."""
+    if not extension or extension.get("valueDecimal") is None:
+        return None
+    return Decimal(str(extension["valueDecimal"]))
+
+
 def item_fields(item: Json) -> dict[str, Any]:
     details = _ext(item, codes.EXT_ITEM)
     kind = _sub(details, "kind")
@@ -351,6 +359,8 @@ def item_fields(item: Json) -> dict[str, Any]:
         "carry_to_care_plan": bool(_sub(details, "carryToCarePlan") or False),
         "domain": _code(_sub(details, "domain")),
         "number_unit": str(_sub(details, "unit") or ""),
+        "number_min": _decimal(_ext(item, codes.EXT_MIN_VALUE)),
+        "number_max": _decimal(_ext(item, codes.EXT_MAX_VALUE)),
         "guidance": str(_sub(details, "guidance") or ""),
         "choices": choices,
         "part": _code(_sub(details, "part")),

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from forlop.authoring import services as authoring
 from forlop.authoring.defaults import install_national_defaults
+from forlop.authoring.fields import DEFINITION_FIELDS, ITEM_FIELDS
 from forlop.core.models import AuditEvent, Organisation, Role, Unit, User
 from forlop.core.submit_once import FIELD
 from forlop.interop.pages.views import SESSION_KEY
@@ -29,44 +30,8 @@ from forlop.pathways import models as pm
 
 pytestmark = pytest.mark.django_db
 
-DEFINITION_FIELDS = (
-    "order",
-    "code",
-    "title",
-    "description",
-    "responsible_role",
-    "actor",
-    "trigger",
-    "trigger_events",
-    "after_code",
-    "anchor",
-    "deadline_amount",
-    "deadline_unit",
-    "window_amount",
-    "window_unit",
-    "repeats",
-    "in_chain",
-    "main_checklist",
-    "show_code",
-    "parts",
-    "deadline_source",
-    "deadline_local_default",
-)
-ITEM_FIELDS = (
-    "order",
-    "key",
-    "text",
-    "kind",
-    "required",
-    "allow_not_relevant",
-    "number_unit",
-    "choices",
-    "domain",
-    "guidance",
-    "carry_to_care_plan",
-    "part",
-    "local_default",
-)
+# Every field a version carries (the lists copying, drafts and comparison use): the round
+# trip must keep them all, also one added later.
 
 
 def content(version: pm.TemplateVersion) -> list[Any]:

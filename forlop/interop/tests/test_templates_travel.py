@@ -10,43 +10,15 @@ from django.core.exceptions import PermissionDenied
 from fhir.resources.R4B import get_fhir_model_class
 
 from forlop.authoring.defaults import install_national_defaults
+from forlop.authoring.fields import DEFINITION_FIELDS, ITEM_FIELDS
 from forlop.interop.fhir.templates import template_bundle, template_version_from_fhir
 from forlop.interop.fhir.validate import validate_resource
 from forlop.pathways import models as pm
 
 pytestmark = pytest.mark.django_db
 
-DEFINITION_FIELDS = (
-    "order",
-    "code",
-    "title",
-    "description",
-    "responsible_role",
-    "actor",
-    "trigger",
-    "trigger_events",
-    "after_code",
-    "anchor",
-    "deadline_amount",
-    "deadline_unit",
-    "window_amount",
-    "window_unit",
-    "repeats",
-    "in_chain",
-)
-ITEM_FIELDS = (
-    "order",
-    "key",
-    "text",
-    "kind",
-    "required",
-    "allow_not_relevant",
-    "number_unit",
-    "choices",
-    "domain",
-    "guidance",
-    "carry_to_care_plan",
-)
+# Every field a version carries (the lists copying, drafts and comparison use): the round
+# trip must keep them all, also one added later.
 
 
 def _content(version: pm.TemplateVersion) -> list[Any]:

@@ -56,9 +56,16 @@ def checklist_item_to_fhir(item: pm.ChecklistItem) -> Json:
         details.append(_ext("part", valueCoding=_coding(codes.CS_ROLE, item.part)))
     if item.local_default:
         details.append(_ext("localDefault", valueBoolean=True))
+    extension: list[Json] = [{"url": codes.EXT_ITEM, "extension": details}]
+    for url, limit in (
+        (codes.EXT_MIN_VALUE, item.number_min),
+        (codes.EXT_MAX_VALUE, item.number_max),
+    ):
+        if limit is not None:
+            extension.append({"url": url, "valueDecimal": float(limit)})
     return _clean(
         {
-            "extension": [{"url": codes.EXT_ITEM, "extension": details}],
+            "extension": extension,
             "linkId": item.key,
             "text": item.text,
             "type": _ITEM_TYPES.get(item.kind, "text"),
