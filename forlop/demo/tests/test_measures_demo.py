@@ -9,6 +9,9 @@ import pytest
 
 from forlop.demo.loader import load_demo
 from forlop.demo.measures import MARKER, load_measures_demo
+from forlop.demo.tests.measures_grouped import (
+    check_grouped_pass_equals_the_per_scope_computation,
+)
 from forlop.measures.compute import local_midnight
 from forlop.measures.models import Measure
 from forlop.measures.selectors import (
@@ -116,6 +119,9 @@ def test_demo_history_shows_a_shift_and_is_idempotent():
     assert hph2.late > 0
     assert (hph2.interrupted, hph2.not_relevant, hph2.open) == (0, 0, 0)
     assert Pathway.objects.filter(end_reason=MARKER, ready_for_discharge_at=None).count() == 0
+
+    # Every measure for every unit and municipality in one grouped pass: the same numbers.
+    check_grouped_pass_equals_the_per_scope_computation()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,8 @@ and stop points completed, marked not relevant or interrupted after it count as 
 past period computed "as of" the time it was closed therefore gives the numbers it had then.
 
 Split by concern: ``base`` (the scope and count values, periods), ``plans`` (what each
-computation counts, ``PLANS``), ``queries`` (the aggregate queries); every name is re-exported
+computation counts, ``PLANS``), ``queries`` (the aggregate queries), ``grouped`` (many scopes in one grouped
+pass); every name is re-exported
 here.
 """
 
@@ -23,6 +24,11 @@ from forlop.measures.compute.base import (
     period_floor,
     period_next,
     period_starts,
+)
+from forlop.measures.compute.grouped import (
+    compute_counts_grouped,
+    counts_by_pathway_field,
+    groupable,
 )
 from forlop.measures.compute.outcomes import (
     compute_windows_not_over,
@@ -52,12 +58,15 @@ __all__ = [
     "Scope",
     "StatusCounts",
     "compute_counts",
+    "compute_counts_grouped",
     "compute_main_checklist_distribution",
     "compute_on_time_by_stop_point",
     "compute_on_time_by_stop_point_and_period",
     "compute_statuses_by_stop_point",
     "compute_windows_not_over",
+    "counts_by_pathway_field",
     "days_at_home_pathways",
+    "groupable",
     "iplos_change_pathways",
     "local_midnight",
     "main_checklist_pathways",

@@ -114,6 +114,9 @@ class Plan:
     # A mean, not a share: the numerator is the sum of this annotation over the cases
     # (durations are summed in the database and read as days).
     sum_field: str | None = None
+    # The path from a case to its pathway ("" when the cases are pathways): how a grouped pass
+    # (``grouped``) reaches a case's unit and organisation.
+    pathway_path: str = ""
 
 
 def not_before(field: str, as_of: datetime) -> Q:

@@ -56,6 +56,9 @@ def days_at_home_pathways(scope: Scope, as_of: datetime, days: int) -> QuerySet:
       yet counts as away to the end of the window;
     - every hospital stay (``patients.HospitalStay``) after that, up to its discharge (or the
       as-of time while it is open), clipped to the window;
+    - an admission recorded as an event (home care's "admitted to hospital") with no hospital
+      stay recorded over it: from the admission to the return home (the next "home again" or
+      admission event; none yet: the as-of time), clipped to the window;
     - from a move to a nursing home (long-term stay) or death to the end of the window.
     Events recorded after ``as_of`` or withdrawn as recorded in error do not count. Stays of
     one patient are assumed not to overlap (one hospital at a time)."""
@@ -91,6 +94,54 @@ def days_at_home_pathways(scope: Scope, as_of: datetime, days: int) -> QuerySet:
             overlap=ExpressionWrapper(
                 Least("until", OuterRef("home_end"), output_field=DateTimeField())
                 - Greatest("admitted_at", OuterRef("home_from"), output_field=DateTimeField()),
+                output_field=DurationField(),
+            )
+        )
+        .order_by()
+        .values("patient_id")
+        .annotate(total=Sum("overlap"))
+        .values("total")
+    )
+    # An admission home care recorded (``PathwayEvent`` kind admission) with no hospital stay
+    # recorded over it: away from the admission to the return home (the next "home again" or
+    # admission event; none yet: to the as-of time), clipped to the window. Where a stay
+    # overlaps that time the stay's own times count instead (never both).
+    returned_at = Coalesce(
+        Subquery(
+            PathwayEvent.objects.filter(
+                _withdrawn_not_before(as_of),
+                patient_id=OuterRef("patient_id"),
+                kind__in=(EventKindChoices.RETURN_HOME, EventKindChoices.ADMISSION),
+                created_at__lte=as_of,
+                occurred_at__gt=OuterRef("occurred_at"),
+            )
+            .order_by("occurred_at")
+            .values("occurred_at")[:1],
+            output_field=DateTimeField(),
+        ),
+        Value(as_of),
+        output_field=DateTimeField(),
+    )
+    stay_over_it = HospitalStay.objects.filter(
+        patient_id=OuterRef("patient_id"),
+        created_at__lte=as_of,
+        admitted_at__lt=OuterRef("returned_at"),
+    ).filter(Q(discharged_at__isnull=True) | Q(discharged_at__gt=OuterRef("occurred_at")))
+    admissions_without_stay = (
+        PathwayEvent.objects.filter(
+            _withdrawn_not_before(as_of),
+            patient_id=OuterRef("patient_id"),
+            kind=EventKindChoices.ADMISSION,
+            created_at__lte=as_of,
+            occurred_at__lt=OuterRef("home_end"),
+        )
+        .annotate(returned_at=returned_at)
+        .filter(returned_at__gt=OuterRef("home_from"))
+        .exclude(Exists(stay_over_it))
+        .annotate(
+            overlap=ExpressionWrapper(
+                Least("returned_at", OuterRef("home_end"), output_field=DateTimeField())
+                - Greatest("occurred_at", OuterRef("home_from"), output_field=DateTimeField()),
                 output_field=DurationField(),
             )
         )
@@ -150,8 +201,16 @@ def days_at_home_pathways(scope: Scope, as_of: datetime, days: int) -> QuerySet:
             )
         )
         .annotate(
+            admitted_without_stay=Coalesce(
+                Subquery(admissions_without_stay, output_field=DurationField()),
+                Value(timedelta(0)),
+                output_field=DurationField(),
+            )
+        )
+        .annotate(
             at_home=ExpressionWrapper(
-                F("home_end") - F("home_from") - F("in_hospital"), output_field=DurationField()
+                F("home_end") - F("home_from") - F("in_hospital") - F("admitted_without_stay"),
+                output_field=DurationField(),
             )
         )
     )

@@ -69,7 +69,8 @@ def _plan_stop_point_on_time(measure: Measure, scope: Scope, as_of: datetime) ->
     due = Q(ends_at__lte=as_of) | Q(completed_at__lte=as_of)
     denominator = relevant & due
     numerator = denominator & Q(completed_at__lte=as_of, completed_at__lt=F("ends_at"))
-    return Plan(_stop_points(measure, scope, as_of, "due_at"), "due_at", numerator, denominator)
+    queryset = _stop_points(measure, scope, as_of, "due_at")
+    return Plan(queryset, "due_at", numerator, denominator, pathway_path="pathway__")
 
 
 def _plan_admission_report(on_time: bool) -> Callable[[Measure, Scope, datetime], Plan]:
@@ -79,7 +80,7 @@ def _plan_admission_report(on_time: bool) -> Callable[[Measure, Scope, datetime]
         if on_time:
             numerator &= Q(completed_at__lt=F("ends_at"))
         queryset = _stop_points(measure, scope, as_of, "triggered_at")
-        return Plan(queryset, "triggered_at", numerator, denominator)
+        return Plan(queryset, "triggered_at", numerator, denominator, pathway_path="pathway__")
 
     return plan
 
@@ -247,7 +248,7 @@ def _plan_what_matters(meaningful: bool) -> Callable[[Measure, Scope, datetime],
         rows = _what_matters_rows(scope, as_of)
         both = Q(change__isnull=False)
         if not meaningful:
-            return Plan(rows, "scored_at", both, both)
+            return Plan(rows, "scored_at", both, both, pathway_path="pathway__")
         rows = rows.annotate(
             meaningful_from=ExpressionWrapper(
                 Cast("version__threshold", FloatField()) - Value(_ROUNDING_SLACK),
@@ -255,7 +256,13 @@ def _plan_what_matters(meaningful: bool) -> Callable[[Measure, Scope, datetime],
             )
         )
         # An improvement (positive change) at or beyond the version's threshold.
-        return Plan(rows, "scored_at", both & Q(change__gte=F("meaningful_from")), both)
+        return Plan(
+            rows,
+            "scored_at",
+            both & Q(change__gte=F("meaningful_from")),
+            both,
+            pathway_path="pathway__",
+        )
 
     return plan
 

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from forlop.core.tz import OSLO
 from forlop.measures.compute.base import (
     PeriodCount,
+    Plan,
     Scope,
     _as_date,
     local_midnight,
@@ -31,7 +32,7 @@ from forlop.measures.compute.plans import PLANS
 from forlop.measures.models import Computation, ManualValue, Measure, Period
 
 
-def _trunc(field: str, period: str) -> TruncMonth | TruncWeek:
+def trunc(field: str, period: str) -> TruncMonth | TruncWeek:
     if period == Period.WEEK:
         return TruncWeek(field, tzinfo=OSLO)
     return TruncMonth(field, tzinfo=OSLO)
@@ -48,35 +49,47 @@ def compute_counts(
     window_end = local_midnight(period_next(starts[-1], period))
     found: dict[date, tuple[float | None, float | None]] = {}
     if measure.computation == Computation.MANUAL:
-        rows = ManualValue.objects.filter(
-            measure=measure,
-            period_start__gte=starts[0],
-            period_start__lte=starts[-1],
-            created_at__lte=as_of,
-        ).values_list("period_start", "numerator", "denominator")
-        for start, numerator, denominator in rows:
-            found[period_floor(start, period)] = (numerator, denominator)
-        return [PeriodCount(start, *found.get(start, (None, None))) for start in starts]
+        return manual_counts(measure, starts=starts, as_of=as_of)
     plan = PLANS[measure.computation](measure, scope, as_of)
-    if plan.sum_field:
-        numerator_aggregate = Sum(plan.sum_field, filter=plan.numerator)
-    elif measure.computation == Computation.WHAT_MATTERS_CHANGE:
-        numerator_aggregate = Sum("change", filter=plan.numerator, output_field=FloatField())
-    else:
-        numerator_aggregate = Count("pk", filter=plan.numerator)
     rows = (
         plan.queryset.filter(
             **{f"{plan.date_field}__gte": window_start, f"{plan.date_field}__lt": window_end}
         )
-        .annotate(period_start=_trunc(plan.date_field, period))
+        .annotate(period_start=trunc(plan.date_field, period))
         .order_by()
         .values("period_start")
-        .annotate(numerator=numerator_aggregate, denominator=Count("pk", filter=plan.denominator))
+        .annotate(**aggregates(measure, plan))
         .values_list("period_start", "numerator", "denominator")
     )
     for start, numerator, denominator in rows:
         found[_as_date(start)] = (_number(numerator), float(denominator))
     return [PeriodCount(start, *found.get(start, (0.0, 0.0))) for start in starts]
+
+
+def aggregates(measure: Measure, plan: Plan) -> dict[str, Sum | Count]:
+    """The numerator and denominator aggregates of a plan (a count, or a sum for a mean)."""
+    numerator: Sum | Count
+    if plan.sum_field:
+        numerator = Sum(plan.sum_field, filter=plan.numerator)
+    elif measure.computation == Computation.WHAT_MATTERS_CHANGE:
+        numerator = Sum("change", filter=plan.numerator, output_field=FloatField())
+    else:
+        numerator = Count("pk", filter=plan.numerator)
+    return {"numerator": numerator, "denominator": Count("pk", filter=plan.denominator)}
+
+
+def manual_counts(measure: Measure, *, starts: list[date], as_of: datetime) -> list[PeriodCount]:
+    """A hand-registered measure's values (the same in every scope: one query)."""
+    found: dict[date, tuple[float | None, float | None]] = {}
+    rows = ManualValue.objects.filter(
+        measure=measure,
+        period_start__gte=starts[0],
+        period_start__lte=starts[-1],
+        created_at__lte=as_of,
+    ).values_list("period_start", "numerator", "denominator")
+    for start, numerator, denominator in rows:
+        found[period_floor(start, measure.period)] = (numerator, denominator)
+    return [PeriodCount(start, *found.get(start, (None, None))) for start in starts]
 
 
 def _number(value: float | int | timedelta | None) -> float:
@@ -138,7 +151,7 @@ def compute_on_time_by_stop_point_and_period(
     starts = period_starts(first, last, period)
     queryset, numerator, denominator = _main_checklist_on_time(scope, first, last, as_of, period)
     rows = (
-        queryset.annotate(period_start=_trunc("due_at", period))
+        queryset.annotate(period_start=trunc("due_at", period))
         .order_by()
         .values("definition__code", "period_start")
         .annotate(

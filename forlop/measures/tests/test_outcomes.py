@@ -144,6 +144,44 @@ def test_a_stay_recorded_after_the_as_of_time_does_not_count(discharges, municip
     assert counts("days-at-home-30-days", scope, as_of=oslo(2025, 2, 28))[0] == (JAN, 217.0, 10.0)
 
 
+def test_an_admission_without_a_hospital_stay_counts_to_the_return_home(
+    discharges, municipality, district, ward, add_pathway
+):
+    """Home care's "admitted to hospital" with no hospital stay recorded over it: away from
+    the admission to the return home (or to the as-of time); where a stay overlaps that
+    time, the stay counts instead, never both."""
+
+    def discharged(day: int) -> Pathway:
+        pathway = add_pathway(district, oslo(2025, 1, day - 1), discharged_at=oslo(2025, 1, day))
+        Pathway.objects.filter(pk=pathway.pk).update(arrived_home_at=None)
+        return pathway
+
+    # J: admitted 14 January at noon, home again 17 January at midnight: 2.5 days (27.5 | 87.5)
+    j = discharged(12)
+    _event(j, "admission", oslo(2025, 1, 14, 12))
+    _event(j, "return_home", oslo(2025, 1, 17, 0))
+    # K: admitted 1 February, no return recorded: away to the window's end (19 | 19)
+    k = discharged(13)
+    _event(k, "admission", oslo(2025, 2, 1))
+    # L: home care records the admission at 10:00, the hospital's stay starts at 11:00 and
+    # ends 22 January at 11:00: the stay's 2 days, not the event's (28 | 88)
+    ell = discharged(14)
+    _event(ell, "admission", oslo(2025, 1, 20, 10))
+    _stay(ell, ward, oslo(2025, 1, 20, 11), oslo(2025, 1, 22, 11))
+    _event(ell, "return_home", oslo(2025, 1, 22, 12))
+    scope = scope_for_organisation(municipality)
+    # by hand: 217 (A-W) + J 27.5 + K 19 + L 28 = 291.5 over 13 pathways
+    assert counts("days-at-home-30-days", scope)[0] == (JAN, 291.5, 13.0)
+    # by hand: 565 + J 87.5 + K 19 + L 88 = 759.5
+    assert counts("days-at-home-90-days", scope)[0] == (JAN, 759.5, 13.0)
+    # the return home withdrawn as recorded in error: J away from 14 January to the next
+    # admission-or-return (none): to the window's end, 11 February (2 days at home)
+    PathwayEvent.objects.filter(pathway=j, kind="return_home").update(
+        withdrawn_at=oslo(2025, 1, 18)
+    )
+    assert counts("days-at-home-30-days", scope)[0] == (JAN, 291.5 - 27.5 + 2.0, 13.0)
+
+
 # --------------------------------------------------------------------------------------------
 # IPLOS from HPH2 to HPH5
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,171 @@
+"""Benchmark: measures for every municipality in one grouped pass against one query per
+municipality (issue 16), as ratios to a sequential scan of the stop points in the same run.
+
+Run on a database already filled by the generator (it reads, never writes):
+  DATABASE_URL=postgres://... .venv/bin/python bench/bench_measures_grouped.py
+or bash bench/measures_grouped.sh, which builds a throw-away PostgreSQL at each size of
+BENCH_SIZES with `forlop generate` and runs this script on it. See docs/benchmarks.md.
+
+Environment: BENCH_REPEAT (timed repeats, default 7; the slow per-municipality loop gets
+max(3, BENCH_REPEAT // 2)).
+
+Times, as median and interquartile range, every default measure x 24 months:
+  baseline                    SELECT count(*) FROM the stop-point table (a sequential scan)
+  all measures, one municipality, per scope    measure_series per measure (before)
+  all measures, all municipalities, per scope  measure_series per measure and municipality
+  all measures, all municipalities, grouped    measure_series_grouped per measure (one pass)
+  all measures, all units, grouped             the same grouped by unit
+and each measure alone: one municipality (compute_counts) and all municipalities grouped
+(compute_counts_grouped), with their query counts.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from forlop.core.models import Organisation, Unit  # noqa: E402
+from forlop.measures.compute import compute_counts, compute_counts_grouped  # noqa: E402
+from forlop.measures.models import Measure  # noqa: E402
+from forlop.measures.selectors import (  # noqa: E402
+    default_window,
+    measure_series,
+    measure_series_grouped,
+    scope_for_organisation,
+    scope_for_unit,
+)
+from forlop.pathways.models import Pathway, StopPoint  # noqa: E402
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    fn()  # warm: caches, prepared plans
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def summary(samples: list[float]) -> tuple[float, float]:
+    if len(samples) < 2:
+        return samples[0], 0.0
+    q = statistics.quantiles(samples, n=4, method="inclusive")
+    return statistics.median(samples), q[2] - q[0]
+
+
+def n_queries(fn: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries)
+
+
+def count_stop_points() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pathways_stoppoint")
+        return int(cursor.fetchone()[0])
+
+
+def main() -> None:
+    repeat = int(os.environ.get("BENCH_REPEAT", "7"))
+    slow = max(3, repeat // 2)
+    now = timezone.now()
+    measures = list(Measure.objects.filter(organisation__isnull=True).order_by("code"))
+    orgs = list(Organisation.objects.filter(code__startswith="synth-").order_by("code"))
+    units = list(Unit.objects.filter(organisation__in=orgs).order_by("code"))
+    municipalities = [scope_for_organisation(o) for o in orgs]
+    unit_scopes = [scope_for_unit(u) for u in units]
+    windows = {m.pk: default_window(today=timezone.localdate(), period=m.period) for m in measures}
+    load = os.getloadavg()
+    print(
+        f"# {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''},"
+        f" Python {platform.python_version()}, {os.cpu_count()} cpus,"
+        f" load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    print(
+        f"# {Pathway.objects.count()} pathways, {StopPoint.objects.count()} stop points,"
+        f" {len(orgs)} municipalities, {len(units)} units, {len(measures)} default measures,"
+        f" {repeat} repeats"
+    )
+
+    def per_scope(scopes):
+        def run():
+            for scope in scopes:
+                for m in measures:
+                    first, last = windows[m.pk]
+                    measure_series(m, scope=scope, first=first, last=last, as_of=now, notes=())
+
+        return run
+
+    def grouped(scopes):
+        def run():
+            for m in measures:
+                first, last = windows[m.pk]
+                measure_series_grouped(
+                    m, scopes=scopes, first=first, last=last, as_of=now, notes={}
+                )
+
+        return run
+
+    ops: list[tuple[str, Callable[[], object], int]] = [
+        ("all measures, one municipality, per scope", per_scope(municipalities[:1]), repeat),
+        ("all measures, one municipality, grouped", grouped(municipalities[:1]), repeat),
+        ("all measures, all municipalities, per scope (before)", per_scope(municipalities), slow),
+        ("all measures, all municipalities, grouped", grouped(municipalities), repeat),
+        ("all measures, all units, grouped", grouped(unit_scopes), repeat),
+    ]
+    baseline = summary(timed(count_stop_points, repeat * 2))
+    base = baseline[0]
+    print("| operation | median | IQR | ratio to baseline | queries |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| baseline: `SELECT count(*)` of the stop points | {base * 1000:.1f} ms"
+        f" | {baseline[1] * 1000:.1f} ms | 1.0× | 1 |"
+    )
+    for name, fn, r in ops:
+        queries = n_queries(fn)
+        median, iqr = summary(timed(fn, r))
+        print(
+            f"| {name} | {median * 1000:.1f} ms | {iqr * 1000:.1f} ms"
+            f" | {median / base:.1f}× | {queries} |"
+        )
+        sys.stdout.flush()
+    print("\n| measure | one municipality | ratio | all municipalities, grouped | ratio |")
+    print("|---|---|---|---|---|")
+    for m in measures:
+        first, last = windows[m.pk]
+
+        def one(m=m, first=first, last=last):
+            compute_counts(m, scope=municipalities[0], first=first, last=last, as_of=now)
+
+        def every(m=m, first=first, last=last):
+            compute_counts_grouped(m, scopes=municipalities, first=first, last=last, as_of=now)
+
+        a = summary(timed(one, repeat))[0]
+        b = summary(timed(every, repeat))[0]
+        print(
+            f"| {m.code} | {a * 1000:.1f} ms | {a / base:.2f}× | {b * 1000:.1f} ms | {b / base:.2f}× |"
+        )
+        sys.stdout.flush()
+    load = os.getloadavg()
+    print(f"# load at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
