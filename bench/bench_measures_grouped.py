@@ -15,6 +15,7 @@ Times, as median and interquartile range, every default measure x 24 months:
   all measures, all municipalities, per scope  measure_series per measure and municipality
   all measures, all municipalities, grouped    measure_series_grouped per measure (one pass)
   all measures, all units, grouped             the same grouped by unit
+  ... grouped, JIT on         the grouped pass with PostgreSQL's JIT compiler on (its default)
 and each measure alone: one municipality (compute_counts) and all municipalities grouped
 (compute_counts_grouped), with their query counts.
 """
@@ -130,6 +131,20 @@ def main() -> None:
         ("all measures, all municipalities, grouped", grouped(municipalities), repeat),
         ("all measures, all units, grouped", grouped(unit_scopes), repeat),
     ]
+    if connection.vendor == "postgresql":
+        grouped_all = grouped(municipalities)
+
+        def with_jit(run=grouped_all):
+            # PostgreSQL's default; the application turns JIT off (config/settings.py).
+            with connection.cursor() as cursor:
+                cursor.execute("SET jit = on")
+            try:
+                run()
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET jit = off")
+
+        ops.append(("all measures, all municipalities, grouped, JIT on", with_jit, slow))
     baseline = summary(timed(count_stop_points, repeat * 2))
     base = baseline[0]
     print("| operation | median | IQR | ratio to baseline | queries |")

@@ -153,10 +153,20 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 # On PostgreSQL, a query that runs away is stopped instead of holding locks: set in seconds.
 _statement_timeout = os.environ.get("FORLOP_DB_STATEMENT_TIMEOUT", "")
-if _statement_timeout and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+_pg_options: list[str] = []
+if _statement_timeout:
+    _pg_options.append(
         f"-c statement_timeout={int(_statement_timeout)}s -c lock_timeout={int(_statement_timeout)}s"
     )
+# PostgreSQL's JIT compiler off (FORLOP_DB_JIT=on keeps it): the measures' correlated subqueries
+# make the planner's cost estimate large, so JIT compiled every measure query with inlining and
+# optimisation, and compiling took 4.8 s of the 6.2 s the 3-of-4 measure for ten
+# municipalities ran at 40,000 patients (EXPLAIN ANALYZE; docs/benchmarks.md). No query of
+# this application scans enough rows for compiled expressions to pay that back.
+if os.environ.get("FORLOP_DB_JIT", "off").lower() != "on":
+    _pg_options.append("-c jit=off")
+if _pg_options and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_pg_options)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -80,8 +80,9 @@ def _days_at_home(days: int) -> MeasureSpec:
             "et al. 2017; the HPH trial followed readmissions, nursing-home admissions and "
             "deaths). Local default. Not at home: a short-term or intermediate stay (or KAD) "
             "on the pathway's timeline before the arrival home, a hospital stay, and the days "
-            "after a move to a nursing home or death. A possible overcount: an admission "
-            "recorded without a hospital ward has no stay to count."
+            "after a move to a nursing home or death. An admission recorded without a "
+            "hospital stay counts from the admission to the return home (to the end of the "
+            "window while no return is recorded)."
         ),
         numerator=gettext_noop(
             "Sum over pathways of the days at home in the window (from the discharge, less "
