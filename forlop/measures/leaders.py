@@ -180,7 +180,7 @@ def _chart(series: Series, *, name: str, chart_id: str) -> str:
     from forlop.measures.charts import SIZES
     from forlop.measures.svg import percent_format, render_chart_svg
 
-    width, height = SIZES["tiny"]
+    width, height = SIZES["small"]
     note = None
     if series.result.too_few_points:
         note = gettext("Too few points for runs analysis: no signal is shown.")

@@ -314,13 +314,28 @@ def iplos_change_pathways(
         )
         return Subquery(answers, output_field=FloatField())
 
+    def answered(code: str) -> QuerySet:
+        # The pathways with an IPLOS number answered at the stop point: an IN list the planner
+        # starts from (few rows), rather than testing every pathway in scope for both stop
+        # points (a scan of all stop points; 310 ms at 7,573 pathways with no answer at all).
+        return ChecklistAnswer.objects.filter(
+            stop_point__definition__code=code,
+            stop_point__occurrence=1,
+            stop_point__completed_at__lte=as_of,
+            item__domain=AssessmentDomain.IPLOS,
+            item__kind=ChecklistItem.Kind.NUMBER,
+            value__isnull=False,
+            created_at__lte=as_of,
+        ).values("stop_point__pathway_id")
+
     return (
         Pathway.objects.filter(
             pathway_scope_q(scope),
-            Exists(stop_point(first_code)),
-            Exists(stop_point(then_code)),
             created_at__lte=as_of,
+            # (implies both stop points completed as of the time: the answers are theirs)
+            pk__in=answered(first_code),
         )
+        .filter(pk__in=answered(then_code))
         .annotate(
             iplos_first=score(first_code),
             iplos_then=score(then_code),

@@ -64,6 +64,55 @@ def test_csv_has_one_row_per_measure_and_period(data, municipality):
     assert {"x", "cl", "ucl", "runs_signal", "n_crossings_min", "part"} <= set(rows[0])
 
 
+def test_all_municipalities_in_one_grouped_pass_per_measure(
+    data, municipality, other_unit, add_pathway, add_stop_point
+):
+    """--all-municipalities: every municipality's rows, the same as --org for each, from a
+    query count that does not grow with the number of municipalities."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forlop.core.models import Organisation
+
+    r = add_pathway(other_unit, oslo(2025, 1, 3), discharged_at=oslo(2025, 1, 3))
+    add_stop_point(r, "HPH2", oslo(2025, 1, 6))
+    args = ("--from", "2025-01", "--to", "2025-02")
+    with CaptureQueriesContext(connection) as captured:
+        text = run("--all-municipalities", *args)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    measures = Measure.objects.filter(organisation=None).count()
+    assert len(rows) == measures * 2 * 2  # two municipalities, two months
+    for code in ("testvik", "andrevik"):
+        alone = list(csv.DictReader(io.StringIO(run("--org", code, *args))))
+        mine = [row for row in rows if row["scope"] == f"municipality:{code}"]
+        assert sorted(mine, key=lambda row: (row["measure"], row["period"])) == sorted(
+            alone, key=lambda row: (row["measure"], row["period"])
+        )
+    hph2 = {
+        (row["scope"].split(":")[1], row["period"]): (row["numerator"], row["denominator"])
+        for row in rows
+        if row["measure"] == "hph2-within-3-days"
+    }
+    assert hph2[("testvik", "2025-01")] == ("1", "1")
+    assert hph2[("andrevik", "2025-01")] == ("0", "1")
+    # one more municipality: no more queries of the patient data (the measures' aggregates);
+    # the annotations are read per measure and scope (the note store's two queries)
+    Organisation.objects.create(
+        kind=Organisation.Kind.MUNICIPALITY, name="Tredje kommune", code="tredje"
+    )
+    with CaptureQueriesContext(connection) as again:
+        run("--all-municipalities", *args)
+
+    def of_data(queries):
+        return [q for q in queries if '"pathways_' in q["sql"] or '"goals_' in q["sql"]]
+
+    assert len(of_data(again.captured_queries)) == len(of_data(captured.captured_queries))
+    assert len(of_data(captured.captured_queries)) == measures  # one grouped query each
+    assert len(again.captured_queries) - len(captured.captured_queries) == 2 * measures
+    with pytest.raises(CommandError, match="not both"):
+        run("--all-municipalities", "--org", "testvik")
+
+
 def test_json_and_weeks(data):
     text = run("--org", "testvik-nord", "--from", "2025-01", "--to", "2025-01", "--format", "json")
     document = json.loads(text)

@@ -16,8 +16,14 @@ from forlop.core.models import Organisation
 from forlop.measures import exports, registry
 from forlop.measures.compute import OSLO
 from forlop.measures.definitions import install_default_measures
-from forlop.measures.models import Period
-from forlop.measures.selectors import measure_series, measures_for_scope, scope_get_by_code
+from forlop.measures.models import Measure, Period
+from forlop.measures.selectors import (
+    measure_series,
+    measure_series_grouped,
+    measures_for_scope,
+    scope_for_organisation,
+    scope_get_by_code,
+)
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -40,6 +46,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", metavar="CODE", help=_("Organisation, unit or network code."))
+        parser.add_argument(
+            "--all-municipalities",
+            action="store_true",
+            help=_(
+                "Every municipality (the shipped measures), each measure in one grouped pass "
+                "over all of them."
+            ),
+        )
         parser.add_argument("--from", dest="first", metavar="YYYY-MM", help=_("First month."))
         parser.add_argument("--to", dest="last", metavar="YYYY-MM", help=_("Last month."))
         parser.add_argument("--period", choices=Period.values, help=_("Month or week."))
@@ -58,10 +72,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         install_default_measures()
         code: str | None = options["org"]
-        if not code:
+        every = bool(options.get("all_municipalities"))
+        if every and code:
+            raise CommandError(_("Give --org or --all-municipalities, not both."))
+        if not code and not every:
             self._list()
             return
-        scope = scope_get_by_code(code=code)
+        scopes = (
+            [
+                scope_for_organisation(org)
+                for org in Organisation.objects.filter(
+                    kind=Organisation.Kind.MUNICIPALITY
+                ).order_by("name", "code")
+            ]
+            if every
+            else []
+        )
+        scope = scopes[0] if every and scopes else scope_get_by_code(code=code or "")
+        if every and not scopes:
+            raise CommandError(_("There are no municipalities."))
         if scope is None:
             raise CommandError(
                 _(
@@ -83,7 +112,11 @@ class Command(BaseCommand):
         output_format: str = options["format"]
         if output_format == "xlsx" and not options["output"]:
             raise CommandError(_("Excel output needs a file: give -o FILE."))
-        measures = list(measures_for_scope(scope=scope))
+        measures = (
+            list(Measure.objects.filter(organisation__isnull=True, active=True).order_by("order"))
+            if every
+            else list(measures_for_scope(scope=scope))
+        )
         if options["measure"]:
             measures = [m for m in measures if m.code == options["measure"]]
             if not measures:
@@ -94,6 +127,13 @@ class Command(BaseCommand):
             if options["period"] and not measure.is_manual:
                 measure.period = options["period"]  # in memory only, never saved
             chart = measure.chart if options["chart"] == "control" else "run"
+            if every:
+                # One aggregate query grouped by municipality and period for all of them.
+                by_scope = measure_series_grouped(
+                    measure, scopes=scopes, first=first, last=last_day, as_of=as_of, chart=chart
+                )
+                all_series.extend(by_scope[each.code] for each in scopes)
+                continue
             all_series.append(
                 measure_series(
                     measure, scope=scope, first=first, last=last_day, as_of=as_of, chart=chart
