@@ -21,3 +21,14 @@ def test_postgresql_stops_runaway_queries_in_tests() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "1min"
+
+
+@pytest.mark.django_db
+def test_postgresql_jit_is_off() -> None:
+    """The measures' correlated subqueries made PostgreSQL JIT-compile their plans, which took
+    most of their time (docs/benchmarks.md): the application's connections turn JIT off."""
+    if connection.vendor != "postgresql":
+        pytest.skip("jit is a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
