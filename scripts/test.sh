@@ -16,6 +16,10 @@ export PYTHONDONTWRITEBYTECODE=1
 DBS=${FORLOP_TEST_DBS:-sqlite postgresql}
 WORKERS=${FORLOP_TEST_WORKERS:-2}
 
+# Our own modules' bytecode, written once here (only what changed since the last run): the
+# environment sets PYTHONDONTWRITEBYTECODE, and the libraries' bytecode comes with make install.
+"$BIN/python" -m compileall -q -j 0 forlop config conftest.py >/dev/null
+
 # xdist: worksteal hands a long test file's tests to whichever worker is free.
 PYTEST=("$BIN/pytest" -q -p no:cacheprovider)
 if [ "$WORKERS" != 0 ]; then PYTEST+=(-n "$WORKERS" --dist worksteal); fi

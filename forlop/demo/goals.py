@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from forlop.authoring.defaults import install_national_defaults
 from forlop.core.models import User
-from forlop.demo.password import DEMO_PASSWORD
+from forlop.demo.password import demo_password_hash
 from forlop.demo.pathways import _work_through
 from forlop.goals import services
 from forlop.goals.models import AnsweredBy, Goal, Scoring
@@ -198,7 +198,7 @@ def load_goals_demo(*, today: date) -> int:
             last_name=patient.family_name,
             email=f"{PORTAL_USERNAME}@demo.forlop.invalid",
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
         portal_services.portal_account_create(
             user=user, patient=patient, relation=PortalAccount.Relation.SELF

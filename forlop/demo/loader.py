@@ -24,7 +24,8 @@ from forlop.demo.improvement import load_improvement_demo
 from forlop.demo.measures import load_measures_demo
 from forlop.demo.method import load_method_demo
 from forlop.demo.notifications import load_notifications_demo
-from forlop.demo.password import DEMO_PASSWORD
+from forlop.demo.password import DEMO_PASSWORD as DEMO_PASSWORD
+from forlop.demo.password import demo_password_hash
 from forlop.demo.pathways import load_pathway_demo
 from forlop.patients.models import HospitalStay, NextOfKin, Patient, PatientService
 
@@ -225,7 +226,7 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
                 last_name=last,
                 email=f"{login.username}@demo.forlop.invalid",
             )
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.save()
             created["users"] += 1
         elif user.is_superuser or user.is_staff:
