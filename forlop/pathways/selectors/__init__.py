@@ -78,9 +78,18 @@ from forlop.pathways.selectors.worklist import (
     worklist_for_unit,
     worklist_scope,
 )
+from forlop.pathways.selectors.worklist_pages import (
+    PAGE_SIZE,
+    SectionPage,
+    WorkListPage,
+    page_number,
+    section_counts,
+    worklist_page,
+)
 
 __all__ = [
     "ADHERENCE_STATUSES",
+    "PAGE_SIZE",
     "OWNER_PREFETCH",
     "OWNER_SELECT",
     "AdherenceBy",
@@ -98,6 +107,7 @@ __all__ = [
     "PartOwner",
     "ReportAnswer",
     "ScheduleEntry",
+    "SectionPage",
     "TimeChange",
     "TimelineEntry",
     "TimelineView",
@@ -106,6 +116,7 @@ __all__ = [
     "WardPatient",
     "WorkItem",
     "WorkList",
+    "WorkListPage",
     "adherence",
     "adherence_stop_points",
     "adherence_trend",
@@ -121,6 +132,7 @@ __all__ = [
     "function_score_change",
     "gp_summary",
     "open_stop_points",
+    "page_number",
     "open_stop_points_for_patient",
     "pathway_chain",
     "pathway_get_for_user",
@@ -130,6 +142,7 @@ __all__ = [
     "recent_events",
     "schedule",
     "schedule_entry",
+    "section_counts",
     "stop_point_for_patient",
     "stop_point_get_for_user",
     "stop_point_owners",
@@ -142,5 +155,6 @@ __all__ = [
     "worklist",
     "worklist_counts",
     "worklist_for_unit",
+    "worklist_page",
     "worklist_scope",
 ]
