@@ -38,13 +38,12 @@ SECTIONS = ("overdue", "today", "week")
 
 def page_number(raw: object, *, total: int, per_page: int = PAGE_SIZE) -> int:
     """The page asked for in ``raw`` (a query parameter): anything that is not a whole number
-    of at least 1 gives page 1, and a number past the last page gives the last page."""
-    try:
-        number = int(str(raw).strip())
-    except (TypeError, ValueError):
+    of at least 1 in ASCII digits gives page 1, and a number past the last page gives the
+    last page."""
+    text = "" if raw is None else str(raw).strip()
+    if not text.isascii() or not text.isdigit() or int(text) < 1:  # int() reads "٢" and "-1"
         return 1
-    if number < 1:
-        return 1
+    number = int(text)
     return min(number, max(1, -(-total // per_page)))
 
 
