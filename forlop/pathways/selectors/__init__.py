@@ -89,9 +89,9 @@ from forlop.pathways.selectors.worklist_pages import (
 
 __all__ = [
     "ADHERENCE_STATUSES",
-    "PAGE_SIZE",
     "OWNER_PREFETCH",
     "OWNER_SELECT",
+    "PAGE_SIZE",
     "AdherenceBy",
     "AdherenceRow",
     "AdmissionReport",
@@ -132,8 +132,8 @@ __all__ = [
     "function_score_change",
     "gp_summary",
     "open_stop_points",
-    "page_number",
     "open_stop_points_for_patient",
+    "page_number",
     "pathway_chain",
     "pathway_get_for_user",
     "pathway_timeline",

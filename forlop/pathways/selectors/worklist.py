@@ -213,7 +213,7 @@ _USERS = (
 )
 
 
-class _AnyOf(Lookup):
+class _AnyOf(Lookup[Any]):
     """``lhs = ANY(rhs)``: the column is one of the array's values (PostgreSQL)."""
 
     lookup_name = "any_of"
@@ -224,7 +224,7 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
-def by_ids(ids: QuerySet[Any]) -> Q | Lookup:
+def by_ids(ids: QuerySet[Any]) -> Q | Lookup[Any]:
     """The rows whose pk is in ``ids`` (a one-column subquery), in a form that keeps the plan
     starting from those ids.
 
@@ -241,9 +241,7 @@ def by_ids(ids: QuerySet[Any]) -> Q | Lookup:
     return Q(pk__in=ids)
 
 
-def _cards(
-    qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None = None
-) -> WorkList:
+def _cards(qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None = None) -> WorkList:
     """The cards of the stop points in ``qs``: the narrow scope picks the ids (its plan starts
     from the user's patients), and the wide read (the stop point, its pathway, patient, unit
     and the people on the card) looks those rows up by primary key, in the same statement."""

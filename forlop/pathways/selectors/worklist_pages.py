@@ -21,9 +21,9 @@ from forlop.pathways import models
 from forlop.pathways.models import deadline_passed_q
 from forlop.pathways.selectors.worklist import (
     WorkItem,
+    _cards,
     _horizon,
     _in_horizon,
-    _cards,
     section_counts,
     worklist_scope,
 )
@@ -154,7 +154,9 @@ def worklist_page(
     }
     work = _cards(_page_ids(scope, now=now, numbers=numbers, per_page=per_page), now, user=user)
     result = WorkListPage(
-        overdue=SectionPage("overdue", work.overdue, totals["overdue"], numbers["overdue"], per_page),
+        overdue=SectionPage(
+            "overdue", work.overdue, totals["overdue"], numbers["overdue"], per_page
+        ),
         today=SectionPage("today", work.due_today, totals["today"], numbers["today"], per_page),
         week=SectionPage("week", work.due_this_week, totals["week"], numbers["week"], per_page),
         patients_shown=work.patients(),
