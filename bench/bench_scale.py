@@ -12,6 +12,7 @@ At each size it grows the database with `synth(..., append=True)`, runs ANALYZE,
 median and interquartile range over BENCH_REPEAT runs:
   baseline      SELECT count(*) FROM the stop-point table (a sequential scan)
   worklist      pathways.selectors.worklist for the nurse of unit synth-001-hjemme-1
+  worklist page pathways.selectors.worklist_page (the page: 25 cards a section, full totals)
   badge         pathways.selectors.worklist_counts for the same nurse (every page's menu)
   patients      the nurse's patient list, first page of 50 (visible_to)
   measures 1    every default measure x 24 months for municipality synth-001 (one query each)
@@ -56,6 +57,8 @@ from forlop.patients.models import Patient  # noqa: E402
 
 # A sequential scan of the stop-point table itself (not of pathways_stoppointdefinition).
 SEQ_SCAN = re.compile(r"Seq Scan on pathways_stoppoint\s")
+# The tables that grow with the country: a card query must look their rows up, not scan them.
+BIG_SEQ_SCAN = re.compile(r"Seq Scan on (patients_patient|pathways_pathway)\s")
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
@@ -79,6 +82,17 @@ def queries(fn: Callable[[], object]) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         fn()
     return [q["sql"] for q in captured.captured_queries]
+
+
+def widest_stop_point_query(fn: Callable[[], object]) -> str:
+    """The work list's card query: the longest SELECT of the stop points (not the roles)."""
+    selects = [q for q in queries(fn) if q.startswith("SELECT") and "pathways_stoppoint" in q]
+    return max(selects, key=len)
+
+
+def execution_ms(plan: str) -> float:
+    found = re.search(r"Execution Time: ([0-9.]+) ms", plan)
+    return float(found.group(1)) if found else float("nan")
 
 
 def count_stop_points() -> int:
@@ -132,6 +146,9 @@ def main() -> None:
             "worklist": lambda nurse=nurse, now=now: pathway_selectors.worklist(
                 user=nurse, now=now
             ),
+            "worklist page (25 cards a section)": lambda nurse=nurse, now=now: (
+                pathway_selectors.worklist_page(user=nurse, now=now)
+            ),
             "badge": lambda nurse=nurse, now=now: pathway_selectors.worklist_counts(
                 user=nurse, now=now
             ),
@@ -172,11 +189,24 @@ def main() -> None:
             r = repeat if "every" not in name else max(3, repeat // 5)
             row["ops"][name] = (summary(timed(fn, r)), n_queries)
         if connection.vendor == "postgresql":
-            sql = queries(
+            sql = widest_stop_point_query(
                 lambda nurse=nurse, now=now: pathway_selectors.worklist(user=nurse, now=now)
-            )[0]
+            )
             plan = explain(sql)
             row["worklist seq scan of stop points"] = bool(SEQ_SCAN.search(plan))
+            row["worklist seq scan of patients or pathways"] = bool(BIG_SEQ_SCAN.search(plan))
+            row["worklist plan ms"] = execution_ms(plan)
+            page_plan = explain(
+                widest_stop_point_query(
+                    lambda nurse=nurse, now=now: pathway_selectors.worklist_page(
+                        user=nurse, now=now
+                    )
+                )
+            )
+            row["worklist page seq scan of stop points"] = bool(SEQ_SCAN.search(page_plan))
+            row["worklist page seq scan of patients or pathways"] = bool(
+                BIG_SEQ_SCAN.search(page_plan)
+            )
             badge_sql = queries(
                 lambda nurse=nurse, now=now: pathway_selectors.worklist_counts(user=nurse, now=now)
             )[0]
@@ -207,7 +237,14 @@ def report(row: dict) -> None:
         f"unit synth-001-hjemme-1: {row['running in unit']} running pathways;"
         f" the nurse's work list: {row['cards']} cards; {row['measures']} measures"
     )
-    for key in ("worklist seq scan of stop points", "badge seq scan of stop points"):
+    for key in (
+        "worklist seq scan of stop points",
+        "worklist seq scan of patients or pathways",
+        "worklist plan ms",
+        "worklist page seq scan of stop points",
+        "worklist page seq scan of patients or pathways",
+        "badge seq scan of stop points",
+    ):
         if key in row:
             print(f"{key}: {row[key]}")
     print("| operation | median | IQR | ratio to baseline | queries |")
