@@ -95,6 +95,9 @@ def test_the_first_page_shows_25_cards_a_section_and_the_headings_count_all(
     assert html.count('href="?overdue_page=2#worklist-overdue"') == 2
     assert html.count('href="?week_page=2#worklist-week"') == 2
     assert "Neste side" in html
+    assert "Forfalt <span" in html
+    assert "Frist i dag <span" in html
+    assert "Frist denne uken <span" in html
     assert "Forrige side" not in html
     assert 'data-testid="pager-today-top"' not in html
     assert "«Skriv ut dagen» viser alle kortene" in html
@@ -132,7 +135,11 @@ def test_a_page_past_the_end_gives_the_last_page(client, nurse, cards) -> None:
     client.force_login(nurse)
     response = client.get(reverse("pathways:worklist"), {"overdue_page": "999999999999999999999"})
     assert response.status_code == 200
-    assert _shown(response.content.decode(), "overdue") == cards["overdue"][25:]
+    html = response.content.decode()
+    assert _shown(html, "overdue") == cards["overdue"][25:]
+    # the way back to page 1 with nothing else in the query
+    assert html.count('href="?#worklist-overdue"') == 2
+    assert html.count("Forrige side") == 2
 
 
 def test_the_print_view_lists_every_card_and_agrees_with_the_headings(client, nurse, cards) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from forlop.core.http import AuthedHttpRequest
@@ -32,7 +32,7 @@ class WorkSection:
     next_query: str = ""
 
 
-TITLES = {"overdue": _lazy("Overdue"), "today": _lazy("Due today"), "week": _lazy("Due this week")}
+TITLES = {"overdue": _("Overdue"), "today": _("Due today"), "week": _("Due this week")}
 PAGE_PARAMS = {"overdue": "overdue_page", "today": "today_page", "week": "week_page"}
 """The query parameter carrying each section's page (the other sections keep theirs)."""
 
