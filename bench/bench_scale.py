@@ -6,7 +6,8 @@ Run: bash bench/scale.sh   (a throw-away PostgreSQL of its own; see docs/benchma
 
 Environment: BENCH_SIZES (patients after each step, default "8000,40000"), BENCH_REPEAT
 (timed repeats per operation, default 15), BENCH_PPM (patients per municipality, default 4000:
-two home-care units of 2,000 patients each), BENCH_SEED (default 1).
+two home-care units of 2,000 patients each), BENCH_SEED (default 1), BENCH_GOALS (default 1;
+0: generate no goals and scorings, so the what-matters measures have nothing to count).
 
 At each size it grows the database with `synth(..., append=True)`, runs ANALYZE, and times, as
 median and interquartile range over BENCH_REPEAT runs:
@@ -112,14 +113,24 @@ def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", "15"))
     ppm = int(os.environ.get("BENCH_PPM", "4000"))
     seed = int(os.environ.get("BENCH_SEED", "1"))
+    goals = os.environ.get("BENCH_GOALS", "1") != "0"
     call_command("migrate", verbosity=0)
     print(f"# {connection.vendor}, Python {platform.python_version()}, {os.cpu_count()} cpus")
-    print(f"# sizes {sizes}, {repeat} repeats, {ppm} patients per municipality, seed {seed}")
+    print(
+        f"# sizes {sizes}, {repeat} repeats, {ppm} patients per municipality, seed {seed},"
+        f" goals {goals}"
+    )
     results = []
     have = 0
     for size in sizes:
         t0 = time.perf_counter()
-        made = synth(patients=size - have, seed=seed, patients_per_municipality=ppm, append=True)
+        made = synth(
+            patients=size - have,
+            seed=seed,
+            patients_per_municipality=ppm,
+            append=True,
+            goals=goals,
+        )
         generated = time.perf_counter() - t0
         have = size
         if connection.vendor == "postgresql":

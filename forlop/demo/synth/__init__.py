@@ -60,13 +60,15 @@ def synth(
     now: datetime | None = None,
     append: bool = False,
     progress: Callable[[int], None] | None = None,
+    goals: bool = True,
 ) -> Summary:
     """Generate ``patients`` synthetic patients in municipalities of
     ``patients_per_municipality`` (the last one may be smaller); see the module docstring.
 
     ``now`` fixes the clock (the default is the current time, truncated to the hour, so a run
     on the same day and seed gives the same rows). ``progress`` is called with the number of
-    patients written after each batch. Refuses to run twice in one database unless
+    patients written after each batch; ``goals=False`` leaves out the goals and scorings
+    (the pathways and stop points are the same either way). Refuses to run twice in one database unless
     ``append``: then it adds municipalities after the ones there (a benchmark growing the
     database in steps; with full municipalities, the same rows as one run of the total).
     """
@@ -113,7 +115,7 @@ def synth(
                 _write(
                     rows,
                     summary,
-                    goals_rng=goals_rng,
+                    goals_rng=goals_rng if goals else None,
                     version_id=version_id,
                     now=now,
                     change_at=change_at,

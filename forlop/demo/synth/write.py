@@ -53,7 +53,7 @@ def _write(
     rows: _Rows,
     summary: Summary,
     *,
-    goals_rng: random.Random,
+    goals_rng: random.Random | None,
     version_id: int,
     now: datetime,
     change_at: datetime,
@@ -92,11 +92,12 @@ def _write(
     _fast_insert(PathwayEvent, events, created="occurred_at")
     ids = [p.pk for p in pathways]
     Pathway.objects.filter(pk__gte=min(ids), pk__lte=max(ids)).update(created_at=F("started_at"))
-    goals, scorings = write_goals(
-        goals_rng, pathways, version_id=version_id, now=now, change_at=change_at
-    )
-    summary.goals += goals
-    summary.scorings += scorings
+    if goals_rng is not None:
+        goals, scorings = write_goals(
+            goals_rng, pathways, version_id=version_id, now=now, change_at=change_at
+        )
+        summary.goals += goals
+        summary.scorings += scorings
     summary.patients += len(rows.patients)
     summary.pathways += len(pathways)
     summary.stop_points += len(stop_points)
