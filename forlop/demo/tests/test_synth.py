@@ -96,6 +96,23 @@ def test_synth_is_deterministic_for_a_seed_and_differs_between_seeds():
     assert len(first[3]) > 0
 
 
+@pytest.mark.django_db(transaction=False)
+def test_synth_without_goals_makes_the_same_pathways_and_no_goals():
+    with transaction.atomic():
+        synth(patients=30, seed=5, patients_per_municipality=30, now=NOW)
+        with_goals = fingerprint()
+        transaction.set_rollback(True)
+    summary = synth(patients=30, seed=5, patients_per_municipality=30, now=NOW, goals=False)
+    assert fingerprint()[:3] == with_goals[:3]
+    assert (summary.goals, summary.scorings, Goal.objects.count(), Score.objects.count()) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert len(with_goals[3]) > 0
+
+
 @pytest.mark.django_db
 def test_synth_makes_realistic_rows():
     summary = synth(patients=120, seed=1, patients_per_municipality=60, now=NOW)
