@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, Unit, User
+from forlop.core.validation import page_param
 from forlop.pathways import models
 from forlop.pathways.models import deadline_passed_q
 from forlop.pathways.selectors.worklist import (
@@ -37,14 +38,14 @@ SECTIONS = ("overdue", "today", "week")
 
 
 def page_number(raw: object, *, total: int, per_page: int = PAGE_SIZE) -> int:
-    """The page asked for in ``raw`` (a query parameter): anything that is not a whole number
-    of at least 1 in ASCII digits gives page 1, and a number past the last page gives the
+    """The page asked for in ``raw`` (a query parameter), read as every page number is
+    (``core.validation.page_param``: junk, zero, negative and absurd numbers give page 1),
+    and digits of other scripts ("٢") are junk too; a number past the last page gives the
     last page."""
-    text = "" if raw is None else str(raw).strip()
-    if not text.isascii() or not text.isdigit() or int(text) < 1:  # int() reads "٢" and "-1"
+    text = None if raw is None else str(raw)
+    if text is not None and not text.isascii():
         return 1
-    number = int(text)
-    return min(number, max(1, -(-total // per_page)))
+    return min(page_param(text), max(1, -(-total // per_page)))
 
 
 @dataclass(frozen=True, slots=True)

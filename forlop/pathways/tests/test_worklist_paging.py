@@ -121,7 +121,7 @@ def test_page_two_shows_the_rest_and_keeps_the_other_sections_and_the_filter(
     assert f'href="{reverse("pathways:worklist-print")}?unit={district.pk}"' in html
 
 
-@pytest.mark.parametrize("junk", ["abc", "0", "-3", "2.5", "", "1e3", "٢"])
+@pytest.mark.parametrize("junk", ["abc", "0", "-3", "2.5", "", "1e3", "٢", "9" * 30])
 def test_junk_page_numbers_give_page_one(client, nurse, cards, junk) -> None:
     client.force_login(nurse)
     response = client.get(reverse("pathways:worklist"), {"overdue_page": junk, "week_page": junk})
@@ -133,7 +133,7 @@ def test_junk_page_numbers_give_page_one(client, nurse, cards, junk) -> None:
 
 def test_a_page_past_the_end_gives_the_last_page(client, nurse, cards) -> None:
     client.force_login(nurse)
-    response = client.get(reverse("pathways:worklist"), {"overdue_page": "999999999999999999999"})
+    response = client.get(reverse("pathways:worklist"), {"overdue_page": "99999"})
     assert response.status_code == 200
     html = response.content.decode()
     assert _shown(html, "overdue") == cards["overdue"][25:]
