@@ -42,8 +42,8 @@ page() {  # name, path, cookie header or ""
   if [ -n "$3" ]; then header=(-H "$3"); fi
   size=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "${header[@]}" "http://127.0.0.1:$PORT$2")
   echo "== $1 ($2): status and bytes of one response: $size"
-  wrk -t2 -c8 -d"${DURATION}s" "${header[@]}" "http://127.0.0.1:$PORT$2" \
-    | grep -E "Latency|Requests/sec|Non-2xx|requests in"
+  wrk -t2 -c8 -d"${DURATION}s" --timeout 10s "${header[@]}" "http://127.0.0.1:$PORT$2" \
+    | grep -E "Latency|Requests/sec|Non-2xx|Socket errors|requests in"
 }
 page "baseline: login page (no database work)" /login/ ""
 page "trivial logged-in page (the menu badge: worklist_counts)" /password/ "$COOKIE"
