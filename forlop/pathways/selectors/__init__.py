@@ -73,6 +73,7 @@ from forlop.pathways.selectors.worklist import (
     patient_initials,
     schedule,
     schedule_entry,
+    section_counts,
     worklist,
     worklist_counts,
     worklist_for_unit,
@@ -83,7 +84,6 @@ from forlop.pathways.selectors.worklist_pages import (
     SectionPage,
     WorkListPage,
     page_number,
-    section_counts,
     worklist_page,
 )
 
