@@ -6,12 +6,14 @@ Run: bash bench/scale.sh   (a throw-away PostgreSQL of its own; see docs/benchma
 
 Environment: BENCH_SIZES (patients after each step, default "8000,40000"), BENCH_REPEAT
 (timed repeats per operation, default 15), BENCH_PPM (patients per municipality, default 4000:
-two home-care units of 2,000 patients each), BENCH_SEED (default 1).
+two home-care units of 2,000 patients each), BENCH_SEED (default 1), BENCH_GOALS (default 1;
+0: generate no goals and scorings, so the what-matters measures have nothing to count).
 
 At each size it grows the database with `synth(..., append=True)`, runs ANALYZE, and times, as
 median and interquartile range over BENCH_REPEAT runs:
   baseline      SELECT count(*) FROM the stop-point table (a sequential scan)
   worklist      pathways.selectors.worklist for the nurse of unit synth-001-hjemme-1
+  worklist page pathways.selectors.worklist_page (the page: 25 cards a section, full totals)
   badge         pathways.selectors.worklist_counts for the same nurse (every page's menu)
   patients      the nurse's patient list, first page of 50 (visible_to)
   measures 1    every default measure x 24 months for municipality synth-001 (one query each)
@@ -56,6 +58,8 @@ from forlop.patients.models import Patient  # noqa: E402
 
 # A sequential scan of the stop-point table itself (not of pathways_stoppointdefinition).
 SEQ_SCAN = re.compile(r"Seq Scan on pathways_stoppoint\s")
+# The tables that grow with the country: a card query must look their rows up, not scan them.
+BIG_SEQ_SCAN = re.compile(r"Seq Scan on (patients_patient|pathways_pathway)\s")
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
@@ -81,6 +85,17 @@ def queries(fn: Callable[[], object]) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
+def widest_stop_point_query(fn: Callable[[], object]) -> str:
+    """The work list's card query: the longest SELECT of the stop points (not the roles)."""
+    selects = [q for q in queries(fn) if q.startswith("SELECT") and "pathways_stoppoint" in q]
+    return max(selects, key=len)
+
+
+def execution_ms(plan: str) -> float:
+    found = re.search(r"Execution Time: ([0-9.]+) ms", plan)
+    return float(found.group(1)) if found else float("nan")
+
+
 def count_stop_points() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pathways_stoppoint")
@@ -98,14 +113,24 @@ def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", "15"))
     ppm = int(os.environ.get("BENCH_PPM", "4000"))
     seed = int(os.environ.get("BENCH_SEED", "1"))
+    goals = os.environ.get("BENCH_GOALS", "1") != "0"
     call_command("migrate", verbosity=0)
     print(f"# {connection.vendor}, Python {platform.python_version()}, {os.cpu_count()} cpus")
-    print(f"# sizes {sizes}, {repeat} repeats, {ppm} patients per municipality, seed {seed}")
+    print(
+        f"# sizes {sizes}, {repeat} repeats, {ppm} patients per municipality, seed {seed},"
+        f" goals {goals}"
+    )
     results = []
     have = 0
     for size in sizes:
         t0 = time.perf_counter()
-        made = synth(patients=size - have, seed=seed, patients_per_municipality=ppm, append=True)
+        made = synth(
+            patients=size - have,
+            seed=seed,
+            patients_per_municipality=ppm,
+            append=True,
+            goals=goals,
+        )
         generated = time.perf_counter() - t0
         have = size
         if connection.vendor == "postgresql":
@@ -131,6 +156,9 @@ def main() -> None:
         ops: dict[str, Callable[[], object]] = {
             "worklist": lambda nurse=nurse, now=now: pathway_selectors.worklist(
                 user=nurse, now=now
+            ),
+            "worklist page (25 cards a section)": lambda nurse=nurse, now=now: (
+                pathway_selectors.worklist_page(user=nurse, now=now)
             ),
             "badge": lambda nurse=nurse, now=now: pathway_selectors.worklist_counts(
                 user=nurse, now=now
@@ -172,11 +200,24 @@ def main() -> None:
             r = repeat if "every" not in name else max(3, repeat // 5)
             row["ops"][name] = (summary(timed(fn, r)), n_queries)
         if connection.vendor == "postgresql":
-            sql = queries(
+            sql = widest_stop_point_query(
                 lambda nurse=nurse, now=now: pathway_selectors.worklist(user=nurse, now=now)
-            )[0]
+            )
             plan = explain(sql)
             row["worklist seq scan of stop points"] = bool(SEQ_SCAN.search(plan))
+            row["worklist seq scan of patients or pathways"] = bool(BIG_SEQ_SCAN.search(plan))
+            row["worklist plan ms"] = execution_ms(plan)
+            page_plan = explain(
+                widest_stop_point_query(
+                    lambda nurse=nurse, now=now: pathway_selectors.worklist_page(
+                        user=nurse, now=now
+                    )
+                )
+            )
+            row["worklist page seq scan of stop points"] = bool(SEQ_SCAN.search(page_plan))
+            row["worklist page seq scan of patients or pathways"] = bool(
+                BIG_SEQ_SCAN.search(page_plan)
+            )
             badge_sql = queries(
                 lambda nurse=nurse, now=now: pathway_selectors.worklist_counts(user=nurse, now=now)
             )[0]
@@ -207,7 +248,14 @@ def report(row: dict) -> None:
         f"unit synth-001-hjemme-1: {row['running in unit']} running pathways;"
         f" the nurse's work list: {row['cards']} cards; {row['measures']} measures"
     )
-    for key in ("worklist seq scan of stop points", "badge seq scan of stop points"):
+    for key in (
+        "worklist seq scan of stop points",
+        "worklist seq scan of patients or pathways",
+        "worklist plan ms",
+        "worklist page seq scan of stop points",
+        "worklist page seq scan of patients or pathways",
+        "badge seq scan of stop points",
+    ):
         if key in row:
             print(f"{key}: {row[key]}")
     print("| operation | median | IQR | ratio to baseline | queries |")

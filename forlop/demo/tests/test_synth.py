@@ -14,13 +14,14 @@ from stdnum.no import fodselsnummer
 from forlop.core.identifiers import parse_identity_number
 from forlop.core.models import Organisation, Unit, User
 from forlop.demo.synth import IdentityNumbers, synth
+from forlop.goals.models import Goal, Score, Scoring
 from forlop.pathways.models import Pathway, PathwayEvent, StopPoint
 from forlop.patients.models import Patient
 
 NOW = datetime(2026, 11, 30, 10, tzinfo=UTC)
 
 
-def fingerprint() -> tuple[list[tuple], list[tuple], list[tuple]]:
+def fingerprint() -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
     """Every generated row by its natural values (never primary keys: sequences differ)."""
     patients = list(
         Patient.objects.order_by("identity_number").values_list(
@@ -47,7 +48,20 @@ def fingerprint() -> tuple[list[tuple], list[tuple], list[tuple]]:
             "created_at",
         )
     )
-    return patients, pathways, stop_points
+    goals = list(
+        Score.objects.order_by(
+            "goal__patient__identity_number", "scoring__scored_at", "goal__text"
+        ).values_list(
+            "goal__patient__identity_number",
+            "goal__text",
+            "goal__status",
+            "goal__created_at",
+            "scoring__kind",
+            "scoring__scored_at",
+            "value",
+        )
+    )
+    return patients, pathways, stop_points, goals
 
 
 def test_identity_numbers_are_synthetic_valid_and_unique():
@@ -77,7 +91,26 @@ def test_synth_is_deterministic_for_a_seed_and_differs_between_seeds():
     synth(patients=60, seed=7, patients_per_municipality=30, now=NOW)
     assert fingerprint() == first
     assert other[1] != first[1]
+    assert other[3] != first[3]
     assert len(first[0]) == 60
+    assert len(first[3]) > 0
+
+
+@pytest.mark.django_db(transaction=False)
+def test_synth_without_goals_makes_the_same_pathways_and_no_goals():
+    with transaction.atomic():
+        synth(patients=30, seed=5, patients_per_municipality=30, now=NOW)
+        with_goals = fingerprint()
+        transaction.set_rollback(True)
+    summary = synth(patients=30, seed=5, patients_per_municipality=30, now=NOW, goals=False)
+    assert fingerprint()[:3] == with_goals[:3]
+    assert (summary.goals, summary.scorings, Goal.objects.count(), Score.objects.count()) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert len(with_goals[3]) > 0
 
 
 @pytest.mark.django_db
@@ -89,6 +122,8 @@ def test_synth_makes_realistic_rows():
         "pathways": 235,
         "stop_points": 1051,
         "events": 87,
+        "goals": 322,
+        "scorings": 241,
     }
     assert Organisation.objects.filter(code__startswith="synth-").count() == 2
     assert Unit.objects.filter(code__startswith="synth-").count() == 6
@@ -117,6 +152,34 @@ def test_synth_makes_realistic_rows():
     assert not any(
         u.has_usable_password() for u in User.objects.filter(username__startswith="synth-")
     )
+
+
+@pytest.mark.django_db
+def test_synth_makes_goals_and_scorings_for_the_what_matters_measures():
+    synth(patients=120, seed=1, patients_per_municipality=60, now=NOW)
+    # goals asked at the start of most pathways, a baseline each, a follow-up for some
+    assert Goal.objects.count() == 322
+    assert Scoring.objects.filter(kind=Scoring.Kind.BASELINE).count() == 165
+    assert Scoring.objects.filter(kind=Scoring.Kind.FOLLOW_UP).count() == 76
+    assert Score.objects.count() == 322 + Score.objects.filter(scoring__kind="follow_up").count()
+    assert Goal.objects.filter(status=Goal.Status.REACHED).count() == 21
+    # every scoring in a pathway of its patient, the follow-up after the baseline
+    assert not Scoring.objects.exclude(pathway__patient_id=F("patient_id")).exists()
+    assert not Scoring.objects.filter(
+        kind="follow_up",
+        pathway__goal_scorings__kind="baseline",
+        pathway__goal_scorings__scored_at__gte=F("scored_at"),
+    ).exists()
+    # registered when they happened; nothing in the future
+    assert Scoring.objects.filter(created_at=F("scored_at")).count() == 241
+    assert Score.objects.filter(created_at=F("scoring__scored_at")).count() == Score.objects.count()
+    assert not Scoring.objects.filter(scored_at__gt=NOW).exists()
+    # some improve and some do not
+    pairs = Score.objects.filter(scoring__kind="follow_up").values_list("goal_id", "value")
+    baseline = dict(Score.objects.filter(scoring__kind="baseline").values_list("goal_id", "value"))
+    changes = [value - baseline[goal] for goal, value in pairs]
+    assert sum(c > 0 for c in changes) > 0
+    assert sum(c <= 0 for c in changes) > 0
 
 
 @pytest.mark.django_db

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from forlop.core.audit import audit_record
@@ -106,20 +108,22 @@ def worklist_scope(
     stop points with an unsigned part that person answers for (assigned to them, or
     unassigned and theirs by role: the pathway's primary contact, the patient's GP).
     """
-    qs = (
-        models.StopPoint.objects.open()
-        .in_running_pathways()
-        # The ids the access rule allows, as a subquery: the plan starts from the user's
-        # patients (their running pathways, then their open stop points; partial indexes).
-        .filter(pathway__patient_id__in=visible_patient_ids(user, now=now))
+    # The plan starts from the user's patients: the ids the access rule allows (a UNION),
+    # their running pathways (partial index ``pathway_running_patient``), then those
+    # pathways' open stop points (partial index ``stop_point_open_pathway``). Written as
+    # "pathway IN (running pathways of visible patients)" so no plan has to read every open
+    # stop point of the database and join it to the patients afterwards.
+    running = models.Pathway.objects.filter(
+        ended_at__isnull=True, patient_id__in=visible_patient_ids(user, now=now)
     )
+    if unit is not None:
+        running = running.filter(unit=unit)
+    qs = models.StopPoint.objects.open().filter(pathway_id__in=running.values("pk"))
     open_parts = models.StopPointPart.objects.filter(
         stop_point=OuterRef("pk"), signed_at__isnull=True
     )
     owner_open = Q(owner_signed_at__isnull=True)
-    if unit is not None:
-        qs = qs.filter(pathway__unit=unit)
-    else:
+    if unit is None:
         # Subqueries, not a separate read of the roles: the list stays one SELECT.
         memberships = Membership.objects.filter(user=user, active=True)
         roles = memberships.values("role")
@@ -209,14 +213,45 @@ _USERS = (
 )
 
 
-def _listed(qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None = None) -> WorkList:
+class _AnyOf(Lookup[Any]):
+    """``lhs = ANY(rhs)``: the column is one of the array's values (PostgreSQL)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def by_ids(ids: QuerySet[Any]) -> Q | Lookup[Any]:
+    """The rows whose pk is in ``ids`` (a one-column subquery), in a form that keeps the plan
+    starting from those ids.
+
+    On PostgreSQL ``pk = ANY(ARRAY(subquery))``: the subquery runs once, first, and the table
+    is then read by primary key. A plain ``pk IN (subquery)`` becomes a semi-join, and with
+    the dozen joins of the cards in the same statement PostgreSQL keeps the joins in the
+    written order (``join_collapse_limit``): it read every open stop point, pathway and
+    patient of the database before it applied the access rule (docs/scaling.md).
+    """
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return _AnyOf(F("pk"), ArraySubquery(ids))
+    return Q(pk__in=ids)
+
+
+def _cards(qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None = None) -> WorkList:
+    """The cards of the stop points in ``qs``: the narrow scope picks the ids (its plan starts
+    from the user's patients), and the wide read (the stop point, its pathway, patient, unit
+    and the people on the card) looks those rows up by primary key, in the same statement."""
     roles = (
         frozenset(Membership.objects.filter(user=user, active=True).values_list("role", flat=True))
         if user is not None
         else None
     )
     return _build(
-        _in_horizon(qs, now)
+        models.StopPoint.objects.filter(by_ids(qs.order_by().values("pk")))
         .select_related(*OWNER_SELECT, "pathway__patient", "pathway__unit")
         .prefetch_related(*OWNER_PREFETCH)
         # The cards never show a password hash: leave the users' hashes in the database.
@@ -226,6 +261,10 @@ def _listed(qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None 
         roles=roles,
         user=user,
     )
+
+
+def _listed(qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None = None) -> WorkList:
+    return _cards(_in_horizon(qs, now), now, user=user)
 
 
 def worklist(
@@ -372,13 +411,27 @@ def schedule(
     return entries
 
 
+def section_counts(
+    qs: QuerySet[models.StopPoint], *, now: datetime, week: bool = True
+) -> dict[str, int]:
+    """How many of ``qs`` are overdue, due today (and, with ``week``, due later this week): one
+    aggregate query. The menu badge counts overdue and today; the page all three."""
+    tomorrow_starts, week_ends = _horizon(now)
+    passed = deadline_passed_q(now)
+    aggregates = {
+        "overdue": Count("pk", filter=passed),
+        "today": Count("pk", filter=~passed & Q(due_at__lt=tomorrow_starts)),
+    }
+    if week:
+        aggregates["week"] = Count(
+            "pk", filter=~passed & Q(due_at__gte=tomorrow_starts, due_at__lt=week_ends)
+        )
+    counts = qs.aggregate(**aggregates)
+    return {key: counts[key] or 0 for key in aggregates}
+
+
 def worklist_counts(*, user: User, now: datetime, unit: Unit | None = None) -> dict[str, int]:
     """How many stop points of the user's list are overdue and due today: the same scope as
-    ``worklist``, counted in the database (one query, no audit: no patient is shown)."""
-    tomorrow_starts = _horizon(now)[0]
-    passed = deadline_passed_q(now)
-    counts = worklist_scope(user=user, now=now, unit=unit).aggregate(
-        overdue=Count("pk", filter=passed),
-        today=Count("pk", filter=~passed & Q(due_at__lt=tomorrow_starts)),
-    )
-    return {"overdue": counts["overdue"] or 0, "today": counts["today"] or 0}
+    ``worklist`` and the page's section totals (``section_counts``), counted in the database
+    (one query, no audit: no patient is shown)."""
+    return section_counts(worklist_scope(user=user, now=now, unit=unit), now=now, week=False)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from forlop.core.http import AuthedHttpRequest
@@ -25,13 +25,48 @@ class WorkSection:
     key: str
     title: str
     items: list[Any]
+    total: int
+    """Every card of the section: the heading's count (the page shows ``items``)."""
+    page: selectors.SectionPage | None = None
+    previous_query: str = ""
+    next_query: str = ""
+
+
+TITLES = {"overdue": _("Overdue"), "today": _("Due today"), "week": _("Due this week")}
+PAGE_PARAMS = {"overdue": "overdue_page", "today": "today_page", "week": "week_page"}
+"""The query parameter carrying each section's page (the other sections keep theirs)."""
 
 
 def sections(work: selectors.WorkList) -> list[WorkSection]:
+    """The whole list in three sections (the print view: every card of the day)."""
+    parts = {"overdue": work.overdue, "today": work.due_today, "week": work.due_this_week}
     return [
-        WorkSection("overdue", _("Overdue"), list(work.overdue)),
-        WorkSection("today", _("Due today"), list(work.due_today)),
-        WorkSection("week", _("Due this week"), list(work.due_this_week)),
+        WorkSection(key, str(TITLES[key]), list(items), len(items)) for key, items in parts.items()
+    ]
+
+
+def _page_query(query: QueryDict, key: str, number: int) -> str:
+    changed = query.copy()
+    if number > 1:
+        changed[PAGE_PARAMS[key]] = str(number)
+    else:
+        changed.pop(PAGE_PARAMS[key], None)
+    return changed.urlencode()
+
+
+def paged_sections(work: selectors.WorkListPage, query: QueryDict) -> list[WorkSection]:
+    """One page of each section, with the links to the previous and next page of each."""
+    return [
+        WorkSection(
+            page.key,
+            str(TITLES[page.key]),
+            page.items,
+            page.total,
+            page,
+            _page_query(query, page.key, page.number - 1) if page.has_previous else "",
+            _page_query(query, page.key, page.number + 1) if page.has_next else "",
+        )
+        for page in work.sections
     ]
 
 
@@ -49,8 +84,12 @@ def worklist(request: AuthedHttpRequest) -> HttpResponse:
         unit = form.cleaned_data["unit"]
         mine = form.cleaned_data["mine"]
     now = timezone.now()
-    work = selectors.worklist(
-        user=request.user, now=now, unit=unit, assignee=request.user if mine else None
+    work = selectors.worklist_page(
+        user=request.user,
+        now=now,
+        unit=unit,
+        assignee=request.user if mine else None,
+        pages={key: request.GET.get(param) for key, param in PAGE_PARAMS.items()},
     )
     roles = selectors.user_roles(request.user)
     discharge_work = (
@@ -61,17 +100,27 @@ def worklist(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "unit": unit,
-        "sections": sections(work),
+        "sections": paged_sections(work, request.GET),
+        "paged": any(page.has_other_pages for page in work.sections),
+        "per_page": selectors.PAGE_SIZE,
         "awaiting_discharge": discharge_work,
         "now": now,
         "event_buttons": event_buttons(),
-        "print_query": request.GET.urlencode(),
+        # The print view lists the whole day: the page numbers do not go with the filter.
+        "print_query": _without_pages(request.GET),
         **patient_panels(work.patients()),
     }
     template = (
         "pathways/worklist.html#worklist-sections" if request.htmx else "pathways/worklist.html"
     )
     return render(request, template, context)
+
+
+def _without_pages(query: QueryDict) -> str:
+    kept = query.copy()
+    for param in PAGE_PARAMS.values():
+        kept.pop(param, None)
+    return kept.urlencode()
 
 
 def _day_now(day: date) -> datetime:
@@ -84,6 +133,9 @@ def _day_now(day: date) -> datetime:
 @require_GET
 def worklist_print(request: AuthedHttpRequest) -> HttpResponse:
     """The day on A4: overdue, due today and this week, for printing.
+
+    Every card of the day, not only the page shown on the screen (the screen's headings give
+    the same totals).
 
     The same list as the screen with the same filter: the user's own list, or a unit's when
     one is chosen, or only what is assigned to them.

@@ -34,6 +34,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--years", type=int, default=3, help="Years of history (default 3).")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--no-goals",
+            action="store_true",
+            help="No goals and scorings (the pathways and stop points stay the same).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = options["patients"]
@@ -57,6 +62,7 @@ class Command(BaseCommand):
                     patients_per_municipality=options["patients_per_municipality"],
                     years=options["years"],
                     progress=lambda done: bar.update(task, completed=done),
+                    goals=not options["no_goals"],
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc

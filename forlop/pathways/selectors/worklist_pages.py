@@ -1,0 +1,176 @@
+"""The work list page, one page per section: overdue, due today and due this week.
+
+A nurse may have well over a thousand cards (a unit of 2,000 patients at national scale); the
+page shows ``PAGE_SIZE`` of each section, with the full totals in the headings. The totals,
+the menu badge (``worklist_counts``) and the page's cards all come from ``worklist_scope``,
+so they agree; the print view (``worklist``) still lists every card of the day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from forlop.core.audit import audit_record
+from forlop.core.models import AuditVerb, Unit, User
+from forlop.core.validation import page_param
+from forlop.pathways import models
+from forlop.pathways.models import deadline_passed_q
+from forlop.pathways.selectors.worklist import (
+    WorkItem,
+    _cards,
+    _horizon,
+    _in_horizon,
+    section_counts,
+    worklist_scope,
+)
+from forlop.patients.models import Patient
+
+PAGE_SIZE = 25
+"""Cards per section and page: a screenful or two on a tablet, and a page of a few hundred
+kilobytes however long the list is."""
+
+SECTIONS = ("overdue", "today", "week")
+
+
+def page_number(raw: object, *, total: int, per_page: int = PAGE_SIZE) -> int:
+    """The page asked for in ``raw`` (a query parameter), read as every page number is
+    (``core.validation.page_param``: junk, zero, negative and absurd numbers give page 1),
+    and digits of other scripts ("٢") are junk too; a number past the last page gives the
+    last page."""
+    text = None if raw is None else str(raw)
+    if text is not None and not text.isascii():
+        return 1
+    return min(page_param(text), max(1, -(-total // per_page)))
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPage:
+    key: str
+    items: list[WorkItem]
+    total: int
+    """Every card of the section (the heading's count), not only this page's."""
+    number: int
+    per_page: int = PAGE_SIZE
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def start_index(self) -> int:
+        """The first card's place in the section (1-based; 0 when the section is empty)."""
+        return (self.number - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def end_index(self) -> int:
+        return self.start_index + len(self.items) - 1 if self.items else 0
+
+
+@dataclass(frozen=True, slots=True)
+class WorkListPage:
+    overdue: SectionPage
+    today: SectionPage
+    week: SectionPage
+    patients_shown: list[Patient] = field(default_factory=list)
+
+    @property
+    def sections(self) -> tuple[SectionPage, SectionPage, SectionPage]:
+        return (self.overdue, self.today, self.week)
+
+    @property
+    def total(self) -> int:
+        return sum(section.total for section in self.sections)
+
+    def patients(self) -> list[Patient]:
+        """Each patient on this page once, in the page's order."""
+        return self.patients_shown
+
+
+def _page_ids(
+    scope: QuerySet[models.StopPoint], *, now: datetime, numbers: Mapping[str, int], per_page: int
+) -> QuerySet[models.StopPoint]:
+    """The cards on the asked pages of the three sections: each stop point's section and
+    place in it (ROW_NUMBER over the list's order) on the narrow scope rows, as the subquery
+    whose ids the cards' read looks up (``_cards``)."""
+    tomorrow_starts = _horizon(now)[0]
+    section = Case(
+        When(deadline_passed_q(now), then=Value(0)),
+        When(due_at__lt=tomorrow_starts, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    ranked = _in_horizon(scope, now).annotate(
+        section=section,
+        place=Window(
+            RowNumber(),
+            partition_by=[section],
+            order_by=[F("ends_at").asc(), F("due_at").asc(), F("pk").asc()],
+        ),
+    )
+    wanted = Q()
+    for index, key in enumerate(SECTIONS):
+        first = (numbers[key] - 1) * per_page
+        wanted |= Q(section=index, place__gt=first, place__lte=first + per_page)
+    return ranked.filter(wanted)
+
+
+def worklist_page(
+    *,
+    user: User,
+    now: datetime,
+    unit: Unit | None = None,
+    assignee: User | None = None,
+    pages: Mapping[str, object] | None = None,
+    per_page: int = PAGE_SIZE,
+) -> WorkListPage:
+    """One page of each section of the user's work list (``worklist_scope``, as ``worklist``).
+
+    ``pages`` maps a section ("overdue", "today", "week") to the page asked for, as it came
+    in (``page_number`` reads it: junk gives page 1). Five queries, whatever the length of the
+    list: the section totals, the user's roles, the cards of the pages, their parts, and one
+    audit row naming the patients shown.
+    """
+    pages = pages or {}
+    scope = worklist_scope(user=user, now=now, unit=unit, assignee=assignee)
+    totals = section_counts(_in_horizon(scope, now), now=now)
+    numbers = {
+        key: page_number(pages.get(key), total=totals[key], per_page=per_page) for key in SECTIONS
+    }
+    work = _cards(_page_ids(scope, now=now, numbers=numbers, per_page=per_page), now, user=user)
+    result = WorkListPage(
+        overdue=SectionPage(
+            "overdue", work.overdue, totals["overdue"], numbers["overdue"], per_page
+        ),
+        today=SectionPage("today", work.due_today, totals["today"], numbers["today"], per_page),
+        week=SectionPage("week", work.due_this_week, totals["week"], numbers["week"], per_page),
+        patients_shown=work.patients(),
+    )
+    audit_record(  # one INSERT; no transaction needed
+        actor=user,
+        verb=AuditVerb.WORKLIST_VIEWED,
+        data={
+            "unit": unit.code if unit is not None else None,
+            "items": work.total,
+            "total": result.total,
+            "pages": numbers,
+            "patients": work.patient_ids(),
+        },
+    )
+    return result
