@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+import hypothesis
 import pytest
 import time_machine
 from django.conf import settings
@@ -25,6 +26,13 @@ from forlop.core.tests.factories import (
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("FORLOP_CHROMIUM", "/usr/bin/chromium")
+
+# Hypothesis without its per-example deadline (200 ms by default): that is a time asserted in a
+# test, and on a busy machine a pure deadline property failed with DeadlineExceeded while every
+# example was right. Speed is measured in bench/. No example database either: a run depends on
+# nothing a previous run left behind.
+hypothesis.settings.register_profile("forlop", deadline=None, database=None)
+hypothesis.settings.load_profile("forlop")
 
 
 # Every test starts in the default language (nb). A request through the test client leaves the
