@@ -1,0 +1,77 @@
+"""The demo copy for tests (forlop.demo.testing) gives the same database as a real load."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import transaction
+
+from forlop.core.models import AuditEvent
+from forlop.demo import testing
+from forlop.patients.models import Patient
+from forlop.patients.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 11)
+
+
+def _everything() -> dict[str, list[str]]:
+    return {table: sorted(map(repr, testing._read(table)[1])) for table, _pk in testing._tables()}
+
+
+@pytest.fixture
+def real_loads(monkeypatch: pytest.MonkeyPatch) -> list[date | None]:
+    """An empty copy store, and the list of real loads made."""
+    monkeypatch.setattr(testing, "_SNAPSHOTS", {})
+    loads: list[date | None] = []
+    real = testing.load_demo
+
+    def counted(*, today: date | None = None) -> dict[str, int]:
+        loads.append(today)
+        return real(today=today)
+
+    monkeypatch.setattr(testing, "load_demo", counted)
+    return loads
+
+
+def test_the_copy_gives_the_rows_of_a_real_load(real_loads):
+    with transaction.atomic():
+        first = testing.demo_load(today=TODAY)
+        loaded = _everything()
+        transaction.set_rollback(True)
+    assert Patient.objects.count() == 0  # rolled back: the database is at its baseline again
+
+    second = testing.demo_load(today=TODAY)
+
+    assert real_loads == [TODAY]  # the second came from the copy
+    assert second == first
+    assert _everything() == loaded
+    assert sum(len(rows) for rows in loaded.values()) > 5000  # the whole demo, not a part
+    # Rows made after the copy get ids after the copied ones (sequences moved on).
+    newest_patient = Patient.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    newest_audit = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    assert PatientFactory().pk > newest_patient
+    assert AuditEvent.objects.order_by("-pk").values_list("pk", flat=True)[0] >= newest_audit
+
+
+def test_a_database_not_at_its_baseline_gets_a_real_load(real_loads):
+    with transaction.atomic():
+        testing.demo_load(today=TODAY)
+        transaction.set_rollback(True)
+    PatientFactory()  # a row the copy was not taken over
+
+    testing.demo_load(today=TODAY)
+
+    assert real_loads == [TODAY, TODAY]
+
+
+def test_another_day_is_another_copy(real_loads):
+    with transaction.atomic():
+        testing.demo_load(today=TODAY)
+        transaction.set_rollback(True)
+
+    testing.demo_load(today=date(2026, 3, 12))
+
+    assert real_loads == [TODAY, date(2026, 3, 12)]
