@@ -370,7 +370,11 @@ def render_chart_svg(
         f'<line x1="{_num(frame.left)}" y1="{_num(frame.bottom)}" x2="{_num(frame.right)}" '
         f'y2="{_num(frame.bottom)}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
     )
-    every = max(1, math.ceil(MIN_LABEL_SPACING / frame.step)) if count else 1
+    # Far enough apart that the longest label never runs into the next ("sept. 2025").
+    spacing = max(
+        MIN_LABEL_SPACING, max((len(label) for label in labels), default=0) * CHAR_WIDTH + 6
+    )
+    every = max(1, math.ceil(spacing / frame.step)) if count else 1
     for index, label in enumerate(labels):
         if index % every:
             continue

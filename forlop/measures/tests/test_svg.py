@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 import pytest
 
@@ -257,6 +258,22 @@ def test_notes_too_long_for_a_small_chart_go_whole_into_a_key_under_it() -> None
         long,
         "Ny rutine for innkomstsamtale innført",
     ]
+
+
+def test_x_axis_labels_never_run_into_each_other_on_a_small_chart() -> None:
+    # given two years of months, labelled as the Norwegian pages label them (the leaders'
+    # small charts showed "des. 2024mar. 2025jun. 2025" run together)
+    from forlop.measures.svg import CHAR_WIDTH
+
+    months = ["des.", "jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sept."]
+    labels = [f"{months[i % 10]} {2024 + i // 12}" for i in range(24)]
+    root = parse(render(run_chart([float(i % 5) for i in range(24)]), labels=labels, width=360))
+    shown = with_class(root, "spc-x-label")
+    # then each pair of neighbours is at least half of both labels' widths apart
+    assert len(shown) >= 3
+    for a, b in pairwise(shown):
+        gap = float(b.get("x") or 0) - float(a.get("x") or 0)
+        assert gap >= (len(a.text or "") + len(b.text or "")) * CHAR_WIDTH / 2, (a.text, b.text)
 
 
 def test_the_measures_own_target_line_is_labelled() -> None:
