@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from forlop.core.models import Role
@@ -142,7 +143,7 @@ def test_a_cycle_that_changes_a_checklist_links_to_its_template_version(
     assert PdsaCycle.objects.get(pk=cycle.pk).template_version_id == hph_version.pk
     client.force_login(member)
     page = client.get(reverse("improvement:cycle", args=(team.pk, cycle.pk))).content.decode()
-    shown = re.search(r'data-testid="cycle-template">(.*?)</p>', page, re.S)
+    shown = re.search(r'data-testid="cycle-template">(.*?)</p>', page, re.DOTALL)
     assert shown is not None
     assert str(hph_version) in re.sub(r"<[^>]+>", "", shown.group(1))
 
@@ -170,11 +171,11 @@ def test_the_network_shows_each_teams_progress_scores_over_time(
     page = client.get(reverse("improvement:network-progress", args=(network.code,)))
     assert page.status_code == 200
     body = page.content.decode()
-    row = re.search(r"<tr>\s*<th scope=\"row\">.*?Testvik kommune.*?</tr>", body, re.S)
+    row = re.search(r"<tr>\s*<th scope=\"row\">.*?Testvik kommune.*?</tr>", body, re.DOTALL)
     assert row is not None
     cells = [
         re.sub(r"<[^>]+>|\s+", " ", c).strip()
-        for c in re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+        for c in re.findall(r"<td>(.*?)</td>", row.group(0), re.DOTALL)
     ]
     # then the row holds both scores in order, the latest, and that it waits for review
     assert cells[0] == "2. feb 2026: 1,5; 2. mar 2026: 2,5"
@@ -210,10 +211,12 @@ def test_the_plans_page_carries_communication_spread_and_the_quality_system(
     assert 'value="Dok. 12.3 i kvalitetssystemet"' in change
     # an idea not adopted cannot be spread
     open_idea = services.idea_create(team=team, actor=member, title="Ikke testet ennå")
-    with pytest.raises(Exception, match="Spre det teamet har innført|Spread what"):
+    with pytest.raises(ValidationError) as refused:
         services.spread_step_add(
             idea=open_idea, actor=member, unit=district, planned_on=date(2026, 5, 1)
         )
+    assert refused.value.messages == ["Spre det teamet har innført."]
+    assert not open_idea.spread_steps.exists()
 
 
 def test_a_long_pdsa_note_is_whole_on_the_leaders_small_chart(
