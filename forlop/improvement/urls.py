@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forlop.improvement.views import board, gatherings, method, network, reports, team
+from forlop.improvement.views import board, evaluation, gatherings, method, network, reports, team
 
 app_name = "improvement"
 
@@ -34,8 +34,8 @@ urlpatterns = [
         name="gathering-posters",
     ),
     path("gatherings/<int:pk>/materials/", gatherings.material_create, name="material-create"),
-    path("gatherings/<int:pk>/evaluation/new/", gatherings.survey_create, name="survey-create"),
-    path("gatherings/<int:pk>/evaluation/", gatherings.survey_answer, name="survey-answer"),
+    path("gatherings/<int:pk>/evaluation/new/", evaluation.survey_create, name="survey-create"),
+    path("gatherings/<int:pk>/evaluation/", evaluation.survey_answer, name="survey-answer"),
     path("materials/<int:pk>/", gatherings.material_download, name="material"),
     path("guidance/<int:pk>/", network.guidance_detail, name="guidance"),
     path("guidance/<int:pk>/invitations/send/", network.guidance_invite, name="guidance-invite"),

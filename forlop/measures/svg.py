@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -63,6 +64,71 @@ def _fit_label(label: str, x: float, width: int, prefer_end: bool) -> tuple[str,
     side = "end" if room_left >= room_right else "start"
     chars = max(int((room_left if side == "end" else room_right) // CHAR_WIDTH) - 1, 1)
     return label[:chars].rstrip() + "…", side, True
+
+
+KEY_LINE = FONT_SIZE + 4  # px from one line of the notes' key to the next
+
+
+def _key_lines(annotations: Sequence[Annotation], width: int) -> list[tuple[int, str]]:
+    """The notes' key under a chart where a label does not fit beside its line (a small aim
+    or leader chart): each note numbered, its whole text wrapped to the chart's width, so no
+    note is cut short. ``(note number or 0 for a continued line, text)`` per line."""
+    chars = max(int((width - 2 * EDGE - MARGIN_LEFT // 2) // CHAR_WIDTH) - 4, 10)
+    lines: list[tuple[int, str]] = []
+    for number, annotation in enumerate(annotations, start=1):
+        wrapped = textwrap.wrap(annotation.label, chars, break_long_words=True) or [""]
+        lines.append((number, wrapped[0]))
+        lines.extend((0, rest) for rest in wrapped[1:])
+    return lines
+
+
+def _annotations_svg(
+    annotations: Sequence[Annotation], frame: _Frame, width: int, key_top: float
+) -> tuple[list[str], int]:
+    """The notes: a dashed line at each, its label beside it where the label fits, else a
+    number at the line and the whole text in a key under the chart. Returns the SVG and the
+    height the key adds."""
+    ordered = sorted(annotations, key=lambda a: a.x)
+    placed = []
+    for annotation in ordered:
+        ax = frame.x(annotation.x - 1)
+        fit = _fit_label(
+            annotation.label, ax, width, prefer_end=ax > (frame.left + frame.right) / 2
+        )
+        placed.append((annotation, ax, fit))
+    keyed = any(shortened for _, _, (_, _, shortened) in placed)
+    out = ['<g class="spc-annotations">']
+    for number, (annotation, ax, (text, anchor, _)) in enumerate(placed):
+        label_y = frame.top - 6 - (number % 2) * (FONT_SIZE + 2)
+        if keyed:
+            text, anchor = str(number + 1), "middle"
+        out.append(
+            f'<g class="spc-annotation" data-x="{annotation.x}">'
+            + (f"<title>{escape(annotation.label)}</title>" if keyed else "")
+            + f'<line x1="{_num(ax)}" y1="{_num(frame.top)}" x2="{_num(ax)}" '
+            f'y2="{_num(frame.bottom)}" stroke="{ANNOTATION_COLOUR}" stroke-width="1" '
+            'stroke-dasharray="3 3"/>'
+            f'<text x="{_num(ax)}" y="{_num(label_y)}" text-anchor="{anchor}" '
+            f'fill="{ANNOTATION_COLOUR}">{escape(text)}</text></g>'
+        )
+    out.append("</g>")
+    if not keyed:
+        return out, 0
+    lines = _key_lines(ordered, width)
+    out.append('<g class="spc-annotation-key">')
+    for row, (number, text) in enumerate(lines):
+        y = _num(key_top + (row + 1) * KEY_LINE)
+        if number:
+            out.append(
+                f'<text class="spc-annotation-key-number" x="{_num(frame.left)}" y="{y}" '
+                f'text-anchor="end" fill="{ANNOTATION_COLOUR}">{number}</text>'
+            )
+        out.append(
+            f'<text class="spc-annotation-key-text" x="{_num(frame.left + 6)}" y="{y}" '
+            f'fill="{ANNOTATION_COLOUR}">{escape(text)}</text>'
+        )
+    out.append("</g>")
+    return out, len(lines) * KEY_LINE + 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,14 +334,19 @@ def render_chart_svg(
         high=ticks[-1],
     )
 
+    # The notes first: where their labels do not fit, a key under the chart adds height.
+    notes_svg, key_height = (
+        _annotations_svg(annotations, frame, width, key_top=height) if annotations else ([], 0)
+    )
+    full_height = height + key_height
     out: list[str] = [
-        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {full_height}" width="{width}" '
+        f'height="{full_height}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
         f'class="spc-chart spc-chart--{result.chart}" font-family="system-ui, sans-serif" '
         f'font-size="{FONT_SIZE}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}</desc>',
-        f'<rect class="spc-background" x="0" y="0" width="{width}" height="{height}" '
+        f'<rect class="spc-background" x="0" y="0" width="{width}" height="{full_height}" '
         'fill="#ffffff"/>',
     ]
 
@@ -299,7 +370,11 @@ def render_chart_svg(
         f'<line x1="{_num(frame.left)}" y1="{_num(frame.bottom)}" x2="{_num(frame.right)}" '
         f'y2="{_num(frame.bottom)}" stroke="{TEXT_COLOUR}" stroke-width="1"/>'
     )
-    every = max(1, math.ceil(MIN_LABEL_SPACING / frame.step)) if count else 1
+    # Far enough apart that the longest label never runs into the next ("sept. 2025").
+    spacing = max(
+        MIN_LABEL_SPACING, max((len(label) for label in labels), default=0) * CHAR_WIDTH + 6
+    )
+    every = max(1, math.ceil(spacing / frame.step)) if count else 1
     for index, label in enumerate(labels):
         if index % every:
             continue
@@ -386,25 +461,8 @@ def render_chart_svg(
         out.append(_point_marker(frame, index, point, labels[index], y_format(point.y)))
     out.append("</g>")
 
-    # Annotations: a vertical line and a short label, staggered to avoid overlaps.
-    if annotations:
-        out.append('<g class="spc-annotations">')
-        for number, annotation in enumerate(sorted(annotations, key=lambda a: a.x)):
-            ax = frame.x(annotation.x - 1)
-            label_y = frame.top - 6 - (number % 2) * (FONT_SIZE + 2)
-            text, anchor, shortened = _fit_label(
-                annotation.label, ax, width, prefer_end=ax > (frame.left + frame.right) / 2
-            )
-            full = f"<title>{escape(annotation.label)}</title>" if shortened else ""
-            out.append(
-                f'<g class="spc-annotation" data-x="{annotation.x}">{full}'
-                f'<line x1="{_num(ax)}" y1="{_num(frame.top)}" x2="{_num(ax)}" '
-                f'y2="{_num(frame.bottom)}" stroke="{ANNOTATION_COLOUR}" stroke-width="1" '
-                'stroke-dasharray="3 3"/>'
-                f'<text x="{_num(ax)}" y="{_num(label_y)}" text-anchor="{anchor}" '
-                f'fill="{ANNOTATION_COLOUR}">{escape(text)}</text></g>'
-            )
-        out.append("</g>")
+    # Annotations: a vertical line and a label, or a number and the key (see above).
+    out.extend(notes_svg)
 
     if note:
         out.append(

@@ -5,7 +5,9 @@ at the home page and follows the links, ``hx-get`` targets and forms it finds, o
 URL per URL pattern and user. Every page is fetched clean and with junk query parameters
 (impossible and out-of-range dates, negative page numbers, words for ids, very long strings,
 a NUL byte), and every form found is posted with a junk value in each field. A pattern the
-walk did not reach is fetched with made-up arguments. The walk asserts:
+walk did not reach is fetched with made-up arguments. Before it starts, the walk makes through
+the services what the demo lacks (``walk_state.py``: a draft template, an emergency grant, a
+measure counted by hand, rules, a calendar link). The walk asserts:
 
 - no response is a 500 (the test client re-raises the view's exception, which is recorded);
 - a junk POST changes nothing: the row count and latest update of every table are the same
@@ -35,6 +37,7 @@ from django.urls.exceptions import Resolver404
 
 from forlop.core.models import User
 from forlop.core.submit_once import FIELD
+from forlop.demo.tests.walk_state import emergency_offer, state_the_demo_lacks
 
 pytestmark = pytest.mark.django_db
 
@@ -249,25 +252,29 @@ class Walk:
                 if first_time:
                     self.request("get", path, junk_queries(params, full=False)[0], who)
                 continue
-            page = PageParser()
-            page.feed(response.content.decode())
+            page = self.collect(who, path, response.content.decode())
             for form in page.forms:
-                action = form.action or path
                 if form.method == "get":
                     params |= set(form.fields)
-                    queue.append(urlsplit(action).path)
-                else:
-                    action_route = route_of(urlsplit(action).path)
-                    if form.tag == "form" and FIELD not in form.fields:
-                        self.untokened.add(f"{action_route} (on {path})")
-                    if action_route is not None and action_route not in self.forms:
-                        self.forms[action_route] = (
-                            who,
-                            Form("post", urlsplit(action).path, form.fields),
-                        )
+                    queue.append(urlsplit(form.action or path).path)
             queue.extend(page.links)
             for query in junk_queries(params, full=first_time):
                 self.request("get", path, query, who)
+
+    def collect(self, who: str, path: str, html: str) -> PageParser:
+        """Parse a page and keep the first POST form found for each pattern, to post junk."""
+        page = PageParser()
+        page.feed(html)
+        for form in page.forms:
+            action = form.action or path
+            if form.method == "get":
+                continue
+            action_route = route_of(urlsplit(action).path)
+            if form.tag == "form" and FIELD not in form.fields:
+                self.untokened.add(f"{action_route} (on {path})")
+            if action_route is not None and action_route not in self.forms:
+                self.forms[action_route] = (who, Form("post", urlsplit(action).path, form.fields))
+        return page
 
 
 def placeholder(route: str) -> str:
@@ -291,11 +298,13 @@ def demo() -> None:
 def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:
     from forlop.portal.models import PortalAccount
 
+    starts = state_the_demo_lacks()
     walk = Walk(Client())
     portal_user = PortalAccount.objects.select_related("user").first().user
     for username in [*WALKERS, portal_user.username]:
         walk.client.force_login(User.objects.get(username=username))
-        walk.crawl(username, ["/", "/my/"])
+        walk.crawl(username, ["/", "/my/", *starts.get(username, [])])
+    emergency_offer(walk)
 
     # Patterns not reached by links: made-up arguments, as the first walker.
     walk.client.force_login(User.objects.get(username=WALKERS[0]))
@@ -312,7 +321,13 @@ def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:
     users = {
         u.username: u for u in User.objects.filter(username__in=[*WALKERS, portal_user.username])
     }
-    for route, name in all_patterns():
+
+    # Buttons without input last: publishing the draft or deleting its stop point first
+    # would refuse the draft's other forms for its state, not for their junk.
+    def button_only(pattern: tuple[str, str]) -> bool:
+        return pattern[0] in walk.forms and not inputs(walk.forms[pattern[0]][1])
+
+    for route, name in sorted(all_patterns(), key=button_only):
         if route.startswith("admin/") or name.split(":")[-1] in ACTIONS_WITHOUT_INPUT:
             continue
         who, form = walk.forms.get(route, (WALKERS[0], Form("post", placeholder(route))))
@@ -347,7 +362,10 @@ def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:
         if not route.startswith(("admin/", "login/", "logout/", "i18n/", "fhir/", "api/"))
         and route not in reached
     ]
-    assert len(unlinked) <= 30, unlinked
+    # 13 on 2026-12-01, from 30 before the walk made the state it lacked (drafts, emergency
+    # access, a measure counted by hand, rules, a calendar link); left: states the demo has
+    # nowhere (a proposal from the patient, an open survey, a national event, a decided cycle).
+    assert len(unlinked) <= 13, unlinked
     print(  # noqa: T201 - the walk's figures, shown with pytest -s
         f"url walk: {walk.count} requests; {len(reached)} patterns reached by links and forms;"
         f" {len(without_input)} buttons without input; unlinked: {unlinked}"

@@ -17,10 +17,6 @@ from forlop.improvement.services.invitations import (
     invitee_add,
 )
 from forlop.improvement.services.method import (
-    board_setting_set,
-    communication_add,
-    communication_done,
-    communication_remove,
     cycle_create,
     cycle_next,
     cycle_update,
@@ -34,10 +30,6 @@ from forlop.improvement.services.method import (
     idea_to_cycle,
     idea_vote_set,
     idea_vote_toggle,
-    progress_score_review,
-    progress_score_set,
-    spread_step_add,
-    spread_step_adopted,
 )
 from forlop.improvement.services.network import (
     gathering_save,
@@ -45,6 +37,16 @@ from forlop.improvement.services.network import (
     national_events_plan,
     network_plan_gatherings,
     network_update,
+)
+from forlop.improvement.services.plans import (
+    board_setting_set,
+    communication_add,
+    communication_done,
+    communication_remove,
+    progress_score_review,
+    progress_score_set,
+    spread_step_add,
+    spread_step_adopted,
 )
 from forlop.improvement.services.reports import (
     poster_save,

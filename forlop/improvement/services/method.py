@@ -1,6 +1,6 @@
 """Writes of the model for improvement: driver diagrams, change ideas and time thieves (votes,
-comments, turning one into a PDSA cycle), PDSA cycles and their ramps, the progress score and
-its review, the communication and spread plans, and the huddle board's setting.
+comments, turning one into a PDSA cycle), and PDSA cycles and their ramps (the progress score,
+the communication and spread plans and the huddle board's setting are in ``plans.py``).
 
 Every service checks the actor's role on the team (``access.require_*``), validates with the
 pure rules in ``improvement/method.py`` (every problem at once, in Norwegian), and saves in
@@ -11,28 +11,22 @@ the board setting, which decides how much patient data a wall screen shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from forlop.core.audit import audit_record
-from forlop.core.models import AuditVerb, Membership, Role, Unit, User
+from forlop.core.models import Unit, User
 from forlop.improvement import method
-from forlop.improvement.access import require_coordinator, require_member
+from forlop.improvement.access import require_member
 from forlop.improvement.models import (
     Aim,
-    BoardSetting,
     ChangeIdea,
-    CommunicationItem,
     Driver,
     IdeaComment,
     IdeaVote,
     PdsaCycle,
-    ProgressScore,
-    SpreadStep,
     Team,
     TeamMember,
 )
@@ -43,12 +37,12 @@ from forlop.pathways.models import TemplateVersion
 DEFAULT_CYCLE_DAYS = 14
 
 
-def _raise(problems: Sequence[method.Problem]) -> None:
+def raise_problems(problems: Sequence[method.Problem]) -> None:
     if problems:
         raise ValidationError([_(problem.message) for problem in problems])
 
 
-def _unit_of_team(team: Team, unit: Unit | None) -> None:
+def unit_of_team_check(team: Team, unit: Unit | None) -> None:
     if unit is not None and unit.organisation_id != team.organisation_id:
         raise ValidationError(_("Choose a unit of the team's own organisation."))
 
@@ -117,10 +111,10 @@ def idea_create(
     unit: Unit | None = None,
 ) -> ChangeIdea:
     require_member(actor, team)
-    _raise(method.idea_problems(title=title, description=description))
+    raise_problems(method.idea_problems(title=title, description=description))
     if driver is not None and driver.aim.team_id != team.pk:
         raise ValidationError(_("Choose a driver of the team's own aims."))
-    _unit_of_team(team, unit)
+    unit_of_team_check(team, unit)
     same = (
         team.ideas.filter(
             title__iexact=title.strip(),
@@ -263,7 +257,7 @@ def _check_cycle_links(
 ) -> None:
     if owner is not None and owner.team_id != team.pk:
         raise ValidationError(_("The owner is a member of the team."))
-    _unit_of_team(team, unit)
+    unit_of_team_check(team, unit)
     if available is not None:
         allowed = {m.pk for m in available}
         if any(m.pk not in allowed for m in measures):
@@ -291,7 +285,7 @@ def cycle_create(
     require_member(actor, team)
     if idea.team_id != team.pk or (previous is not None and previous.idea_id != idea.pk):
         raise ValidationError(_("A ramp of cycles tests one change idea of the team."))
-    _raise(method.cycle_date_problems(starts_on=starts_on, ends_on=ends_on))
+    raise_problems(method.cycle_date_problems(starts_on=starts_on, ends_on=ends_on))
     if not title.strip():
         raise ValidationError(_("Say what the cycle tests."))
     _check_cycle_links(team, owner=owner, unit=unit, measures=measures, available=available)
@@ -350,7 +344,7 @@ def cycle_update(
         raise ValidationError(_("The cycle is decided; start the next cycle of the ramp instead."))
     if decision and decided_on is None:
         decided_on = today
-    _raise(
+    raise_problems(
         method.cycle_problems(
             prediction=prediction,
             starts_on=starts_on,
@@ -421,159 +415,3 @@ def cycle_next(*, cycle: PdsaCycle, actor: User, today: date) -> PdsaCycle:
         previous=cycle,
         today=today,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Progress score
-# --------------------------------------------------------------------------------------------
-
-
-def progress_score_set(
-    *, team: Team, actor: User, score: Decimal | None, reason: str, today: date
-) -> ProgressScore:
-    require_member(actor, team)
-    _raise(method.progress_score_problems(score=score, reason=reason))
-    assert score is not None  # noqa: S101 - checked above
-    last = team.progress_scores.order_by("-set_on", "-pk").first()
-    if last is not None and (last.set_on, last.score, last.reason) == (
-        today,
-        score,
-        reason.strip(),
-    ):
-        return last  # the form sent twice
-    with transaction.atomic():
-        row = ProgressScore(
-            team=team, score=score, reason=reason.strip(), set_on=today, set_by=actor
-        )
-        row.full_clean()
-        row.save()
-    return row
-
-
-def progress_score_review(
-    *, row: ProgressScore, actor: User, review: str, note: str, now: datetime
-) -> ProgressScore:
-    """The coordinator agrees with the team's score, or questions it (with a comment)."""
-    require_coordinator(actor, row.team.network)
-    if review not in ProgressScore.Review.values:
-        raise ValidationError(_("Agree with the score or question it."))
-    if review == ProgressScore.Review.QUESTIONED and not note.strip():
-        raise ValidationError(_("Say what you question, so the team can answer."))
-    with transaction.atomic():
-        row.review, row.review_note = review, note.strip()
-        row.reviewed_by, row.reviewed_at = actor, now
-        row.save(
-            update_fields=["review", "review_note", "reviewed_by", "reviewed_at", "updated_at"]
-        )
-    return row
-
-
-# --------------------------------------------------------------------------------------------
-# Communication and spread plans
-# --------------------------------------------------------------------------------------------
-
-
-def communication_add(
-    *,
-    team: Team,
-    actor: User,
-    audience: str,
-    message: str,
-    channel: str,
-    planned_on: date,
-    responsible: str = "",
-) -> CommunicationItem:
-    require_member(actor, team)
-    same = team.communication.filter(
-        audience=audience, message=message.strip(), channel=channel, planned_on=planned_on
-    ).first()
-    if same is not None:  # the form sent twice
-        return same
-    with transaction.atomic():
-        item = CommunicationItem(
-            team=team,
-            audience=audience,
-            message=message.strip(),
-            channel=channel,
-            planned_on=planned_on,
-            responsible=responsible.strip(),
-        )
-        item.full_clean()
-        item.save()
-    return item
-
-
-def communication_done(
-    *, item: CommunicationItem, actor: User, done_on: date | None, today: date
-) -> CommunicationItem:
-    require_member(actor, item.team)
-    if done_on is not None and done_on > today:
-        raise ValidationError(_("It cannot be done in the future."))
-    with transaction.atomic():
-        item.done_on = done_on
-        item.save(update_fields=["done_on", "updated_at"])
-    return item
-
-
-def communication_remove(*, item: CommunicationItem, actor: User) -> None:
-    require_member(actor, item.team)
-    with transaction.atomic():
-        item.delete()
-
-
-def spread_step_add(
-    *, idea: ChangeIdea, actor: User, unit: Unit, planned_on: date, note: str = ""
-) -> SpreadStep:
-    """A unit that is to adopt an adopted change next."""
-    require_member(actor, idea.team)
-    if idea.status != ChangeIdea.Status.ADOPTED:
-        raise ValidationError(_("Spread what the team has adopted."))
-    _unit_of_team(idea.team, unit)
-    planned = idea.spread_steps.filter(unit=unit).first()
-    if planned is not None and planned.planned_on == planned_on:
-        return planned  # the form sent twice
-    if planned is not None:
-        raise ValidationError(_("The unit is already in the spread plan of this change."))
-    with transaction.atomic():
-        step = SpreadStep(idea=idea, unit=unit, planned_on=planned_on, note=note.strip())
-        step.full_clean()
-        step.save()
-    return step
-
-
-def spread_step_adopted(
-    *, step: SpreadStep, actor: User, adopted_on: date | None, today: date
-) -> SpreadStep:
-    require_member(actor, step.idea.team)
-    if adopted_on is not None and adopted_on > today:
-        raise ValidationError(_("It cannot be adopted in the future."))
-    with transaction.atomic():
-        step.adopted_on = adopted_on
-        step.save(update_fields=["adopted_on", "updated_at"])
-    return step
-
-
-# --------------------------------------------------------------------------------------------
-# The huddle board
-# --------------------------------------------------------------------------------------------
-
-
-def board_setting_set(*, unit: Unit, actor: User, initials_only: bool) -> BoardSetting:
-    """Names or initials only on the unit's board: the unit's leader decides (audited, since
-    it decides how much patient data a wall screen shows)."""
-    may = Membership.objects.filter(
-        user=actor, unit=unit, active=True, role=Role.UNIT_LEADER
-    ).exists()
-    if not may:
-        raise PermissionDenied
-    with transaction.atomic():
-        setting, _created = BoardSetting.objects.get_or_create(unit=unit)
-        setting.initials_only, setting.updated_by = initials_only, actor
-        setting.save(update_fields=["initials_only", "updated_by", "updated_at"])
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.BOARD_SETTING_CHANGED,
-            target=setting,
-            data={"unit": unit.code, "board_initials_only": initials_only},
-        )
-    return setting

@@ -9,6 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from forlop.core.forms import Form
+from forlop.core.http import AuthedHttpRequest
+from forlop.improvement import selectors
+from forlop.improvement.access import TeamRole
+from forlop.improvement.models import Gathering
 
 T = TypeVar("T")
 
@@ -40,3 +44,12 @@ def run(form: Form, action: Callable[[], object]) -> bool:
 
 def status(form: Any) -> int:
     return 400 if form is not None and form.is_bound and form.errors else 200
+
+
+def coordinated_gathering(request: AuthedHttpRequest, pk: int) -> Gathering:
+    """A gathering the user may change: a network's for its coordinators, a national event
+    for an administrator."""
+    gathering, role, _team = selectors.gathering_get_for_user(user=request.user, pk=pk)
+    if role != TeamRole.COORDINATOR or not selectors.may_change_gathering(request.user, gathering):
+        raise Http404
+    return gathering

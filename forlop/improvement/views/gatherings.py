@@ -1,4 +1,5 @@
-"""The learning network's gatherings: the gathering itself, its posters, materials and evaluation survey.
+"""The learning network's gatherings: the gathering itself, its posters and materials (its
+evaluation survey is in ``evaluation.py``).
 
 Only the network's coordinators plan and edit a gathering; its teams see it and answer the survey.
 """
@@ -12,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,16 +28,15 @@ from forlop.core.models import User
 from forlop.improvement import forms, ics, posters, rules, selectors, services
 from forlop.improvement.access import TeamRole
 from forlop.improvement.models import (
-    Answer,
     Gathering,
     Material,
     Network,
-    Question,
     Survey,
 )
 from forlop.improvement.services.evaluation import may_answer
 from forlop.improvement.services.invitations import SendResult
-from forlop.improvement.views.common import apply, run, status
+from forlop.improvement.views.common import apply, coordinated_gathering, status
+from forlop.improvement.views.evaluation import survey_results
 
 
 def _gathering_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -73,15 +73,6 @@ def gathering_create(request: AuthedHttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _coordinated_gathering(request: AuthedHttpRequest, pk: int) -> Gathering:
-    """A gathering the user may change: a network's for its coordinators, a national event
-    for an administrator."""
-    gathering, role, _team = selectors.gathering_get_for_user(user=request.user, pk=pk)
-    if role != TeamRole.COORDINATOR or not selectors.may_change_gathering(request.user, gathering):
-        raise Http404
-    return gathering
-
-
 def _inviting_gathering(request: AuthedHttpRequest, pk: int) -> Gathering:
     """A gathering the user invites to: a network's for its coordinators, a national event
     for the coordinators of the networks that show it (to their own teams)."""
@@ -93,7 +84,7 @@ def _inviting_gathering(request: AuthedHttpRequest, pk: int) -> Gathering:
 
 @require_http_methods(["GET", "POST"])
 def gathering_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering = _coordinated_gathering(request, pk)
+    gathering = coordinated_gathering(request, pk)
     names = [
         "kind",
         "number",
@@ -146,62 +137,6 @@ def gathering_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _results(survey: Survey) -> list[dict[str, object]]:
-    """Per question: the number of answers and, from the suppression threshold on, the
-    distribution (counts below it hidden), the mean and the texts."""
-    below = int(settings.FORLOP_SUPPRESS_BELOW)
-    counts: dict[tuple[int, int | None], int] = {
-        (row["question"], row["value"]): row["n"]
-        for row in Answer.objects.filter(question__survey=survey)
-        .values("question", "value")
-        .annotate(n=Count("id"))
-    }
-    means = dict(
-        Answer.objects.filter(question__survey=survey, value__isnull=False)
-        .values("question")
-        .annotate(mean=Avg("value"))
-        .values_list("question", "mean")
-    )
-    results = []
-    for question in survey.questions.all():
-        total = sum(n for (q, _v), n in counts.items() if q == question.pk)
-        shown = total >= below
-        values: list[tuple[str, int | None]] = []
-        if question.kind == Question.Kind.SCALE:
-            scale = [(str(v), counts.get((question.pk, v), 0)) for v in range(1, 6)]
-            values = [
-                (label, None if rules.suppressed(n, below=below) else n) for label, n in scale
-            ]
-        elif question.kind == Question.Kind.YES_NO:
-            pairs = [
-                (_("Yes"), counts.get((question.pk, 1), 0)),
-                (_("No"), counts.get((question.pk, 0), 0)),
-            ]
-            values = [
-                (label, None if rules.suppressed(n, below=below) else n) for label, n in pairs
-            ]
-        texts = (
-            sorted(
-                Answer.objects.filter(question=question)
-                .exclude(text="")
-                .values_list("text", flat=True)
-            )
-            if shown and question.kind == Question.Kind.TEXT
-            else []
-        )
-        results.append(
-            {
-                "question": question,
-                "total": total,
-                "shown": shown,
-                "values": values,
-                "mean": means.get(question.pk) if shown else None,
-                "texts": texts,
-            }
-        )
-    return results
-
-
 def _invitation_networks(user: User, gathering: Gathering) -> QuerySet[Network]:
     """Whose invitations the user sees on the gathering's page."""
     if gathering.network is not None:
@@ -245,7 +180,7 @@ def gathering_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             if survey is None and gathering.network is not None
             else None
         )
-        context["results"] = _results(survey) if survey else []
+        context["results"] = survey_results(survey) if survey else []
         context["suppress_below"] = settings.FORLOP_SUPPRESS_BELOW
         context["responses"] = survey.responses.count() if survey else 0
         invitations = gathering.invitations.filter(
@@ -423,7 +358,7 @@ def national_events_plan(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_GET
 def gathering_posters(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    gathering = _coordinated_gathering(request, pk)
+    gathering = coordinated_gathering(request, pk)
     size = request.GET.get("size", "a4")
     if size not in posters.SIZES or fmt not in ("zip", "pdf") or gathering.number is None:
         raise Http404
@@ -441,7 +376,7 @@ def gathering_posters(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResp
 
 @require_POST
 def material_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering = _coordinated_gathering(request, pk)
+    gathering = coordinated_gathering(request, pk)
     form = forms.MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data.get("file")
@@ -474,54 +409,3 @@ def material_download(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(material.content), content_type=material.content_type)
     response["Content-Disposition"] = f'attachment; filename="{material.file_name}"'
     return response
-
-
-@require_POST
-def survey_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering = _coordinated_gathering(request, pk)
-    form = forms.SurveyForm(request.POST)
-    if form.is_valid():
-        done = apply(
-            form,
-            lambda: services.survey_create(
-                gathering=gathering, actor=request.user, **form.cleaned_data
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("The evaluation is open for the teams."))
-            return redirect("improvement:gathering", pk=gathering.pk)
-    for error in [e for errors in form.errors.values() for e in errors]:
-        messages.error(request, str(error))
-    return redirect("improvement:gathering", pk=gathering.pk)
-
-
-@require_http_methods(["GET", "POST"])
-def survey_answer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    gathering, role, team = selectors.gathering_get_for_user(user=request.user, pk=pk)
-    survey = Survey.objects.filter(gathering=gathering).first()
-    if survey is None or role != TeamRole.MEMBER:
-        raise Http404
-    questions = list(survey.questions.all())
-    if not may_answer(request.user, survey):
-        messages.info(request, _("You have answered this evaluation. Thank you!"))
-        return redirect("improvement:gathering", pk=gathering.pk)
-    form = forms.AnswerForm(request.POST or None, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        done = run(
-            form,
-            lambda: services.survey_answer(
-                survey=survey,
-                user=request.user,
-                answers=form.answers(questions),
-                today=timezone.localdate(),
-            ),
-        )
-        if done:
-            messages.success(request, _("Thank you! Your answers are stored without your name."))
-            return redirect("improvement:gathering", pk=gathering.pk)
-    return render(
-        request,
-        "improvement/survey_answer.html",
-        {"gathering": gathering, "survey": survey, "form": form, "team": team},
-        status=status(form),
-    )

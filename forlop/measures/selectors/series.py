@@ -389,12 +389,10 @@ def series_from_counts(
         by_x.setdefault(x, []).append(note.text)
         if note.part_ends_here and 1 <= x < len(points):
             part_ends.add(x)
-    # Notes in the same period share one marker: the first note and how many more.
+    # Notes in the same period share one marker with their whole texts: the chart puts a
+    # label that does not fit beside its line in a key under the chart, never cut short.
     svg_annotations = [
-        SvgAnnotation(
-            x=x, label=texts[0][:40] if len(texts) == 1 else f"{texts[0][:30]} (+{len(texts) - 1})"
-        )
-        for x, texts in sorted(by_x.items())
+        SvgAnnotation(x=x, label="; ".join(texts)) for x, texts in sorted(by_x.items())
     ]
     if chart not in chart_types_for(measure):
         chart = "run"

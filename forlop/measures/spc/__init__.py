@@ -57,14 +57,9 @@ from forlop.measures.spc.charts import (
     ChartType,
     Part,
     Point,
-    c_chart,
     compute_chart,
-    i_chart,
-    mr_chart,
-    p_chart,
-    run_chart,
-    u_chart,
 )
+from forlop.measures.spc.shortcuts import c_chart, i_chart, mr_chart, p_chart, run_chart, u_chart
 
 __all__ = [
     "CHARTS_NEEDING_N",

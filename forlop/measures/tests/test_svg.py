@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 import pytest
 
@@ -205,29 +206,74 @@ def _extent(text: ET.Element) -> tuple[float, float]:
 
 
 def test_annotation_labels_are_never_cut_off_at_the_chart_edges() -> None:
-    # given long notes at the first, a middle and the last point of a small chart (issue 10,
-    # item 11: a note at the right half ran off the left edge, one near the middle off the right)
-    long = "Ny rutine for innkomstsamtale innført"
-    notes = [Annotation(1, long), Annotation(6, long), Annotation(7, long), Annotation(12, long)]
+    # given notes at the first and last point of a small chart that fit beside their lines
+    # (issue 10, item 11: a note at the right half ran off the left edge)
+    notes = [Annotation(1, "PDSA 1: ny rutine"), Annotation(12, "PDSA 2: ringe")]
     root = parse(render(run_chart(STABLE), annotations=notes, width=360, height=200))
     for mark in with_class(root, "spc-annotation"):
         text = mark.find("svg:text", NS)
         assert text is not None
         low, high = _extent(text)
-        # then each label lies inside the chart
+        # then each label lies inside the chart, whole, and no key is drawn
         assert low >= 0, (mark.get("data-x"), low, text.text)
         assert high <= 360, (mark.get("data-x"), high, text.text)
-        # and a label shortened to fit keeps its whole text as the mark's title
-        title = mark.find("svg:title", NS)
-        if text.text != long:
-            assert text.text.endswith("…")
-            assert title is not None
-            assert title.text == long
-        else:
-            assert title is None
-    # a short label is never shortened
-    short = parse(render(run_chart(STABLE), annotations=[Annotation(12, "PDSA 2")], width=360))
-    assert [t.text for t in short.iter(f"{SVG}text") if t.text == "PDSA 2"] == ["PDSA 2"]
+    assert ["".join(m.itertext()) for m in with_class(root, "spc-annotation")] == [
+        "PDSA 1: ny rutine",
+        "PDSA 2: ringe",
+    ]
+    assert not with_class(root, "spc-annotation-key")
+    assert root.get("viewBox") == "0 0 360 200"
+
+
+def test_notes_too_long_for_a_small_chart_go_whole_into_a_key_under_it() -> None:
+    # given long notes at the first, a middle and the last point of a small aim or leader
+    # chart (issue 13: PDSA notes were cut short with "…" there)
+    long = "PDSA: Ringe pasienten dagen før hjemkomst fra sykehuset og avtale første besøk"
+    notes = [Annotation(1, long), Annotation(6, "Ny rutine for innkomstsamtale innført")]
+    root = parse(render(run_chart(STABLE), annotations=notes, width=360, height=200))
+    # then each line carries its number, inside the chart
+    marks = with_class(root, "spc-annotation")
+    assert [(m.get("data-x"), m.find("svg:text", NS).text) for m in marks] == [  # type: ignore[union-attr]
+        ("1", "1"),
+        ("6", "2"),
+    ]
+    # and the key under the chart holds every note's whole text, wrapped, nothing cut
+    key = with_class(root, "spc-annotation-key")[0]
+    numbers = [t.text for t in with_class(key, "spc-annotation-key-number")]
+    texts = [t.text or "" for t in with_class(key, "spc-annotation-key-text")]
+    assert numbers == ["1", "2"]
+    assert " ".join(texts) == f"{long} Ny rutine for innkomstsamtale innført"
+    assert not any("…" in (t.text or "") for t in root.iter(f"{SVG}text"))
+    from forlop.measures.svg import CHAR_WIDTH, KEY_LINE
+
+    assert all(56 + 6 + len(text) * CHAR_WIDTH <= 360 for text in texts)
+    # and the chart grows by the key's lines, the plot keeps its size
+    height = 200 + len(texts) * KEY_LINE + 6
+    assert root.get("viewBox") == f"0 0 360 {height}"
+    assert root.get("height") == str(height)
+    last_y = max(float(t.get("y") or 0) for t in with_class(key, "spc-annotation-key-text"))
+    assert 200 < last_y <= height
+    # and the line keeps the whole text as its title
+    assert [m.find("svg:title", NS).text for m in marks] == [  # type: ignore[union-attr]
+        long,
+        "Ny rutine for innkomstsamtale innført",
+    ]
+
+
+def test_x_axis_labels_never_run_into_each_other_on_a_small_chart() -> None:
+    # given two years of months, labelled as the Norwegian pages label them (the leaders'
+    # small charts showed "des. 2024mar. 2025jun. 2025" run together)
+    from forlop.measures.svg import CHAR_WIDTH
+
+    months = ["des.", "jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sept."]
+    labels = [f"{months[i % 10]} {2024 + i // 12}" for i in range(24)]
+    root = parse(render(run_chart([float(i % 5) for i in range(24)]), labels=labels, width=360))
+    shown = with_class(root, "spc-x-label")
+    # then each pair of neighbours is at least half of both labels' widths apart
+    assert len(shown) >= 3
+    for a, b in pairwise(shown):
+        gap = float(b.get("x") or 0) - float(a.get("x") or 0)
+        assert gap >= (len(a.text or "") + len(b.text or "")) * CHAR_WIDTH / 2, (a.text, b.text)
 
 
 def test_the_measures_own_target_line_is_labelled() -> None:
