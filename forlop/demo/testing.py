@@ -114,7 +114,7 @@ def _restore(snapshot: _Snapshot) -> None:
             at = columns.index(pk)
             cursor.executemany(
                 f"UPDATE {quote(table)} SET {sets} WHERE {quote(pk)} = {marker}",  # noqa: S608
-                [tuple(v for i, v in enumerate(r) if i != at) + (r[at],) for r in updated],
+                [(*(v for i, v in enumerate(r) if i != at), r[at]) for r in updated],
             )
         for table, (columns, added) in snapshot.rows.items():
             names = ", ".join(quote(c) for c in columns)

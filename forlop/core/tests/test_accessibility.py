@@ -14,7 +14,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
-from forlop.demo.loader import DEMO_PASSWORD, load_demo
+from forlop.demo.loader import DEMO_PASSWORD
+from forlop.demo.testing import demo_load
 from forlop.pathways.models import Pathway, StopPoint
 from forlop.portal.models import PortalAccount
 
@@ -52,7 +53,7 @@ def overflow(page: Page, width: int) -> list[str]:
 
 def test_main_pages_are_clean_on_a_tablet_and_a_phone(live_server, browser: Browser) -> None:
     # given the demo
-    load_demo(today=timezone.localdate())
+    demo_load(today=timezone.localdate())
     patient = PortalAccount.objects.get(user__username="pasient").patient
     pathway = Pathway.objects.filter(patient=patient).first()
     # An open HPH2 of the nurse's (the portal patient's checklists are all signed: the goals

@@ -50,9 +50,9 @@ def test_no_admin_widget_points_at_patient_data():
 
 @pytest.mark.django_db
 def test_the_demo_administrator_is_not_a_superuser(client):
-    from forlop.demo.loader import load_demo
+    from forlop.demo.testing import demo_load
 
-    load_demo()
+    demo_load()
     admin_user = User.objects.get(username="admin")
     assert (admin_user.is_superuser, admin_user.is_staff) == (False, False)
     assert not User.objects.filter(is_superuser=True).exists()
@@ -66,8 +66,9 @@ def test_the_demo_administrator_is_not_a_superuser(client):
 @pytest.mark.django_db
 def test_an_old_demo_superuser_is_demoted_when_the_demo_loads_again():
     from forlop.demo.loader import load_demo
+    from forlop.demo.testing import demo_load
 
-    load_demo()
+    demo_load()
     User.objects.filter(username="admin").update(is_superuser=True, is_staff=True)
     load_demo()
     assert User.objects.get(username="admin").is_superuser is False

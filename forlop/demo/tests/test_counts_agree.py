@@ -13,7 +13,7 @@ from django.test import Client
 
 from forlop.core.models import User
 from forlop.core.tz import OSLO
-from forlop.demo.loader import load_demo
+from forlop.demo.testing import demo_load
 from forlop.pathways import selectors
 
 NOW = datetime(2026, 3, 11, 10, 0, tzinfo=OSLO)
@@ -42,7 +42,7 @@ def _print_rows(html: str, key: str) -> int:
 def test_badge_list_print_and_leaders_agree_for_every_demo_user() -> None:
     with time_machine.travel(NOW, tick=False):
         # given the demo on a weekday
-        load_demo(today=date(2026, 3, 11))
+        demo_load(today=date(2026, 3, 11))
         seen: dict[str, tuple[int, ...]] = {}
         for user in User.objects.filter(memberships__active=True).distinct().order_by("username"):
             client = Client()

@@ -11,7 +11,7 @@ from django.test import Client
 
 from forlop.core.models import User
 from forlop.core.tz import OSLO
-from forlop.demo.loader import load_demo
+from forlop.demo.testing import demo_load
 from forlop.pathways.models import Pathway
 from forlop.patients.models import Patient
 
@@ -36,7 +36,7 @@ LANDING = {
 @pytest.mark.django_db
 def test_every_demo_user_lands_on_their_work_and_sees_only_what_they_may_do() -> None:
     with time_machine.travel(NOW, tick=False):
-        load_demo(today=date(2026, 3, 11))
+        demo_load(today=date(2026, 3, 11))
         users = {u.username: u for u in User.objects.filter(username__in=LANDING)}
         assert set(users) == set(LANDING)
         for username, landing in LANDING.items():
@@ -84,7 +84,7 @@ def test_every_demo_user_lands_on_their_work_and_sees_only_what_they_may_do() ->
 @pytest.mark.django_db
 def test_the_hospital_nurse_lands_on_her_ward_and_a_discharge_sends_her_back_to_it() -> None:
     with time_machine.travel(NOW, tick=False):
-        load_demo(today=date(2026, 3, 11))
+        demo_load(today=date(2026, 3, 11))
         client = Client()
         client.force_login(User.objects.get(username="sykehus"))
         # given her ward's admitted patients, with the admission report home care sent

@@ -19,7 +19,6 @@ One in-process client, no browser, no server: the whole walk is a few thousand r
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db.models import Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
@@ -37,6 +35,7 @@ from django.urls.exceptions import Resolver404
 
 from forlop.core.models import User
 from forlop.core.submit_once import FIELD
+from forlop.demo.testing import demo_load
 from forlop.demo.tests.walk_state import emergency_offer, state_the_demo_lacks
 
 pytestmark = pytest.mark.django_db
@@ -292,7 +291,7 @@ def placeholder(route: str) -> str:
 
 @pytest.fixture
 def demo() -> None:
-    call_command("demo", stdout=io.StringIO())
+    demo_load()
 
 
 def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:

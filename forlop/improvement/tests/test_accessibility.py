@@ -12,14 +12,15 @@ from django.utils import timezone
 from playwright.sync_api import Browser
 
 from forlop.core.tests.test_accessibility import violations
-from forlop.demo.loader import DEMO_PASSWORD, load_demo
+from forlop.demo.loader import DEMO_PASSWORD
+from forlop.demo.testing import demo_load
 from forlop.improvement.models import GuidanceInvitation, Network, PdsaCycle, Team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_learning_network_pages_have_no_axe_violations(live_server, browser: Browser) -> None:
-    load_demo(today=timezone.localdate())
+    demo_load(today=timezone.localdate())
     network = Network.objects.get(code="vestfold")
     team = Team.objects.get(network=network, name="Horten kommune")
     first, second = (g.pk for g in network.gatherings.filter(number__in=(1, 2)).order_by("number"))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from forlop.core.models import User
-from forlop.demo.loader import load_demo
+from forlop.demo.testing import demo_load
 from forlop.improvement.access import coordinated_networks
 from forlop.improvement.models import GuidanceSession, StatusReport
 from forlop.improvement.selectors import network_calendar
@@ -104,7 +104,7 @@ def test_no_coordinator_page_shows_a_patient(client):
     with time_machine.travel(
         datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Europe/Oslo")), tick=False
     ):
-        load_demo(today=TODAY)
+        demo_load(today=TODAY)
         coordinator = User.objects.get(username="koordinator")
         client.force_login(coordinator)
         patients = list(Patient.objects.all())

@@ -3,14 +3,13 @@ through ``forlop demo``, a home-care client acting in the patient's serving unit
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import pytest
-from django.core.management import call_command
 from fhir.resources.R4B import get_fhir_model_class
 
 from forlop.core.models import Role
+from forlop.demo.testing import demo_load
 from forlop.interop.fhir.validate import validate_resource
 from forlop.interop.models import SystemClient
 from forlop.interop.tests.conftest import Fhir
@@ -23,7 +22,7 @@ def test_everything_of_the_richest_demo_patient_validates(
     register: Callable[..., SystemClient], fhir_as: Callable[..., Fhir]
 ) -> None:
     # given: the demo, and the patient with the most history
-    call_command("demo", stdout=io.StringIO())
+    demo_load()
     pathway = (
         Pathway.objects.filter(patient__goals__isnull=False, patient__stays__isnull=False)
         .order_by("-started_at")

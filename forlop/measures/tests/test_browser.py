@@ -13,7 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from forlop.demo.loader import DEMO_PASSWORD, load_demo
+from forlop.demo.loader import DEMO_PASSWORD
+from forlop.demo.testing import demo_load
 from forlop.measures import registry
 from forlop.measures.models import Measure
 from forlop.measures.selectors import scope_get_by_code
@@ -36,7 +37,7 @@ def test_leader_reads_the_shift_annotates_and_downloads_excel(live_server, page:
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     today = timezone.localdate()
     # given the demo, with 30 months of measure history and a change a year ago
-    load_demo(today=today)
+    demo_load(today=today)
     log_in(page, live_server.url, "leder")
     # when the unit leader opens the municipality's dashboard
     page.goto(live_server.url + reverse("measures:dashboard", args=("municipality", "horten")))

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from forlop.core.models import User
 from forlop.core.tz import OSLO
-from forlop.demo.loader import DEMO_PASSWORD, load_demo
+from forlop.demo.loader import DEMO_PASSWORD
+from forlop.demo.testing import demo_load
 from forlop.pathways import selectors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +27,7 @@ NOW = datetime(2026, 3, 11, 10, 0, tzinfo=OSLO)
 def test_the_demo_nurses_day_prints_on_one_a4_page(live_server, page: Page) -> None:
     with time_machine.travel(NOW, tick=True):
         # given the demo, and the nurse's list as the selectors count it
-        load_demo(today=date(2026, 3, 11))
+        demo_load(today=date(2026, 3, 11))
         nurse = User.objects.get(username="sykepleier")
         work = selectors.worklist(user=nurse, now=NOW)
         items = [*work.overdue, *work.due_today, *work.due_this_week]
