@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 from django.utils import translation
 
 from forlop.core.models import Organisation, Role, Unit, User
@@ -25,6 +26,12 @@ from forlop.core.tests.factories import (
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("FORLOP_CHROMIUM", "/usr/bin/chromium")
+
+# Hypothesis: no per-example deadline (its default 200 ms is a time asserted in a test, and a
+# property test failed with DeadlineExceeded on a machine busy with other jobs; speed is measured
+# in bench/), and no example database in the working tree. Tests may still set their own.
+hypothesis_settings.register_profile("forlop", deadline=None, database=None)
+hypothesis_settings.load_profile("forlop")
 
 
 # Every test starts in the default language (nb). A request through the test client leaves the
