@@ -1,8 +1,11 @@
-"""Helpers of the engine's service tests: a fixed clock, row counts, stop points by code."""
+"""Helpers of the engine's tests: a fixed clock, row counts, stop points by code, and a checklist
+item's answer URL and form field."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.urls import reverse
 
 from forlop.core.models import AuditEvent
 from forlop.pathways.models import (
@@ -43,3 +46,11 @@ def stop(pathway: Pathway, code: str) -> StopPoint:
 
 def item(stop_point: StopPoint, key: str) -> ChecklistItem:
     return stop_point.definition.items.get(key=key)
+
+
+def answer_url(stop_point: StopPoint, it: ChecklistItem) -> str:
+    return reverse("pathways:checklist-answer", args=[stop_point.pk, it.pk])
+
+
+def value_key(it: ChecklistItem) -> str:
+    return f"item-{it.pk}-value"

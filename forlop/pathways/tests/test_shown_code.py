@@ -25,11 +25,6 @@ def _text(html: str) -> str:
     return re.sub(r"<([a-zA-Z0-9]+)\s[^>]*>", r"<\1>", html)
 
 
-@pytest.fixture
-def pathway(patient, district, nurse, start_hph):
-    return start_hph(patient, district, nurse)
-
-
 def test_the_shipped_daily_care_plan_hides_its_code_and_the_hph_stop_points_show_theirs(
     hph_version,
 ):
