@@ -3,11 +3,12 @@ item's answer URL and form field."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
 
-from forlop.core.models import AuditEvent
+from forlop.core.models import AuditEvent, Unit
 from forlop.pathways.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -18,7 +19,8 @@ from forlop.pathways.models import (
 from forlop.pathways.tests.factories import (
     oslo,
 )
-from forlop.patients.models import HospitalStay
+from forlop.patients.models import HospitalStay, Patient
+from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
 
 NOW = oslo(2026, 3, 10, 15)
 
@@ -54,3 +56,10 @@ def answer_url(stop_point: StopPoint, it: ChecklistItem) -> str:
 
 def value_key(it: ChecklistItem) -> str:
     return f"item-{it.pk}-value"
+
+
+def served_patient(unit: Unit) -> Patient:
+    """A patient of ``unit``'s municipality whom ``unit`` has served since 1 January 2026."""
+    patient = PatientFactory(municipality=unit.organisation)
+    PatientServiceFactory(patient=patient, unit=unit, started_on=date(2026, 1, 1))
+    return patient
