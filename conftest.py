@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
-from hypothesis import settings as hypothesis_settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from forlop.core.models import Organisation, Role, Unit, User
 from forlop.core.tests.factories import (
