@@ -23,6 +23,7 @@ from forlop.authoring.views.fetch import (
 from forlop.authoring.views.versions import (
     edit_page,
 )
+from forlop.core.forms import form_save
 from forlop.core.http import AuthedHttpRequest
 from forlop.pathways.models import (
     StopPointDefinition,
@@ -33,14 +34,14 @@ from forlop.pathways.models import (
 def definition_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     version = version_for_edit(request, pk)
     form = DefinitionForm(request.POST, prefix="new")
-    if form.is_valid():
-        try:
-            services.definition_create(actor=request.user, version=version, **form.service_fields())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Stop point added."))
-            return redirect("authoring:version-edit", pk=version.pk)
+    if form_save(
+        form,
+        lambda _data: services.definition_create(
+            actor=request.user, version=version, **form.service_fields()
+        ),
+    ):
+        messages.success(request, _("Stop point added."))
+        return redirect("authoring:version-edit", pk=version.pk)
     return edit_page(request, version, new_definition_form=form, status=400)
 
 
@@ -48,16 +49,14 @@ def definition_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def definition_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     definition = definition_for_edit(request, pk)
     form = DefinitionForm(request.POST, prefix=f"d{definition.pk}")
-    saved = False
-    if form.is_valid():
-        try:
-            definition = services.definition_update(
-                actor=request.user, definition=definition, **form.service_fields()
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            saved = True
+    updated = form_save(
+        form,
+        lambda _data: services.definition_update(
+            actor=request.user, definition=definition, **form.service_fields()
+        ),
+    )
+    saved = updated is not None
+    definition = updated or definition
     if request.htmx:
         bound: dict[tuple[str, int], Form] = {} if saved else {("definition", definition.pk): form}
         card = cards.card(definition, bound)
@@ -115,14 +114,13 @@ def _item_response(
 def item_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     definition = definition_for_edit(request, pk)
     form = ItemForm(request.POST, prefix=f"n{definition.pk}")
-    saved = False
-    if form.is_valid():
-        try:
-            services.item_create(actor=request.user, definition=definition, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            saved = True
+    saved = (
+        form_save(
+            form,
+            lambda data: services.item_create(actor=request.user, definition=definition, **data),
+        )
+        is not None
+    )
     bound: dict[tuple[str, int], Form] = {} if saved else {("new_item", definition.pk): form}
     return _item_response(request, definition, bound, saved=saved, message=_("Question added."))
 
@@ -131,14 +129,10 @@ def item_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def item_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = item_for_edit(request, pk)
     form = ItemForm(request.POST, prefix=f"i{item.pk}")
-    saved = False
-    if form.is_valid():
-        try:
-            services.item_update(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            saved = True
+    saved = (
+        form_save(form, lambda data: services.item_update(actor=request.user, item=item, **data))
+        is not None
+    )
     bound: dict[tuple[str, int], Form] = {} if saved else {("item", item.pk): form}
     return _item_response(
         request, item.definition, bound, saved=saved, message=_("Question saved.")

@@ -24,6 +24,7 @@ from forlop.authoring.views.fetch import (
 from forlop.authoring.views.reading import (
     detail_context,
 )
+from forlop.core.forms import form_save
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Role
 from forlop.pathways.models import (
@@ -119,16 +120,12 @@ def version_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def version_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     version = version_for_edit(request, pk)
     form = PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            services.version_publish(
-                actor=request.user, version=version, notes=form.cleaned_data["notes"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, _("Version %(number)s published.") % {"number": version.number}
-            )
-            return redirect(f"{detail_url(version.template_id)}?version={version.number}")
+    if form_save(
+        form,
+        lambda data: services.version_publish(
+            actor=request.user, version=version, notes=data["notes"]
+        ),
+    ):
+        messages.success(request, _("Version %(number)s published.") % {"number": version.number})
+        return redirect(f"{detail_url(version.template_id)}?version={version.number}")
     return edit_page(request, version, publish_form=form, status=400)
