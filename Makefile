@@ -12,6 +12,7 @@ BIN := $(VENV)/bin
 # Pure domain modules (no ORM) held to mypy --strict.
 STRICT_MODULES := forlop/core/identifiers forlop/core/tz.py forlop/pathways/deadlines.py \
 	forlop/pathways/rules.py forlop/pathways/planning.py forlop/pathways/checklists.py \
+	forlop/pathways/function_scores.py \
 	forlop/improvement/rules.py forlop/improvement/privacy.py \
 	forlop/pathways/timeline.py \
 	forlop/goals/rules.py forlop/measures/spc forlop/measures/svg.py

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-import hypothesis
 import pytest
 import time_machine
 from django.conf import settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from forlop.core.models import Organisation, Role, Unit, User
 from forlop.core.tests.factories import (
@@ -27,12 +27,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("FORLOP_CHROMIUM", "/usr/bin/chromium")
 
-# Hypothesis without its per-example deadline (200 ms by default): that is a time asserted in a
-# test, and on a busy machine a pure deadline property failed with DeadlineExceeded while every
-# example was right. Speed is measured in bench/. No example database either: a run depends on
-# nothing a previous run left behind.
-hypothesis.settings.register_profile("forlop", deadline=None, database=None)
-hypothesis.settings.load_profile("forlop")
+# Hypothesis: no per-example deadline (its default 200 ms is a time asserted in a test, and a
+# property test failed with DeadlineExceeded on a machine busy with other jobs; speed is measured
+# in bench/), and no example database in the working tree. Tests may still set their own.
+hypothesis_settings.register_profile("forlop", deadline=None, database=None)
+hypothesis_settings.load_profile("forlop")
 
 
 # Every test starts in the default language (nb). A request through the test client leaves the

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.validation import PlausibleDateField, PlausibleDateTimeField
+
+_Saved = TypeVar("_Saved")
+
+
+def form_save(form: forms.BaseForm, save: Callable[[dict[str, Any]], _Saved]) -> _Saved | None:
+    """Validate ``form`` at the edge, then ``save(form.cleaned_data)`` (a service call).
+
+    A ``ValidationError`` the service raises (its own rules, uniqueness) goes on the form as a
+    non-field error, so the page shows it beside the input. Returns what ``save`` returned, or
+    None when the form or the service refused (nothing is saved then). ``save`` must not return
+    None: services return what they wrote.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
 
 
 class DesignSystemFormMixin:

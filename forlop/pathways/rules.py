@@ -4,8 +4,9 @@ Planning (which instances a start, an event or a completion creates), interrupti
 readmission are in ``planning``, on the values defined here.
 
 No Django, no ORM and no clock: every function that depends on time takes it as a parameter
-(``now``, ``at``, ``event_time``). Deadline arithmetic lives in ``forlop.pathways.deadlines``;
-its public names are re-exported here so callers can use one module.
+(``now``, ``at``, ``event_time``). Deadline arithmetic lives in ``forlop.pathways.deadlines``
+and the IPLOS function score in ``forlop.pathways.function_scores``; their public names are
+re-exported here so callers can use one module.
 
 The model
 ---------
@@ -44,11 +45,19 @@ from forlop.pathways.deadlines import (
     utc,
     window_opens_at,
 )
+from forlop.pathways.function_scores import (
+    IPLOS_HIGHEST,
+    IPLOS_LOWEST,
+    FunctionScoreChange,
+    ScoreTrend,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
     "DEFAULT_CALENDAR",
     "INTERRUPTING_EVENTS",
+    "IPLOS_HIGHEST",
+    "IPLOS_LOWEST",
     "OPEN_STATUSES",
     "OSLO",
     "Anchor",
@@ -56,12 +65,14 @@ __all__ = [
     "DeadlineUnit",
     "DuplicateStopPointCodeError",
     "EventKind",
+    "FunctionScoreChange",
     "InvalidAmountError",
     "InvalidDefinitionError",
     "NaiveDatetimeError",
     "PathwayAnchors",
     "PlannedStopPoint",
     "RuleError",
+    "ScoreTrend",
     "StopPointDefinition",
     "StopPointState",
     "StopPointStatus",
@@ -463,44 +474,3 @@ def is_on_time(state: StopPointState, *, now: datetime) -> bool | None:
     if status in (StopPointStatus.DONE_LATE, StopPointStatus.OVERDUE):
         return False
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# The IPLOS function score from the 3-day assessment to the 4-week conversation
-# --------------------------------------------------------------------------------------------
-
-# IPLOS scores each function variable from 1 (manages alone) to 5 (needs full help); the
-# checklist records their mean. Lower is better, so a negative change is an improvement.
-IPLOS_LOWEST, IPLOS_HIGHEST = 1, 5
-
-
-class ScoreTrend(StrEnum):
-    BETTER = "better"
-    SAME = "same"
-    WORSE = "worse"
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionScoreChange:
-    """The IPLOS function score at the first and the later stop point (None: not recorded)."""
-
-    first: float | None
-    then: float | None
-
-    @property
-    def change(self) -> float | None:
-        """then − first, to two decimals; None unless both are recorded."""
-        if self.first is None or self.then is None:
-            return None
-        return round(self.then - self.first, 2)
-
-    @property
-    def trend(self) -> ScoreTrend | None:
-        change = self.change
-        if change is None:
-            return None
-        if change < 0:
-            return ScoreTrend.BETTER
-        if change > 0:
-            return ScoreTrend.WORSE
-        return ScoreTrend.SAME

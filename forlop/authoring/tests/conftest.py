@@ -10,6 +10,7 @@ import pytest
 from forlop.authoring import services
 from forlop.authoring.defaults import install_national_defaults
 from forlop.core.models import Organisation, Role, Unit, User
+from forlop.core.tests.factories import UnitFactory
 from forlop.pathways.models import (
     PathwayTemplate,
     TemplateVersion,
@@ -44,3 +45,9 @@ def published_v1(admin: User, local_hph: PathwayTemplate) -> TemplateVersion:
     return services.version_publish(
         actor=admin, version=local_hph.versions.get(number=1), notes="Første versjon"
     )
+
+
+@pytest.fixture
+def outsider(other_municipality: Organisation, make_member: Callable[..., User]) -> User:
+    unit = UnitFactory(organisation=other_municipality, kind=Unit.Kind.HOME_CARE, code="andrevik-1")
+    return make_member(unit, Role.ADMINISTRATOR, username="outsider")

@@ -113,3 +113,45 @@ def test_the_check_finds_a_wrong_import(tmp_path: Path) -> None:
     module.write_text("from forlop.goals import selectors\nimport forlop.core.models\n")
     # then the parser sees both apps (so the check above can fail)
     assert _imported_apps(module) == {"goals", "core"}
+
+
+# Views never write audit rows: the services and selectors that touch patient data write
+# their own (issue 8, defect 3). The one exception is the FHIR endpoint's call log: one
+# SYSTEM_CALL row per client call (client, method, path, status), written by the wrapper that
+# authenticates the call; the reads and writes it calls audit the patient data themselves.
+AUDIT_IN_VIEWS_ALLOWED = {"interop/fhir/views.py"}
+AUDIT_WRITE = re.compile(
+    r"\baudit_record(?:_many)?\b|\bAuditEvent\.objects\.(?:create|bulk_create)\b"
+)
+
+
+def _view_modules() -> list[Path]:
+    return sorted(
+        path
+        for app in sorted(APPS)
+        for path in _source_files(app, ".py")
+        if path.name == "views.py" or "views" in path.relative_to(ROOT / app).parts[:-1]
+    )
+
+
+def _writes_audit_rows(path: Path) -> bool:
+    return AUDIT_WRITE.search(path.read_text(encoding="utf-8")) is not None
+
+
+def test_views_write_no_audit_rows() -> None:
+    views = _view_modules()
+    assert ROOT / "pathways" / "views" / "leaders.py" in views  # the packages are found
+    wrong = {
+        str(path.relative_to(ROOT))
+        for path in views
+        if _writes_audit_rows(path) and str(path.relative_to(ROOT)) not in AUDIT_IN_VIEWS_ALLOWED
+    }
+    assert not wrong, sorted(wrong)
+
+
+def test_the_check_finds_an_audit_row_written_in_a_view(tmp_path: Path) -> None:
+    view = tmp_path / "views.py"
+    view.write_text("from forlop.core.audit import audit_record\n\naudit_record(actor=u, verb=v)\n")
+    assert _writes_audit_rows(view)
+    view.write_text("from forlop.patients import selectors\n")
+    assert not _writes_audit_rows(view)

@@ -23,6 +23,7 @@ from forlop.pathways.selectors.adherence import (
     TrendPoint,
     adherence,
     adherence_stop_points,
+    adherence_stop_points_page,
     adherence_trend,
     three_of_four,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "WorkListPage",
     "adherence",
     "adherence_stop_points",
+    "adherence_stop_points_page",
     "adherence_trend",
     "admission_report",
     "awaiting_discharge",

@@ -7,15 +7,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
+from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
-from forlop.core.models import Unit, User
+from forlop.core.audit import audit_record
+from forlop.core.models import AuditVerb, Unit, User
 from forlop.core.tz import OSLO
 from forlop.pathways import models
 from forlop.pathways.deadlines import start_of_day
 from forlop.pathways.models import deadline_passed_q, met_deadline_q
+from forlop.patients.models import visible_patient_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,35 @@ def adherence_stop_points(
     return qs.select_related(
         "definition", "pathway__patient", "pathway__unit", "completed_by", "assignee"
     ).order_by("due_at", "pk")
+
+
+def adherence_stop_points_page(
+    *,
+    user: User,
+    now: datetime,
+    page_number: int | str | None,
+    figure: dict[str, Any],
+    page_size: int = 50,
+    **filters: Any,
+) -> tuple[int, Page[models.StopPoint]]:
+    """One page of ``adherence_stop_points`` for ``user``: only the stop points of patients the
+    user has a service need for, and the count before that limit (the others are counted, not
+    listed). Writes one audit row naming the patients shown, with ``figure`` (which figure of
+    the leaders' view they stand behind)."""
+    qs = adherence_stop_points(now=now, **filters)
+    total = qs.count()
+    shown = qs.filter(pathway__patient_id__in=visible_patient_ids(user, now=now))
+    page = Paginator(shown, page_size).get_page(page_number)
+    page.object_list = list(page.object_list)
+    patients = sorted({sp.pathway.patient_id for sp in page.object_list})
+    if patients:
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                verb=AuditVerb.PATIENT_VIEWED,
+                data={"list": patients, "leaders": figure},
+            )
+    return total, page
 
 
 @dataclass(frozen=True, slots=True)

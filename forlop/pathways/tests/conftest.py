@@ -1,4 +1,5 @@
-"""The engine tests' pathway: HPH at fixed times (``start``)."""
+"""The engine tests' pathways: HPH at fixed times (``start``), and HPH started five days before
+now with its HPH2 stop point (``pathway``, ``hph2``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from forlop.core.models import Unit, User
 from forlop.pathways.models import (
     Pathway,
+    StopPoint,
 )
 from forlop.pathways.tests.factories import (
     oslo,
@@ -42,3 +44,16 @@ def start(
         )
 
     return make
+
+
+@pytest.fixture
+def pathway(
+    start_hph: Callable[..., Pathway], patient: Patient, district: Unit, nurse: User
+) -> Pathway:
+    """An HPH pathway of ``patient`` at ``district``, started by ``nurse`` five days before now."""
+    return start_hph(patient, district, nurse)
+
+
+@pytest.fixture
+def hph2(pathway: Pathway) -> StopPoint:
+    return pathway.stop_points.get(definition__code="HPH2")

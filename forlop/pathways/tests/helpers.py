@@ -1,10 +1,14 @@
-"""Helpers of the engine's service tests: a fixed clock, row counts, stop points by code."""
+"""Helpers of the engine's tests: a fixed clock, row counts, stop points by code, and a checklist
+item's answer URL and form field."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from forlop.core.models import AuditEvent
+from django.urls import reverse
+
+from forlop.core.models import AuditEvent, Unit
 from forlop.pathways.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -15,7 +19,8 @@ from forlop.pathways.models import (
 from forlop.pathways.tests.factories import (
     oslo,
 )
-from forlop.patients.models import HospitalStay
+from forlop.patients.models import HospitalStay, Patient
+from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
 
 NOW = oslo(2026, 3, 10, 15)
 
@@ -43,3 +48,18 @@ def stop(pathway: Pathway, code: str) -> StopPoint:
 
 def item(stop_point: StopPoint, key: str) -> ChecklistItem:
     return stop_point.definition.items.get(key=key)
+
+
+def answer_url(stop_point: StopPoint, it: ChecklistItem) -> str:
+    return reverse("pathways:checklist-answer", args=[stop_point.pk, it.pk])
+
+
+def value_key(it: ChecklistItem) -> str:
+    return f"item-{it.pk}-value"
+
+
+def served_patient(unit: Unit) -> Patient:
+    """A patient of ``unit``'s municipality whom ``unit`` has served since 1 January 2026."""
+    patient = PatientFactory(municipality=unit.organisation)
+    PatientServiceFactory(patient=patient, unit=unit, started_on=date(2026, 1, 1))
+    return patient

@@ -27,18 +27,8 @@ pytestmark = pytest.mark.django_db
 GOALS = ["Gå tur med hunden", "Klare trappen selv"]
 
 
-@pytest.fixture
-def pathway(patient, district, nurse, start_hph) -> Pathway:
-    return start_hph(patient, district, nurse)
-
-
 def stop(pathway: Pathway, code: str) -> StopPoint:
     return pathway.stop_points.get(definition__code=code)
-
-
-@pytest.fixture
-def hph2(pathway) -> StopPoint:
-    return stop(pathway, "HPH2")
 
 
 @pytest.fixture

@@ -16,11 +16,6 @@ from forlop.pathways import services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pathway(patient, district, nurse, start_hph):
-    return start_hph(patient, district, nurse)
-
-
 def run(*args: str) -> str:
     out = io.StringIO()
     call_command("worklist", *args, stdout=out)

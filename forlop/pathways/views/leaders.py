@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
@@ -18,15 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from forlop.core.audit import audit_record
 from forlop.core.http import AuthedHttpRequest
-from forlop.core.models import AuditVerb, Unit, User
+from forlop.core.models import Unit, User
 from forlop.core.selectors import is_leader, led_units
 from forlop.core.validation import page_param
 from forlop.pathways import mappers, selectors
 from forlop.pathways.forms import AdherencePeriodForm, LeaderDrillForm
 from forlop.pathways.views.common import patient_panels
-from forlop.patients.models import visible_patient_ids
 
 TREND_MONTHS = 6
 SPARK_WIDTH, SPARK_HEIGHT = 72, 28
@@ -187,8 +184,8 @@ def _row_label(by: str, key: str, units: list[Unit]) -> str:
 def leader_stop_points(request: AuthedHttpRequest) -> HttpResponse:
     """The stop points behind one figure of the leaders' view: a row (stop point, unit or
     person) and a status, in the same period and units. Names only of the patients the leader
-    has a service need for; the others are counted, not listed. One audit row names the
-    patients shown."""
+    has a service need for; the others are counted, not listed. The selector writes the
+    audit row naming the patients shown."""
     if not is_leader(user=request.user):
         raise PermissionDenied
     units = led_units(user=request.user).select_related("organisation")
@@ -204,29 +201,21 @@ def leader_stop_points(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
     chosen: list[Unit] = [data["unit"]] if data.get("unit") is not None else list(units)
     by, key, status = data["by"], data["key"], data["status"]
-    qs = selectors.adherence_stop_points(
+    total, page = selectors.adherence_stop_points_page(
+        user=request.user,
+        now=now,
+        page_number=page_param(request.GET.get("page")),
+        figure={"by": by, "key": key, "status": status},
         units=chosen,
         date_from=data["date_from"],
         date_to=data["date_to"],
-        now=now,
         status=status,
         code=key if by == "definition" else "",
         unit_id=int(key) if by == "unit" else None,
         person_id=int(key) if by == "employee" and key != "none" else None,
         nobody=by == "employee" and key == "none",
     )
-    total = qs.count()
-    shown = qs.filter(pathway__patient_id__in=visible_patient_ids(request.user, now=now))
-    page = Paginator(shown, 50).get_page(page_param(request.GET.get("page")))
-    page.object_list = list(page.object_list)
     rows = [(sp, mappers.stop_point_status(sp, now=now).value) for sp in page.object_list]
-    patients = sorted({sp.pathway.patient_id for sp in page.object_list})
-    if patients:
-        audit_record(
-            actor=request.user,
-            verb=AuditVerb.PATIENT_VIEWED,
-            data={"list": patients, "leaders": {"by": by, "key": key, "status": status}},
-        )
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {
