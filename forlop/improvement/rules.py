@@ -382,3 +382,18 @@ def is_june(day: date) -> bool:
 def suppressed(count: int, *, below: int) -> bool:
     """A count from 1 to ``below`` - 1 is not shown (zero says nothing about anyone)."""
     return 0 < count < below
+
+
+def distribution_shown(counts: list[int], *, below: int) -> list[int | None]:
+    """The counts of one question's answers as they may be shown: a small count hidden, and
+    never exactly one hidden among counts whose total is shown, since the total less the rest
+    gives it back ("7 answers: yes 6, no fewer than 5" says no was 1). With one small count,
+    the smallest other non-zero count is hidden too. A page that hides any count also hides the
+    mean, which would give it back the same way (``any(n is None for n in ...)``)."""
+    shown: list[int | None] = [None if suppressed(n, below=below) else n for n in counts]
+    hidden = [i for i, n in enumerate(shown) if n is None]
+    if len(hidden) == 1:
+        others = [(n, i) for i, n in enumerate(counts) if i not in hidden and n > 0]
+        if others:
+            shown[min(others)[1]] = None
+    return shown

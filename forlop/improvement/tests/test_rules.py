@@ -152,3 +152,18 @@ def test_what_matters_day_is_in_june():
 @pytest.mark.parametrize(("count", "hidden"), [(0, False), (1, True), (4, True), (5, False)])
 def test_small_counts_are_suppressed(count, hidden):
     assert rules.suppressed(count, below=5) is hidden
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown"),
+    [
+        ([6, 1], [None, None]),  # "yes 6, no fewer than 5" with 7 answers gave no = 1 back
+        ([7, 0], [7, 0]),
+        ([5, 9], [5, 9]),
+        ([0, 0, 2, 10, 20], [0, 0, None, None, 20]),  # the smallest other count goes too
+        ([0, 3, 2, 10, 20], [0, None, None, 10, 20]),  # two hidden already: no sum gives one
+        ([0, 0, 0, 0, 3], [0, 0, 0, 0, None]),  # nothing else to hide: the total is too few
+    ],
+)
+def test_a_distribution_never_hides_exactly_one_count(counts, shown):
+    assert rules.distribution_shown(counts, below=5) == shown

@@ -232,6 +232,44 @@ def test_the_evaluation_is_anonymous_answered_once_and_small_counts_are_hidden(
     assert "Postervandringen" not in page
 
 
+def test_a_hidden_count_cannot_be_worked_out_from_the_total_and_the_rest(
+    client, team, district, make_member, coordinator, gatherings, settings
+):
+    from forlop.improvement.services import survey_answer, team_member_add
+
+    settings.FORLOP_SUPPRESS_BELOW = 5
+    first = gatherings[1]
+    survey = survey_create(gathering=first, actor=coordinator, closes_on=date(2026, 3, 10))
+    useful, fit, time_enough = list(survey.questions.all())[:3]
+    # seven answers: enough time said yes by six and no by one
+    for i in range(7):
+        user = make_member(district, "primary_contact", username=f"svar{i}")
+        team_member_add(
+            team=team,
+            actor=coordinator,
+            name=f"Svar {i}",
+            user=user,
+            organisation=team.organisation,
+        )
+        survey_answer(
+            survey=survey,
+            user=user,
+            answers={useful.pk: 4, fit.pk: 4, time_enough.pk: 0 if i == 0 else 1},
+            today=date(2026, 3, 5),
+        )
+    client.force_login(coordinator)
+    response = client.get(reverse("improvement:gathering", args=(first.pk,)))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Ja: færre enn 5" in page
+    assert "Nei: færre enn 5" in page
+    assert "Ja: 6" not in page
+    # the two scales: every answer a 4, so the mean and the count are shown
+    assert page.count("4: 7") == 2
+    assert page.count("Gjennomsnitt: 4,0") == 2
+    assert "Gjennomsnitt: 0,9" not in page  # the yes/no mean would give the one no back
+
+
 def test_the_network_page_puts_its_organisations_side_by_side(
     client,
     coordinator,

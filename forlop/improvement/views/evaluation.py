@@ -43,17 +43,25 @@ def survey_results(survey: Survey) -> list[dict[str, object]]:
         values: list[tuple[str, int | None]] = []
         if question.kind == Question.Kind.SCALE:
             scale = [(str(v), counts.get((question.pk, v), 0)) for v in range(1, 6)]
-            values = [
-                (label, None if rules.suppressed(n, below=below) else n) for label, n in scale
-            ]
+            values = list(
+                zip(
+                    [label for label, _n in scale],
+                    rules.distribution_shown([n for _label, n in scale], below=below),
+                    strict=True,
+                )
+            )
         elif question.kind == Question.Kind.YES_NO:
             pairs = [
                 (_("Yes"), counts.get((question.pk, 1), 0)),
                 (_("No"), counts.get((question.pk, 0), 0)),
             ]
-            values = [
-                (label, None if rules.suppressed(n, below=below) else n) for label, n in pairs
-            ]
+            values = list(
+                zip(
+                    [label for label, _n in pairs],
+                    rules.distribution_shown([n for _label, n in pairs], below=below),
+                    strict=True,
+                )
+            )
         texts = (
             sorted(
                 Answer.objects.filter(question=question)
@@ -69,7 +77,10 @@ def survey_results(survey: Survey) -> list[dict[str, object]]:
                 "total": total,
                 "shown": shown,
                 "values": values,
-                "mean": means.get(question.pk) if shown else None,
+                # the mean with the total and the shown counts would give a hidden one back
+                "mean": means.get(question.pk)
+                if shown and all(n is not None for _label, n in values)
+                else None,
                 "texts": texts,
             }
         )
