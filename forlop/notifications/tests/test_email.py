@@ -101,6 +101,24 @@ def test_day_before_overdue_and_escalation_each_arrive_once(
     assert_no_health_data(smtp, patient)
 
 
+
+def test_no_email_means_none_and_the_bell_still_rings(
+    smtp: Inbox, hph2_rules: Any, pathway: Pathway, nurse: User, leader: User
+) -> None:
+    # given the nurse wants no e-mail and the leader e-mail at once
+    prefer(nurse, "none")
+    prefer(leader, "immediately")
+
+    # when the day-before and the overdue reminders fall due, and the scheduler runs
+    notify_at(oslo(2026, 3, 11, 7, 0))
+    notify_at(oslo(2026, 3, 13, 7, 0))
+
+    # then the nurse has both in Forløp, and not one e-mail
+    assert Notification.objects.filter(recipient=nurse).count() == 2
+    assert smtp.to(nurse.email) == []
+    assert not Delivery.objects.filter(recipient=nurse).exists()
+
+
 def test_a_completed_stop_point_cancels_what_is_pending(
     smtp: Inbox, hph2_rules: Any, pathway: Pathway, nurse: User, leader: User, patient: Any
 ) -> None:
