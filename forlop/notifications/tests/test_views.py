@@ -4,6 +4,7 @@ the bell and marking read, who may open what."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from forlop.core.models import User
+from forlop.core.tz import OSLO
 from forlop.notifications import selectors, services
 from forlop.notifications.models import CalendarToken, Notification, NotificationRule, Preference
 from forlop.notifications.tests.conftest import HOME
@@ -80,6 +82,38 @@ def test_the_calendar_feed_parses_and_a_revoked_token_gets_404(
     assert client.get(f"/notifications/feed/{raw}.ics").status_code == 404
     assert client.get("/notifications/feed/not-a-token.ics").status_code == 404
     assert CalendarToken.objects.get(user=nurse).revoked_at == NOW
+
+
+def _day(start: date | datetime) -> date:
+    """A feed entry's day: a whole-day entry is a date, a timed one a time in Oslo."""
+    return start.astimezone(OSLO).date() if isinstance(start, datetime) else start
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_a4_day_list_carries_the_feeds_stop_points_for_its_days(
+    client: Any, pathway: Pathway, nurse: User
+) -> None:
+    # given the nurse's calendar feed and her printed day (overdue, today and this week)
+    client.force_login(nurse)
+    page = client.post("/notifications/settings/calendar/new/").content.decode()
+    start = page.index("/notifications/feed/") + len("/notifications/feed/")
+    raw = page[start : page.index(".ics", start)]
+    feed = Calendar.from_ical(client.get(f"/notifications/feed/{raw}.ics").content)
+    printed = client.get("/pathways/worklist/print/")
+    assert printed.status_code == 200
+    html = printed.content.decode()
+
+    # then the feed's entries up to Sunday are the printed rows, each by its name
+    sunday = NOW.date() + timedelta(days=6 - NOW.weekday())
+    week = [
+        str(e["summary"]).split(" – ", 1)[1]
+        for e in feed.walk("VEVENT")
+        if _day(e.decoded("dtstart")) <= sunday
+    ]
+    assert len(week) >= 2  # HPH2 and the daily care plan, overdue on Friday
+    assert html.count('data-testid="print-row"') == len(week)
+    for name in week:
+        assert name.split(" ", 1)[-1] in html
 
 
 def test_timed_deadlines_are_timed_entries() -> None:
