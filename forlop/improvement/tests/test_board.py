@@ -195,3 +195,50 @@ def test_the_board_lists_the_units_open_ideas(client, district, nurse, team, mem
     assert "Annen enhets idé" not in page
     assert 'data-testid="board-chart-stop-points-on-time"' in page
     assert 'data-testid="board-chart-main-checklists-3-of-4"' in page  # the trial's measure
+
+
+def test_the_board_draws_the_units_on_time_and_3_of_4_run_charts(
+    client, district, nurse, board_data
+):
+    from forlop.measures.models import Measure
+    from forlop.measures.selectors import default_window, measure_series, scope_for_unit
+
+    # given the unit's two board measures as the dashboard computes them
+    client.force_login(nurse)
+    page = client.get(reverse("improvement:board", args=(district.code,)))
+    assert page.status_code == 200
+    expected = {}
+    for code in ("stop-points-on-time", "main-checklists-3-of-4"):
+        measure = Measure.objects.get(organisation__isnull=True, code=code)
+        first, last = default_window(today=NOW.date(), period=measure.period, count=12)
+        series = measure_series(
+            measure, scope=scope_for_unit(district), first=first, last=last, as_of=NOW
+        )
+        expected[code] = [(p.period_start, p.numerator, p.denominator) for p in series.points]
+
+    # then the board draws both, with the same points
+    charts = page.context["charts"]
+    assert [c["series"].measure.code for c in charts] == list(expected)
+    for chart in charts:
+        points = [(p.period_start, p.numerator, p.denominator) for p in chart["series"].points]
+        assert points == expected[chart["series"].measure.code]
+        assert len(points) == 12
+        assert "<svg" in chart["svg"]
+    # and the part the board polls every five minutes draws the same two
+    html = page.content.decode()
+    live = client.get(f"{reverse('improvement:board-live', args=(district.code,))}?part=charts")
+    assert live.status_code == 200
+    for code in expected:
+        assert f'data-testid="board-chart-{code}"' in html
+        assert f'data-testid="board-chart-{code}"' in live.content.decode()
+    # two HPH2 due in February on the unit's pathways (Astrid's and Kari's), neither on time
+    february = dict(
+        zip(
+            [p[0] for p in expected["stop-points-on-time"]],
+            expected["stop-points-on-time"],
+            strict=True,
+        )
+    )[date(2026, 2, 1)]
+    assert (february[1], february[2]) == (0, 2)
+    assert "Astrid" not in "".join(c["svg"] for c in page.context["charts"])
+    assert html.count("<svg") >= 2
