@@ -12,6 +12,7 @@ from django.urls import reverse
 from forlop.core.models import Organisation, Role, Unit
 from forlop.improvement.models import Annotation, Network
 from forlop.measures.tests.conftest import oslo
+from forlop.patients.tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,12 @@ def _clock():
 
 @pytest.fixture
 def data(default_measures, district, add_pathway, add_stop_point):
-    p = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 2))
+    # A name no factory draws for anyone else: with a drawn one, the coordinator's own name in
+    # the menu ("Arnesen" both) once failed the test that the patient's name is not shown.
+    patient = PatientFactory(
+        given_name="Pasientine", family_name="Navnesen", municipality=district.organisation
+    )
+    p = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 2), patient=patient)
     return add_stop_point(p, "HPH2", oslo(2025, 1, 5))
 
 

@@ -18,6 +18,7 @@ from forlop.measures.models import ManualValue, MeasureSnapshot
 from forlop.measures.services import measure_create_manual
 from forlop.measures.tests.conftest import AFTER_THE_ROWS, oslo
 from forlop.pathways.models import StopPoint
+from forlop.patients.tests.factories import PatientFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock(AFTER_THE_ROWS)]
 
@@ -31,7 +32,11 @@ def team_member(district, make_member):
 
 @pytest.fixture
 def data(default_measures, district, add_pathway, add_stop_point):
-    p = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 2))
+    # A name no factory draws for a user: the page shows the user's own name in its menu.
+    patient = PatientFactory(
+        given_name="Pasientine", family_name="Navnesen", municipality=district.organisation
+    )
+    p = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 2), patient=patient)
     return add_stop_point(p, "HPH2", oslo(2025, 1, 5))
 
 
