@@ -101,7 +101,6 @@ def test_day_before_overdue_and_escalation_each_arrive_once(
     assert_no_health_data(smtp, patient)
 
 
-
 def test_no_email_means_none_and_the_bell_still_rings(
     smtp: Inbox, hph2_rules: Any, pathway: Pathway, nurse: User, leader: User
 ) -> None:
