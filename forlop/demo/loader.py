@@ -246,10 +246,10 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
     # that patient's pathways alone.
     episode_goals = load_goal_episodes_demo(today=today)
     created["pathways"] = load_pathway_demo(today=today)
-    _statistics_refresh()
+    statistics_refresh()
     created["goals"] = episode_goals + load_goals_demo(today=today)
     created["measure history pathways"] = load_measures_demo(today=today)
-    _statistics_refresh()
+    statistics_refresh()
     created["learning network"] = load_improvement_demo(today=today)
     created["notifications"] = load_notifications_demo(today=today)
     created["improvement method"] = load_method_demo(today=today)
@@ -260,7 +260,7 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
 DEMO_APPS = frozenset({"patients", "pathways", "goals", "measures", "improvement"})
 
 
-def _statistics_refresh() -> None:
+def statistics_refresh() -> None:
     """Let PostgreSQL's planner see the rows just loaded (ANALYZE), as after any bulk load.
 
     Autovacuum takes its statistics later, or took them while the tables were empty: then the
