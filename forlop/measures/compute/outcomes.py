@@ -40,6 +40,16 @@ from forlop.measures.models import Computation, Measure
 # --------------------------------------------------------------------------------------------
 
 
+def _window_overlap(start: str, end: str) -> ExpressionWrapper:
+    """The time from ``start`` to ``end`` that falls inside the outer pathway's window
+    (``home_from`` to ``home_end``): the one clipping both kinds of time away use."""
+    return ExpressionWrapper(
+        Least(end, OuterRef("home_end"), output_field=DateTimeField())
+        - Greatest(start, OuterRef("home_from"), output_field=DateTimeField()),
+        output_field=DurationField(),
+    )
+
+
 def _withdrawn_not_before(as_of: datetime) -> Q:
     return not_before("withdrawn_at", as_of)
 
@@ -90,13 +100,7 @@ def days_at_home_pathways(scope: Scope, as_of: datetime, days: int) -> QuerySet:
         )
         .annotate(until=Coalesce("discharged_at", Value(as_of), output_field=DateTimeField()))
         .filter(until__gt=OuterRef("home_from"))
-        .annotate(
-            overlap=ExpressionWrapper(
-                Least("until", OuterRef("home_end"), output_field=DateTimeField())
-                - Greatest("admitted_at", OuterRef("home_from"), output_field=DateTimeField()),
-                output_field=DurationField(),
-            )
-        )
+        .annotate(overlap=_window_overlap("admitted_at", "until"))
         .order_by()
         .values("patient_id")
         .annotate(total=Sum("overlap"))
@@ -138,13 +142,7 @@ def days_at_home_pathways(scope: Scope, as_of: datetime, days: int) -> QuerySet:
         .annotate(returned_at=returned_at)
         .filter(returned_at__gt=OuterRef("home_from"))
         .exclude(Exists(stay_over_it))
-        .annotate(
-            overlap=ExpressionWrapper(
-                Least("returned_at", OuterRef("home_end"), output_field=DateTimeField())
-                - Greatest("occurred_at", OuterRef("home_from"), output_field=DateTimeField()),
-                output_field=DurationField(),
-            )
-        )
+        .annotate(overlap=_window_overlap("occurred_at", "returned_at"))
         .order_by()
         .values("patient_id")
         .annotate(total=Sum("overlap"))
