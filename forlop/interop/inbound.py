@@ -36,6 +36,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.models import Membership, Unit, User
@@ -87,7 +88,7 @@ def discharge_version(municipality_id: int) -> pm.TemplateVersion:
 def responsible_unit(patient: Patient, *, now: datetime) -> Unit:
     """The municipal unit a started pathway belongs to: the home-care district serving the
     patient, else the municipality's allocation office serving them."""
-    today = now.date()
+    today = timezone.localdate(now)
     services_now = (
         PatientService.objects.filter(
             patient=patient, started_on__lte=today, unit__organisation_id=patient.municipality_id

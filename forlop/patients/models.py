@@ -86,7 +86,7 @@ def visible_patient_ids(
     ``patient_id__in``; each part starts from the user's memberships or the user."""
     if not user.is_authenticated or not user.is_active:
         return Patient.objects.none().values("pk")
-    today = now.date()
+    today = timezone.localdate(now)
     my_units = Membership.objects.filter(user=user, active=True, role__in=CLINICAL_ROLES).values(
         "unit_id"
     )

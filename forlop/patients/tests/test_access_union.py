@@ -121,3 +121,20 @@ def test_the_list_is_one_query_that_starts_from_the_user(world):
     sql = queries.captured_queries[0]["sql"].upper()
     assert "UNION ALL" in sql
     assert "EXISTS" not in sql
+
+
+# 00:30 on 16 June in Oslo (22:30 UTC on the 15th): the service's days are Oslo days in the UNION
+# rule too. It took ``now.date()`` of the UTC time, so for an hour or two after every midnight a
+# service starting today gave no access and one that ended yesterday still did (seen at 00:12).
+AFTER_MIDNIGHT = datetime(2026, 6, 15, 22, 30, tzinfo=UTC)
+
+
+def test_the_union_counts_oslo_days_just_after_midnight(municipality, district, make_member):
+    nurse = make_member(district, Role.PRIMARY_CONTACT, username="nurse")
+    starts = PatientFactory(municipality=municipality, given_name="starts", family_name="Test")
+    ended = PatientFactory(municipality=municipality, given_name="ended", family_name="Test")
+    PatientServiceFactory(patient=starts, unit=district, started_on=date(2026, 6, 16))
+    PatientServiceFactory(patient=ended, unit=district, started_on=date(2026, 1, 1), ended_on=TODAY)
+    for rule in (Patient.objects.visible_to, Patient.objects.accessible_to):
+        seen = set(rule(nurse, now=AFTER_MIDNIGHT).values_list("pk", flat=True))
+        assert seen == {starts.pk}, rule.__name__
