@@ -48,14 +48,17 @@ def test_register_start_hph_and_record_a_fall(
     page.get_by_test_id("start-pathway").click()
     page.select_option("#id_version", value=str(hph_version.pk))
     page.select_option("#id_start_reason", value="discharge")
-    today = timezone.localdate()
-    page.fill("#id_discharged_at", f"{today:%Y-%m-%d}T09:00")
-    page.fill("#id_arrived_home_at", f"{today:%Y-%m-%d}T12:00")
+    # Times before now, whatever the hour: fixed hours "today" were in the future just after
+    # midnight, and the form rightly refused them (seen at 00:03).
+    home = timezone.localtime().replace(second=0, microsecond=0) - timedelta(hours=1)
+    discharged = home - timedelta(hours=3)
+    page.fill("#id_discharged_at", f"{discharged:%Y-%m-%dT%H:%M}")
+    page.fill("#id_arrived_home_at", f"{home:%Y-%m-%dT%H:%M}")
     page.locator("#id_arrived_home_at").dispatch_event("change")
     hph2 = page.locator('[data-testid="preview-row"][data-code="HPH2"]')
     expect(hph2).to_be_visible()
     expect(hph2.locator("time")).to_have_attribute(
-        "datetime", f"{today + timedelta(days=3):%Y-%m-%d}"
+        "datetime", f"{home.date() + timedelta(days=3):%Y-%m-%d}"
     )
     assert not Pathway.objects.exists()  # the preview saves nothing
     with page.expect_navigation():
