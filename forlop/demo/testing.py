@@ -77,7 +77,15 @@ def _read(table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
 def demo_load(*, today: date | None = None) -> dict[str, int]:
     """``load_demo(today=today)``, from this process's copy when there is one (see above).
     Returns what the first, real load reported."""
-    key = (connection.vendor, str(connection.settings_dict["NAME"]), today, timezone.localdate())
+    # No day given is today's (as load_demo reads it): one copy for demo_load() and for
+    # demo_load(today=timezone.localdate()).
+    local_today = timezone.localdate()
+    key = (
+        connection.vendor,
+        str(connection.settings_dict["NAME"]),
+        today or local_today,
+        local_today,
+    )
     tables = _tables()
     counts = _counts(tables)
     snapshot = _SNAPSHOTS.get(key)
