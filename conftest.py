@@ -312,3 +312,13 @@ def _audit_truncate_allowed_for_test_flushes(django_db_setup: Any, django_db_blo
             return
         with connection.cursor() as cursor:
             cursor.execute("SET forlop.allow_audit_truncate = 'on'")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, the known long tests first, spread over the workers (core/tests/schedule)."""
+    from forlop.core.tests.schedule import ordered, xdist_workers
+
+    workers = xdist_workers()
+    if workers > 1:
+        postgresql = os.environ.get("FORLOP_EXPECT_DB") == "postgresql"
+        items[:] = ordered(items, workers, postgresql=postgresql)
