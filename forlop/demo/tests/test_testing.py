@@ -102,3 +102,21 @@ def test_another_day_is_another_copy(small_loads):
     testing.demo_load(today=date(2026, 3, 12))
 
     assert small_loads == [TODAY, date(2026, 3, 12)]
+
+
+def test_each_starting_state_has_its_copy(small_loads):
+    """A flushed database (a transactional test) and a migrated one each get a copy."""
+    with transaction.atomic():
+        testing.demo_load(today=TODAY)  # from the database as migrated
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        extra = PatientFactory()  # another starting state
+        testing.demo_load(today=TODAY)
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        PatientFactory(pk=extra.pk, identity_number=extra.identity_number)
+        testing.demo_load(today=TODAY)  # that state again: its copy
+        transaction.set_rollback(True)
+    testing.demo_load(today=TODAY)  # the first state again: its copy
+
+    assert small_loads == [TODAY, TODAY]
