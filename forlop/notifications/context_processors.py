@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 
@@ -17,7 +16,9 @@ def bell(request: HttpRequest) -> dict[str, Any]:
 
     def count() -> dict[str, int]:
         from forlop.notifications.selectors import bell_count
+        from forlop.pathways.context_processors import nav_scope
 
-        return {"unread": bell_count(user=user, now=timezone.now())}
+        now, scope = nav_scope(request)  # the badge's scope, built once per request
+        return {"unread": bell_count(user=user, now=now, scope=scope)}
 
     return {"nav_bell": SimpleLazyObject(count)}

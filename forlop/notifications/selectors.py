@@ -33,7 +33,7 @@ from forlop.notifications.models import (
 )
 from forlop.pathways import selectors as pathway_selectors
 from forlop.pathways.deadlines import add_months
-from forlop.pathways.models import deadline_passed_q
+from forlop.pathways.models import StopPoint, deadline_passed_q
 from forlop.patients.models import Patient
 
 # --------------------------------------------------------------------------------------------
@@ -41,11 +41,16 @@ from forlop.patients.models import Patient
 # --------------------------------------------------------------------------------------------
 
 
-def bell_queryset(*, user: User, now: datetime) -> QuerySet[Notification]:
+def bell_queryset(
+    *, user: User, now: datetime, scope: QuerySet[StopPoint] | None = None
+) -> QuerySet[Notification]:
     """The user's live notifications about what is still on their work list (stop points) or
-    about patients they still have a service need for (pathway starts, admissions)."""
+    about patients they still have a service need for (pathway starts, admissions).
+    ``scope``: the user's ``worklist_scope`` at ``now`` when the caller has built it already."""
+    if scope is None:
+        scope = pathway_selectors.worklist_scope(user=user, now=now)
     return Notification.objects.filter(recipient=user, cancelled_at__isnull=True).filter(
-        Q(stop_point__in=pathway_selectors.worklist_scope(user=user, now=now))
+        Q(stop_point__in=scope)
         | Q(
             stop_point__isnull=True,
             pathway__patient__in=Patient.objects.visible_to(user, now=now),
@@ -53,9 +58,9 @@ def bell_queryset(*, user: User, now: datetime) -> QuerySet[Notification]:
     )
 
 
-def bell_count(*, user: User, now: datetime) -> int:
+def bell_count(*, user: User, now: datetime, scope: QuerySet[StopPoint] | None = None) -> int:
     """Unread notifications (one COUNT query, no audit: no patient is shown)."""
-    return bell_queryset(user=user, now=now).filter(read_at__isnull=True).count()
+    return bell_queryset(user=user, now=now, scope=scope).filter(read_at__isnull=True).count()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+
+from forlop.pathways import models
+
+
+def nav_scope(request: HttpRequest) -> tuple[datetime, QuerySet[models.StopPoint]]:
+    """(now, the user's work-list scope) for the menu, built once per request: the badge counts
+    it and the bell (notifications) filters by it, at the same moment. The queryset's
+    construction was a third of the menu's cost when each built its own."""
+    cached = getattr(request, "_forlop_nav_scope", None)
+    if cached is None:
+        from forlop.pathways.selectors import worklist_scope
+
+        now = timezone.now()
+        cached = (now, worklist_scope(user=request.user, now=now))  # type: ignore[arg-type]
+        request._forlop_nav_scope = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def worklist_counts(request: HttpRequest) -> dict[str, Any]:
@@ -20,8 +38,10 @@ def worklist_counts(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def counts() -> dict[str, int]:
-        from forlop.pathways.selectors import worklist_counts as select_counts
+        from forlop.pathways.selectors import section_counts
 
-        return select_counts(user=user, now=timezone.now())
+        now, scope = nav_scope(request)
+        # the scope and counts of ``selectors.worklist_counts`` (one aggregate query)
+        return section_counts(scope, now=now, week=False)
 
     return {"nav_worklist_counts": SimpleLazyObject(counts)}

@@ -3,6 +3,7 @@ the bell and marking read, who may open what."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -256,6 +257,33 @@ def test_the_bell_counts_from_the_work_list_and_marking_read_lowers_it(
     assert (
         services.notification_mark_read(user=User(pk=9999), notification_id=first.pk, now=NOW) == 0
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_menu_builds_the_work_list_scope_once_for_badge_and_bell(
+    client: Any, pathway: Pathway, nurse: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forlop.pathways import selectors as pathway_selectors
+
+    services.notifications_run(now=timezone.now())
+    built: list[int] = []
+    real = pathway_selectors.worklist_scope
+
+    def counted(**kwargs: Any) -> Any:
+        built.append(kwargs["user"].pk)
+        return real(**kwargs)
+
+    # the module, not the package's ``worklist`` function of the same name
+    worklist_module = importlib.import_module("forlop.pathways.selectors.worklist")
+
+    monkeypatch.setattr(pathway_selectors, "worklist_scope", counted)
+    monkeypatch.setattr(worklist_module, "worklist_scope", counted)
+    client.force_login(nurse)
+    page = client.get("/password/").content.decode()
+    # both are on the page, from one scope
+    assert 'data-testid="bell-count">2<' in page
+    assert 'data-testid="nav-overdue">2<' in page
+    assert built == [nurse.pk]
 
 
 def test_who_may_open_the_pages(client: Any, nurse: User, leader: User, admin_user: User) -> None:
