@@ -9,7 +9,9 @@ Environment: BENCH_SIZES (patients after each step, default "2000,8000,16000"), 
 (runs of each measurement per size, default 3), BENCH_PPM (patients per municipality, default
 4000), BENCH_SEED (default 1), BENCH_BEFORE (another source tree, such as main's from
 `git archive`, measured on the same data in the same run; it needs its compiled .mo files),
-BENCH_BEFORE_RUNS (runs for that tree, default 1), BENCH_JSON (a file for the raw results).
+BENCH_BEFORE_RUNS (runs for that tree, default 1), BENCH_XLSX_SHEETS (also write the network's
+series repeated to that many sheets, at the first size only; default 0: not), BENCH_JSON (a
+file for the raw results).
 
 At each size it grows the database with `synth(..., append=True)`, runs ANALYZE, makes (or
 widens) the network `bench-network` of every synthetic municipality, and then measures, each
@@ -209,6 +211,7 @@ def main() -> None:
     seed = int(os.environ.get("BENCH_SEED", "1"))
     before = os.environ.get("BENCH_BEFORE", "")
     before_runs = int(os.environ.get("BENCH_BEFORE_RUNS", "1"))
+    many_sheets = int(os.environ.get("BENCH_XLSX_SHEETS", "0"))
     trees: list[tuple[str, Path, int]] = [("after", HERE, runs)]
     if before:
         trees.append(("before", Path(before).resolve(), before_runs))
@@ -266,6 +269,17 @@ def main() -> None:
                 every_series.extend(by_scope[s.code] for s in scopes)
         (work / "network.pickle").write_bytes(pickle.dumps(network_series))
         (work / "every.pickle").write_bytes(pickle.dumps(every_series))
+        kinds = [
+            ("fhir", ""),
+            ("xlsx network", str(work / "network.pickle")),
+            ("xlsx every", str(work / "every.pickle")),
+            ("command", network.code),
+        ]
+        if many_sheets and size == sizes[0]:
+            # The national case without the data: the network's series repeated to N sheets.
+            repeated = (network_series * (many_sheets // len(network_series) + 1))[:many_sheets]
+            (work / "many.pickle").write_bytes(pickle.dumps(repeated))
+            kinds.append((f"xlsx {many_sheets} sheets", str(work / "many.pickle")))
         row: dict[str, Any] = {
             "size": size,
             "generated s": generated,
@@ -280,12 +294,7 @@ def main() -> None:
             "measured": {},
         }
         for label, tree, n in trees:
-            for kind, arg in (
-                ("fhir", ""),
-                ("xlsx network", str(work / "network.pickle")),
-                ("xlsx every", str(work / "every.pickle")),
-                ("command", network.code),
-            ):
+            for kind, arg in kinds:
                 child_kind = "xlsx" if kind.startswith("xlsx") else kind
                 row["measured"][f"{label} {kind}"] = [
                     run_child(child_kind, tree, arg) for _ in range(n)
@@ -311,8 +320,9 @@ def report(row: dict[str, Any], labels: list[str]) -> None:
         " peak − setup |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
+    kinds = list(dict.fromkeys(key.split(" ", 1)[1] for key in row["measured"]))
     for label in labels:
-        for kind in ("fhir", "xlsx network", "xlsx every", "command"):
+        for kind in kinds:
             samples = row["measured"][f"{label} {kind}"]
             secs = spread([s["seconds"] for s in samples])
             peak = spread([s["rss peak"] for s in samples])
