@@ -5,7 +5,7 @@ Run: bash bench/export_memory.sh   (a throw-away PostgreSQL of its own; see docs
   or: DATABASE_URL=... .venv/bin/python bench/bench_export_memory.py   (an EMPTY database: it
       migrates it and fills it with `forlop synth`, goals and scorings included)
 
-Environment: BENCH_SIZES (patients after each step, default "2000,8000,16000"), BENCH_RUNS
+Environment: BENCH_SIZES (patients after each step, default "1000,4000,10000"), BENCH_RUNS
 (runs of each measurement per size, default 3), BENCH_PPM (patients per municipality, default
 4000), BENCH_SEED (default 1), BENCH_BEFORE (another source tree, such as main's from
 `git archive`, measured on the same data in the same run; it needs its compiled .mo files),
@@ -205,7 +205,7 @@ def main() -> None:
     from forlop.pathways.models import Pathway, StopPoint
     from forlop.patients.models import Patient
 
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "2000,8000,16000").split(",")]
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,4000,10000").split(",")]
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     ppm = int(os.environ.get("BENCH_PPM", "4000"))
     seed = int(os.environ.get("BENCH_SEED", "1"))
