@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -111,23 +112,32 @@ def audit_record_many(events: Iterable[AuditEvent], *, batch_size: int = 1000) -
     """Append many audit rows to the chain at once (a search or an export audits each patient).
 
     The same chain as ``audit_record``, row by row in the given order, in one locked insert
-    per batch; ``created_at`` defaults to now. Returns the number of rows written."""
+    per batch; ``created_at`` defaults to now. Returns the number of rows written.
+
+    ``events`` is read ``batch_size`` rows at a time, so an export of a million patients holds
+    one batch of rows, not a million (issue 16). The rest of it is read while the chain's lock
+    is held: pass rows built in memory (a list or a generator over plain values), not a query."""
     now = timezone.now()
-    rows = list(events)
-    if not rows:
+    pending = iter(events)
+    batch = list(islice(pending, batch_size))
+    if not batch:
         return 0
+    written = 0
     with transaction.atomic(savepoint=False):
         _lock_chain()
         head = AuditEvent.objects.order_by("-pk").values_list("chain_hash", flat=True).first()
         prev = head or GENESIS
-        for event in rows:
-            event.created_at = event.created_at or now
-            event.data = json.loads(json.dumps(event.data or {}))
-            event.prev_hash = prev
-            event.chain_hash = chain_hash(prev, _content(event))
-            prev = event.chain_hash
-        AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
-    return len(rows)
+        while batch:
+            for event in batch:
+                event.created_at = event.created_at or now
+                event.data = json.loads(json.dumps(event.data or {}))
+                event.prev_hash = prev
+                event.chain_hash = chain_hash(prev, _content(event))
+                prev = event.chain_hash
+            AuditEvent.objects.bulk_create(batch, batch_size=batch_size)
+            written += len(batch)
+            batch = list(islice(pending, batch_size))
+    return written
 
 
 def _content(event: AuditEvent) -> bytes:

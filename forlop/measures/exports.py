@@ -19,16 +19,19 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference
-from openpyxl.worksheet.worksheet import Worksheet
 
 from forlop.measures.management.commands.spc import CSV_COLUMNS, point_record
 from forlop.measures.selectors import Series
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 COLUMNS: tuple[str, ...] = (
     "measure",
@@ -146,12 +149,15 @@ def safe_text_cell(cell: Cell, text: str) -> None:
     cell.data_type = "s"
 
 
-def _write(sheet: Worksheet, row: int, column: int, value: Any) -> None:
-    cell = sheet.cell(row=row, column=column)
+def _cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -> Cell:
+    cell = WriteOnlyCell(sheet)
     if isinstance(value, str):
         safe_text_cell(cell, value)
     else:
         cell.value = value
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -163,60 +169,68 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
+def _write_series(sheet: WriteOnlyWorksheet, series: Series) -> None:
+    """One measure's sheet, row by row from the top (write-only: a row is written once, in
+    order): name, scope, signals, a blank row, the headers in row 5, a row per period, the
+    annotations after a blank row, and the chart below them."""
+    sheet.append([_cell(sheet, gettext(series.measure.name))])
+    sheet.append([_cell(sheet, f"{series.scope.name} ({series.scope.level}:{series.scope.code})")])
+    sheet.append([_cell(sheet, " ".join(series.signals))])
+    sheet.append([])
+    header_row = 5
+    sheet.append([_cell(sheet, str(COLUMN_LABELS[name])) for name in XLSX_COLUMNS])
+    rows = series_rows(series)
+    percent = bool(series.measure.is_proportion)
+    for row, point in zip(rows, series.points, strict=True):
+        shown = {**row, "period": point.display or point.label, "period_start": point.period_start}
+        cells = []
+        for name in XLSX_COLUMNS:
+            value = shown[name]
+            if isinstance(value, bool):
+                value = gettext("Yes") if value else gettext("No")
+            number_format = None
+            if name == "period_start":
+                number_format = DATE_FORMAT
+            elif percent and name in VALUE_COLUMNS and isinstance(value, int | float):
+                number_format = PERCENT_FORMAT
+            cells.append(_cell(sheet, value, number_format))
+        sheet.append(cells)
+    last = header_row + len(rows)
+    if series.annotations:
+        sheet.append([])
+        sheet.append([_cell(sheet, gettext("Annotations"))])
+        for note in series.annotations:
+            sheet.append([_cell(sheet, note.date.strftime("%d.%m.%Y")), _cell(sheet, note.text)])
+        last += 2 + len(series.annotations)
+    if rows:
+        chart = LineChart()
+        chart.title = gettext(series.measure.name)[:80]
+        chart.y_axis.title = str(COLUMN_LABELS["value"])
+        chart.x_axis.title = str(COLUMN_LABELS["period"])
+        first, last_row = header_row + 1, header_row + len(rows)
+        y_column = XLSX_COLUMNS.index("y") + 1
+        cl_column = XLSX_COLUMNS.index("cl") + 1
+        for column in (y_column, cl_column):
+            data = Reference(sheet, min_col=column, min_row=header_row, max_row=last_row)
+            chart.add_data(data, titles_from_data=True)
+        period_column = XLSX_COLUMNS.index("period") + 1
+        chart.set_categories(
+            Reference(sheet, min_col=period_column, min_row=first, max_row=last_row)
+        )
+        chart.width, chart.height = 24, 10
+        sheet.add_chart(chart, f"B{last + 3}")
+
+
 def to_xlsx(all_series: Sequence[Series]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """The workbook in openpyxl's write-only mode: each sheet is streamed to a temporary file
+    and closed when it is written, so memory holds one sheet's rows, not every cell of every
+    sheet (every municipality's measures are thousands of sheets; issue 16)."""
+    workbook = Workbook(write_only=True)
     used: set[str] = set()
     for series in all_series:
         sheet = workbook.create_sheet(_sheet_title(series.measure.code, used))
-        _write(sheet, 1, 1, gettext(series.measure.name))
-        _write(sheet, 2, 1, f"{series.scope.name} ({series.scope.level}:{series.scope.code})")
-        _write(sheet, 3, 1, " ".join(series.signals))
-        header_row = 5
-        for column, name in enumerate(XLSX_COLUMNS, start=1):
-            _write(sheet, header_row, column, str(COLUMN_LABELS[name]))
-        rows = series_rows(series)
-        percent = bool(series.measure.is_proportion)
-        for offset, (row, point) in enumerate(zip(rows, series.points, strict=True), start=1):
-            shown = {
-                **row,
-                "period": point.display or point.label,
-                "period_start": point.period_start,
-            }
-            for column, name in enumerate(XLSX_COLUMNS, start=1):
-                value = shown[name]
-                if isinstance(value, bool):
-                    value = gettext("Yes") if value else gettext("No")
-                _write(sheet, header_row + offset, column, value)
-                cell = sheet.cell(row=header_row + offset, column=column)
-                if name == "period_start":
-                    cell.number_format = DATE_FORMAT
-                elif percent and name in VALUE_COLUMNS and isinstance(value, int | float):
-                    cell.number_format = PERCENT_FORMAT
-        last = header_row + len(rows)
-        if series.annotations:
-            _write(sheet, last + 2, 1, gettext("Annotations"))
-            for offset, note in enumerate(series.annotations, start=1):
-                _write(sheet, last + 2 + offset, 1, note.date.strftime("%d.%m.%Y"))
-                _write(sheet, last + 2 + offset, 2, note.text)
-            last += 2 + len(series.annotations)
-        if rows:
-            chart = LineChart()
-            chart.title = gettext(series.measure.name)[:80]
-            chart.y_axis.title = str(COLUMN_LABELS["value"])
-            chart.x_axis.title = str(COLUMN_LABELS["period"])
-            first, last_row = header_row + 1, header_row + len(rows)
-            y_column = XLSX_COLUMNS.index("y") + 1
-            cl_column = XLSX_COLUMNS.index("cl") + 1
-            for column in (y_column, cl_column):
-                data = Reference(sheet, min_col=column, min_row=header_row, max_row=last_row)
-                chart.add_data(data, titles_from_data=True)
-            period_column = XLSX_COLUMNS.index("period") + 1
-            chart.set_categories(
-                Reference(sheet, min_col=period_column, min_row=first, max_row=last_row)
-            )
-            chart.width, chart.height = 24, 10
-            sheet.add_chart(chart, f"B{last + 3}")
+        _write_series(sheet, series)
+        sheet.close()  # its XML is complete; frees the rows and the open file
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -74,6 +74,32 @@ def test_many_rows_at_once_join_the_same_chain(nurse):
 
 
 @pytest.mark.django_db
+def test_many_rows_are_read_one_batch_at_a_time(nurse):
+    """An export of a million patients must not hold a million unsaved rows (issue 16): the
+    rows are drawn from the iterable a batch at a time, each batch saved before the next."""
+    saved_when_drawn: list[int] = []
+
+    def events():
+        for pid in range(1, 6):
+            saved_when_drawn.append(AuditEvent.objects.count())
+            yield AuditEvent(actor=nurse, verb=AuditVerb.PATIENT_VIEWED, patient_id=pid)
+
+    # when
+    count = audit_record_many(events(), batch_size=2)
+    # then: rows 3 and 4 were drawn after rows 1 and 2 were saved, row 5 after 3 and 4
+    assert count == 5
+    assert saved_when_drawn == [0, 0, 2, 2, 4]
+    assert list(AuditEvent.objects.order_by("pk").values_list("patient_id", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
+    assert audit_chain_verify().first_broken_id is None
+
+
+@pytest.mark.django_db
 def test_audit_verify_reports_the_first_broken_link_after_a_superuser_edit(nurse):
     events = write(nurse, 5, reason="")
     # when a superuser rewrites the reason of the third row directly in SQL

@@ -21,7 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from forlop.core.audit import audit_record, audit_record_many
 from forlop.core.models import AuditEvent, AuditVerb, Organisation
 from forlop.interop.fhir.outcome import FhirError
-from forlop.interop.fhir.resources import EXPORT_ORDER, REGISTRY, Caller, filtered, iterate_all
+from forlop.interop.fhir.resources import (
+    EXPORT_ORDER,
+    REGISTRY,
+    Caller,
+    PatientsSeen,
+    filtered,
+    iterate_all,
+)
 from forlop.interop.fhir.scopes import READ, allows
 from forlop.interop.models import BulkExportJob
 from forlop.patients.models import HospitalStay, Patient, PatientService
@@ -63,7 +70,7 @@ def export_ndjson(
     directory.mkdir(parents=True, exist_ok=True)
     params = [("_lastUpdated", f"ge{since.isoformat()}")] if since is not None else []
     written: list[ExportedFile] = []
-    seen: dict[int, set[str]] = {}
+    seen = PatientsSeen()
     try:
         for name in types:
             exported = _export_type(caller, name, directory, params, seen, progress)
@@ -76,13 +83,9 @@ def export_ndjson(
                     actor=caller.user,
                     verb=AuditVerb.EXPORTED,
                     patient_id=pid,
-                    data={
-                        "client": caller.client_id,
-                        "interaction": "export",
-                        "fhir": sorted(seen[pid]),
-                    },
+                    data={"client": caller.client_id, "interaction": "export", "fhir": types},
                 )
-                for pid in sorted(seen)
+                for pid, types in seen
             )
     return written
 
@@ -92,7 +95,7 @@ def _export_type(
     name: str,
     directory: Path,
     params: list[tuple[str, str]],
-    seen: dict[int, set[str]],
+    seen: PatientsSeen,
     progress: Progress | None,
 ) -> ExportedFile | None:
     path = directory / f"{name}.ndjson"

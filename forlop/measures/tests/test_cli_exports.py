@@ -14,7 +14,13 @@ from openpyxl import load_workbook
 
 from forlop.measures.compute import PeriodCount, Scope
 from forlop.measures.models import Measure, ScopeLevel
-from forlop.measures.selectors import scope_for_unit, series_points
+from forlop.measures.selectors import (
+    measure_series,
+    measures_for_scope,
+    scope_for_unit,
+    scope_get_by_code,
+    series_points,
+)
 from forlop.measures.services import manual_value_set, measure_create_manual
 from forlop.measures.tests.conftest import oslo
 
@@ -173,6 +179,34 @@ def test_xlsx_has_a_native_chart_and_formula_text_stays_text(data, municipality,
     # a weekly series reads as the screen's weeks, each with its Monday as a date
     weeks = [(r[2].value, r[3].value.date()) for r in falls.iter_rows(min_row=6, max_row=7)]
     assert weeks == [("uke 1 2025", date(2024, 12, 30)), ("uke 2 2025", date(2025, 1, 6))]
+
+
+def test_xlsx_streams_each_sheet_and_closes_it_before_the_workbook_is_saved(
+    data, municipality, monkeypatch
+):
+    """Write-only mode (issue 16): a sheet's rows go to its file as they are written, so an
+    export of every municipality's measures holds one sheet at a time, not every cell."""
+    from forlop.measures import exports
+
+    closed_at_save: list[list[bool]] = []
+
+    class Recording(exports.Workbook):
+        def save(self, filename):
+            closed_at_save.append([sheet.closed for sheet in self.worksheets])
+            return super().save(filename)
+
+    monkeypatch.setattr(exports, "Workbook", Recording)
+    scope = scope_get_by_code(code="testvik")
+    series = [
+        measure_series(
+            m, scope=scope, first=date(2025, 1, 1), last=date(2025, 2, 28), as_of=oslo(2025, 3, 1)
+        )
+        for m in measures_for_scope(scope=scope)
+    ]
+    content = exports.to_xlsx(series)
+    assert closed_at_save == [[True] * len(series)]
+    assert len(series) > 1
+    assert load_workbook(io.BytesIO(content)).sheetnames == [s.measure.code for s in series]
 
 
 def test_a_scope_across_organisations_suppresses_small_denominators(

@@ -17,6 +17,7 @@ re-exported here.
 from forlop.interop.fhir.resources.access import (
     EXPORT_ORDER,
     REGISTRY,
+    PatientsSeen,
     SearchResult,
     audit_reads,
     filtered,
@@ -83,6 +84,7 @@ __all__ = [
     "Caller",
     "Filter",
     "Json",
+    "PatientsSeen",
     "ResourceType",
     "SearchParam",
     "SearchResult",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,17 +207,64 @@ def resource_search(
     return SearchResult(resources=resources, total=total, offset=offset, count=count)
 
 
+class PatientsSeen:
+    """Which resource types an export wrote for which patients, for its audit rows.
+
+    One bit per patient id and resource type (a bytearray per type, indexed by id, grown by
+    doubling), so the export's memory does not grow by a set per patient: a million patients
+    take 125–250 KB per type, where the dict of sets it replaces took about 800 bytes a
+    patient with seven types (tracemalloc; issue 16)."""
+
+    def __init__(self) -> None:
+        self._bits: dict[str, bytearray] = {}
+
+    def add(self, patient_id: int, resource_type: str) -> None:
+        bits = self._bits.setdefault(resource_type, bytearray())
+        index = patient_id >> 3
+        if index >= len(bits):
+            bits.extend(bytes(max(index + 1, 2 * len(bits)) - len(bits)))
+        bits[index] |= 1 << (patient_id & 7)
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        """(patient id, the resource types written for it sorted by name), by patient id."""
+        names = sorted(self._bits)
+        columns = [self._bits[name] for name in names]
+        size = max((len(bits) for bits in columns), default=0)
+        # Eight patients share a byte per type; most bytes repeat a few patterns (kept to a
+        # bounded number, so the cache cannot grow with the patients either).
+        patterns: dict[tuple[int, ...], list[tuple[int, tuple[str, ...]]]] = {}
+        for index in range(size):
+            present = tuple(bits[index] if index < len(bits) else 0 for bits in columns)
+            found = patterns.get(present)
+            if found is None:
+                if len(patterns) >= 4096:
+                    patterns.clear()
+                found = patterns[present] = [
+                    (bit, types)
+                    for bit in range(8)
+                    if (
+                        types := tuple(
+                            name
+                            for name, byte in zip(names, present, strict=True)
+                            if byte >> bit & 1
+                        )
+                    )
+                ]
+            for bit, types in found:
+                yield index * 8 + bit, list(types)
+
+
 def iterate_all(
     caller: Caller,
     resource_type: ResourceType,
     params: list[tuple[str, str]],
     *,
     chunk: int = 500,
-    patients_seen: dict[int, set[str]] | None = None,
+    patients_seen: PatientsSeen | None = None,
 ) -> Iterable[Json]:
     """Every matching resource, ``chunk`` rows at a time (bounded memory, for the bulk export).
 
-    With ``patients_seen`` the patients are collected there (id → resource types) for the
+    With ``patients_seen`` the patients are collected there (id and resource type) for the
     caller to audit once per export, instead of a row per patient, type and chunk."""
     for source in resource_type.sources:
         qs = filtered(caller, resource_type, source, params)
@@ -231,7 +278,7 @@ def iterate_all(
             last_pk = rows[-1].pk
             if patients_seen is not None:
                 for pid in _patient_ids(source, rows):
-                    patients_seen.setdefault(pid, set()).add(resource_type.name)
+                    patients_seen.add(pid, resource_type.name)
             else:
                 audit_reads(
                     caller,

@@ -67,7 +67,12 @@ class Command(BaseCommand):
             console=console,
             disable=quiet,
         ) as progress:
-            bars = {t: progress.add_task(t, total=bulk.count_for(caller, t, since)) for t in types}
+            # The bar's totals cost a count per type (a grouped query over every stop point
+            # for Task); without a bar there is nothing to count for.
+            bars = {
+                t: progress.add_task(t, total=None if quiet else bulk.count_for(caller, t, since))
+                for t in types
+            }
             files = bulk.export_ndjson(
                 caller=caller,
                 directory=options["output"],
