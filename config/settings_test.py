@@ -41,3 +41,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"
     )
+
+# A read replica in the environment (DATABASE_REPLICA_URL) is a test mirror of default: no test
+# database of its own, its connection points at default's, so tests see the same rows. Reads
+# routed there (forlop/core/dbrouter.py) see committed rows only, so a test that checks them is
+# transactional (forlop/core/tests/test_dbrouter.py); inside a test's transaction the router
+# keeps every read on default. Unset (CI): one database, as before.
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405

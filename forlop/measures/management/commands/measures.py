@@ -1,5 +1,9 @@
 """``forlop measures``: compute the measures of an organisation (or unit, or network) and
-write them as CSV, JSON or Excel. Without ``--org`` it lists the organisations and codes."""
+write them as CSV, JSON or Excel. Without ``--org`` it lists the organisations and codes.
+
+It only reads (after installing the default measures, on the primary), so with a read replica
+configured it computes there (``replica_reads``, forlop/core/dbrouter.py).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forlop.core.dbrouter import replica_reads
 from forlop.core.models import Organisation
 from forlop.measures import exports, registry
 from forlop.measures.compute import OSLO
@@ -70,7 +75,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        install_default_measures()
+        install_default_measures()  # a write: on the primary, before the reads below
+        with replica_reads():
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         code: str | None = options["org"]
         every = bool(options.get("all_municipalities"))
         if every and code:
