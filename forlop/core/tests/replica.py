@@ -41,9 +41,8 @@ def replica_alias(settings_dict: dict[str, Any] | None = None) -> Iterator[None]
     try:
         yield
     finally:
-        if hasattr(connections._connections, REPLICA):
-            connections[REPLICA].close()
-            del connections[REPLICA]
+        connections[REPLICA].close()  # a no-op if it never connected
+        del connections[REPLICA]
         del connections.settings[REPLICA]
 
 

@@ -23,6 +23,7 @@ from forlop.measures.compute import OSLO
 from forlop.measures.definitions import install_default_measures
 from forlop.measures.models import Measure, Period
 from forlop.measures.selectors import (
+    Series,
     measure_series,
     measure_series_grouped,
     measures_for_scope,
@@ -131,7 +132,7 @@ class Command(BaseCommand):
             if not measures:
                 raise CommandError(_("Unknown measure %(code)s.") % {"code": options["measure"]})
         as_of = timezone.now()
-        all_series = []
+        all_series: list[Series] = []
         for measure in measures:
             if options["period"] and not measure.is_manual:
                 measure.period = options["period"]  # in memory only, never saved
