@@ -64,3 +64,15 @@ start=$(date +%s)
 echo "# migrated, generated and analysed on the primary in $(($(date +%s) - start)) s"
 # The statistics ANALYZE wrote reach the standby by replication too (pg_statistic is WAL-logged).
 .venv/bin/python bench/bench_replica.py
+# The command line end to end, once on each side (process start included): the same CSV?
+# (Each run takes its own "now"; a deadline passing between the two would show as a difference.)
+for side in primary replica; do
+  t0=$(date +%s.%N)
+  if [ "$side" = primary ]; then
+    env -u DATABASE_REPLICA_URL .venv/bin/forlop measures --all-municipalities -o "$PGTMP/$side.csv"
+  else
+    .venv/bin/forlop measures --all-municipalities -o "$PGTMP/$side.csv"
+  fi
+  echo "# forlop measures --all-municipalities on the $side: $(python3 -c "print(f'{$(date +%s.%N) - $t0:.2f}')") s, $(wc -l < "$PGTMP/$side.csv") lines"
+done
+if cmp -s "$PGTMP/primary.csv" "$PGTMP/replica.csv"; then echo "# the two CSV files are identical"; else echo "# the two CSV files differ"; fi
