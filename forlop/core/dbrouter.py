@@ -72,8 +72,12 @@ def replica_reads() -> Iterator[bool]:
     for a while, not broken. Usable as a decorator too."""
     use = replica_configured() and not _primary_in_transaction()
     if use:
+        replica = connections[REPLICA]
         try:
-            connections[REPLICA].ensure_connection()
+            # A persistent connection (DATABASE_CONN_MAX_AGE) to a standby that went away is
+            # found here, once per request (CONN_HEALTH_CHECKS), and a new one tried.
+            replica.close_if_health_check_failed()
+            replica.ensure_connection()
         except DatabaseError:
             # No connection details in the message: only that the replica was not reached.
             logger.warning("read replica unreachable; measures read on the primary")
