@@ -6,8 +6,9 @@ Only aggregates are shown; no patient is named anywhere here.
 
 The pages and exports that only read compute their numbers inside ``replica_reads()``: on the
 read replica when one is configured (forlop/core/dbrouter.py), after the access check and the
-installation of the default measures, which stay on the primary. The forms that write (an
-annotation, closing a period, an import) read and write on the primary.
+installation of the default measures, which stay on the primary. The chart page also reads
+there whether to show its forms (``user_may_edit``); the forms that write (an annotation,
+closing a period, an import) check again, read and write on the primary.
 """
 
 from __future__ import annotations
