@@ -15,7 +15,9 @@ PRIMARY_PORT=$(free_port)
 REPLICA_PORT=$(free_port)
 while [ "$REPLICA_PORT" = "$PRIMARY_PORT" ]; do REPLICA_PORT=$(free_port); done
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+SAMPLER=""
 cleanup() {
+  if [ -n "$SAMPLER" ]; then kill "$SAMPLER" 2>/dev/null || true; fi
   as_pg "$PGBIN/pg_ctl" -D "$PGTMP/replica" -m fast -w stop >/dev/null 2>&1 || true
   as_pg "$PGBIN/pg_ctl" -D "$PGTMP/primary" -m fast -w stop >/dev/null 2>&1 || true
   if [ "${1:-0}" != 0 ]; then
@@ -56,12 +58,38 @@ export DATABASE_REPLICA_URL="postgres://app:app@127.0.0.1:$REPLICA_PORT/app"
 export DJANGO_DEBUG=true
 PATIENTS=${BENCH_PATIENTS:-16000}
 echo "## $PATIENTS patients, $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+# The standby's lag while the primary is written to: every 0.5 s, the bytes of WAL the standby
+# has not replayed yet and PostgreSQL's replay_lag (the time from a WAL write on the primary to
+# its replay on the standby), from pg_stat_replication on the primary.
+sample_lag() {
+  while :; do
+    "$PGBIN/psql" -Atq -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -d postgres -F ' ' -c \
+      "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint, coalesce(extract(epoch FROM replay_lag), 0) FROM pg_stat_replication" \
+      >> "$PGTMP/lag" 2>/dev/null || true
+    sleep 0.5
+  done
+}
+sample_lag &
+SAMPLER=$!
 start=$(date +%s)
 .venv/bin/forlop migrate -v0
 .venv/bin/forlop generate --patients "$PATIENTS" --patients-per-municipality 4000 \
   --seed "${BENCH_SEED:-1}" --no-progress
 "$PGBIN/psql" -q -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -d app -c ANALYZE
 echo "# migrated, generated and analysed on the primary in $(($(date +%s) - start)) s"
+kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
+python3 - "$PGTMP/lag" <<'PY'
+import statistics, sys
+rows = [tuple(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
+behind = [b for b, _ in rows]
+lag = [t for _, t in rows]
+q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
+print(f"# standby lag during the load, {len(rows)} samples every 0.5 s:"
+      f" WAL not replayed median {statistics.median(behind) / 1024:.0f} KiB,"
+      f" p95 {q(behind, 0.95) / 1024:.0f} KiB, max {max(behind) / 1024:.0f} KiB;"
+      f" replay_lag median {statistics.median(lag):.3f} s, p95 {q(lag, 0.95):.3f} s,"
+      f" max {max(lag):.3f} s")
+PY
 # The statistics ANALYZE wrote reach the standby by replication too (pg_statistic is WAL-logged).
 .venv/bin/python bench/bench_replica.py
 # The command line end to end, once on each side (process start included): the same CSV?
