@@ -33,7 +33,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+# The production settings, not the test settings: those turn a DATABASE_REPLICA_URL into a
+# mirror of default (a second connection to the primary). DEBUG off, as in production (no
+# query log kept); the secret and hosts are for this process only.
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+os.environ["DJANGO_DEBUG"] = "false"
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
 
 import django
 

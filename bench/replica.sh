@@ -64,7 +64,7 @@ echo "## $PATIENTS patients, $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/lo
 sample_lag() {
   while :; do
     "$PGBIN/psql" -Atq -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -d postgres -F ' ' -c \
-      "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint, coalesce(extract(epoch FROM replay_lag), 0) FROM pg_stat_replication" \
+      "SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint, 0), coalesce(extract(epoch FROM replay_lag), 0) FROM pg_stat_replication" \
       >> "$PGTMP/lag" 2>/dev/null || true
     sleep 0.5
   done
@@ -80,7 +80,7 @@ echo "# migrated, generated and analysed on the primary in $(($(date +%s) - star
 kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
 python3 - "$PGTMP/lag" <<'PY'
 import statistics, sys
-rows = [tuple(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
+rows = [tuple(map(float, line.split())) for line in open(sys.argv[1]) if len(line.split()) == 2]
 behind = [b for b, _ in rows]
 lag = [t for _, t in rows]
 q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
