@@ -167,6 +167,25 @@ if os.environ.get("FORLOP_DB_JIT", "off").lower() != "on":
     _pg_options.append("-c jit=off")
 if _pg_options and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_pg_options)
+# A read replica (a PostgreSQL streaming standby of the primary), optional: the measures'
+# dashboards, charts, exports and CLI and the leaders' figures read there; every write, audit
+# row, patient read and migration stays on "default" (forlop/core/dbrouter.py). Parsed like
+# DATABASE_URL, with the same timeouts and JIT setting, and read-only at the session level as
+# well: pointed at the primary by mistake, it still writes nothing. Unset: one database.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
+    )
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = " ".join(
+            [*_pg_options, "-c default_transaction_read_only=on"]
+        )
+    elif DATABASES["replica"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["replica"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA query_only=ON;"
+DATABASE_ROUTERS = ["forlop.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

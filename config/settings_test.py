@@ -41,3 +41,25 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (  # noqa: F405
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"
     )
+
+# A read replica in the environment (DATABASE_REPLICA_URL) is a test mirror of default: no test
+# database of its own, and a second connection to default's test database, so tests see the
+# same rows. Django's mirror takes only the database's NAME from default, so the connection
+# details are default's too (whatever the URL said), in a read-only session as on a standby.
+# Reads routed there (forlop/core/dbrouter.py) see committed rows only, so a test that checks
+# them is transactional (forlop/measures/tests/test_replica.py); inside a test's transaction
+# the router keeps every read on default. Unset (CI): one database, as before.
+if "replica" in DATABASES:  # noqa: F405
+    _replica = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+    _replica_options = dict(_replica.get("OPTIONS", {}))
+    if _replica["ENGINE"].endswith("postgresql"):
+        _replica_options["options"] = (
+            f"{_replica_options.get('options', '')} -c default_transaction_read_only=on"
+        )
+    else:
+        _replica_options.pop("transaction_mode", None)
+        _replica_options["init_command"] = (
+            f"{_replica_options.get('init_command', '')}; PRAGMA query_only=ON"
+        )
+    _replica["OPTIONS"] = _replica_options
+    DATABASES["replica"] = _replica  # noqa: F405

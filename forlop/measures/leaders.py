@@ -25,6 +25,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
+from forlop.core.dbrouter import replica_reads
 from forlop.core.models import User
 from forlop.measures.compute import (
     MAIN_CHECKLISTS_AT_LEAST,
@@ -212,12 +213,16 @@ def leader_section(user: User, today: date) -> EmployeeSection | None:
         return None
     first, last = default_window(today=today, period=Period.MONTH, count=CHART_MONTHS)
     table_from, _last = default_window(today=today, period=Period.MONTH, count=MONTHS)
-    measure = _measure()
-    measure = replace_period(measure)
-    by_contact = three_of_four_by_month(unit_ids=unit_ids, first=first, last=last, measure=measure)
-    by_unit = three_of_four_by_month(
-        unit_ids=unit_ids, first=first, last=last, field="unit_id", measure=measure
-    )
+    # The counts only read: on the read replica when one is configured (core/dbrouter.py);
+    # the led units above, which decide what the leader may see, were read on the primary.
+    with replica_reads():
+        measure = replace_period(_measure())
+        by_contact = three_of_four_by_month(
+            unit_ids=unit_ids, first=first, last=last, measure=measure
+        )
+        by_unit = three_of_four_by_month(
+            unit_ids=unit_ids, first=first, last=last, field="unit_id", measure=measure
+        )
     names = {
         person.pk: str(person)
         for person in User.objects.filter(pk__in=[pk for pk in by_contact if pk])

@@ -3,6 +3,12 @@ per measure (run chart first, control chart on request) with annotations, closin
 importing hand-registered values, and exports.
 
 Only aggregates are shown; no patient is named anywhere here.
+
+The pages and exports that only read compute their numbers inside ``replica_reads()``: on the
+read replica when one is configured (forlop/core/dbrouter.py), after the access check and the
+installation of the default measures, which stay on the primary. The chart page also reads
+there whether to show its forms (``user_may_edit``); the forms that write (an annotation,
+closing a period, an import) check again, read and write on the primary.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from forlop.core.dbrouter import replica_reads
 from forlop.core.http import AuthedHttpRequest
 from forlop.measures import exports, importers, registry, selectors, services
 from forlop.measures.charts import series_svg
@@ -66,19 +73,20 @@ def dashboard(request: AuthedHttpRequest, level: str, code: str) -> HttpResponse
     scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
     install_default_measures()
     cards = []
-    for measure in selectors.measures_for_scope(scope=scope):
-        series = _series(request, measure, scope)
-        first, last = _window(request, measure.period)
-        cards.append(
-            {
-                "series": series,
-                "svg": _svg(series, small=True),
-                "by_stop_point": selectors.shows_stop_point_breakdown(measure),
-                "not_over": selectors.windows_not_over(
-                    measure, scope=scope, first=first, last=last, as_of=series.as_of
-                ),
-            }
-        )
+    with replica_reads():
+        for measure in selectors.measures_for_scope(scope=scope):
+            series = _series(request, measure, scope)
+            first, last = _window(request, measure.period)
+            cards.append(
+                {
+                    "series": series,
+                    "svg": _svg(series, small=True),
+                    "by_stop_point": selectors.shows_stop_point_breakdown(measure),
+                    "not_over": selectors.windows_not_over(
+                        measure, scope=scope, first=first, last=last, as_of=series.as_of
+                    ),
+                }
+            )
     return render(
         request,
         "measures/dashboard.html",
@@ -143,7 +151,9 @@ def _chart_context(
 def measure_chart(request: AuthedHttpRequest, level: str, code: str, measure: str) -> HttpResponse:
     scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
     found = selectors.measure_get_for_scope(scope=scope, code=measure)
-    return render(request, "measures/chart.html", _chart_context(request, scope, found))
+    with replica_reads():
+        context = _chart_context(request, scope, found)
+    return render(request, "measures/chart.html", context)
 
 
 @require_POST
@@ -260,14 +270,17 @@ def measure_export(
     scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
     found = selectors.measure_get_for_scope(scope=scope, code=measure)
     chart = found.chart if request.GET.get("chart") == "control" else "run"
-    series = _series(request, found, scope, chart)
+    with replica_reads():
+        series = _series(request, found, scope, chart)
     return _export_response([series], fmt, f"{scope.code}-{found.code}")
 
 
 @require_GET
 def dashboard_export(request: AuthedHttpRequest, level: str, code: str, fmt: str) -> HttpResponse:
     scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
-    all_series = [
-        _series(request, measure, scope) for measure in selectors.measures_for_scope(scope=scope)
-    ]
+    with replica_reads():
+        all_series = [
+            _series(request, measure, scope)
+            for measure in selectors.measures_for_scope(scope=scope)
+        ]
     return _export_response(all_series, fmt, f"{scope.code}-measures")

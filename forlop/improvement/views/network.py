@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from forlop.core.dbrouter import replica_reads
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Organisation
 from forlop.improvement import access, forms, rules, selectors, services
@@ -108,6 +109,11 @@ def network_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     dates = selectors.gathering_dates(network)
     overview = selectors.network_overview(network, today=today)
+    # The network's measures are aggregates that only read: on the read replica when one is
+    # configured (forlop/core/dbrouter.py), after the coordinator's access check above.
+    with replica_reads():
+        measures = _network_measures(network, today=today)
+        side_by_side = _side_by_side(network, today=today)
     return render(
         request,
         "improvement/network_detail.html",
@@ -121,8 +127,8 @@ def network_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
             "guidance": network.guidance.select_related("guide").order_by("starts_at"),
             "coordinators": network.coordinators.order_by("last_name"),
             "participants": network.members.order_by("kind", "name"),
-            "measures": _network_measures(network, today=today),
-            "side_by_side": _side_by_side(network, today=today),
+            "measures": measures,
+            "side_by_side": side_by_side,
             "suppress_below": settings.FORLOP_SUPPRESS_BELOW,
             "plan_form": forms.PlanGatheringsForm() if not dates else None,
         },

@@ -5,7 +5,7 @@ points behind it (``leader_stop_points``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from forlop.core.dbrouter import replica_reads
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Unit, User
 from forlop.core.selectors import is_leader, led_units
@@ -86,6 +87,45 @@ def _row_link(by: str, key: Any, period: dict[str, str]) -> str:
     return urlencode({**period, "by": by, "key": "none" if key is None else str(key)})
 
 
+def _tables(
+    chosen: list[Unit],
+    data: dict[str, Any],
+    now: datetime,
+    groupings: list[tuple[selectors.AdherenceBy, str]],
+    period: dict[str, str],
+) -> list[tuple[str, str, list[LeaderRow]]]:
+    """The leaders' tables: adherence per stop point (with its trend), unit and employee."""
+    trends = selectors.adherence_trend(
+        units=chosen, last_day=data["date_to"], now=now, months=TREND_MONTHS
+    )
+    tables: list[tuple[str, str, list[LeaderRow]]] = []
+    for by, title in groupings:
+        rows = selectors.adherence(
+            units=chosen,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            now=now,
+            by=by,
+        )
+        tables.append(
+            (
+                by,
+                title,
+                [
+                    LeaderRow(
+                        row=row,
+                        link=_row_link(by, row.key, period),
+                        trend=_trend(trends[row.key])
+                        if by == "definition" and row.key in trends
+                        else None,
+                    )
+                    for row in rows
+                ],
+            )
+        )
+    return tables
+
+
 @require_GET
 def leader_view(request: AuthedHttpRequest) -> HttpResponse:
     if not is_leader(user=request.user):
@@ -108,33 +148,11 @@ def leader_view(request: AuthedHttpRequest) -> HttpResponse:
             ("employee", _("Per employee")),
         ]
         period = _period_query(data)
-        trends = selectors.adherence_trend(
-            units=chosen, last_day=data["date_to"], now=now, months=TREND_MONTHS
-        )
-        for by, title in groupings:
-            rows = selectors.adherence(
-                units=chosen,
-                date_from=data["date_from"],
-                date_to=data["date_to"],
-                now=now,
-                by=by,
-            )
-            tables.append(
-                (
-                    by,
-                    title,
-                    [
-                        LeaderRow(
-                            row=row,
-                            link=_row_link(by, row.key, period),
-                            trend=_trend(trends[row.key])
-                            if by == "definition" and row.key in trends
-                            else None,
-                        )
-                        for row in rows
-                    ],
-                )
-            )
+        # The figures are aggregates that only read: on the read replica when one is
+        # configured (forlop/core/dbrouter.py). The led units above and the overdue list
+        # below (patients, audited) are read on the primary.
+        with replica_reads():
+            tables = _tables(chosen, data, now, groupings, period)
         unit_ids = {unit.pk for unit in chosen}
         work = selectors.worklist(user=request.user, now=now, unit=unit)
         overdue = [item for item in work.overdue if item.stop_point.pathway.unit_id in unit_ids]

@@ -1,5 +1,9 @@
 """``forlop measures``: compute the measures of an organisation (or unit, or network) and
-write them as CSV, JSON or Excel. Without ``--org`` it lists the organisations and codes."""
+write them as CSV, JSON or Excel. Without ``--org`` it lists the organisations and codes.
+
+It only reads (after installing the default measures, on the primary), so with a read replica
+configured it computes there (``replica_reads``, forlop/core/dbrouter.py).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forlop.core.dbrouter import replica_reads
 from forlop.core.models import Organisation
 from forlop.measures import exports, registry
 from forlop.measures.compute import OSLO
 from forlop.measures.definitions import install_default_measures
 from forlop.measures.models import Measure, Period
 from forlop.measures.selectors import (
+    Series,
     measure_series,
     measure_series_grouped,
     measures_for_scope,
@@ -70,7 +76,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        install_default_measures()
+        install_default_measures()  # a write: on the primary, before the reads below
+        with replica_reads():
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         code: str | None = options["org"]
         every = bool(options.get("all_municipalities"))
         if every and code:
@@ -122,7 +132,7 @@ class Command(BaseCommand):
             if not measures:
                 raise CommandError(_("Unknown measure %(code)s.") % {"code": options["measure"]})
         as_of = timezone.now()
-        all_series = []
+        all_series: list[Series] = []
         for measure in measures:
             if options["period"] and not measure.is_manual:
                 measure.period = options["period"]  # in memory only, never saved
