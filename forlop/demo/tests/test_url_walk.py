@@ -4,7 +4,9 @@ On the demo data, as one demo user of each role (and the patient on /my/), the w
 at the home page and follows the links, ``hx-get`` targets and forms it finds, one concrete
 URL per URL pattern and user. Every page is fetched clean and with junk query parameters
 (impossible and out-of-range dates, negative page numbers, words for ids, very long strings,
-a NUL byte), and every form found is posted with a junk value in each field. A pattern the
+a NUL byte), and every form found is posted with a junk value in each field. A page whose view
+never reads its query string (``request.GET``, watched during the walk) gets one mixed junk set
+only: the other values cannot reach it. A pattern the
 walk did not reach is fetched with made-up arguments. Before it starts, the walk makes through
 the services what the demo lacks (``walk_state.py``: a draft template, an emergency grant, a
 measure counted by hand, rules, a calendar link). The walk asserts:
@@ -20,6 +22,7 @@ One in-process client, no browser, no server: the whole walk is a few thousand r
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -28,11 +31,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.apps import apps
+from django.core.handlers.wsgi import WSGIRequest
 from django.db.models import Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
+from forlop.core.middleware import NulByteMiddleware
 from forlop.core.models import User
 from forlop.core.submit_once import FIELD
 from forlop.demo.testing import demo_load
@@ -194,12 +199,24 @@ class Walk:
     count: int = 0
     crawled: set[str] = field(default_factory=set)
     untokened: set[str] = field(default_factory=set)
+    reads_query: set[str] = field(default_factory=set)  # routes whose request.GET was read
+    current: str | None = None
+
+    def junk(self, route: str | None, path: str, params: set[str], who: str, *, full: bool) -> None:
+        """The junk query strings for one page: the mixed set, then the rest only if the view
+        read its query string (a view that never does renders the same page for any value)."""
+        mixed, *rest = junk_queries(params, full=full)
+        self.request("get", path, mixed, who)
+        if route in self.reads_query:
+            for query in rest:
+                self.request("get", path, query, who)
 
     def request(self, method: str, path: str, data: dict[str, str], who: str) -> Any:
         route = route_of(path)
         if route is not None:
             self.requested.add(route)
         self.count += 1
+        self.current = route
         try:
             if method == "get":
                 response = self.client.get(path, data)
@@ -257,8 +274,7 @@ class Walk:
                     params |= set(form.fields)
                     queue.append(urlsplit(form.action or path).path)
             queue.extend(page.links)
-            for query in junk_queries(params, full=first_time):
-                self.request("get", path, query, who)
+            self.junk(route, path, params, who, full=first_time)
 
     def collect(self, who: str, path: str, html: str) -> PageParser:
         """Parse a page and keep the first POST form found for each pattern, to post junk."""
@@ -294,11 +310,34 @@ def demo() -> None:
     demo_load()
 
 
-def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:
+def watch_query_reads(walk: Walk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record the route of every request whose ``request.GET`` is read by a view, a form, a
+    template or a middleware; not by the NUL-byte guard, which reads every query string (and
+    refuses the NUL junk before any view)."""
+    built = WSGIRequest.__dict__["GET"].func
+    guard = NulByteMiddleware.__call__.__code__
+
+    def get(request: WSGIRequest) -> Any:
+        if walk.current is not None and sys._getframe(1).f_code is not guard:
+            walk.reads_query.add(walk.current)
+        if "_walk_get" not in request.__dict__:
+            request.__dict__["_walk_get"] = built(request)
+        return request.__dict__["_walk_get"]
+
+    def set_get(request: WSGIRequest, value: Any) -> None:
+        request.__dict__["_walk_get"] = value
+
+    monkeypatch.setattr(WSGIRequest, "GET", property(get, set_get))
+
+
+def test_no_input_gives_a_500_and_junk_posts_change_nothing(
+    demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from forlop.portal.models import PortalAccount
 
     starts = state_the_demo_lacks()
     walk = Walk(Client())
+    watch_query_reads(walk, monkeypatch)
     portal_user = PortalAccount.objects.select_related("user").first().user
     for username in [*WALKERS, portal_user.username]:
         walk.client.force_login(User.objects.get(username=username))
@@ -311,8 +350,7 @@ def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:
         if route.startswith("admin/") or route in walk.requested:
             continue
         path = placeholder(route)
-        for query in junk_queries(set(), full=True):
-            walk.request("get", path, query, WALKERS[0])
+        walk.junk(route_of(path), path, set(), WALKERS[0], full=True)
 
     # Junk POSTs: every form found, and every other pattern with a generic junk body.
     changed: list[str] = []
@@ -367,6 +405,7 @@ def test_no_input_gives_a_500_and_junk_posts_change_nothing(demo: None) -> None:
     assert len(unlinked) <= 13, unlinked
     print(  # noqa: T201 - the walk's figures, shown with pytest -s
         f"url walk: {walk.count} requests; {len(reached)} patterns reached by links and forms;"
+        f" {len(walk.reads_query)} read their query string;"
         f" {len(without_input)} buttons without input; unlinked: {unlinked}"
     )
 
