@@ -7,6 +7,8 @@
 #   FORLOP_FAKETIME      run the pass with the clock moved by libfaketime: an offset ("+30d",
 #                        "+400d") or an absolute UTC time ("2027-03-28 00:30:00")
 #   FORLOP_TEST_PGPORT   the PostgreSQL port (default: a free one)
+#   FORLOP_TEST_TOGETHER 1 (default with both passes): the two passes run at the same time, each
+#                        log printed when its pass ends; 0: one after the other, output live
 # See docs/testing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +16,15 @@ BIN=.venv/bin
 export DJANGO_ALLOW_ASYNC_UNSAFE=true   # Playwright's sync API beside Django's live server
 export PYTHONDONTWRITEBYTECODE=1
 DBS=${FORLOP_TEST_DBS:-sqlite postgresql}
+TOGETHER=${FORLOP_TEST_TOGETHER:-1}
+[[ " $DBS " == *" sqlite "* && " $DBS " == *" postgresql "* ]] || TOGETHER=0
 # One worker more than there are cores: with one per core the SQLite pass kept the CPU busy only
 # about 64% of its time (12 min of CPU in 9.5 min on 2 cores), the rest spent waiting on Chromium,
-# the servers and processes that tests start; a third worker runs while another waits.
-WORKERS=${FORLOP_TEST_WORKERS:-$(($(nproc) + 1))}
+# the servers and processes that tests start; a third worker runs while another waits. With the
+# passes together, one worker per core in each: four processes, so one runs while another waits
+# (and the one pass's start-up and tail overlap the other's middle).
+if [ "$TOGETHER" = 1 ]; then DEFAULT_WORKERS=$(nproc); else DEFAULT_WORKERS=$(($(nproc) + 1)); fi
+WORKERS=${FORLOP_TEST_WORKERS:-$DEFAULT_WORKERS}
 
 # Our own modules' bytecode, written once here (only what changed since the last run): the
 # environment sets PYTHONDONTWRITEBYTECODE, and the libraries' bytecode comes with make install.
@@ -51,9 +58,11 @@ for db in $DBS; do
   case $db in sqlite | postgresql) ;; *) echo "FORLOP_TEST_DBS: unknown database $db" >&2; exit 2 ;; esac
 done
 
-if [[ " $DBS " == *" sqlite "* ]]; then
+run_sqlite() { env -u DATABASE_URL FORLOP_EXPECT_DB=sqlite "${SHIFT[@]}" "${PYTEST[@]}" "$@"; }
+
+if [[ " $DBS " == *" sqlite "* && "$TOGETHER" != 1 ]]; then
   echo "== tests on SQLite"
-  env -u DATABASE_URL FORLOP_EXPECT_DB=sqlite "${SHIFT[@]}" "${PYTEST[@]}" "$@"
+  run_sqlite "$@"
 fi
 
 [[ " $DBS " == *" postgresql "* ]] || exit 0
@@ -82,5 +91,30 @@ as_pg "${SHIFT[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w -t 60 st
 "$PGBIN/psql" -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
   -c "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB" -c "CREATE DATABASE app OWNER app" \
   -c "ALTER ROLE app SET forlop.allow_audit_truncate = 'on'"  # the flush between tests (core migration 0008)
-DATABASE_URL="postgres://app:app@127.0.0.1:$PGPORT/app" FORLOP_EXPECT_DB=postgresql \
-  "${SHIFT[@]}" "${PYTEST[@]}" "$@"
+run_postgresql() {
+  DATABASE_URL="postgres://app:app@127.0.0.1:$PGPORT/app" FORLOP_EXPECT_DB=postgresql \
+    "${SHIFT[@]}" "${PYTEST[@]}" "$@"
+}
+if [ "$TOGETHER" != 1 ]; then
+  run_postgresql "$@"
+  exit 0
+fi
+
+# Both passes at once, each into its own log; a log is printed whole when its pass ends, so the
+# two never interleave, and the run fails if either pass failed.
+LOGS=$(mktemp -d /tmp/forlop-passes.XXXXXX)
+echo "== tests on SQLite and on PostgreSQL at once ($WORKERS workers each; logs in $LOGS)"
+run_sqlite "$@" >"$LOGS/sqlite.log" 2>&1 &
+sqlite_pid=$!
+run_postgresql "$@" >"$LOGS/postgresql.log" 2>&1 &
+pg_pid=$!
+sqlite_rc=0
+pg_rc=0
+wait "$sqlite_pid" || sqlite_rc=$?
+echo "== tests on SQLite (exit $sqlite_rc)"
+cat "$LOGS/sqlite.log"
+wait "$pg_pid" || pg_rc=$?
+echo "== tests on PostgreSQL (exit $pg_rc)"
+cat "$LOGS/postgresql.log"
+echo "== SQLite: exit $sqlite_rc; PostgreSQL: exit $pg_rc"
+[ "$sqlite_rc" = 0 ] && [ "$pg_rc" = 0 ]
