@@ -204,7 +204,10 @@ class Walk:
 
     def junk(self, route: str | None, path: str, params: set[str], who: str, *, full: bool) -> None:
         """The junk query strings for one page: the mixed set, then the rest only if the view
-        read its query string (a view that never does renders the same page for any value)."""
+        read its query string (a view that never does renders the same page for any value).
+        A page seen before (``full`` false) gets the mixed set again only if its view reads it."""
+        if not full and route not in self.reads_query:
+            return  # seen before, by another walker, and its view reads no query string
         mixed, *rest = junk_queries(params, full=full)
         self.request("get", path, mixed, who)
         if route in self.reads_query:
