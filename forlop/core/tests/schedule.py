@@ -142,27 +142,40 @@ def ordered(items: Sequence[pytest.Item], workers: int, *, postgresql: bool) -> 
         weight[group] = weight.get(group, 0) + (pg_s if postgresql else sqlite_s)
     if not groups:
         return list(items)
+    # Rolled-back tests must run before transactional ones on a worker, so a long
+    # transactional test goes to the share with the fewest rolled-back tests, where it starts
+    # soon; every other long test to the lightest share (LPT). A long test without a database
+    # may run first of all.
+    sizes = share_sizes(len(items), workers)
+    rolled_back, at = [], 0
+    for size in sizes:
+        rolled_back.append(sum(1 for item in rest[at : at + size] if kind(item) == 0))
+        at += size
+    roomiest = [i for i in range(workers) if rolled_back[i] == min(rolled_back)]
     bins: list[list[pytest.Item]] = [[] for _ in range(workers)]
     loads = [0.0] * workers
     for group in sorted(groups, key=lambda g: (-weight[g], g)):
-        lightest = min(range(workers), key=lambda i: (loads[i], i))
+        candidates = roomiest if any(kind(i) == 1 for i in groups[group]) else range(workers)
+        lightest = min(candidates, key=lambda i: (loads[i], i))
         bins[lightest].extend(groups[group])
         loads[lightest] += weight[group]
-    # pytest-django has sorted the collection as Django does (tests in a rolled-back
-    # transaction, then transactional ones, then those without a database); each share keeps
-    # that order, with its long tests first within their kind (a flush between transactional
-    # tests leaves no rows that a later transaction-wrapped test could rely on).
     position = {id(item): at for at, item in enumerate(items)}
     result: list[pytest.Item] = []
     at = 0
-    for size, front in zip(share_sizes(len(items), workers), bins, strict=True):
+    for size, front in zip(sizes, bins, strict=True):
         take = max(0, size - len(front))
-        share = [(kind(item), 0, n, item) for n, item in enumerate(front)]
+        share = [(_start_kind(item), 0, n, item) for n, item in enumerate(front)]
         share += [(kind(item), 1, position[id(item)], item) for item in rest[at : at + take]]
         at += take
         result.extend(item for *_key, item in sorted(share, key=lambda row: row[:3]))
     result.extend(rest[at:])
     return result
+
+
+def _start_kind(item: pytest.Item) -> int:
+    """The sort key of a long test: one without a database before everything (-1)."""
+    found = kind(item)
+    return -1 if found == 2 else found
 
 
 def kind(item: pytest.Item) -> int:
