@@ -23,7 +23,7 @@ from forlop.patients.models import Patient
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 3, 11)  # the day of the other demo tests: one load (or copy) for them all
+TODAY = date(2026, 11, 20)  # the day the clock is frozen at below
 
 
 def coordinator_urls(user: User) -> list[str]:
