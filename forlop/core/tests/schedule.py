@@ -198,17 +198,3 @@ def xdist_workers() -> int:
         return int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
     except ValueError:
         return 0
-
-
-def placement(items: Sequence[pytest.Item], workers: int) -> list[str]:
-    """Where each long test lands, "gwN +position name": to check an order by eye (docs/testing.md)."""
-    out = []
-    starts, at = [], 0
-    for size in share_sizes(len(items), workers):
-        starts.append(at)
-        at += size
-    for n, item in enumerate(items):
-        if _base_id(item) in LONG:
-            worker = max(i for i, s in enumerate(starts) if s <= n)
-            out.append(f"gw{worker} +{n - starts[worker]} {_base_id(item).split('::')[-1][:50]}")
-    return out
