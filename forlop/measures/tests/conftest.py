@@ -121,3 +121,13 @@ def other_unit(other_municipality: Organisation) -> Unit:
     return Unit.objects.create(
         organisation=other_municipality, kind=Unit.Kind.HOME_CARE, name="Andre", code="andre-1"
     )
+
+
+@pytest.fixture
+def hph2_two_months(default_measures, district, add_pathway, add_stop_point):
+    """Two HPH2s in the district: January's done on time, February's open (the CLI's and the
+    replica's tests read the same two months)."""
+    p = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 2))
+    add_stop_point(p, "HPH2", oslo(2025, 1, 5), completed_at=oslo(2025, 1, 4))
+    q = add_pathway(district, oslo(2025, 2, 2), discharged_at=oslo(2025, 2, 2))
+    add_stop_point(q, "HPH2", oslo(2025, 2, 5))

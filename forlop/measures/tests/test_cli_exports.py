@@ -34,14 +34,6 @@ def _english():
         yield
 
 
-@pytest.fixture
-def data(default_measures, district, add_pathway, add_stop_point):
-    p = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 2))
-    add_stop_point(p, "HPH2", oslo(2025, 1, 5), completed_at=oslo(2025, 1, 4))
-    q = add_pathway(district, oslo(2025, 2, 2), discharged_at=oslo(2025, 2, 2))
-    add_stop_point(q, "HPH2", oslo(2025, 2, 5))
-
-
 def run(*args: str) -> str:
     out = io.StringIO()
     call_command("measures", *args, stdout=out)
@@ -57,7 +49,7 @@ def test_unknown_org_fails_clearly(db):
         run("--org", "nope")
 
 
-def test_csv_has_one_row_per_measure_and_period(data, municipality):
+def test_csv_has_one_row_per_measure_and_period(hph2_two_months, municipality):
     text = run("--org", "testvik", "--from", "2025-01", "--to", "2025-03")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == Measure.objects.filter(organisation=None).count() * 3
@@ -71,7 +63,7 @@ def test_csv_has_one_row_per_measure_and_period(data, municipality):
 
 
 def test_all_municipalities_in_one_grouped_pass_per_measure(
-    data, municipality, other_unit, add_pathway, add_stop_point
+    hph2_two_months, municipality, other_unit, add_pathway, add_stop_point
 ):
     """--all-municipalities: every municipality's rows, the same as --org for each, from a
     query count that does not grow with the number of municipalities."""
@@ -119,7 +111,7 @@ def test_all_municipalities_in_one_grouped_pass_per_measure(
         run("--all-municipalities", "--org", "testvik")
 
 
-def test_json_and_weeks(data):
+def test_json_and_weeks(hph2_two_months):
     text = run("--org", "testvik-nord", "--from", "2025-01", "--to", "2025-01", "--format", "json")
     document = json.loads(text)
     assert document[0]["scope"] == {"level": "unit", "code": "testvik-nord"}
@@ -127,7 +119,9 @@ def test_json_and_weeks(data):
     assert "2025-W02" in weekly
 
 
-def test_xlsx_has_a_native_chart_and_formula_text_stays_text(data, municipality, tmp_path):
+def test_xlsx_has_a_native_chart_and_formula_text_stays_text(
+    hph2_two_months, municipality, tmp_path
+):
     measure = measure_create_manual(
         organisation=municipality, code="falls", name="=HYPERLINK(evil)", numerator="Falls"
     )
@@ -182,7 +176,7 @@ def test_xlsx_has_a_native_chart_and_formula_text_stays_text(data, municipality,
 
 
 def test_xlsx_streams_each_sheet_and_closes_it_before_the_workbook_is_saved(
-    data, municipality, monkeypatch
+    hph2_two_months, municipality, monkeypatch
 ):
     """Write-only mode (issue 16): a sheet's rows go to its file as they are written, so an
     export of every municipality's measures holds one sheet at a time, not every cell."""

@@ -18,7 +18,7 @@ from forlop.core.audit import audit_chain_verify, audit_record
 from forlop.core.dbrouter import REPLICA, replica_reads
 from forlop.core.models import AuditEvent, AuditVerb, Role
 from forlop.core.tests.replica import replica_alias
-from forlop.measures.tests.conftest import AFTER_THE_ROWS, oslo
+from forlop.measures.tests.conftest import AFTER_THE_ROWS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__"),
@@ -39,14 +39,6 @@ ARGS = ("--org", "testvik", "--from", "2025-01", "--to", "2025-03", "--format", 
 ARGS = (*ARGS, "--measure", "hph2-within-3-days")  # one measure keeps the test quick
 
 
-@pytest.fixture
-def data(default_measures, district, add_pathway, add_stop_point):
-    p = add_pathway(district, oslo(2025, 1, 2), discharged_at=oslo(2025, 1, 2))
-    add_stop_point(p, "HPH2", oslo(2025, 1, 5), completed_at=oslo(2025, 1, 4))
-    q = add_pathway(district, oslo(2025, 2, 2), discharged_at=oslo(2025, 2, 2))
-    add_stop_point(q, "HPH2", oslo(2025, 2, 5))
-
-
 def run() -> str:
     out = io.StringIO()
     call_command("measures", *ARGS, stdout=out)
@@ -58,7 +50,7 @@ def _reads_only(captured: CaptureQueriesContext) -> bool:
 
 
 def test_measures_cli_and_dashboard_read_on_the_replica(
-    data, client, district, make_member, monkeypatch
+    hph2_two_months, client, district, make_member, monkeypatch
 ):
     # given the numbers computed on the primary alone (as with no replica configured)
     with monkeypatch.context() as alone:
