@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forlop.core.validation import PlausibleDateField, PlausibleDateTimeField
@@ -14,13 +14,21 @@ from forlop.core.validation import PlausibleDateField, PlausibleDateTimeField
 _Saved = TypeVar("_Saved")
 
 
-def form_save(form: forms.BaseForm, save: Callable[[dict[str, Any]], _Saved]) -> _Saved | None:
+def form_save(
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], _Saved],
+    *,
+    refusal_on_form: bool = False,
+) -> _Saved | None:
     """Validate ``form`` at the edge, then ``save(form.cleaned_data)`` (a service call).
 
     A ``ValidationError`` the service raises (its own rules, uniqueness) goes on the form as a
-    non-field error, so the page shows it beside the input. Returns what ``save`` returned, or
-    None when the form or the service refused (nothing is saved then). ``save`` must not return
-    None: services return what they wrote.
+    non-field error, so the page shows it beside the input. With ``refusal_on_form``, so does a
+    ``PermissionDenied`` whose message is for the user (a service that refuses this user this
+    choice, such as an organisation they may not write for); without it the refusal propagates
+    (a 403 page). Returns what ``save`` returned, or None when the form or the service refused
+    (nothing is saved then: the service owns its transaction). ``save`` must not return None:
+    services return what they wrote.
     """
     if not form.is_valid():
         return None
@@ -28,7 +36,11 @@ def form_save(form: forms.BaseForm, save: Callable[[dict[str, Any]], _Saved]) ->
         return save(form.cleaned_data)
     except ValidationError as exc:
         form.add_error(None, exc)
-        return None
+    except PermissionDenied as exc:
+        if not refusal_on_form:
+            raise
+        form.add_error(None, str(exc))
+    return None
 
 
 class DesignSystemFormMixin:

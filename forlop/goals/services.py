@@ -227,6 +227,14 @@ def goal_status_change(*, goal: Goal, actor: User, status: str, note: str = "") 
     return goal
 
 
+def goal_edit(*, goal: Goal, actor: User, text: str, status: str, note: str = "") -> Goal:
+    """The goal page's edit form: reword and change status in one transaction, both or
+    neither (each step keeps its own history row and audit row)."""
+    with transaction.atomic():
+        goal = goal_update(goal=goal, actor=actor, text=text, note=note)
+        return goal_status_change(goal=goal, actor=actor, status=status, note=note)
+
+
 def _span(pathway: Pathway) -> rules.EpisodeSpan[int]:
     return rules.EpisodeSpan(pathway.pk, pathway.started_at, pathway.ended_at)
 

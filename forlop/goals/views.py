@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forlop.core.errors import error_text
+from forlop.core.forms import form_save
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb
 from forlop.core.validation import INT_MAX, int_param
@@ -127,19 +127,14 @@ def goal_add(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
     )
     stop_point = _stop_point_from(request, patient)
     form = GoalAddForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_add(
-                patient=patient,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                answered_by=form.cleaned_data["answered_by"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Goal added."))
-            return redirect(_page_url(patient, stop_point))
+    if form_save(
+        form,
+        lambda data: services.goal_add(
+            patient=patient, actor=request.user, text=data["text"], answered_by=data["answered_by"]
+        ),
+    ):
+        messages.success(request, _("Goal added."))
+        return redirect(_page_url(patient, stop_point))
     return _goal_page(request, patient, add_form=form, status=400, stop_point=stop_point)
 
 
@@ -150,21 +145,11 @@ def goal_edit(request: AuthedHttpRequest, patient_id: int, goal_id: int) -> Http
     )
     goal = get_object_or_404(Goal, pk=goal_id, patient=patient)
     form = GoalEditForm(request.POST or None, initial={"text": goal.text, "status": goal.status})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():  # rewording and status change: both or neither
-                goal = services.goal_update(
-                    goal=goal, actor=request.user, text=data["text"], note=data["note"]
-                )
-                services.goal_status_change(
-                    goal=goal, actor=request.user, status=data["status"], note=data["note"]
-                )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Goal saved."))
-            return redirect("goals:page", patient_id=patient.pk)
+    if request.method == "POST" and form_save(
+        form, lambda data: services.goal_edit(goal=goal, actor=request.user, **data)
+    ):
+        messages.success(request, _("Goal saved."))
+        return redirect("goals:page", patient_id=patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from forlop.core.forms import form_save
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Organisation, Role
 from forlop.core.selectors import is_leader
@@ -81,14 +82,9 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
     form = PreferenceForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.preference_save(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your notification settings are saved."))
-                return redirect("notifications:preferences")
+        if form_save(form, lambda data: services.preference_save(user=request.user, **data)):
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications:preferences")
         status = 400
     context: dict[str, Any] = {
         "form": form,
@@ -210,16 +206,14 @@ def rules(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.rule_save(
-                    actor=request.user, organisation=org, rule=rule, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("The notification rule is saved."))
-                return redirect("notifications:rules")
+        if form_save(
+            form,
+            lambda data: services.rule_save(
+                actor=request.user, organisation=org, rule=rule, **data
+            ),
+        ):
+            messages.success(request, _("The notification rule is saved."))
+            return redirect("notifications:rules")
         status = 400
     context = {"org": org, "rules": in_force, "own": own, "form": form, "rule": rule}
     return render(request, "notifications/rules.html", context, status=status)

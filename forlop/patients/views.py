@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from forlop.core.forms import form_save
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import AuditVerb, User
 from forlop.core.selectors import is_leader, units_for_registration
@@ -147,20 +149,16 @@ def patient_create(request: AuthedHttpRequest) -> HttpResponse:
     form = PatientCreateForm(request.POST or None, actor=request.user)
     if not form.serving_units().exists():
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def create(data: dict[str, Any]) -> Patient:
         unit = data.pop("serving_unit")
-        try:
-            patient = services.patient_create(
-                actor=request.user, municipality=unit.organisation, serving_unit=unit, **data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Patient registered."))
-            return redirect("patients:detail", pk=patient.pk)
+        return services.patient_create(
+            actor=request.user, municipality=unit.organisation, serving_unit=unit, **data
+        )
+
+    if request.method == "POST" and (patient := form_save(form, create, refusal_on_form=True)):
+        messages.success(request, _("Patient registered."))
+        return redirect("patients:detail", pk=patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "patients/patient_form.html", {"form": form}, status=status)
 

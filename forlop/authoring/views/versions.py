@@ -41,18 +41,15 @@ def template_copy(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     initial = {"name": template.name, "organisation": organisations.first()}
     form = TemplateCopyForm(request.POST or None, organisations=organisations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            copy = services.template_copy(
-                actor=request.user, template=template, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Template copied. Adapt the draft and publish it."))
-            return redirect("authoring:version-edit", pk=copy.versions.get().pk)
+    if request.method == "POST" and (
+        copy := form_save(
+            form,
+            lambda data: services.template_copy(actor=request.user, template=template, **data),
+            refusal_on_form=True,
+        )
+    ):
+        messages.success(request, _("Template copied. Adapt the draft and publish it."))
+        return redirect("authoring:version-edit", pk=copy.versions.get().pk)
     status = 400 if request.method == "POST" else 200
     context = {**detail_context(request, template), "copy_form": form}
     return render(request, "authoring/template_detail.html", context, status=status)

@@ -86,6 +86,26 @@ def test_dropped_goal_frees_a_place(patient, nurse):
     assert Goal.objects.get(pk=goals[0].pk).status == Goal.Status.DROPPED
 
 
+def test_goal_edit_rewords_and_changes_status_both_or_neither(patient, nurse):
+    # given five active goals and a dropped one
+    goals = add_goals(patient, nurse, ["1", "2", "3", "4", "5"])
+    services.goal_status_change(goal=goals[0], actor=nurse, status=Goal.Status.DROPPED)
+    services.goal_add(patient=patient, actor=nurse, text="ny")
+    before = (_counts(), GoalChange.objects.count())
+    # when the edit rewords the dropped goal and makes it active, past the limit of five
+    with pytest.raises(ValidationError):
+        services.goal_edit(goal=goals[0], actor=nurse, text="1 omformulert", status="active")
+    # then the rewording is not kept either
+    goal = Goal.objects.get(pk=goals[0].pk)
+    assert (goal.text, goal.status) == ("1", Goal.Status.DROPPED)
+    assert (_counts(), GoalChange.objects.count()) == before
+    # and within the limit both steps are saved, each with its history row
+    services.goal_edit(goal=goals[1], actor=nurse, text="2 omformulert", status="reached")
+    goal = Goal.objects.get(pk=goals[1].pk)
+    assert (goal.text, goal.status) == ("2 omformulert", Goal.Status.REACHED)
+    assert GoalChange.objects.count() == before[1] + 2
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_empty_goal_text_refused(patient, nurse, text):
     before = _counts()
