@@ -58,6 +58,12 @@ for db in $DBS; do
   case $db in sqlite | postgresql) ;; *) echo "FORLOP_TEST_DBS: unknown database $db" >&2; exit 2 ;; esac
 done
 
+# The demo copies the workers of this run share (forlop/demo/testing.py): the first worker to
+# need the demo in a starting state loads it and leaves its copy here for the others.
+DEMO_SHARED=$(mktemp -d /tmp/forlop-demo.XXXXXX)
+export FORLOP_DEMO_SHARED=$DEMO_SHARED
+trap 'rm -rf "$DEMO_SHARED"' EXIT
+
 run_sqlite() { env -u DATABASE_URL FORLOP_EXPECT_DB=sqlite "${SHIFT[@]}" "${PYTEST[@]}" "$@"; }
 
 if [[ " $DBS " == *" sqlite "* && "$TOGETHER" != 1 ]]; then
@@ -78,7 +84,7 @@ cleanup() {
   if [ "${1:-0}" != 0 ] && [ -f "$PGTMP/log" ]; then cp "$PGTMP/log" "/tmp/forlop-pg-$PGPORT.log"; echo "PostgreSQL log: /tmp/forlop-pg-$PGPORT.log" >&2; fi
   rm -rf "$PGTMP"
 }
-trap 'cleanup $?' EXIT
+trap 'rc=$?; cleanup $rc; rm -rf "$DEMO_SHARED"' EXIT
 if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGTMP"; fi
 as_pg "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
 # The server runs under the same shifted clock as the tests: now(), CURRENT_DATE and the server's

@@ -15,6 +15,15 @@ a few dozen lines. The tests of the loader itself (idempotency, the counts it re
 call ``load_demo``; a test that changes the rows it was given is unaffected, since it changes
 its own copy.
 
+Between processes: the xdist workers of a ``make test`` pass each needed their own real load
+(two or three per worker: the migrated and the flushed starting state, and the frozen days of
+a few tests). With ``FORLOP_DEMO_SHARED`` naming a directory (scripts/test.sh makes one per
+run and removes it), the first worker to load a starting state writes its copy there, under a
+file lock, and the others read it instead of loading: a worker that needs a copy another is
+still making waits for it (idle, so the CPU serves the other tests). The database's name is not
+in that key: each worker's test database is migrated from the same migrations, so the rows,
+their primary keys and the sequences are the same in each.
+
 The copy is keyed by the database, the demo's ``today`` and today's date, so a test under a
 frozen clock gets a demo loaded under that clock's date, and by the rows the database held before
 the load (the state the copy was taken from): a transactional test starts from a flushed
@@ -24,8 +33,15 @@ loading the demo loads for real.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import os
+import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -45,6 +61,11 @@ class _Snapshot:
 
 
 _SNAPSHOTS: dict[tuple[Any, ...], _Snapshot] = {}
+
+# The directory the workers of one test run share their copies in (see above), or None.
+SHARED: Path | None = (
+    Path(os.environ["FORLOP_DEMO_SHARED"]) if os.environ.get("FORLOP_DEMO_SHARED") else None
+)
 
 
 def _tables() -> list[tuple[str, str]]:
@@ -77,26 +98,68 @@ def _read(table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
 
 
 def demo_load(*, today: date | None = None) -> dict[str, int]:
-    """``load_demo(today=today)``, from this process's copy when there is one (see above).
-    Returns what the first, real load reported."""
+    """``load_demo(today=today)``, from a copy when there is one (see above). Returns what
+    the first, real load reported."""
     # No day given is today's (as load_demo reads it): one copy for demo_load() and for
     # demo_load(today=timezone.localdate()).
     local_today = timezone.localdate()
-    key = (
-        connection.vendor,
-        str(connection.settings_dict["NAME"]),
-        today or local_today,
-        local_today,
-    )
     tables = _tables()
     counts = _counts(tables)
     # One copy per starting state too: a transactional test starts from a flushed database (no
     # rows of the data migrations), the others from the migrated one; each state has its copy.
-    key += (tuple(sorted(counts.items())),)
+    shared_key = (
+        connection.vendor,
+        today or local_today,
+        local_today,
+        tuple(sorted(counts.items())),
+    )
+    key = (str(connection.settings_dict["NAME"]), *shared_key)
     snapshot = _SNAPSHOTS.get(key)
-    if snapshot is not None and snapshot.baseline == counts:
-        _restore(snapshot)
-        return dict(snapshot.result)
+    if snapshot is None:
+        with _shared_copy(shared_key) as (stored, store):
+            snapshot = stored
+            if snapshot is None:
+                snapshot, result = _load_and_copy(tables, counts, today)
+                if snapshot is None:  # the load deleted rows: no copy
+                    return result
+                store(snapshot)
+            _SNAPSHOTS[key] = snapshot
+            if stored is None:  # this load made the rows: nothing to restore
+                return dict(snapshot.result)
+    _restore(snapshot)
+    return dict(snapshot.result)
+
+
+@contextlib.contextmanager
+def _shared_copy(
+    key: tuple[Any, ...],
+) -> Iterator[tuple[_Snapshot | None, Any]]:
+    """The copy another worker of this run stored under ``key`` (or None), and a function that
+    stores this worker's; other workers wait on the key's lock until this one is done."""
+    if SHARED is None:
+        yield None, lambda _snapshot: None
+        return
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    path = SHARED / f"{name}.pickle"
+    with (SHARED / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            stored = pickle.loads(path.read_bytes()) if path.exists() else None  # noqa: S301 - ours
+
+            def store(snapshot: _Snapshot) -> None:
+                partial = path.with_suffix(".partial")
+                partial.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+                partial.rename(path)
+
+            yield stored, store
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _load_and_copy(
+    tables: list[tuple[str, str]], counts: dict[str, int], today: date | None
+) -> tuple[_Snapshot | None, dict[str, int]]:
+    """Load the demo for real, and the copy of what it changed (None if it deleted rows)."""
     before = {table: _read(table) for table, _pk in tables if counts[table]}
     result = load_demo(today=today)
     rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
@@ -108,14 +171,13 @@ def demo_load(*, today: date | None = None) -> dict[str, int]:
         old = {r[at]: r for r in old_rows}  # a row may hold lists (arrays): compare, not hash
         added = [r for r in now_rows if r[at] not in old]
         updated = [r for r in now_rows if r[at] in old and r != old[r[at]]]
-        if len(now_rows) - len(added) != len(old_rows):  # the load deleted rows: no copy
-            return result
+        if len(now_rows) - len(added) != len(old_rows):
+            return None, result
         if added:
             rows[table] = (columns, added)
         if updated:
             changed[table] = (pk, columns, updated)
-    _SNAPSHOTS[key] = _Snapshot(baseline=counts, rows=rows, changed=changed, result=result)
-    return result
+    return _Snapshot(baseline=counts, rows=rows, changed=changed, result=result), result
 
 
 def _restore(snapshot: _Snapshot) -> None:

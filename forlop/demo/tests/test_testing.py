@@ -23,8 +23,9 @@ def _everything() -> dict[str, list[str]]:
 
 @pytest.fixture
 def real_loads(monkeypatch: pytest.MonkeyPatch) -> list[date | None]:
-    """An empty copy store, and the list of real loads made."""
+    """An empty copy store (none shared with other workers), and the list of real loads made."""
     monkeypatch.setattr(testing, "_SNAPSHOTS", {})
+    monkeypatch.setattr(testing, "SHARED", None)
     loads: list[date | None] = []
     real = testing.load_demo
 
@@ -41,6 +42,7 @@ def small_loads(monkeypatch: pytest.MonkeyPatch) -> list[date | None]:
     """As ``real_loads``, with a loader that adds two patients instead of the whole demo: the
     tests of when a copy is taken need rows to copy, not the demo's 12 s of CPU per load."""
     monkeypatch.setattr(testing, "_SNAPSHOTS", {})
+    monkeypatch.setattr(testing, "SHARED", None)
     loads: list[date | None] = []
 
     def small(*, today: date | None = None) -> dict[str, int]:
@@ -52,12 +54,16 @@ def small_loads(monkeypatch: pytest.MonkeyPatch) -> list[date | None]:
     return loads
 
 
-def test_the_copy_gives_the_rows_of_a_real_load(real_loads):
+def test_the_copy_gives_the_rows_of_a_real_load(real_loads, monkeypatch, tmp_path):
+    monkeypatch.setattr(testing, "SHARED", tmp_path)
     with transaction.atomic():
         first = testing.demo_load(today=TODAY)
         loaded = _everything()
         transaction.set_rollback(True)
     assert Patient.objects.count() == 0  # rolled back: the database is at its baseline again
+    # The copy as another worker reads it: through the shared directory (every value the
+    # database returned survives pickling).
+    monkeypatch.setattr(testing, "_SNAPSHOTS", {})
 
     second = testing.demo_load(today=TODAY)
 
@@ -120,3 +126,36 @@ def test_each_starting_state_has_its_copy(small_loads):
     testing.demo_load(today=TODAY)  # the first state again: its copy
 
     assert small_loads == [TODAY, TODAY]
+
+
+def test_another_worker_takes_the_copy_from_the_shared_directory(
+    small_loads, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(testing, "SHARED", tmp_path)
+    with transaction.atomic():
+        first = testing.demo_load(today=TODAY)
+        names = sorted(Patient.objects.values_list("family_name", flat=True))
+        transaction.set_rollback(True)
+    assert len(list(tmp_path.glob("*.pickle"))) == 1
+    # another worker: its own (empty) store in memory, another test database's name
+    monkeypatch.setattr(testing, "_SNAPSHOTS", {})
+    monkeypatch.setitem(testing.connection.settings_dict, "NAME", "test_forlop_gw9")
+
+    assert testing.demo_load(today=TODAY) == first
+
+    assert small_loads == [TODAY]  # read from the directory, not loaded again
+    assert sorted(Patient.objects.values_list("family_name", flat=True)) == names
+
+
+def test_a_shared_copy_is_kept_per_starting_state(small_loads, monkeypatch, tmp_path):
+    monkeypatch.setattr(testing, "SHARED", tmp_path)
+    with transaction.atomic():
+        testing.demo_load(today=TODAY)
+        transaction.set_rollback(True)
+    monkeypatch.setattr(testing, "_SNAPSHOTS", {})
+    PatientFactory()  # another worker's database, not at the state the copy was taken from
+
+    testing.demo_load(today=TODAY)
+
+    assert small_loads == [TODAY, TODAY]
+    assert len(list(tmp_path.glob("*.pickle"))) == 2
