@@ -196,3 +196,65 @@ class MeasureSnapshot(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.measure.code} {self.level}:{self.scope_code} {self.period_start}"
+
+
+class MeasureRollup(models.Model):
+    """The maintained rollup's state for one computed measure (issue 16): the periods its
+    cells hold, the time they are computed as of, and how far the change feed (the audit
+    log) has been read. ``rollup.py`` writes it; nothing else does."""
+
+    measure = models.OneToOneField(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="rollup",
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period)
+    first = models.DateField(_("first period"))
+    last = models.DateField(_("last period"))
+    # Every cell equals the live computation as of this time (rollup.py says why).
+    as_of = models.DateTimeField(_("computed as of"))
+    # The last audit event taken into account; later ones with a patient are changes.
+    audit_seen = models.BigIntegerField(_("audit events read up to"), default=0)
+    # The measure's definition the cells were computed from (its updated_at).
+    definition_at = models.DateTimeField(_("definition as of"))
+
+    class Meta:
+        verbose_name = _("measure rollup")
+        verbose_name_plural = _("measure rollups")
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.first}..{self.last} as of {self.as_of:%Y-%m-%d %H:%M}"
+
+
+class MeasureCell(models.Model):
+    """One cell of the rollup: a computed measure's numerator and denominator for one unit
+    and one period, as the grouped pass (``compute.counts_by_pathway_field``) gives them.
+    A municipality's number is the sum over its units (a pathway has one unit, a unit one
+    organisation). Periods without cases have no cell. Derived data: rebuilt at will."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField(_("period start"))
+    numerator = models.FloatField(_("numerator"))
+    # A mean of durations (days at home): the summed duration itself, so the sums of units
+    # add up to the municipality's exactly (the numerator in days is rounded).
+    duration = models.DurationField(_("summed duration"), null=True, blank=True)
+    denominator = models.FloatField(_("denominator"))
+
+    class Meta:
+        verbose_name = _("measure cell")
+        verbose_name_plural = _("measure cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_start", "unit"], name="measure_cell_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.unit_id} {self.period_start}"
