@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from forlop.measures import registry, spc
@@ -82,6 +84,13 @@ class Series:
 def period_display(start: date, period: str) -> str:
     """A period as people read it, in the user's language: "des. 2025", "uke 3 2025".
     ``period_label`` stays the machine form (2025-12) for CSV, JSON and the command line."""
+    return _period_display(start, period, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _period_display(start: date, period: str, language: str | None) -> str:
+    # Cached per language: every series of a dashboard or an export shows the same periods, and
+    # formatting a date is most of the cost of a series (150 series x 24 months: 3,600 calls).
     if period == Period.WEEK:
         year, week, _weekday = start.isocalendar()
         return _("week %(week)d %(year)d") % {"week": week, "year": year}
@@ -121,6 +130,7 @@ def series_points(
     points: list[SeriesPoint] = []
     suppressed_count = 0
     snapshots = snapshots or {}
+    language = get_language()  # once: reading it costs more than a cached label
     for x, count in enumerate(counts, start=1):
         small = (
             scope.across_organisations
@@ -145,7 +155,7 @@ def series_points(
                 x=x,
                 period_start=count.period_start,
                 label=period_label(count.period_start, measure.period),
-                display=period_display(count.period_start, measure.period),
+                display=_period_display(count.period_start, measure.period, language),
                 numerator=None if small else count.numerator,
                 denominator=None if small else count.denominator,
                 value=None if small else _value(count, measure),
