@@ -236,6 +236,18 @@ def bench_rollup(repeat: int) -> None:
         )
         sys.stdout.flush()
 
+    def grouped_before():
+        for m in measures:
+            measure_series_grouped(
+                m, scopes=municipalities, first=first, last=last_day, as_of=now, notes={}
+            )
+
+    row(
+        "before: all measures, all municipalities, grouped (measure_series_grouped)",
+        timed(grouped_before, slow - 1),
+        n_queries(grouped_before),
+    )
+
     def rebuild():
         rollup_rebuild(first=first_all, last=last_all, as_of=now)
 
@@ -279,7 +291,7 @@ def bench_rollup(repeat: int) -> None:
     # activity in one day of the data (a stop point due or completed, a pathway started, an
     # event), then a refresh one day later than the last (the clocks move too).
     samples: list[float] = []
-    touched: list[tuple[int, int, str]] = []
+    touched: list[tuple[int, int, int, str]] = []
     day = now
     for i in range(slow):
         window = {"__gt": now - timedelta(days=i + 1), "__lte": now - timedelta(days=i)}
@@ -311,11 +323,11 @@ def bench_rollup(repeat: int) -> None:
             t0 = time.perf_counter()
             report = rollup_refresh(now=day)
             samples.append(time.perf_counter() - t0)
-        touched.append((len(patients), report.units, str(report.since)))
+        touched.append((len(patients), report.pathways, report.units, str(report.since)))
         if set(MeasureRollup.objects.values_list("as_of", flat=True)) != {day}:
             raise SystemExit("a measure was not refreshed")
     row(
-        f"rollup: refresh after a day's changes (patients, units, since: {touched})",
+        f"rollup: refresh after a day's changes (patients, pathways, units, since: {touched})",
         samples,
         len(captured.captured_queries),
     )

@@ -258,3 +258,34 @@ class MeasureCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.unit_id} {self.period_start}"
+
+
+class MeasureCase(models.Model):
+    """One pathway's own part of the rollup's cells: what the grouped pass gives for that
+    pathway (its cases: the pathway, or its stop points) per period. A cell is the sum of its
+    unit's case rows, so a refresh recomputes only the pathways that changed and re-sums the
+    cells they leave or enter. Plain keys, not foreign keys: a row outlives a deleted pathway
+    until the refresh that follows its patient's audit row removes it."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="+"
+    )
+    pathway_id = models.BigIntegerField(_("pathway"))
+    patient_id = models.BigIntegerField(_("patient"))
+    unit_id = models.BigIntegerField(_("unit"))
+    period_start = models.DateField(_("period start"))
+    numerator = models.FloatField(_("numerator"))
+    duration = models.DurationField(_("summed duration"), null=True, blank=True)
+    denominator = models.FloatField(_("denominator"))
+
+    class Meta:
+        verbose_name = _("measure case")
+        verbose_name_plural = _("measure cases")
+        indexes = [
+            models.Index(fields=["measure", "pathway_id"], name="measure_case_pathway"),
+            models.Index(fields=["measure", "patient_id"], name="measure_case_patient"),
+            models.Index(fields=["measure", "unit_id", "period_start"], name="measure_case_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.pathway_id} {self.period_start}"

@@ -3,10 +3,11 @@ denominator per unit and period (``MeasureCell``), so every municipality's measu
 from a small table in one aggregate query instead of one pass over the patient data per
 measure.
 
-**Filled by the grouped pass**: a cell is what ``compute.counts_by_pathway_field`` gives for
-its unit and period, as of the rollup's ``as_of``: the numbers are the live computation's by
-construction, and a municipality's are the sum of its units' (a pathway has one unit, a unit
-one organisation; numerators and denominators are counts or sums, so they add up).
+**Filled by the grouped pass**: a case row is what ``compute.counts_by_pathway_field`` gives
+for its pathway and period as of the rollup's ``as_of``, and a cell the sum of its unit's case
+rows: the numbers are the live computation's by construction, and a municipality's are the sum
+of its units' (a pathway has one unit, a unit one organisation; numerators and denominators
+are counts or sums, so they add up; a summed duration is kept as a duration, exact).
 
 **Equal to the live computation as of ``MeasureRollup.as_of``.** A computation as of a time
 leaves out what was registered or done after it (``compute``'s as-of rule), so a cell
@@ -18,10 +19,11 @@ computed at T1 keeps the live value as of a later T unless, between T1 and T,
 2. time alone moved a case: a deadline passed (a stop point's ``ends_at``; ``triggered_at``,
    ``started_at``, ``discharged_at`` or ``ended_at`` reached when registered ahead), or an
    outcome window after a discharge ended (30 and 90 days, or a measure's own ``days``).
-A refresh finds the pathways touched by either since the last one, and recomputes their
-units' cells from the earliest date that can put one of their cases in a period (the
-pathway's start, discharge or ready-for-discharge time, or a stop point's deadline, trigger
-or completion) to the rollup's last period; every other cell stays as it is.
+A refresh finds the pathways touched by either since the last one, recomputes only their
+case rows (``MeasureCase``: each pathway's own part per period, from the same grouped query
+restricted to those pathways and grouped by pathway), and re-sums the cells those rows left
+or entered from the case rows; every other cell stays as it is. A case that moved to another
+period (a corrected time) is handled as well: its old row names the cell it leaves.
 
 Not covered, so a rebuild is needed (``forlop measures_rollup --rebuild``): a unit moved to
 another organisation, and data written around the services (a bulk load such as
@@ -35,19 +37,17 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Max, Q, QuerySet, Sum
 
-from forlop.core.tz import OSLO
 from forlop.measures.compute import PeriodCount, Scope, counts_by_pathway_field, period_floor
 from forlop.measures.compute.base import period_starts
 from forlop.measures.compute.queries import _number
 from forlop.measures.models import (
     Computation,
     Measure,
+    MeasureCase,
     MeasureCell,
     MeasureRollup,
     ScopeLevel,
@@ -76,10 +76,11 @@ OUTCOME_DAYS = (30, 90)
 @dataclass(frozen=True, slots=True)
 class RefreshReport:
     rebuilt: tuple[str, ...]  # measure codes rebuilt in full
-    units: int  # units whose cells were recomputed (incremental)
-    since: date | None  # from this day on
+    units: int  # units with a cell re-summed (incremental), or every unit (rebuild)
+    since: date | None  # the earliest period re-summed
     cells: int  # cells written
     as_of: datetime
+    pathways: int = 0  # pathways recomputed (incremental)
 
 
 _ADVISORY_LOCK = 0x526F6C6C  # "Roll": one refresh of the rollup at a time
@@ -116,37 +117,89 @@ def _all_units() -> tuple[int, ...]:
     return tuple(Unit.objects.order_by("pk").values_list("pk", flat=True))
 
 
-def _write_cells(
-    measure: Measure, *, units: Sequence[int], first: date, last: date, as_of: datetime
-) -> int:
-    """Recompute the measure's cells of ``units`` from ``first`` to ``last``: one grouped
-    query, one delete, one insert."""
+def _write_cases(
+    measure: Measure,
+    *,
+    first: date,
+    last: date,
+    as_of: datetime,
+    owners: dict[int, tuple[int, int]],
+    pathways: Sequence[int] | None = None,
+) -> set[tuple[int, date]]:
+    """Compute the measure's case rows (per pathway and period) from ``first`` to ``last``,
+    of every pathway or of ``pathways``: one grouped query and one insert (the old rows must
+    be gone). ``owners``: pathway -> (unit, patient). Returns the (unit, period) cells hit."""
     starts = period_starts(first, last, measure.period)
-    scope = Scope(level=ScopeLevel.UNIT, code="rollup", name="", ids=tuple(units))
+    scope = Scope(level=ScopeLevel.UNIT, code="rollup", name="", ids=_all_units())
     found = counts_by_pathway_field(
-        measure, scope=scope, field="unit_id", starts=starts, as_of=as_of, raw=True
+        measure, scope=scope, field="id", starts=starts, as_of=as_of, raw=True, pathways=pathways
     )
-    MeasureCell.objects.filter(
-        measure=measure,
-        unit_id__in=units,
-        period_start__gte=starts[0],
-        period_start__lte=starts[-1],
-    ).delete()
-    cells = [
-        MeasureCell(
+    rows = [
+        MeasureCase(
             measure=measure,
-            unit_id=unit,
+            pathway_id=pathway,
+            unit_id=owners[pathway][0],
+            patient_id=owners[pathway][1],
             period_start=start,
             numerator=_number(numerator),
             duration=numerator if isinstance(numerator, timedelta) else None,
             denominator=denominator,
         )
-        for unit, by_start in found.items()
-        if unit is not None
+        for pathway, by_start in found.items()
+        if pathway is not None
         for start, (numerator, denominator) in by_start.items()
     ]
-    MeasureCell.objects.bulk_create(cells, batch_size=2000)
-    return len(cells)
+    MeasureCase.objects.bulk_create(rows, batch_size=5000)
+    return {(row.unit_id, row.period_start) for row in rows}
+
+
+def _sum_cells(measure: Measure, cells: set[tuple[int, date]] | None = None) -> int:
+    """Re-sum the measure's cells from its case rows: all of them, or those of the units and
+    periods in ``cells`` (every pair of those units and periods, a superset). One delete, one
+    aggregate query, one insert."""
+    cases = MeasureCase.objects.filter(measure=measure)
+    old = MeasureCell.objects.filter(measure=measure)
+    if cells is not None:
+        if not cells:
+            return 0
+        units = sorted({unit for unit, _start in cells})
+        starts = sorted({start for _unit, start in cells})
+        cases = cases.filter(unit_id__in=units, period_start__in=starts)
+        old = old.filter(unit_id__in=units, period_start__in=starts)
+    old.delete()
+    sums = (
+        cases.order_by()
+        .values("unit_id", "period_start")
+        .annotate(n=Sum("numerator"), t=Sum("duration"), d=Sum("denominator"))
+        .values_list("unit_id", "period_start", "n", "t", "d")
+    )
+    written = MeasureCell.objects.bulk_create(
+        (
+            MeasureCell(
+                measure=measure,
+                unit_id=unit,
+                period_start=start,
+                numerator=_number(duration) if duration is not None else numerator,
+                duration=duration,
+                denominator=denominator,
+            )
+            for unit, start, numerator, duration, denominator in sums
+        ),
+        batch_size=5000,
+    )
+    return len(written)
+
+
+def _owners(pathways: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Pathway -> (unit, patient), of every pathway or of ``pathways`` (one query)."""
+    from forlop.pathways.models import Pathway
+
+    rows = Pathway.objects.order_by()
+    if pathways is not None:
+        rows = rows.filter(pk__in=list(pathways))
+    return {
+        pk: (unit, patient) for pk, unit, patient in rows.values_list("pk", "unit_id", "patient_id")
+    }
 
 
 def _audit_head() -> int:
@@ -165,11 +218,12 @@ def rollup_rebuild(
     with transaction.atomic():
         _lock()
         head = _audit_head()  # before the computation: a change committed meanwhile is redone
+        owners = _owners()
         units = _all_units()
         for measure in measures if measures is not None else rollup_measures():
-            MeasureCell.objects.filter(measure=measure).delete()
-            if units:
-                written += _write_cells(measure, units=units, first=first, last=last, as_of=as_of)
+            MeasureCase.objects.filter(measure=measure).delete()
+            _write_cases(measure, first=first, last=last, as_of=as_of, owners=owners)
+            written += _sum_cells(measure)
             MeasureRollup.objects.update_or_create(
                 measure=measure,
                 defaults={
@@ -185,31 +239,38 @@ def rollup_rebuild(
     return RefreshReport(tuple(codes), len(units), first, written, as_of)
 
 
-def _touched_pathways(
+def _touched(
     *, audit_after: int, audit_upto: int, since: datetime, now: datetime
-) -> QuerySet[Any]:
-    """Pathways whose cells may differ between ``since`` and ``now``: their patient's data
-    changed (audit events in (audit_after, audit_upto]) or one of their clocks passed."""
+) -> tuple[list[int], list[int]]:
+    """The pathways whose cases may differ between ``since`` and ``now``, and the patients
+    whose data changed (audit events in (audit_after, audit_upto]): every pathway of those
+    patients, and every pathway one of whose clocks passed. Two queries."""
     from forlop.core.models import AuditEvent
     from forlop.pathways.models import Pathway, StopPoint
 
-    changed = (
-        AuditEvent.objects.filter(pk__gt=audit_after, pk__lte=audit_upto, patient_id__isnull=False)
-        .exclude(verb__in=READ_VERBS)
-        .values("patient_id")
+    patients = sorted(
+        {
+            int(patient)
+            for patient in AuditEvent.objects.filter(
+                pk__gt=audit_after, pk__lte=audit_upto, patient_id__isnull=False
+            )
+            .exclude(verb__in=READ_VERBS)
+            .values_list("patient_id", flat=True)
+            if patient is not None
+        }
     )
     passed = Q()
     for field in ("ends_at", "triggered_at"):
         passed |= Q(**{f"{field}__gt": since, f"{field}__lte": now})
     deadlines = StopPoint.objects.filter(passed).values("pathway_id")
-    clocks = Q()
+    clocks = Q(patient_id__in=patients) | Q(pk__in=deadlines)
     for field in ("started_at", "discharged_at", "ended_at"):
         clocks |= Q(**{f"{field}__gt": since, f"{field}__lte": now})
-    days = sorted({*OUTCOME_DAYS, *_measure_days()})
-    for day in days:
+    for day in sorted({*OUTCOME_DAYS, *_measure_days()}):
         window = timedelta(days=day)
         clocks |= Q(discharged_at__gt=since - window, discharged_at__lte=now - window)
-    return Pathway.objects.filter(Q(patient_id__in=changed) | Q(pk__in=deadlines) | clocks)
+    pathways = sorted(Pathway.objects.filter(clocks).order_by().values_list("pk", flat=True))
+    return pathways, patients
 
 
 def _measure_days() -> set[int]:
@@ -219,32 +280,6 @@ def _measure_days() -> set[int]:
         if isinstance(days, int):
             out.add(days)
     return out
-
-
-def _earliest_day(pathways: QuerySet[Any]) -> tuple[list[int], date | None]:
-    """The units of the pathways, and the earliest day that can put one of their cases in a
-    period (two aggregate queries)."""
-    from forlop.pathways.models import StopPoint
-
-    row = pathways.order_by().aggregate(
-        first=Min(
-            Least(
-                "started_at",
-                Coalesce("discharged_at", "started_at"),
-                Coalesce("ready_for_discharge_at", "started_at"),
-            )
-        )
-    )
-    units = sorted(
-        {u for u in pathways.order_by().values_list("unit_id", flat=True).distinct() if u}
-    )
-    stops = StopPoint.objects.filter(pathway__in=pathways.values("pk")).aggregate(
-        due=Min("due_at"), triggered=Min("triggered_at"), completed=Min("completed_at")
-    )
-    moments = [m for m in (row["first"], *stops.values()) if m is not None]
-    if not moments:
-        return units, None
-    return units, min(moments).astimezone(OSLO).date()
 
 
 def rollup_refresh(
@@ -290,18 +325,33 @@ def _refresh(*, now: datetime, first: date | None, last: date | None) -> Refresh
     # The measures refreshed together share their state (one refresh writes them all).
     after = min(state.audit_seen for _m, state in kept)
     since = min(state.as_of for _m, state in kept)
-    touched = _touched_pathways(audit_after=after, audit_upto=head, since=since, now=now)
-    units, day = _earliest_day(touched)
+    pathways, patients = _touched(audit_after=after, audit_upto=head, since=since, now=now)
+    owners = _owners(pathways)
     written = 0
+    hit_all: set[tuple[int, date]] = set()
     for measure, state in kept:
-        if units and day is not None:
-            start = max(period_floor(day, measure.period), state.first)
-            if start <= state.last:
-                written += _write_cells(
-                    measure, units=units, first=start, last=state.last, as_of=now
-                )
+        if pathways or patients:
+            # The touched pathways' old case rows go (their patients' too: a pathway may be
+            # gone), their new ones come, and the cells either touched are re-summed.
+            old = MeasureCase.objects.filter(measure=measure).filter(
+                Q(pathway_id__in=pathways) | Q(patient_id__in=patients)
+            )
+            hit = set(old.values_list("unit_id", "period_start").distinct())
+            old.delete()
+            hit |= _write_cases(
+                measure,
+                first=state.first,
+                last=state.last,
+                as_of=now,
+                owners=owners,
+                pathways=pathways,
+            )
+            written += _sum_cells(measure, hit)
+            hit_all |= hit
         MeasureRollup.objects.filter(pk=state.pk).update(as_of=now, audit_seen=head)
-    return RefreshReport(rebuilt, len(units), day, written, now)
+    units = {unit for unit, _start in hit_all}
+    since_day = min((start for _unit, start in hit_all), default=None)
+    return RefreshReport(rebuilt, len(units), since_day, written, now, len(pathways))
 
 
 def counts_equal(a: Sequence[PeriodCount], b: Sequence[PeriodCount]) -> bool:
