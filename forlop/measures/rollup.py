@@ -37,6 +37,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet, Sum
@@ -135,22 +136,51 @@ def _write_cases(
         measure, scope=scope, field="id", starts=starts, as_of=as_of, raw=True, pathways=pathways
     )
     rows = [
-        MeasureCase(
-            measure=measure,
-            pathway_id=pathway,
-            unit_id=owners[pathway][0],
-            patient_id=owners[pathway][1],
-            period_start=start,
-            numerator=_number(numerator),
-            duration=numerator if isinstance(numerator, timedelta) else None,
-            denominator=denominator,
+        (
+            measure.pk,
+            pathway,
+            owners[pathway][1],
+            owners[pathway][0],
+            start,
+            _number(numerator),
+            numerator if isinstance(numerator, timedelta) else None,
+            denominator,
         )
         for pathway, by_start in found.items()
         if pathway is not None
         for start, (numerator, denominator) in by_start.items()
     ]
-    MeasureCase.objects.bulk_create(rows, batch_size=5000)
-    return {(row.unit_id, row.period_start) for row in rows}
+    _insert_cases(rows)
+    return {(row[3], row[4]) for row in rows}
+
+
+_CASE_COLUMNS = (
+    "measure_id",
+    "pathway_id",
+    "patient_id",
+    "unit_id",
+    "period_start",
+    "numerator",
+    "duration",
+    "denominator",
+)
+
+
+def _insert_cases(rows: list[tuple[Any, ...]]) -> None:
+    """Write case rows (a rebuild writes one per pathway, measure and month with a case: about
+    700,000 at 40,000 patients): PostgreSQL's COPY, or batched inserts elsewhere."""
+    if connection.vendor == "postgresql":
+        table = MeasureCase._meta.db_table
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg's own cursor, for COPY
+            with raw.copy(f"COPY {table} ({', '.join(_CASE_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    MeasureCase.objects.bulk_create(
+        (MeasureCase(**dict(zip(_CASE_COLUMNS, row, strict=True))) for row in rows),
+        batch_size=5000,
+    )
 
 
 def _sum_cells(measure: Measure, cells: set[tuple[int, date]] | None = None) -> int:
