@@ -1,8 +1,9 @@
 """``forlop measures``: compute the measures of an organisation (or unit, or network) and
 write them as CSV, JSON or Excel. Without ``--org`` it lists the organisations and codes.
 
-It only reads (after installing the default measures, on the primary), so with a read replica
-configured it computes there (``replica_reads``, forlop/core/dbrouter.py).
+It only reads (after installing the default measures and, for ``--all-municipalities``,
+refreshing the measures' rollup, both on the primary), so with a read replica configured it
+computes there (``replica_reads``, forlop/core/dbrouter.py).
 """
 
 from __future__ import annotations
