@@ -2,7 +2,8 @@
 # The grouped-measures benchmark (bench/bench_measures_grouped.py) on a throw-away PostgreSQL of
 # its own, on 127.0.0.1 and a free port; one database per size of BENCH_SIZES (default
 # 4000,16000,40000), each filled by `forlop generate` (seed 1, 4,000 patients per municipality);
-# the cluster is removed afterwards. BENCH_REPEAT passes through. See docs/benchmarks.md.
+# the cluster is removed afterwards. BENCH_REPEAT passes through; the last part (the measures'
+# rollup) writes to each database. See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)

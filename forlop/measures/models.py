@@ -196,3 +196,96 @@ class MeasureSnapshot(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.measure.code} {self.level}:{self.scope_code} {self.period_start}"
+
+
+class MeasureRollup(models.Model):
+    """The maintained rollup's state for one computed measure (issue 16): the periods its
+    cells hold, the time they are computed as of, and how far the change feed (the audit
+    log) has been read. ``rollup.py`` writes it; nothing else does."""
+
+    measure = models.OneToOneField(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="rollup",
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period)
+    first = models.DateField(_("first period"))
+    last = models.DateField(_("last period"))
+    # Every cell equals the live computation as of this time (rollup.py says why).
+    as_of = models.DateTimeField(_("computed as of"))
+    # The last audit event taken into account; later ones with a patient are changes.
+    audit_seen = models.BigIntegerField(_("audit events read up to"), default=0)
+    # The measure's definition the cells were computed from (its updated_at).
+    definition_at = models.DateTimeField(_("definition as of"))
+
+    class Meta:
+        verbose_name = _("measure rollup")
+        verbose_name_plural = _("measure rollups")
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.first}..{self.last} as of {self.as_of:%Y-%m-%d %H:%M}"
+
+
+class MeasureCell(models.Model):
+    """One cell of the rollup: a computed measure's numerator and denominator for one unit
+    and one period, as the grouped pass (``compute.counts_by_pathway_field``) gives them.
+    A municipality's number is the sum over its units (a pathway has one unit, a unit one
+    organisation). Periods without cases have no cell. Derived data: rebuilt at will."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField(_("period start"))
+    numerator = models.FloatField(_("numerator"))
+    # A mean of durations (days at home): the summed duration itself, so the sums of units
+    # add up to the municipality's exactly (the numerator in days is rounded).
+    duration = models.DurationField(_("summed duration"), null=True, blank=True)
+    denominator = models.FloatField(_("denominator"))
+
+    class Meta:
+        verbose_name = _("measure cell")
+        verbose_name_plural = _("measure cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_start", "unit"], name="measure_cell_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.unit_id} {self.period_start}"
+
+
+class MeasureCase(models.Model):
+    """One pathway's own part of the rollup's cells: what the grouped pass gives for that
+    pathway (its cases: the pathway, or its stop points) per period. A cell is the sum of its
+    unit's case rows, so a refresh recomputes only the pathways that changed and re-sums the
+    cells they leave or enter. Plain keys, not foreign keys: a row outlives a deleted pathway
+    until the refresh that follows its patient's audit row removes it."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="+"
+    )
+    pathway_id = models.BigIntegerField(_("pathway"))
+    patient_id = models.BigIntegerField(_("patient"))
+    unit_id = models.BigIntegerField(_("unit"))
+    period_start = models.DateField(_("period start"))
+    numerator = models.FloatField(_("numerator"))
+    duration = models.DurationField(_("summed duration"), null=True, blank=True)
+    denominator = models.FloatField(_("denominator"))
+
+    class Meta:
+        verbose_name = _("measure case")
+        verbose_name_plural = _("measure cases")
+        indexes = [
+            models.Index(fields=["measure", "pathway_id"], name="measure_case_pathway"),
+            models.Index(fields=["measure", "patient_id"], name="measure_case_patient"),
+            models.Index(fields=["measure", "unit_id", "period_start"], name="measure_case_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.pathway_id} {self.period_start}"

@@ -18,7 +18,8 @@ trusts, so no grouping gives it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from forlop.measures.compute.base import (
     PeriodCount,
@@ -101,11 +102,21 @@ def _grouped_rows(
 
 
 def counts_by_pathway_field(
-    measure: Measure, *, scope: Scope, field: str, starts: list[date], as_of: datetime
-) -> dict[int | None, dict[date, tuple[float, float]]]:
+    measure: Measure,
+    *,
+    scope: Scope,
+    field: str,
+    starts: list[date],
+    as_of: datetime,
+    raw: bool = False,
+    pathways: Sequence[int] | None = None,
+) -> dict[int | None, dict[date, tuple[Any, float]]]:
     """The measure in ``scope`` split by a field of the case's pathway (``unit_id``,
     ``unit__organisation_id``, ``primary_contact_id``) and by period, in one query: value of
-    the field -> period start -> (numerator, denominator). Periods without cases are absent."""
+    the field -> period start -> (numerator, denominator). Periods without cases are absent.
+    ``raw``: the numerator as the database sums it (a duration stays a ``timedelta``, so
+    sums of the groups add up exactly; the rollup keeps it so). ``pathways``: only the cases
+    of these pathways (by pk)."""
     plan = PLANS[measure.computation](measure, scope, as_of)
     period = measure.period
     window = {
@@ -113,15 +124,19 @@ def counts_by_pathway_field(
         f"{plan.date_field}__lt": local_midnight(period_next(starts[-1], period)),
     }
     group_field = f"{plan.pathway_path}{field}"
+    queryset = plan.queryset
+    if pathways is not None:
+        queryset = queryset.filter(**{f"{plan.pathway_path}pk__in": list(pathways)})
     rows = (
-        plan.queryset.filter(**window)
+        queryset.filter(**window)
         .annotate(period_start=trunc(plan.date_field, period))
         .order_by()
         .values(group_field, "period_start")
         .annotate(**aggregates(measure, plan))
         .values_list(group_field, "period_start", "numerator", "denominator")
     )
-    found: dict[int | None, dict[date, tuple[float, float]]] = {}
+    found: dict[int | None, dict[date, tuple[Any, float]]] = {}
     for group, start, numerator, denominator in rows:
-        found.setdefault(group, {})[_as_date(start)] = (_number(numerator), float(denominator))
+        value = numerator if raw and isinstance(numerator, timedelta) else _number(numerator)
+        found.setdefault(group, {})[_as_date(start)] = (value, float(denominator))
     return found

@@ -1,8 +1,9 @@
 """``forlop measures``: compute the measures of an organisation (or unit, or network) and
 write them as CSV, JSON or Excel. Without ``--org`` it lists the organisations and codes.
 
-It only reads (after installing the default measures, on the primary), so with a read replica
-configured it computes there (``replica_reads``, forlop/core/dbrouter.py).
+It only reads (after installing the default measures and, for ``--all-municipalities``,
+refreshing the measures' rollup, both on the primary), so with a read replica configured it
+computes there (``replica_reads``, forlop/core/dbrouter.py).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from forlop.measures import exports, registry
 from forlop.measures.compute import OSLO
 from forlop.measures.definitions import install_default_measures
 from forlop.measures.models import Measure, Period
+from forlop.measures.rollup import rollup_refresh
 from forlop.measures.selectors import (
     Series,
     measure_series,
     measure_series_grouped,
     measures_for_scope,
+    measures_series_from_rollup,
     scope_for_organisation,
     scope_get_by_code,
 )
@@ -77,8 +80,31 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         install_default_measures()  # a write: on the primary, before the reads below
+        if options.get("all_municipalities") and not options["org"] and not options["period"]:
+            # Every municipality reads the maintained rollup (measures/rollup.py): bring it
+            # up to now first, on the primary (a write), so it equals the live computation.
+            first, last = self._months(options)
+            rollup_refresh(now=timezone.now(), first=first, last=self._last_day(last))
         with replica_reads():
             self._handle(options)
+
+    @staticmethod
+    def _months(options: dict[str, Any]) -> tuple[date, date]:
+        """The first and the last month asked for (default: the 24 months to this one)."""
+        today = timezone.localdate()
+        first = parse_month(options["first"], "--from") if options["first"] else None
+        last = parse_month(options["last"], "--to") if options["last"] else None
+        last = last or today.replace(day=1)
+        if first is None:
+            months = last.year * 12 + last.month - 1 - 23
+            first = date(months // 12, months % 12 + 1, 1)
+        if first > last:
+            raise CommandError(_("--from must not be after --to."))
+        return first, last
+
+    @staticmethod
+    def _last_day(month: date) -> date:
+        return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
     def _handle(self, options: dict[str, Any]) -> None:
         code: str | None = options["org"]
@@ -109,16 +135,8 @@ class Command(BaseCommand):
                 )
                 % {"code": repr(code)}
             )
-        today = timezone.localdate()
-        first = parse_month(options["first"], "--from") if options["first"] else None
-        last = parse_month(options["last"], "--to") if options["last"] else None
-        last = last or today.replace(day=1)
-        if first is None:
-            months = last.year * 12 + last.month - 1 - 23
-            first = date(months // 12, months % 12 + 1, 1)
-        if first > last:
-            raise CommandError(_("--from must not be after --to."))
-        last_day = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+        first, last = self._months(options)
+        last_day = self._last_day(last)
         output_format: str = options["format"]
         if output_format == "xlsx" and not options["output"]:
             raise CommandError(_("Excel output needs a file: give -o FILE."))
@@ -133,10 +151,29 @@ class Command(BaseCommand):
                 raise CommandError(_("Unknown measure %(code)s.") % {"code": options["measure"]})
         as_of = timezone.now()
         all_series: list[Series] = []
+        # Every municipality: the computed measures from the maintained rollup (two queries for
+        # all their numbers, as of its refresh in handle()), not a pass over the patient data
+        # per measure; the others (registered by hand, or per week) by the grouped pass.
+        from_rollup = (
+            measures_series_from_rollup(
+                [m for m in measures if not m.is_manual],
+                scopes=scopes,
+                first=first,
+                last=last_day,
+                charts={
+                    m.pk: m.chart if options["chart"] == "control" else "run" for m in measures
+                },
+            )
+            if every and not options["period"]
+            else None
+        ) or {}
         for measure in measures:
             if options["period"] and not measure.is_manual:
                 measure.period = options["period"]  # in memory only, never saved
             chart = measure.chart if options["chart"] == "control" else "run"
+            if every and measure.pk in from_rollup:
+                all_series.extend(from_rollup[measure.pk][each.code] for each in scopes)
+                continue
             if every:
                 # One aggregate query grouped by municipality and period for all of them.
                 by_scope = measure_series_grouped(
