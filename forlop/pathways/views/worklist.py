@@ -16,6 +16,7 @@ from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Unit
 from forlop.core.selectors import units_for_user
 from forlop.pathways import selectors
+from forlop.pathways.context_processors import nav_counts_known, nav_scope
 from forlop.pathways.forms import PrintDayForm, WorkListFilterForm
 from forlop.pathways.views.common import event_buttons, patient_panels
 
@@ -83,14 +84,23 @@ def worklist(request: AuthedHttpRequest) -> HttpResponse:
             raise Http404
         unit = form.cleaned_data["unit"]
         mine = form.cleaned_data["mine"]
-    now = timezone.now()
+    scope = None
+    if unit is None and not mine:
+        # The user's own list is the menu's scope (the badge and the bell): built once, at
+        # one moment, and the badge shows the headings' totals instead of counting again.
+        now, scope = nav_scope(request)
+    else:
+        now = timezone.now()
     work = selectors.worklist_page(
         user=request.user,
         now=now,
         unit=unit,
         assignee=request.user if mine else None,
         pages={key: request.GET.get(param) for key, param in PAGE_PARAMS.items()},
+        scope=scope,
     )
+    if scope is not None:
+        nav_counts_known(request, {"overdue": work.overdue.total, "today": work.today.total})
     roles = selectors.user_roles(request.user)
     discharge_work = (
         selectors.awaiting_discharge(user=request.user, now=now)
