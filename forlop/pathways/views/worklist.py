@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from forlop.core.context_processors import request_roles
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Unit
 from forlop.core.selectors import units_for_user
@@ -84,6 +85,7 @@ def worklist(request: AuthedHttpRequest) -> HttpResponse:
             raise Http404
         unit = form.cleaned_data["unit"]
         mine = form.cleaned_data["mine"]
+    roles = request_roles(request)  # the menu's, read once
     scope = None
     if unit is None and not mine:
         # The user's own list is the menu's scope (the badge and the bell): built once, at
@@ -98,10 +100,10 @@ def worklist(request: AuthedHttpRequest) -> HttpResponse:
         assignee=request.user if mine else None,
         pages={key: request.GET.get(param) for key, param in PAGE_PARAMS.items()},
         scope=scope,
+        roles=roles,
     )
     if scope is not None:
         nav_counts_known(request, {"overdue": work.overdue.total, "today": work.today.total})
-    roles = selectors.user_roles(request.user)
     discharge_work = (
         selectors.awaiting_discharge(user=request.user, now=now)
         if roles & {"hospital_nurse", "allocation_office"} and not mine
