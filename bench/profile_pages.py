@@ -27,7 +27,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("FORLOP_SECURE", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -57,7 +57,8 @@ def main(paths: list[str]) -> None:
         # The login page is measured as the HTTP bench measures it: without a session.
         client = anonymous if path == "/login/" else signed_in
         response = client.get(path)  # warm-up: templates loaded, connection open
-        assert response.status_code == 200, (path, response.status_code)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: {response.status_code}, not 200 (is BENCH_USER right?)")
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         # Read now: the next request's request_started signal empties the connection's log.

@@ -34,7 +34,7 @@ from forlop.notifications.models import (
 from forlop.pathways import selectors as pathway_selectors
 from forlop.pathways.deadlines import add_months
 from forlop.pathways.models import StopPoint, deadline_passed_q
-from forlop.patients.models import Patient, visible_patient_ids
+from forlop.patients.models import visible_patient_ids
 
 # --------------------------------------------------------------------------------------------
 # The bell and the list
