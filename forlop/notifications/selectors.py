@@ -34,7 +34,7 @@ from forlop.notifications.models import (
 from forlop.pathways import selectors as pathway_selectors
 from forlop.pathways.deadlines import add_months
 from forlop.pathways.models import StopPoint, deadline_passed_q
-from forlop.patients.models import Patient
+from forlop.patients.models import visible_patient_ids
 
 # --------------------------------------------------------------------------------------------
 # The bell and the list
@@ -53,7 +53,9 @@ def bell_queryset(
         Q(stop_point__in=scope)
         | Q(
             stop_point__isnull=True,
-            pathway__patient__in=Patient.objects.visible_to(user, now=now),
+            # The ids of ``Patient.objects.visible_to`` without its outer SELECT of patients:
+            # the same rows, and a query less to build on every page (the bell).
+            pathway__patient_id__in=visible_patient_ids(user, now=now),
         )
     )
 

@@ -27,6 +27,13 @@ def nav_scope(request: HttpRequest) -> tuple[datetime, QuerySet[models.StopPoint
     return cached
 
 
+def nav_counts_known(request: HttpRequest, counts: dict[str, int]) -> None:
+    """The badge's counts when the page has counted them already: the work list page, over
+    the same scope at the same moment (``nav_scope``), has the overdue and today totals of
+    its headings. Kept on this request only, so they are never another user's or stale."""
+    request._forlop_nav_counts = counts  # type: ignore[attr-defined]
+
+
 def worklist_counts(request: HttpRequest) -> dict[str, Any]:
     """`nav_worklist_counts`: {"overdue": n, "today": n}, computed only if a template reads it.
 
@@ -40,6 +47,9 @@ def worklist_counts(request: HttpRequest) -> dict[str, Any]:
     def counts() -> dict[str, int]:
         from forlop.pathways.selectors import section_counts
 
+        known: dict[str, int] | None = getattr(request, "_forlop_nav_counts", None)
+        if known is not None:
+            return known
         now, scope = nav_scope(request)
         # the scope and counts of ``selectors.worklist_counts`` (one aggregate query)
         return section_counts(scope, now=now, week=False)

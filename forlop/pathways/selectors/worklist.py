@@ -241,15 +241,21 @@ def by_ids(ids: QuerySet[Any]) -> Q | Lookup[Any]:
     return Q(pk__in=ids)
 
 
-def _cards(qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None = None) -> WorkList:
+def _cards(
+    qs: QuerySet[models.StopPoint],
+    now: datetime,
+    *,
+    user: User | None = None,
+    roles: frozenset[str] | None = None,
+) -> WorkList:
     """The cards of the stop points in ``qs``: the narrow scope picks the ids (its plan starts
     from the user's patients), and the wide read (the stop point, its pathway, patient, unit
-    and the people on the card) looks those rows up by primary key, in the same statement."""
-    roles = (
-        frozenset(Membership.objects.filter(user=user, active=True).values_list("role", flat=True))
-        if user is not None
-        else None
-    )
+    and the people on the card) looks those rows up by primary key, in the same statement.
+    ``roles``: the user's active roles, when the caller has them (else one query)."""
+    if roles is None and user is not None:
+        roles = frozenset(
+            Membership.objects.filter(user=user, active=True).values_list("role", flat=True)
+        )
     return _build(
         models.StopPoint.objects.filter(by_ids(qs.order_by().values("pk")))
         .select_related(*OWNER_SELECT, "pathway__patient", "pathway__unit")

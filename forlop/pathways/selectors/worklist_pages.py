@@ -139,21 +139,28 @@ def worklist_page(
     assignee: User | None = None,
     pages: Mapping[str, object] | None = None,
     per_page: int = PAGE_SIZE,
+    scope: QuerySet[models.StopPoint] | None = None,
+    roles: frozenset[str] | None = None,
 ) -> WorkListPage:
     """One page of each section of the user's work list (``worklist_scope``, as ``worklist``).
 
     ``pages`` maps a section ("overdue", "today", "week") to the page asked for, as it came
     in (``page_number`` reads it: junk gives page 1). Five queries, whatever the length of the
     list: the section totals, the user's roles, the cards of the pages, their parts, and one
-    audit row naming the patients shown.
+    audit row naming the patients shown. ``scope``: that ``worklist_scope`` at ``now`` when the
+    caller has built it already (the menu's, ``context_processors.nav_scope``); ``roles``: the
+    user's active roles when the caller has read them (then four queries).
     """
     pages = pages or {}
-    scope = worklist_scope(user=user, now=now, unit=unit, assignee=assignee)
+    if scope is None:
+        scope = worklist_scope(user=user, now=now, unit=unit, assignee=assignee)
     totals = section_counts(_in_horizon(scope, now), now=now)
     numbers = {
         key: page_number(pages.get(key), total=totals[key], per_page=per_page) for key in SECTIONS
     }
-    work = _cards(_page_ids(scope, now=now, numbers=numbers, per_page=per_page), now, user=user)
+    work = _cards(
+        _page_ids(scope, now=now, numbers=numbers, per_page=per_page), now, user=user, roles=roles
+    )
     result = WorkListPage(
         overdue=SectionPage(
             "overdue", work.overdue, totals["overdue"], numbers["overdue"], per_page

@@ -7,6 +7,8 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forlop.core.models import Unit, User
@@ -187,3 +189,18 @@ def test_page_number_reads_only_whole_numbers() -> None:
         for raw in (None, "", "x", "0", "-1", "1", "2", " 3 ", "4", "10**9")
     ] == [1, 1, 1, 1, 1, 1, 2, 3, 3, 1]
     assert selectors.page_number("5", total=0) == 1
+
+
+def test_the_page_counts_its_list_once_and_reads_the_roles_once(client, nurse, cards) -> None:
+    # given a signed-in nurse whose session and content types are warm
+    client.force_login(nurse)
+    client.get(reverse("pathways:worklist"))
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("pathways:worklist")).content.decode()
+    # then the badge shows the headings' totals (one count of the list, not a second for the
+    # menu) and the menu, the cards and the discharge list share one read of the roles
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert (_badge(html, "nav-overdue"), _badge(html, "nav-today")) == (OVERDUE, TODAY)
+    assert sum(s.startswith('SELECT COUNT("pathways_stoppoint"."id")') for s in sql) == 1
+    assert sum(s.startswith('SELECT "core_membership"."role"') for s in sql) == 1

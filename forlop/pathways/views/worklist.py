@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from forlop.core.context_processors import request_roles
 from forlop.core.http import AuthedHttpRequest
 from forlop.core.models import Unit
 from forlop.core.selectors import units_for_user
 from forlop.pathways import selectors
+from forlop.pathways.context_processors import nav_counts_known, nav_scope
 from forlop.pathways.forms import PrintDayForm, WorkListFilterForm
 from forlop.pathways.views.common import event_buttons, patient_panels
 
@@ -83,15 +85,25 @@ def worklist(request: AuthedHttpRequest) -> HttpResponse:
             raise Http404
         unit = form.cleaned_data["unit"]
         mine = form.cleaned_data["mine"]
-    now = timezone.now()
+    roles = request_roles(request)  # the menu's, read once
+    scope = None
+    if unit is None and not mine:
+        # The user's own list is the menu's scope (the badge and the bell): built once, at
+        # one moment, and the badge shows the headings' totals instead of counting again.
+        now, scope = nav_scope(request)
+    else:
+        now = timezone.now()
     work = selectors.worklist_page(
         user=request.user,
         now=now,
         unit=unit,
         assignee=request.user if mine else None,
         pages={key: request.GET.get(param) for key, param in PAGE_PARAMS.items()},
+        scope=scope,
+        roles=roles,
     )
-    roles = selectors.user_roles(request.user)
+    if scope is not None:
+        nav_counts_known(request, {"overdue": work.overdue.total, "today": work.today.total})
     discharge_work = (
         selectors.awaiting_discharge(user=request.user, now=now)
         if roles & {"hospital_nurse", "allocation_office"} and not mine
