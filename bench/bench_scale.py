@@ -7,7 +7,12 @@ Run: bash bench/scale.sh   (a throw-away PostgreSQL of its own; see docs/benchma
 Environment: BENCH_SIZES (patients after each step, default "8000,40000"), BENCH_REPEAT
 (timed repeats per operation, default 15), BENCH_PPM (patients per municipality, default 4000:
 two home-care units of 2,000 patients each), BENCH_SEED (default 1), BENCH_GOALS (default 1;
-0: generate no goals and scorings, so the what-matters measures have nothing to count).
+0: generate no goals and scorings, so the what-matters measures have nothing to count),
+BENCH_ONLY (a regular expression: time only the operations whose names match, e.g.
+"worklist|badge"; the baseline is always timed).
+
+Pointed at a database that already has synthetic patients (e.g. from bench/generate.sh with
+GEN_KEEP=1), a size at or below their number times that database as it is, generating nothing.
 
 At each size it grows the database with `synth(..., append=True)`, runs ANALYZE, and times, as
 median and interquartile range over BENCH_REPEAT runs:
@@ -45,7 +50,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from forlop.core.models import Organisation, User  # noqa: E402
-from forlop.demo.synth import synth  # noqa: E402
+from forlop.demo.synth import Summary, synth  # noqa: E402
 from forlop.measures.models import Measure  # noqa: E402
 from forlop.measures.selectors import (  # noqa: E402
     default_window,
@@ -120,19 +125,22 @@ def main() -> None:
         f"# sizes {sizes}, {repeat} repeats, {ppm} patients per municipality, seed {seed},"
         f" goals {goals}"
     )
+    only = re.compile(os.environ.get("BENCH_ONLY", ""))
     results = []
-    have = 0
+    have = Patient.objects.filter(municipality__code__startswith="synth-").count()
     for size in sizes:
         t0 = time.perf_counter()
-        made = synth(
-            patients=size - have,
-            seed=seed,
-            patients_per_municipality=ppm,
-            append=True,
-            goals=goals,
-        )
+        made = Summary()
+        if size > have:
+            made = synth(
+                patients=size - have,
+                seed=seed,
+                patients_per_municipality=ppm,
+                append=True,
+                goals=goals,
+            )
+            have = size
         generated = time.perf_counter() - t0
-        have = size
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -196,6 +204,8 @@ def main() -> None:
             "ops": {},
         }
         for name, fn in ops.items():
+            if not only.search(name):
+                continue
             n_queries = len(queries(fn))
             r = repeat if "every" not in name else max(3, repeat // 5)
             row["ops"][name] = (summary(timed(fn, r)), n_queries)

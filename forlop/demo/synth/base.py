@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from stdnum.no import fodselsnummer
 
@@ -15,7 +16,6 @@ from forlop.pathways.models import Pathway, StopPointDefinition, TemplateVersion
 
 PREFIX = "synth"
 BATCH_PATIENTS = 1000  # patients per transaction; their pathways and stop points go with them
-BULK = 2000  # rows per INSERT statement
 
 TEMPLATE_FOR = {
     Pathway.StartReason.DISCHARGE: "hph",
@@ -49,6 +49,10 @@ class Summary:
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
+    def add(self, other: Summary) -> None:
+        for name, value in other.__dict__.items():
+            setattr(self, name, getattr(self, name) + value)
+
 
 @dataclass(frozen=True)
 class _Def:
@@ -61,6 +65,14 @@ class _Def:
     anchor_home: bool
     event_kinds: tuple[str, ...]
 
+    @cached_property
+    def days_delta(self) -> timedelta:
+        return timedelta(days=self.days or 0)
+
+    @cached_property
+    def hours_delta(self) -> timedelta:
+        return timedelta(hours=self.hours)
+
 
 @dataclass
 class _Template:
@@ -68,6 +80,14 @@ class _Template:
     code: str
     chain: list[_Def] = field(default_factory=list)
     on_event: list[_Def] = field(default_factory=list)
+
+    @cached_property
+    def on_event_of(self) -> dict[str, list[_Def]]:
+        """The event-triggered definitions for each kind of event, in their order."""
+        return {
+            kind: [d for d in self.on_event if kind in d.event_kinds]
+            for kind in ("fall", "admission")
+        }
 
 
 def _as_days(d: StopPointDefinition) -> int | None:
@@ -107,38 +127,53 @@ def _templates() -> dict[str, _Template]:
 
 
 class IdentityNumbers:
-    """Unique synthetic fødselsnumre, assigned in order: patient ``i`` gets a birth date from a
-    fixed cycle of dates (1926-1959) and the next individual number of that date that takes
-    check digits (python-stdnum's ``calc_check_digit1``/``2``). Deterministic, unique across
-    the whole run, and about 400 numbers per date (over five million in all)."""
+    """Unique synthetic fødselsnumre: patient ``i`` (counted over the whole database) gets a
+    birth date from a fixed cycle of dates (1926-1959) and, of that date's individual numbers
+    that take check digits (python-stdnum's ``calc_check_digit1``/``2``), the one after those
+    of the patients before it on that date. Deterministic, unique, about 400 numbers per date
+    (over five million in all), and computed from ``i`` alone (``at``), so processes that
+    write different municipalities at once need no shared counter."""
 
     FIRST = date(1926, 1, 1)
     DAYS = (date(1959, 12, 31) - date(1926, 1, 1)).days + 1
+    STEP = 7919  # prime and coprime with DAYS: a spread over the dates, a full cycle
 
     def __init__(self, start: int = 0) -> None:
-        self._next: dict[int, int] = {}
-        self._count = 0
-        for _ in range(start):
-            self.take()
+        self._count = start
+        self._valid: dict[int, list[str]] = {}
 
     def take(self) -> tuple[str, date]:
-        offset = (self._count * 7919) % self.DAYS  # 7919 is prime: a spread, full cycle
         self._count += 1
+        return self.at(self._count - 1)
+
+    def at(self, index: int) -> tuple[str, date]:
+        # Patients i and j share a date exactly when i = j (mod DAYS): i is the (i // DAYS)-th.
+        offset = (index * self.STEP) % self.DAYS
         birth = self.FIRST + timedelta(days=offset)
+        valid = self._valid.setdefault(offset, [])
+        wanted = index // self.DAYS
+        if wanted >= len(valid):
+            self._extend(valid, birth, wanted)
+        return valid[wanted], birth
+
+    def _extend(self, valid: list[str], birth: date, wanted: int) -> None:
+        """Append ``birth``'s next valid numbers, in order, until ``valid[wanted]`` exists."""
         individuals = [*range(500), *range(900, 1000)] if birth.year >= 1940 else list(range(500))
-        position = self._next.get(offset, 0)
         prefix = f"{birth.day:02d}{birth.month + SYNTHETIC_MONTH_OFFSET:02d}{birth.year % 100:02d}"
-        while position < len(individuals):
-            first_nine = f"{prefix}{individuals[position]:03d}"
-            position += 1
+        after = int(valid[-1][6:9]) if valid else -1
+        for individual in individuals:
+            if individual <= after:
+                continue
+            first_nine = f"{prefix}{individual:03d}"
             k1 = fodselsnummer.calc_check_digit1(first_nine)
             if len(k1) != 1:
                 continue
             k2 = fodselsnummer.calc_check_digit2(first_nine + k1)
             if len(k2) != 1:
                 continue
-            self._next[offset] = position
-            return first_nine + k1 + k2, birth
+            valid.append(first_nine + k1 + k2)
+            if len(valid) > wanted:
+                return
         raise ValueError("synthetic identity numbers for this date range are used up")
 
 

@@ -17,13 +17,23 @@ not change the pathways and stop points a seed gave before.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
-from django.db.models import F, OuterRef, Subquery
-
-from forlop.goals.models import AnsweredBy, Goal, Score, Scoring
+from forlop.demo.synth.tables import GOAL, SCORE, SCORING
+from forlop.goals.models import Goal, Scoring
 from forlop.pathways.models import Pathway
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from forlop.demo.synth.write import Chunk
+
+
+class _HasGoalKeys(Protocol):
+    goal: Callable[[], int]
+    scoring: Callable[[], int]
+
 
 GOALS_CHANCE = {
     Pathway.StartReason.DISCHARGE: 0.7,
@@ -34,6 +44,8 @@ GOALS_CHANCE = {
 AFTER_CHANGE = 0.15  # more conversations after the change half-way through the period
 FOLLOW_UP_CHANCE = 0.65
 IMPROVES_CHANCE = 0.7
+REACHED = Goal.Status.REACHED.value
+ACTIVE = Goal.Status.ACTIVE.value
 GOAL_TEXTS = (
     "komme meg hjem",
     "klare trappen selv",
@@ -50,98 +62,85 @@ GOAL_TEXTS = (
 )
 
 
-def write_goals(
+def goal_rows(
     rng: random.Random,
-    pathways: Iterable[Pathway],
+    chunk: Chunk,
+    keys: _HasGoalKeys,
     *,
+    pathway_id: int,
+    patient_id: int,
+    nurse_id: int,
+    reason: str,
+    started: datetime,
+    ended: datetime | None,
     version_id: int,
     now: datetime,
     change_at: datetime,
-) -> tuple[int, int]:
-    """Goals, scorings and scores for ``pathways`` (saved, with keys); returns (goals,
-    scorings) written."""
-    goals: list[Goal] = []
-    scorings: list[Scoring] = []
-    # (scoring, goal, value), resolved to keys once both are saved
-    scores: list[tuple[Scoring, Goal, int]] = []
-    for pathway in pathways:
-        chance = GOALS_CHANCE[pathway.start_reason]
-        if pathway.started_at >= change_at:
-            chance += AFTER_CHANGE
-        if rng.random() >= chance:
-            continue
-        horizon = pathway.ended_at or now
-        # Mostly in the first days, some after the measure's 14 days.
-        asked = pathway.started_at + timedelta(hours=rng.triangular(2, 20 * 24, 24))
-        if asked > horizon:
-            continue
-        who = pathway.primary_contact_id
-        texts = rng.sample(GOAL_TEXTS, rng.choice((1, 2, 2, 3)))
-        mine = [
-            Goal(
-                patient_id=pathway.patient_id,
-                version_id=version_id,
-                text=text,
-                answered_by=AnsweredBy.PATIENT,
-                created_by_id=who,
+) -> None:
+    """Append the goals, scorings and scores of one pathway (maybe none) to ``chunk``."""
+    chance = GOALS_CHANCE[Pathway.StartReason(reason)]
+    if started >= change_at:
+        chance += AFTER_CHANGE
+    if rng.random() >= chance:
+        return
+    horizon = ended or now
+    # Mostly in the first days, some after the measure's 14 days.
+    asked = started + timedelta(hours=rng.triangular(2, 20 * 24, 24))
+    if asked > horizon:
+        return
+    texts = rng.sample(GOAL_TEXTS, rng.choice((1, 2, 2, 3)))
+    goal_ids = [keys.goal() for _ in texts]
+    baseline_id = keys.scoring()
+    scorings = chunk.rows[SCORING]
+    scores = chunk.rows[SCORE]
+    scorings.append(
+        (
+            baseline_id,
+            patient_id,
+            version_id,
+            Scoring.Kind.BASELINE.value,
+            pathway_id,
+            asked,
+            nurse_id,
+            asked,
+            asked,
+        )
+    )
+    first = [rng.randint(1, 6) for _ in texts]
+    scores.extend(
+        (baseline_id, goal_id, value, asked, asked)
+        for goal_id, value in zip(goal_ids, first, strict=True)
+    )
+    reached: set[int] = set()
+    later = asked + timedelta(days=rng.uniform(21, 30))
+    if later <= horizon and rng.random() < FOLLOW_UP_CHANCE:
+        follow_up_id = keys.scoring()
+        scorings.append(
+            (
+                follow_up_id,
+                patient_id,
+                version_id,
+                Scoring.Kind.FOLLOW_UP.value,
+                pathway_id,
+                later,
+                nurse_id,
+                later,
+                later,
             )
-            for text in texts
-        ]
-        baseline = Scoring(
-            patient_id=pathway.patient_id,
-            version_id=version_id,
-            kind=Scoring.Kind.BASELINE,
-            pathway_id=pathway.pk,
-            scored_at=asked,
-            recorded_by_id=who,
         )
-        first = [rng.randint(1, 6) for _ in mine]
-        goals.extend(mine)
-        scorings.append(baseline)
-        scores.extend((baseline, goal, value) for goal, value in zip(mine, first, strict=True))
-        later = asked + timedelta(days=rng.uniform(21, 30))
-        if later > horizon or rng.random() >= FOLLOW_UP_CHANCE:
-            continue
-        follow_up = Scoring(
-            patient_id=pathway.patient_id,
-            version_id=version_id,
-            kind=Scoring.Kind.FOLLOW_UP,
-            pathway_id=pathway.pk,
-            scored_at=later,
-            recorded_by_id=who,
-        )
-        scorings.append(follow_up)
         improves = rng.random() < IMPROVES_CHANCE
-        for goal, value in zip(mine, first, strict=True):
+        for goal_id, value in zip(goal_ids, first, strict=True):
             step = rng.randint(1, 5) if improves else rng.randint(-2, 0)
             now_value = max(0, min(10, value + step))
-            scores.append((follow_up, goal, now_value))
+            scores.append((follow_up_id, goal_id, now_value, later, later))
             if now_value >= 9:
-                goal.status = Goal.Status.REACHED
-                goal.status_changed_at = later
-    if not scorings:
-        return 0, 0
-    Goal.objects.bulk_create(goals, batch_size=2000)
-    Scoring.objects.bulk_create(scorings, batch_size=2000)
-    rows = []
-    for scoring, goal, value in scores:
-        rows.append(Score(scoring_id=scoring.pk, goal_id=goal.pk, value=value))
-        rows[-1].recorded = scoring.scored_at  # type: ignore[attr-defined]
-    from forlop.demo.synth.write import _fast_insert
-
-    _fast_insert(Score, rows, created="recorded")
-    # Registered when they were asked and scored, not when the generator ran.
-    scoring_ids = [s.pk for s in scorings]
-    Scoring.objects.filter(pk__gte=min(scoring_ids), pk__lte=max(scoring_ids)).update(
-        created_at=F("scored_at")
+                reached.add(goal_id)
+    # Registered when they were asked and scored (the baseline), not when the generator ran.
+    chunk.rows[GOAL].extend(
+        (
+            (goal_id, patient_id, version_id, text, REACHED, later, nurse_id, asked, later)
+            if goal_id in reached
+            else (goal_id, patient_id, version_id, text, ACTIVE, None, nurse_id, asked, asked)
+        )
+        for goal_id, text in zip(goal_ids, texts, strict=True)
     )
-    goal_ids = [g.pk for g in goals]
-    asked_at = (
-        Score.objects.filter(goal_id=OuterRef("pk"))
-        .order_by("scoring__scored_at")
-        .values("scoring__scored_at")[:1]
-    )
-    Goal.objects.filter(pk__gte=min(goal_ids), pk__lte=max(goal_ids)).update(
-        created_at=Subquery(asked_at)
-    )
-    return len(goals), len(scorings)

@@ -1,11 +1,15 @@
-"""One municipality's staff and units, and the rows of one patient: pathways, stop points done
-on time, late or missed, falls, admissions and readmissions."""
+"""One municipality's staff and units (through the ORM, a few rows), and the rows of one
+patient as plain tuples (``tables.py``): pathways, stop points done on time, late or missed,
+falls, admissions and readmissions, and (``goals.py``) goals and scorings.
+
+Every random draw is made in the same order as when these rows were model instances, so a seed
+gives the rows it gave before."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from forlop.core.identifiers import generate_org_number
 from forlop.core.models import Membership, Organisation, Role, Unit, User
@@ -19,13 +23,24 @@ from forlop.demo.synth.base import (
     READMISSION_CHANCE,
     REASON_WEIGHTS,
     TEMPLATE_FOR,
-    IdentityNumbers,
     _Def,
     _midnight,
     _Template,
 )
-from forlop.pathways.models import Pathway, PathwayEvent, StopPoint
-from forlop.patients.models import Patient, PatientService
+from forlop.demo.synth.goals import goal_rows
+from forlop.demo.synth.tables import (
+    EVENT,
+    GOAL,
+    PATHWAY,
+    PATIENT,
+    PATIENT_SERVICE,
+    SCORING,
+    STOP_POINT,
+)
+from forlop.demo.synth.write import Chunk, Ids
+from forlop.pathways.models import Pathway
+
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass
@@ -35,6 +50,13 @@ class _Municipality:
     units: list[Unit]
     nurses: list[User]
     on_time: list[float]  # each unit's on-time chance before the change
+
+    unit_ids: list[int] = field(init=False)
+    nurse_ids: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.unit_ids = [unit.pk for unit in self.units]
+        self.nurse_ids = [nurse.pk for nurse in self.nurses]
 
 
 def _municipality(number: int, rng: random.Random) -> _Municipality:
@@ -81,14 +103,29 @@ def _municipality(number: int, rng: random.Random) -> _Municipality:
     return _Municipality(number, org, units, nurses, on_time)
 
 
+class _Keys:
+    """The keys a process takes for the rows that others refer to (``write.Ids``)."""
+
+    def __init__(self) -> None:
+        self.patient = Ids(PATIENT).take
+        self.pathway = Ids(PATHWAY).take
+        self.goal = Ids(GOAL).take
+        self.scoring = Ids(SCORING).take
+
+
 @dataclass
-class _Rows:
-    patients: list[Patient] = field(default_factory=list)
-    services: list[PatientService] = field(default_factory=list)
-    # Pathways with their stop points and events, linked once the pathways have primary keys.
-    pathways: list[tuple[Pathway, list[StopPoint], list[PathwayEvent], bool]] = field(
-        default_factory=list
-    )
+class _Context:
+    """What every row of one municipality's run shares."""
+
+    rng: random.Random
+    goals_rng: random.Random | None
+    muni: _Municipality
+    templates: dict[str, _Template]
+    keys: _Keys
+    now: datetime
+    years: int
+    change_at: datetime
+    goal_version_id: int
 
 
 def _completion(
@@ -110,60 +147,72 @@ def _completion(
 
 
 def _pathway_rows(
+    ctx: _Context,
+    chunk: Chunk,
     *,
-    rng: random.Random,
-    patient: Patient,
-    unit: Unit,
-    nurse: User,
+    patient_id: int,
+    unit_id: int,
+    nurse_id: int,
     template: _Template,
     reason: str,
     started: datetime,
     ended: datetime | None,
     chance: float,
-    now: datetime,
-) -> tuple[Pathway, list[StopPoint], list[PathwayEvent]]:
+    previous_id: int | None,
+) -> int:
+    """Append one pathway with its stop points and events; returns the pathway's key."""
+    rng, now = ctx.rng, ctx.now
     home = started + timedelta(hours=rng.randrange(2, 8))
     discharge = reason == Pathway.StartReason.DISCHARGE
-    pathway = Pathway(
-        patient=patient,
-        version_id=template.version_id,
-        unit=unit,
-        primary_contact=nurse,
-        start_reason=reason,
-        started_at=started,
-        discharged_at=started if discharge else None,
-        arrived_home_at=home if discharge else None,
-        ended_at=ended,
-        end_reason="synth" if ended is not None else "",
+    pathway_id = ctx.keys.pathway()
+    chunk.rows[PATHWAY].append(
+        (
+            pathway_id,
+            patient_id,
+            template.version_id,
+            unit_id,
+            nurse_id,
+            reason,
+            started,
+            started if discharge else None,
+            home if discharge else None,
+            ended,
+            "synth" if ended is not None else "",
+            previous_id,
+            started,
+            ended or started,
+        )
     )
-    stop_points: list[StopPoint] = []
-    events: list[PathwayEvent] = []
+    stop_points = chunk.rows[STOP_POINT]
+    events = chunk.rows[EVENT]
     horizon = ended or now
 
     def add(d: _Def, anchor: datetime, occurrence: int = 1) -> None:
         if d.days is None:
-            due_at = ends_at = anchor + timedelta(hours=d.hours)
+            due_at = ends_at = anchor + d.hours_delta
             all_day = False
         else:
-            due_at = _midnight((anchor.astimezone(OSLO) + timedelta(days=d.days)).date())
-            ends_at = due_at + timedelta(days=1)
+            due_at = _midnight((anchor.astimezone(OSLO) + d.days_delta).date())
+            ends_at = due_at + ONE_DAY
             all_day = True
         if anchor > horizon:
             return  # not triggered yet (or after the pathway ended)
         completed, interrupted = _completion(rng, ends_at, chance, now, ended)
         stop_points.append(
-            StopPoint(
-                pathway=pathway,
-                definition_id=d.pk,
-                occurrence=occurrence,
-                triggered_at=anchor,
-                opens_at=anchor,
-                due_at=due_at,
-                due_all_day=all_day,
-                ends_at=ends_at,
-                completed_at=completed,
-                completed_by=nurse if completed is not None else None,
-                interrupted_at=interrupted,
+            (
+                pathway_id,
+                d.pk,
+                occurrence,
+                anchor,
+                anchor,
+                due_at,
+                all_day,
+                ends_at,
+                completed,
+                nurse_id if completed is not None else None,
+                interrupted,
+                anchor,
+                completed or interrupted or anchor,
             )
         )
 
@@ -174,55 +223,56 @@ def _pathway_rows(
         if rng.random() >= chance_of:
             continue
         at = started + timedelta(seconds=rng.uniform(0, span))
-        events.append(PathwayEvent(patient=patient, pathway=pathway, kind=kind, occurred_at=at))
-        for occurrence, d in enumerate(
-            [d for d in template.on_event if kind in d.event_kinds], start=1
-        ):
+        events.append((patient_id, pathway_id, kind, at, at, at))
+        for occurrence, d in enumerate(template.on_event_of[kind], start=1):
             add(d, at, occurrence)
-    return pathway, stop_points, events
+    if ctx.goals_rng is not None:
+        goal_rows(
+            ctx.goals_rng,
+            chunk,
+            ctx.keys,
+            pathway_id=pathway_id,
+            patient_id=patient_id,
+            nurse_id=nurse_id,
+            reason=reason,
+            started=started,
+            ended=ended,
+            version_id=ctx.goal_version_id,
+            now=now,
+            change_at=ctx.change_at,
+        )
+    return pathway_id
 
 
-def _patient_rows(
-    *,
-    rng: random.Random,
-    muni: _Municipality,
-    numbers: IdentityNumbers,
-    templates: dict[str, _Template],
-    index: int,
-    now: datetime,
-    years: int,
-    change_at: datetime,
-    rows: _Rows,
-) -> None:
-    number, birth = numbers.take()
-    unit_index = index % len(muni.units)
-    unit, nurse = muni.units[unit_index], muni.nurses[unit_index]
+REASONS: tuple[str, ...] = tuple(reason.value for reason, _ in REASON_WEIGHTS)
+WEIGHTS: tuple[float, ...] = tuple(weight for _, weight in REASON_WEIGHTS)
+
+
+def _patient_rows(ctx: _Context, chunk: Chunk, *, index: int, number: str, birth: date) -> None:
+    """Append one patient (``index`` within the municipality) with their service and pathways."""
+    rng, muni, now = ctx.rng, ctx.muni, ctx.now
+    unit_index = index % len(muni.unit_ids)
+    unit_id, nurse_id = muni.unit_ids[unit_index], muni.nurse_ids[unit_index]
     family = FAMILY[rng.randrange(len(FAMILY))]
-    patient = Patient(
-        given_name=GIVEN[rng.randrange(len(GIVEN))],
-        family_name=family,
-        identity_number=number,
-        id_kind=Patient.IdKind.FNR,
-        synthetic=True,
-        birth_date=birth,
-        address=f"{STREETS[rng.randrange(len(STREETS))]} {rng.randrange(1, 120)}",
-        municipality=muni.org,
-        primary_contact=nurse,
-    )
-    rows.patients.append(patient)
-    period = timedelta(days=365 * years)
+    given = GIVEN[rng.randrange(len(GIVEN))]
+    address = f"{STREETS[rng.randrange(len(STREETS))]} {rng.randrange(1, 120)}"
+    period = timedelta(days=365 * ctx.years)
     first = now - period * rng.random()
-    rows.services.append(
-        PatientService(patient=patient, unit=unit, started_on=first.astimezone(OSLO).date())
+    patient_id = ctx.keys.patient()
+    chunk.rows[PATIENT].append(
+        (patient_id, given, family, number, birth, address, nurse_id, first, first)
+    )
+    chunk.rows[PATIENT_SERVICE].append(
+        (patient_id, unit_id, first.astimezone(OSLO).date(), first, first)
     )
     count = rng.choice((1, 1, 2, 2, 3, 4))
     active_last = rng.random() < ACTIVE_SHARE
     started = first
-    reasons, weights = zip(*REASON_WEIGHTS, strict=True)
     readmitted_before = False
+    previous_id: int | None = None
     for n in range(count):
-        reason = rng.choices(reasons, weights)[0]
-        template = templates[TEMPLATE_FOR[reason]]
+        reason = rng.choices(REASONS, WEIGHTS)[0]
+        template = ctx.templates[TEMPLATE_FOR[Pathway.StartReason(reason)]]
         length = timedelta(days=PATHWAY_DAYS[template.code] * rng.uniform(0.7, 1.3))
         last = n == count - 1
         if last and active_last:
@@ -233,32 +283,32 @@ def _patient_rows(
             ended = started + length
             if ended > now:
                 started, ended = now - length - timedelta(days=1), now - timedelta(days=1)
-        chance = muni.on_time[unit_index] + (0.15 if started >= change_at else 0.0)
-        pathway, stop_points, events = _pathway_rows(
-            rng=rng,
-            patient=patient,
-            unit=unit,
-            nurse=nurse,
+        chance = muni.on_time[unit_index] + (0.15 if started >= ctx.change_at else 0.0)
+        pathway_id = _pathway_rows(
+            ctx,
+            chunk,
+            patient_id=patient_id,
+            unit_id=unit_id,
+            nurse_id=nurse_id,
             template=template,
             reason=reason,
             started=started,
             ended=ended,
             chance=min(chance, 0.97),
-            now=now,
+            # A readmission's pathway follows the one before it.
+            previous_id=previous_id if n > 0 and readmitted_before else None,
         )
+        previous_id = pathway_id
         readmitted = (
             ended is not None
             and reason == Pathway.StartReason.DISCHARGE
             and (rng.random() < READMISSION_CHANCE)
         )
-        rows.pathways.append((pathway, stop_points, events, n > 0 and readmitted_before))
         readmitted_before = readmitted
         if readmitted and ended is not None:
             admitted = started + timedelta(days=rng.randrange(3, 29))
-            events.append(
-                PathwayEvent(
-                    patient=patient, pathway=pathway, kind="admission", occurred_at=admitted
-                )
+            chunk.rows[EVENT].append(
+                (patient_id, pathway_id, "admission", admitted, admitted, admitted)
             )
             started = admitted + timedelta(days=rng.randrange(2, 10))
         else:

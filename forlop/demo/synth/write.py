@@ -1,104 +1,117 @@
-"""Writing one batch: patients, services and pathways by ``bulk_create`` (their keys are
-needed), stop points, events and scores by PostgreSQL ``COPY`` (elsewhere one executemany)."""
+"""Writing one chunk of rows (plain tuples, ``tables.py``): PostgreSQL ``COPY``, elsewhere one
+``executemany`` per table; and primary keys taken from the tables' sequences in blocks, so a
+builder knows a row's key before it is written (no round trip per row, no read-back)."""
 
 from __future__ import annotations
 
-import random
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models
-from django.db.models import F
+from django.db import connection
 
-from forlop.demo.synth.base import BULK, Summary
-from forlop.demo.synth.goals import write_goals
-from forlop.demo.synth.rows import _Rows
-from forlop.pathways.models import Pathway, PathwayEvent, StopPoint
-from forlop.patients.models import Patient, PatientService
+from forlop.demo.synth.tables import TABLES, Table
+
+ID_BLOCK = 5000  # keys taken from a sequence at a time
 
 
-def _fast_insert(model: type[models.Model], objs: list[Any], *, created: str) -> None:
-    """Insert rows without building Django's per-value INSERT (most of bulk_create's time at
-    this volume): PostgreSQL COPY, elsewhere one executemany. ``created_at`` and
-    ``updated_at`` are set from the ``created`` field. For rows nobody reads back by key."""
-    if not objs:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+class Ids:
+    """Primary keys of one table for one process, taken ``ID_BLOCK`` at a time: on PostgreSQL
+    from the table's sequence (``nextval``, so processes writing at once never share a key;
+    the unused rest of the last block is a gap, as a rolled-back insert leaves one), elsewhere
+    (SQLite, one process) after the table's largest key."""
 
-    def row(obj: Any) -> list[Any]:
-        stamp = getattr(obj, created)
-        obj.created_at = obj.updated_at = stamp
-        return [getattr(obj, f.attname) for f in fields]
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._block: Iterator[int] = iter(())
+        self._high = 0
 
+    def take(self) -> int:
+        for key in self._block:
+            return key
+        self._block = iter(self._reserve())
+        return next(self._block)
+
+    def _reserve(self) -> list[int]:
+        name = self.table.name
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [name, ID_BLOCK],
+                )
+                return [key for (key,) in cursor.fetchall()]
+            # The table name comes from the model, never from input.
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(name)}")  # noqa: S608
+            first = max(cursor.fetchone()[0], self._high) + 1
+        self._high = first + ID_BLOCK - 1
+        return list(range(first, self._high + 1))
+
+
+@dataclass
+class Chunk:
+    """The rows of one batch of patients, one list of tuples per table (``tables.TABLES``)."""
+
+    rows: dict[Table, list[tuple[Any, ...]]] = field(
+        default_factory=lambda: {table: [] for table in TABLES}
+    )
+
+    def count(self, table: Table) -> int:
+        return len(self.rows[table])
+
+
+def write_chunk(chunk: Chunk, *, organisation_id: int) -> None:
+    """Insert every table's rows, in ``TABLES`` order (inside the caller's transaction)."""
+    for table in TABLES:
+        rows = chunk.rows[table]
+        if rows:
+            _insert(table, rows, table.tail(organisation_id))
+
+
+def _insert(table: Table, rows: list[tuple[Any, ...]], tail: tuple[Any, ...]) -> None:
+    quoted = ", ".join(connection.ops.quote_name(c) for c in table.all_columns)
+    name = connection.ops.quote_name(table.name)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for obj in objs:
-                    copy.write_row(row(obj))
-        else:
-            adapt = [
-                (lambda v, f=f: f.get_db_prep_value(v, connection, prepared=False)) for f in fields
-            ]
-            values = [[a(v) for a, v in zip(adapt, row(obj), strict=True)] for obj in objs]
-            marks = ", ".join(["%s"] * len(columns))
-            # Table and column names come from the model, never from input.
-            sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, values)
+            # Binary: no text formatting of each timestamp (most of a text COPY's client time).
+            types = _column_types(cursor, table)
+            with cursor.cursor.copy(f"COPY {name} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                write = copy.write_row
+                if tail:
+                    for row in rows:
+                        write(row + tail)
+                else:
+                    for row in rows:
+                        write(row)
+            return
+        # Elsewhere (SQLite, the tests' small sizes): values adapted as the ORM would.
+        adapt = _adapters(table)
+        values = [[a(v) for a, v in zip(adapt, row + tail, strict=True)] for row in rows]
+        marks = ", ".join(["%s"] * len(table.all_columns))
+        # Table and column names come from the model, never from input.
+        cursor.executemany(f"INSERT INTO {name} ({quoted}) VALUES ({marks})", values)  # noqa: S608
 
 
-def _write(
-    rows: _Rows,
-    summary: Summary,
-    *,
-    goals_rng: random.Random | None,
-    version_id: int,
-    now: datetime,
-    change_at: datetime,
-) -> None:
-    Patient.objects.bulk_create(rows.patients, batch_size=BULK)
-    for service in rows.services:
-        service.patient_id = service.patient.pk
-    PatientService.objects.bulk_create(rows.services, batch_size=BULK)
-    pathways = []
-    previous: Pathway | None = None
-    for pathway, _stop_points, _events, _follows in rows.pathways:
-        pathway.patient_id = pathway.patient.pk
-        pathways.append(pathway)
-    Pathway.objects.bulk_create(pathways, batch_size=BULK)
-    # A readmission's pathway follows the one before it: set after both have keys.
-    follows_rows = []
-    for pathway, _stop_points, _events, follows in rows.pathways:
-        if follows and previous is not None and previous.patient_id == pathway.patient_id:
-            pathway.previous_id = previous.pk
-            follows_rows.append(pathway)
-        previous = pathway
-    if follows_rows:
-        Pathway.objects.bulk_update(follows_rows, ["previous"], batch_size=BULK)
-    stop_points: list[StopPoint] = []
-    events: list[PathwayEvent] = []
-    for pathway, sps, evs, _follows in rows.pathways:
-        for sp in sps:
-            sp.pathway_id = pathway.pk
-        for ev in evs:
-            ev.pathway_id = pathway.pk
-            ev.patient_id = pathway.patient_id
-        stop_points.extend(sps)
-        events.extend(evs)
-    # Registered when they happened, so measures "as of" a past time see the numbers of then.
-    _fast_insert(StopPoint, stop_points, created="triggered_at")
-    _fast_insert(PathwayEvent, events, created="occurred_at")
-    ids = [p.pk for p in pathways]
-    Pathway.objects.filter(pk__gte=min(ids), pk__lte=max(ids)).update(created_at=F("started_at"))
-    if goals_rng is not None:
-        goals, scorings = write_goals(
-            goals_rng, pathways, version_id=version_id, now=now, change_at=change_at
+_TYPES: dict[str, list[int]] = {}
+
+
+def _column_types(cursor: Any, table: Table) -> list[int]:
+    """The PostgreSQL type of each of the table's columns, in its layout's order (read once)."""
+    if table.name not in _TYPES:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
+            [table.name],
         )
-        summary.goals += goals
-        summary.scorings += scorings
-    summary.patients += len(rows.patients)
-    summary.pathways += len(pathways)
-    summary.stop_points += len(stop_points)
-    summary.events += len(events)
+        oids = dict(cursor.fetchall())
+        _TYPES[table.name] = [oids[column] for column in table.all_columns]
+    return _TYPES[table.name]
+
+
+def _adapters(table: Table) -> list[Callable[[Any], Any]]:
+    by_column = {f.column: f for f in table.model._meta.concrete_fields}
+
+    def adapter(f: Any) -> Callable[[Any], Any]:
+        return lambda v: f.get_db_prep_value(v, connection, prepared=False)
+
+    return [adapter(by_column[c]) for c in table.all_columns]

@@ -13,7 +13,10 @@ from stdnum.no import fodselsnummer
 
 from forlop.core.identifiers import parse_identity_number
 from forlop.core.models import Organisation, Unit, User
+from forlop.demo import synth as synth_package
 from forlop.demo.synth import IdentityNumbers, synth
+from forlop.demo.synth import write as synth_write
+from forlop.demo.synth.tables import TABLES, Table, check_layouts
 from forlop.goals.models import Goal, Score, Scoring
 from forlop.pathways.models import Pathway, PathwayEvent, StopPoint
 from forlop.patients.models import Patient
@@ -94,6 +97,53 @@ def test_synth_is_deterministic_for_a_seed_and_differs_between_seeds():
     assert other[3] != first[3]
     assert len(first[0]) == 60
     assert len(first[3]) > 0
+
+
+@pytest.mark.django_db(transaction=False)
+def test_synth_rows_do_not_depend_on_batches_or_key_blocks(monkeypatch):
+    """Small batches (several transactions per municipality) and key blocks smaller than a
+    batch give the rows one batch gives."""
+    with transaction.atomic():
+        synth(patients=40, seed=4, patients_per_municipality=20, now=NOW)
+        whole = fingerprint()
+        transaction.set_rollback(True)
+    monkeypatch.setattr(synth_package, "BATCH_PATIENTS", 7)
+    monkeypatch.setattr(synth_write, "ID_BLOCK", 3)
+    synth(patients=40, seed=4, patients_per_municipality=20, now=NOW)
+    assert fingerprint() == whole
+    assert len(whole[2]) > 0
+
+
+def test_synth_refuses_a_layout_that_misses_a_models_column():
+    stop_point = next(t for t in TABLES if t.model is StopPoint)
+    check_layouts()  # the shipped layouts match the models
+    fixed = {k: v for k, v in stop_point.fixed.items() if k != "revision"}
+    with pytest.raises(RuntimeError, match=r"pathways_stoppoint .*not written \['revision'\]"):
+        check_layouts((Table(StopPoint, stop_point.columns, fixed),))
+    with pytest.raises(RuntimeError, match=r"not in the model \['owner_id'\]"):
+        check_layouts((Table(StopPoint, stop_point.columns, {**stop_point.fixed, "owner_id": 1}),))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_synth_in_two_processes_makes_the_rows_of_one():
+    """PostgreSQL only (the processes need their own connections and committed rows)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        with pytest.raises(ValueError, match="needs PostgreSQL"):
+            synth(patients=20, seed=6, patients_per_municipality=10, now=NOW, workers=2)
+        return
+    with transaction.atomic():
+        one = synth(patients=30, seed=6, patients_per_municipality=10, now=NOW)
+        expected = fingerprint()
+        transaction.set_rollback(True)
+    seen: list[int] = []
+    two = synth(
+        patients=30, seed=6, patients_per_municipality=10, now=NOW, workers=2, progress=seen.append
+    )
+    assert fingerprint() == expected
+    assert two == one
+    assert seen[-1] == 30
 
 
 @pytest.mark.django_db(transaction=False)

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from forlop.demo.synth import synth
@@ -33,6 +35,12 @@ class Command(BaseCommand):
             help="Patients per municipality, split over its two home-care units (default 4000).",
         )
         parser.add_argument("--years", type=int, default=3, help="Years of history (default 3).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="Processes writing municipalities at once (PostgreSQL only; default: one per "
+            "core, at most 2; the rows are the same for any number).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
         parser.add_argument(
             "--no-goals",
@@ -46,6 +54,10 @@ class Command(BaseCommand):
             if options["municipalities"] is None:
                 raise CommandError("Give --patients or --municipalities.")
             total = options["municipalities"] * options["patients_per_municipality"]
+        workers = options["workers"]
+        if workers is None:  # processes need PostgreSQL and rows that others can see
+            parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+            workers = min(2, os.cpu_count() or 1) if parallel else 1
         started = time.perf_counter()
         with Progress(
             "[progress.description]{task.description}",
@@ -63,6 +75,7 @@ class Command(BaseCommand):
                     years=options["years"],
                     progress=lambda done: bar.update(task, completed=done),
                     goals=not options["no_goals"],
+                    workers=workers,
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
