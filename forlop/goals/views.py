@@ -145,11 +145,13 @@ def goal_edit(request: AuthedHttpRequest, patient_id: int, goal_id: int) -> Http
     )
     goal = get_object_or_404(Goal, pk=goal_id, patient=patient)
     form = GoalEditForm(request.POST or None, initial={"text": goal.text, "status": goal.status})
-    if request.method == "POST" and form_save(
-        form, lambda data: services.goal_edit(goal=goal, actor=request.user, **data)
-    ):
-        messages.success(request, _("Goal saved."))
-        return redirect("goals:page", patient_id=patient.pk)
+    if request.method == "POST":
+        saved = form_save(
+            form, lambda data: services.goal_edit(goal=goal, actor=request.user, **data)
+        )
+        if saved is not None:
+            messages.success(request, _("Goal saved."))
+            return redirect("goals:page", patient_id=patient.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
