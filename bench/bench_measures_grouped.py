@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -47,6 +46,7 @@ import django
 
 django.setup()
 
+from benchtools import summary, timed  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -62,23 +62,6 @@ from forlop.measures.selectors import (  # noqa: E402
     scope_for_unit,
 )
 from forlop.pathways.models import Pathway, StopPoint  # noqa: E402
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    fn()  # warm: caches, prepared plans
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
-def summary(samples: list[float]) -> tuple[float, float]:
-    if len(samples) < 2:
-        return samples[0], 0.0
-    q = statistics.quantiles(samples, n=4, method="inclusive")
-    return statistics.median(samples), q[2] - q[0]
 
 
 def n_queries(fn: Callable[[], object]) -> int:

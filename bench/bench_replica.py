@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -46,6 +45,7 @@ import django
 django.setup()
 
 import psycopg  # noqa: E402
+from benchtools import summary  # noqa: E402
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -66,11 +66,6 @@ def one(alias: str, sql: str, params: list[object] | None = None) -> object:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
-
-
-def summary(samples: list[float]) -> tuple[float, float]:
-    q = statistics.quantiles(samples, n=4, method="inclusive")
-    return statistics.median(samples), q[2] - q[0]
 
 
 def wait_for_replay(timeout: float = 600.0) -> tuple[float, int]:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -45,6 +44,7 @@ import django
 
 django.setup()
 
+from benchtools import summary, timed  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -65,23 +65,6 @@ from forlop.patients.models import Patient  # noqa: E402
 SEQ_SCAN = re.compile(r"Seq Scan on pathways_stoppoint\s")
 # The tables that grow with the country: a card query must look their rows up, not scan them.
 BIG_SEQ_SCAN = re.compile(r"Seq Scan on (patients_patient|pathways_pathway)\s")
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    fn()  # warm: caches, prepared plans
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
-def summary(samples: list[float]) -> tuple[float, float]:
-    if len(samples) < 2:
-        return samples[0], 0.0
-    q = statistics.quantiles(samples, n=4)
-    return statistics.median(samples), q[2] - q[0]
 
 
 def queries(fn: Callable[[], object]) -> list[str]:

@@ -15,23 +15,13 @@ cd "$(dirname "$0")/.."
 GEN_ARGS=${GEN_ARGS:---municipalities 10 --patients-per-municipality 4000 --seed 1}
 GEN_OUT=${GEN_OUT:-$(mktemp -d /tmp/forlop-generate.XXXXXX)}
 mkdir -p "$GEN_OUT"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-PGTMP=$(mktemp -d /tmp/pggen.XXXXXX)
-PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+source bench/lib/pgcluster.sh
+PG_CLUSTER_KEEP=${GEN_KEEP:-0} pg_cluster_start pggen
+pg_cluster_createdb app
+psql() { psql_super "$@"; }
 stop="$PGBIN/pg_ctl -D $PGTMP/data -m fast -w stop"
-cleanup() { as_pg $stop >/dev/null 2>&1 || true; rm -rf "$PGTMP"; }
-if [ "${GEN_KEEP:-0}" != 1 ]; then trap cleanup EXIT; fi
-if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGTMP"; fi
-as_pg "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
-# Durability off (a benchmark database is thrown away); memory settings left at the defaults.
-as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w -t 30 start \
-  -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
-psql() { "$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres "$@"; }
-psql -d postgres -v ON_ERROR_STOP=1 -c "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB" -c "CREATE DATABASE app OWNER app"
 # The test settings (DEBUG off, so no query log; a test secret), as bench/bench_scale.py uses.
-export DATABASE_URL="postgres://app:app@127.0.0.1:$PGPORT/app" DJANGO_SETTINGS_MODULE=config.settings_test
-"$PGBIN/postgres" --version
+export DATABASE_URL="${pg_cluster_url}app" DJANGO_SETTINGS_MODULE=config.settings_test
 .venv/bin/forlop migrate -v 0
 if [ -n "${GEN_SETUP_SQL:-}" ]; then psql -d app -v ON_ERROR_STOP=1 -c "$GEN_SETUP_SQL"; fi
 echo "load before: $(uptime)"
