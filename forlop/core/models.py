@@ -114,6 +114,11 @@ class Role(models.TextChoices):
     NETWORK_COORDINATOR = "network_coordinator", _("Network coordinator")
     ADMINISTRATOR = "administrator", _("Administrator")
 
+    @classmethod
+    def label_of(cls, role: str) -> str:
+        """A role's label in the active language (the stored value when it is no role)."""
+        return str(cls(role).label) if role in cls.values else role
+
 
 # Roles whose unit membership gives access to the patients the unit serves.
 CLINICAL_ROLES: frozenset[str] = frozenset(

@@ -21,8 +21,6 @@ from django.db.models import Q
 from forlop.core.models import Role, User
 from forlop.pathways import models
 
-ROLE_LABELS: dict[str, str] = {value: str(label) for value, label in Role.choices}
-
 
 @dataclass(frozen=True, slots=True)
 class PartOwner:
@@ -40,7 +38,7 @@ class PartOwner:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return Role.label_of(self.role)
 
     @property
     def is_signed(self) -> bool:

@@ -153,7 +153,7 @@ def _missing_required(stop_point: models.StopPoint, part: str) -> list[models.Ch
 
 
 def _role_label(role: str) -> str:
-    return str(dict(Role.choices).get(role, role)).lower()
+    return Role.label_of(role).lower()
 
 
 def _sign(

@@ -131,8 +131,7 @@ def actor_roles(actor: User) -> set[str]:
 
 
 def _role_labels(roles: frozenset[str]) -> str:
-    labels = dict(Role.choices)
-    return ", ".join(sorted(str(labels.get(role, role)).lower() for role in roles))
+    return ", ".join(sorted(Role.label_of(role).lower() for role in roles))
 
 
 def check_role(*, actor: User, kind: timeline.TimeKind, correcting: bool) -> None:

@@ -75,13 +75,11 @@ def pathway_start(request: AuthedHttpRequest, patient_id: int) -> HttpResponse:
                 return redirect("pathways:pathway-detail", pk=pathway.pk)
         else:
             try:
-                roles = dict(Role.choices)
                 preview = [
                     (
                         row,
                         " + ".join(
-                            str(roles.get(role, role))
-                            for role in (row.responsible_role, *row.part_roles)
+                            Role.label_of(role) for role in (row.responsible_role, *row.part_roles)
                         ),
                     )
                     for row in services.pathway_preview(**form.service_kwargs())
