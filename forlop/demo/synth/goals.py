@@ -80,6 +80,7 @@ def write_goals(
         mine = [
             Goal(
                 patient_id=pathway.patient_id,
+                municipality_id=pathway.municipality_id,
                 version_id=version_id,
                 text=text,
                 answered_by=AnsweredBy.PATIENT,
@@ -89,6 +90,7 @@ def write_goals(
         ]
         baseline = Scoring(
             patient_id=pathway.patient_id,
+            municipality_id=pathway.municipality_id,
             version_id=version_id,
             kind=Scoring.Kind.BASELINE,
             pathway_id=pathway.pk,
@@ -104,6 +106,7 @@ def write_goals(
             continue
         follow_up = Scoring(
             patient_id=pathway.patient_id,
+            municipality_id=pathway.municipality_id,
             version_id=version_id,
             kind=Scoring.Kind.FOLLOW_UP,
             pathway_id=pathway.pk,
@@ -125,7 +128,14 @@ def write_goals(
     Scoring.objects.bulk_create(scorings, batch_size=2000)
     rows = []
     for scoring, goal, value in scores:
-        rows.append(Score(scoring_id=scoring.pk, goal_id=goal.pk, value=value))
+        rows.append(
+            Score(
+                scoring_id=scoring.pk,
+                goal_id=goal.pk,
+                value=value,
+                municipality_id=scoring.municipality_id,
+            )
+        )
         rows[-1].recorded = scoring.scored_at  # type: ignore[attr-defined]
     from forlop.demo.synth.write import _fast_insert
 

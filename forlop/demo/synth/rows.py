@@ -126,6 +126,7 @@ def _pathway_rows(
     discharge = reason == Pathway.StartReason.DISCHARGE
     pathway = Pathway(
         patient=patient,
+        municipality_id=patient.municipality_id,
         version_id=template.version_id,
         unit=unit,
         primary_contact=nurse,
@@ -154,6 +155,7 @@ def _pathway_rows(
         stop_points.append(
             StopPoint(
                 pathway=pathway,
+                municipality_id=patient.municipality_id,
                 definition_id=d.pk,
                 occurrence=occurrence,
                 triggered_at=anchor,
@@ -174,7 +176,15 @@ def _pathway_rows(
         if rng.random() >= chance_of:
             continue
         at = started + timedelta(seconds=rng.uniform(0, span))
-        events.append(PathwayEvent(patient=patient, pathway=pathway, kind=kind, occurred_at=at))
+        events.append(
+            PathwayEvent(
+                patient=patient,
+                municipality_id=patient.municipality_id,
+                pathway=pathway,
+                kind=kind,
+                occurred_at=at,
+            )
+        )
         for occurrence, d in enumerate(
             [d for d in template.on_event if kind in d.event_kinds], start=1
         ):
@@ -213,7 +223,12 @@ def _patient_rows(
     period = timedelta(days=365 * years)
     first = now - period * rng.random()
     rows.services.append(
-        PatientService(patient=patient, unit=unit, started_on=first.astimezone(OSLO).date())
+        PatientService(
+            patient=patient,
+            municipality_id=patient.municipality_id,
+            unit=unit,
+            started_on=first.astimezone(OSLO).date(),
+        )
     )
     count = rng.choice((1, 1, 2, 2, 3, 4))
     active_last = rng.random() < ACTIVE_SHARE
@@ -257,7 +272,11 @@ def _patient_rows(
             admitted = started + timedelta(days=rng.randrange(3, 29))
             events.append(
                 PathwayEvent(
-                    patient=patient, pathway=pathway, kind="admission", occurred_at=admitted
+                    patient=patient,
+                    municipality_id=patient.municipality_id,
+                    pathway=pathway,
+                    kind="admission",
+                    occurred_at=admitted,
                 )
             )
             started = admitted + timedelta(days=rng.randrange(2, 10))
