@@ -1,7 +1,7 @@
 """Fill the municipality column of Goal, Scoring, PatientProposal, GoalChange, Score: each row
 takes the data controller of the row it belongs to (listed parents first), which is its
 patient's municipality. One UPDATE per table with a correlated subquery (the same on SQLite and
-PostgreSQL), only where still empty, so running it again changes nothing."""
+PostgreSQL); every row is set to its parent's value, so running it again changes nothing."""
 
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
@@ -19,7 +19,7 @@ STEPS = [
 def forwards(apps, schema_editor):
     for model, parent_app, parent_model, parent_column in STEPS:
         parent = apps.get_model(parent_app, parent_model)
-        apps.get_model("goals", model).objects.filter(municipality__isnull=True).update(
+        apps.get_model("goals", model).objects.update(
             municipality_id=Subquery(
                 parent.objects.filter(pk=OuterRef(parent_column)).values("municipality_id")[:1]
             )
