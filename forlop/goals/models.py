@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forlop.core.models import BaseModel
 from forlop.goals import rules
+from forlop.patients.models import PatientRecord
 
 THRESHOLD_SOURCE_DEFAULT = "Abbott & Schmitt 2014: 1.3 small, 2.3 medium, 2.7 large"
 
@@ -158,7 +159,9 @@ class WhatMattersQuestion(BaseModel):
         return f"{self.language}: {self.text}"
 
 
-class Goal(BaseModel):
+class Goal(PatientRecord):
+    data_controller_from = "patient"
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         REACHED = "reached", _("Reached")
@@ -207,8 +210,10 @@ class Goal(BaseModel):
         return self.status == self.Status.ACTIVE
 
 
-class GoalChange(BaseModel):
+class GoalChange(PatientRecord):
     """History of a goal: every change of text or status keeps what it was before."""
+
+    data_controller_from = "goal"
 
     goal = models.ForeignKey(
         Goal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="changes"
@@ -235,7 +240,7 @@ class GoalChange(BaseModel):
         return f"{self.goal_id}: {self.old_status} → {self.new_status}"
 
 
-class Scoring(BaseModel):
+class Scoring(PatientRecord):
     """One sitting where the patient scored their goals: the baseline or a follow-up.
 
     A scoring belongs to an *episode*: the pathway it was recorded in (a discharge, a decline
@@ -243,6 +248,8 @@ class Scoring(BaseModel):
     per goal within one episode (``rules.pair_within_episode``). ``pathway`` is empty only for
     a patient scored with no pathway running (one episode "outside a pathway").
     """
+
+    data_controller_from = "patient"
 
     class Kind(models.TextChoices):
         BASELINE = "baseline", _("Baseline")
@@ -316,7 +323,9 @@ class Scoring(BaseModel):
         return f"{self.get_kind_display()} {self.scored_at:%Y-%m-%d}"
 
 
-class Score(BaseModel):
+class Score(PatientRecord):
+    data_controller_from = "scoring"
+
     scoring = models.ForeignKey(
         Scoring, verbose_name=_("scoring"), on_delete=models.PROTECT, related_name="scores"
     )
@@ -341,8 +350,10 @@ class Score(BaseModel):
         return f"{self.goal_id}: {self.value}"
 
 
-class PatientProposal(BaseModel):
+class PatientProposal(PatientRecord):
     """A new goal or a comment the patient (or authorised next of kin) sent from the portal."""
+
+    data_controller_from = "patient"
 
     class Kind(models.TextChoices):
         GOAL = "goal", _("A new goal")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from forlop.core.models import BaseModel
+from forlop.patients.models import PatientRecord
 
 
 class Trigger(models.TextChoices):
@@ -102,8 +103,10 @@ class NotificationRule(BaseModel):
         return f"{self.template_code} {self.stop_point_code or '*'} {self.trigger} → {self.target}"
 
 
-class Notification(BaseModel):
+class Notification(PatientRecord):
     """One thing to tell one person, made once by the scheduler; shown in the app (the bell)."""
+
+    data_controller_from = "pathway"
 
     rule = models.ForeignKey(
         NotificationRule,

@@ -192,7 +192,65 @@ class Patient(BaseModel):
         return f"{self.identity_number[:6]} *****"
 
 
-class NextOfKin(BaseModel):
+class DataControllerField(models.ForeignKey["Organisation", "Organisation"]):
+    """The data controller of a row of a patient's record: the municipality that holds it.
+
+    Filled when the row is first written, from the row it belongs to (the model's
+    ``data_controller_from``: its patient, pathway, stop point, goal or scoring), as
+    ``auto_now_add`` fills a time: ``save()``, ``create()`` and ``bulk_create()`` all call
+    ``pre_save``. A value already set is kept, and so is the stored one: a record stays with
+    the controller that recorded it (docs/security.md, *Data controllers*). Reading the parent
+    costs no query when the parent object is at hand (``pathway=pathway``); a row given only
+    its parent's id (``pathway_id=...``) loads the parent once, so bulk writers pass objects
+    or set ``municipality`` themselves. Writers that bypass ``pre_save`` (raw SQL, COPY) set
+    it too.
+    """
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        if getattr(model_instance, self.attname) is None:
+            source: str = model_instance.data_controller_from  # type: ignore[attr-defined]
+            parent = getattr(model_instance, source)
+            setattr(model_instance, self.attname, parent.municipality_id)
+        return super().pre_save(model_instance, add)
+
+    def deconstruct(self) -> Any:
+        # A plain foreign key in migrations: the filling is behaviour, not schema, and
+        # migrations stay independent of this module.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
+
+
+class PatientRecord(BaseModel):
+    """A table of patient data other than the patient row itself: it carries its data
+    controller (``municipality``, the shard key of docs/scaling.md, *Sharding by
+    municipality*), equal to that of the row it belongs to and so to the patient's.
+
+    Each concrete model names that row in ``data_controller_from``.
+    """
+
+    data_controller_from: ClassVar[str]
+
+    municipality = DataControllerField(
+        "core.Organisation",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,  # clinical record: never cascade from organisation changes
+        related_name="+",
+        # Filled from the parent row (above), never in a form; NOT NULL in the database.
+        blank=True,
+        editable=False,
+        # Rows are read through their patient, pathway or stop point, not by municipality:
+        # indexed only where a municipality's rows are read (Pathway.Meta), not on every
+        # table (docs/scaling.md).
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class NextOfKin(PatientRecord):
+    data_controller_from = "patient"
+
     patient = models.ForeignKey(
         Patient, verbose_name=_("patient"), on_delete=models.CASCADE, related_name="next_of_kin"
     )
@@ -210,8 +268,10 @@ class NextOfKin(BaseModel):
         return self.name
 
 
-class PatientService(BaseModel):
+class PatientService(PatientRecord):
     """A unit serving a patient over a period: the basis of service need for its staff."""
+
+    data_controller_from = "patient"
 
     patient = models.ForeignKey(
         Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="services"
@@ -240,7 +300,9 @@ class PatientService(BaseModel):
         return f"{self.unit.name} {self.started_on}–{self.ended_on or ''}"
 
 
-class HospitalStay(BaseModel):
+class HospitalStay(PatientRecord):
+    data_controller_from = "patient"
+
     patient = models.ForeignKey(
         Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="stays"
     )

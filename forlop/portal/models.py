@@ -7,11 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from forlop.core.models import BaseModel
+from forlop.patients.models import PatientRecord
 
 
-class PortalAccount(BaseModel):
+class PortalAccount(PatientRecord):
     """A patient's own login, or an authorised next of kin's. Such a user has no staff role."""
+
+    data_controller_from = "patient"
 
     class Relation(models.TextChoices):
         SELF = "self", _("The patient")

@@ -82,7 +82,7 @@ PATIENT = Table(
 PATIENT_SERVICE = Table(
     PatientService,
     ("patient_id", "unit_id", "started_on", "created_at", "updated_at"),
-    {"ended_on": None},
+    {"municipality_id": MUNICIPALITY, "ended_on": None},
 )
 PATHWAY = Table(
     Pathway,
@@ -103,6 +103,7 @@ PATHWAY = Table(
         "updated_at",
     ),
     {
+        "municipality_id": MUNICIPALITY,
         "ready_for_discharge_at": None,
         "planned_discharge_at": None,
         "short_stay_kind": "",
@@ -128,6 +129,7 @@ STOP_POINT = Table(
         "updated_at",
     ),
     {
+        "municipality_id": MUNICIPALITY,
         "event_id": None,
         "owner_signed_at": None,
         "owner_signed_by_id": None,
@@ -141,6 +143,7 @@ EVENT = Table(
     PathwayEvent,
     ("patient_id", "pathway_id", "kind", "occurred_at", "created_at", "updated_at"),
     {
+        "municipality_id": MUNICIPALITY,
         "note": "",
         "recorded_by_id": None,
         "corrected_at": None,
@@ -161,7 +164,7 @@ GOAL = Table(
         "created_at",
         "updated_at",
     ),
-    {"answered_by": AnsweredBy.PATIENT.value},
+    {"municipality_id": MUNICIPALITY, "answered_by": AnsweredBy.PATIENT.value},
 )
 SCORING = Table(
     Scoring,
@@ -176,9 +179,17 @@ SCORING = Table(
         "created_at",
         "updated_at",
     ),
-    {"answered_by": AnsweredBy.PATIENT.value, "stop_point_id": None},
+    {
+        "municipality_id": MUNICIPALITY,
+        "answered_by": AnsweredBy.PATIENT.value,
+        "stop_point_id": None,
+    },
 )
-SCORE = Table(Score, ("scoring_id", "goal_id", "value", "created_at", "updated_at"))
+SCORE = Table(
+    Score,
+    ("scoring_id", "goal_id", "value", "created_at", "updated_at"),
+    {"municipality_id": MUNICIPALITY},
+)
 
 # In the order they are written (each refers only to tables before it).
 TABLES = (PATIENT, PATIENT_SERVICE, PATHWAY, STOP_POINT, EVENT, GOAL, SCORING, SCORE)

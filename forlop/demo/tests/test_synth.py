@@ -14,6 +14,7 @@ from stdnum.no import fodselsnummer
 from forlop.core.identifiers import parse_identity_number
 from forlop.core.models import Organisation, Unit, User
 from forlop.demo import synth as synth_package
+from forlop.core.tests.data_controllers import rows_off_their_patient
 from forlop.demo.synth import IdentityNumbers, synth
 from forlop.demo.synth import write as synth_write
 from forlop.demo.synth.tables import TABLES, Table, check_layouts
@@ -207,6 +208,8 @@ def test_synth_makes_realistic_rows():
 @pytest.mark.django_db
 def test_synth_makes_goals_and_scorings_for_the_what_matters_measures():
     synth(patients=120, seed=1, patients_per_municipality=60, now=NOW)
+    # every row carries its patient's municipality (COPY bypasses the field's pre_save)
+    assert rows_off_their_patient() == {}
     # goals asked at the start of most pathways, a baseline each, a follow-up for some
     assert Goal.objects.count() == 322
     assert Scoring.objects.filter(kind=Scoring.Kind.BASELINE).count() == 165

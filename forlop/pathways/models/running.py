@@ -14,12 +14,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from forlop.core.models import BaseModel
 from forlop.pathways.models.choices import EventKindChoices, ShortStayKind, TimeKindChoices
 from forlop.pathways.models.templates import ChecklistItem, StopPointDefinition, TemplateVersion
+from forlop.patients.models import PatientRecord
 
 
-class Pathway(BaseModel):
+class Pathway(PatientRecord):
+    data_controller_from = "patient"
+
     class StartReason(models.TextChoices):
         DISCHARGE = "discharge", _("Discharge from hospital")
         NEW_USER = "new_user", _("New user of services")
@@ -98,6 +100,9 @@ class Pathway(BaseModel):
             models.Index(
                 fields=["patient"], name="pathway_running_patient", condition=Q(ended_at=None)
             ),
+            # A municipality's pathways in a window (its measures, an export, a move to its
+            # own shard): the data controller's cases without a join through the patient.
+            models.Index(fields=["municipality", "started_at"], name="pathway_municipality"),
         ]
 
     def __str__(self) -> str:
@@ -113,11 +118,13 @@ class Pathway(BaseModel):
         return self.short_stay_started_at is not None and self.arrived_home_at is None
 
 
-class PathwayTimeChange(BaseModel):
+class PathwayTimeChange(PatientRecord):
     """One registration or correction of a time on a pathway's timeline, with what it moved.
 
     Kept for good: the pathway page shows the history, and every row has its audit row too.
     """
+
+    data_controller_from = "pathway"
 
     class Action(models.TextChoices):
         REGISTERED = "registered", _("Registered")
@@ -206,8 +213,10 @@ class StopPointQuerySet(models.QuerySet["StopPoint"]):
         return self.filter(pathway__ended_at__isnull=True)
 
 
-class StopPoint(BaseModel):
+class StopPoint(PatientRecord):
     """One instance of a stop point in a running pathway. Its status is derived, never stored."""
+
+    data_controller_from = "pathway"
 
     pathway = models.ForeignKey(
         Pathway, verbose_name=_("pathway"), on_delete=models.PROTECT, related_name="stop_points"
@@ -321,13 +330,15 @@ class StopPoint(BaseModel):
         )
 
 
-class StopPointPart(BaseModel):
+class StopPointPart(PatientRecord):
     """A part of a stop point instance that another role completes (``definition.parts``).
 
     HPH3: home care (the owner) books the GP visit and sends the information; the GP's part
     records the visit and the medication review, and may be signed from the GP's own system.
     The stop point is done when the owner's part and every part are signed.
     """
+
+    data_controller_from = "stop_point"
 
     stop_point = models.ForeignKey(
         StopPoint,
@@ -367,7 +378,9 @@ class StopPointPart(BaseModel):
         return f"{self.stop_point_id} {self.role}"
 
 
-class ChecklistAnswer(BaseModel):
+class ChecklistAnswer(PatientRecord):
+    data_controller_from = "stop_point"
+
     stop_point = models.ForeignKey(
         StopPoint, verbose_name=_("stop point"), on_delete=models.PROTECT, related_name="answers"
     )
@@ -396,7 +409,9 @@ class ChecklistAnswer(BaseModel):
         return f"{self.item.key}={self.value!r}"
 
 
-class PathwayEvent(BaseModel):
+class PathwayEvent(PatientRecord):
+    data_controller_from = "patient"
+
     patient = models.ForeignKey(
         "patients.Patient",
         verbose_name=_("patient"),

@@ -47,6 +47,7 @@ class Pathways(State):
                 reason = _ext_value(data, codes.EXT_START_REASON)
                 pathway = pm.Pathway.objects.create(
                     patient_id=patient_id,
+                    municipality_id=self.controllers[patient_id],
                     version=version,
                     unit=self.units[_ref_id(data.get("author"), "Organization/") or ""],
                     primary_contact_id=self.user_id(episode.get("careManager")),
@@ -116,6 +117,7 @@ class Pathways(State):
                 )
                 goal = Goal.objects.create(
                     patient_id=patient_id,
+                    municipality_id=self.controllers[patient_id],
                     version=self.forms[_ext_value(data, codes.ext("what-matters-form"))],
                     text=text,
                     answered_by=(_ext_value(data, codes.EXT_ANSWERED_BY) or {}).get(
@@ -152,6 +154,7 @@ class Pathways(State):
             scoring = Scoring.objects.create(
                 pathway=self.pathways.get(episode) if episode else None,
                 patient_id=patient_id,
+                municipality_id=self.controllers[patient_id],
                 version=version,
                 kind=kind,
                 scored_at=scored_at,

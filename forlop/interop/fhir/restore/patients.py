@@ -69,6 +69,7 @@ class Patients(State):
                 )
                 self.count("patients")
             self.patients[data["id"]] = patient.pk
+            self.controllers[patient.pk] = patient.municipality_id
             self.touched_patients.add(patient.pk)
             for extension in data.get("extension") or []:
                 if extension.get("url") != codes.EXT_SERVED_BY:
@@ -120,6 +121,7 @@ class Patients(State):
             if stay is None:
                 HospitalStay.objects.create(
                     patient_id=patient_id,
+                    municipality_id=self.controllers[patient_id],
                     ward=ward,
                     admitted_at=admitted,
                     discharged_at=_dt(data["period"].get("end")),

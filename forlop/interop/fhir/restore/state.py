@@ -93,6 +93,9 @@ class State:
     versions: dict[str, pm.TemplateVersion] = field(default_factory=dict)  # canonical url|version
     forms: dict[str, WhatMattersFormVersion] = field(default_factory=dict)
     patients: dict[str, int] = field(default_factory=dict)
+    # Patient pk -> the patient's municipality: the data controller of the rows restored for
+    # them (``PatientRecord``), without loading the patient for each row.
+    controllers: dict[int, int] = field(default_factory=dict)
     pathways: dict[str, pm.Pathway] = field(default_factory=dict)
     stop_points: dict[str, pm.StopPoint] = field(default_factory=dict)
     goals: dict[str, int] = field(default_factory=dict)

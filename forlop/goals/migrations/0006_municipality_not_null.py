@@ -1,0 +1,77 @@
+"""The municipality column of every patient-data table is required from now on (filled by
+0005_backfill_municipality)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("goals", "0005_backfill_municipality")]
+
+    operations = [
+        migrations.AlterField(
+            model_name="goal",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="scoring",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="patientproposal",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="goalchange",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="score",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+    ]

@@ -1,0 +1,31 @@
+"""Every patient-data table carries its data controller (docs/scaling.md, *Sharding by
+municipality*): the municipality column, nullable until 0004_backfill_municipality has filled it
+from the patient and 0005_municipality_not_null makes it required. Three migrations, so that on
+PostgreSQL the backfill's deferred foreign-key checks have run before the column is altered."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("core", "0001_initial"),
+        ("notifications", "0002_hph_local_defaults"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="notification",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+    ]

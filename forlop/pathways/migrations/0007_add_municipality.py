@@ -1,0 +1,101 @@
+"""Every patient-data table carries its data controller (docs/scaling.md, *Sharding by
+municipality*): the municipality column, nullable until 0008_backfill_municipality has filled it
+from the patient and 0009_municipality_not_null makes it required. Three migrations, so that on
+PostgreSQL the backfill's deferred foreign-key checks have run before the column is altered."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("core", "0001_initial"),
+        ("pathways", "0006_definition_show_code"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="pathway",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AddField(
+            model_name="pathwayevent",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AddField(
+            model_name="stoppoint",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AddField(
+            model_name="pathwaytimechange",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AddField(
+            model_name="stoppointpart",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+        migrations.AddField(
+            model_name="checklistanswer",
+            name="municipality",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                db_index=False,
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+                verbose_name="municipality",
+            ),
+        ),
+    ]
