@@ -13,8 +13,8 @@ from stdnum.no import fodselsnummer
 
 from forlop.core.identifiers import parse_identity_number
 from forlop.core.models import Organisation, Unit, User
-from forlop.demo import synth as synth_package
 from forlop.core.tests.data_controllers import rows_off_their_patient
+from forlop.demo import synth as synth_package
 from forlop.demo.synth import IdentityNumbers, synth
 from forlop.demo.synth import write as synth_write
 from forlop.demo.synth.tables import TABLES, Table, check_layouts
