@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from asgiref.local import Local
 from django.db import connection, connections, transaction
 
 from forlop.core.models import Organisation
@@ -200,9 +201,21 @@ def _counted(chunk: Chunk) -> Summary:
 _reports: multiprocessing.queues.Queue[tuple[Summary, int]] | None = None
 
 
+# The connection objects a worker inherited from the parent (see _worker_start).
+_inherited: list[object] = []
+
+
 def _worker_start(reports: multiprocessing.queues.Queue[tuple[Summary, int]]) -> None:
     global _reports  # one per worker process, set once by the pool
     _reports = reports
+    # Fresh connection objects in each forked worker. The parent closes its connections before
+    # it forks, but one Django does not close there (a connection marked closed in a
+    # transaction, say) would be shared by both workers: two processes on one socket, and an
+    # INSERT answered "the last operation didn't produce records (command status: BEGIN)"
+    # (once, in a full test run on PostgreSQL). The inherited objects are kept, never used and
+    # never closed: closing one would end the parent's session on its socket.
+    _inherited.append(connections._connections)
+    connections._connections = Local(connections.thread_critical)
 
 
 def _worker_job(run: _Run, job: _Job) -> None:
