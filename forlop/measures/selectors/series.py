@@ -184,23 +184,27 @@ def chart_spec(
     )
 
 
-def _runs(result: spc.ChartResult, part: spc.Part) -> tuple[int, int, str]:
-    """The longest run of the part: (first x, last x, 'above' or 'below')."""
-    best = (0, 0, "")
-    current_side, current_start, current_len = "", 0, 0
-    last_x = 0
+def _long_runs(
+    result: spc.ChartResult, part: spc.Part, limit: int
+) -> list[tuple[int, int, int, str]]:
+    """The part's runs longer than ``limit`` points, in order: (length, first x, last x, 'above'
+    or 'below'). Points on the centre line and excluded points neither break nor extend a run,
+    as in the runs analysis."""
+    runs: list[tuple[int, int, int, str]] = []
+    side_now, first_x, last_x, length = "", 0, 0, 0
     for point in result.points[part.first - 1 : part.last]:
         if point.y is None or point.cl is None or point.excluded or point.y == point.cl:
             continue
         side = "above" if point.y > point.cl else "below"
-        if side == current_side:
-            current_len += 1
-        else:
-            current_side, current_start, current_len = side, point.x, 1
-        last_x = point.x
-        if current_len > best[1] - best[0] + 1 or not best[2]:
-            best = (current_start, last_x, side)
-    return best
+        if side == side_now:
+            length, last_x = length + 1, point.x
+            continue
+        if length > limit:
+            runs.append((length, first_x, last_x, side_now))
+        side_now, first_x, last_x, length = side, point.x, point.x, 1
+    if length > limit:
+        runs.append((length, first_x, last_x, side_now))
+    return runs
 
 
 def signal_texts(result: spc.ChartResult, labels: list[str], measure: Measure) -> tuple[str, ...]:
@@ -230,22 +234,25 @@ def signal_texts(result: spc.ChartResult, labels: list[str], measure: Measure) -
             )
         else:
             if runs.long_run:
-                first, last, side = _runs(result, part)
-                where = _("above") if side == "above" else _("below")
-                sentences.append(
-                    _(
-                        "A shift: %(count)d points in a row %(where)s %(centre)s "
-                        "(%(first)s to %(last)s; at most %(max)d expected by chance)."
+                # Every run over the limit, not only the longest: after a change both the
+                # level before it and the level after it can be unusually long runs, and the
+                # reader wants to see the one after the change as well.
+                limit = runs.longest_run_max or 0
+                for count, first, last, side in _long_runs(result, part, limit):
+                    sentences.append(
+                        _(
+                            "A shift: %(count)d points in a row %(where)s %(centre)s "
+                            "(%(first)s to %(last)s; at most %(max)d expected by chance)."
+                        )
+                        % {
+                            "count": count,
+                            "where": _("above") if side == "above" else _("below"),
+                            "centre": centre,
+                            "first": labels[first - 1],
+                            "last": labels[last - 1],
+                            "max": limit,
+                        }
                     )
-                    % {
-                        "count": runs.longest_run,
-                        "where": where,
-                        "centre": centre,
-                        "first": labels[first - 1] if first else "",
-                        "last": labels[last - 1] if last else "",
-                        "max": runs.longest_run_max,
-                    }
-                )
             if runs.few_crossings:
                 sentences.append(
                     _(
