@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -48,7 +48,9 @@ def _default_language() -> Iterator[None]:
 # marked ``@pytest.mark.clock("2025-04-15T10:00+02:00")`` (or ``pytestmark`` for a module), so
 # it gives the same answer on every day it runs. The clock starts at that instant and runs on
 # (tick=True: timestamps still increase, the live server and its threads see the same time);
-# ``clock(..., tick=False)`` stops it. The fixture yields the traveller (``clock.shift(...)``,
+# ``clock(..., tick=False)`` stops it. The instant may be a function of the real time (for a
+# browser test, whose cookies expire by the browser's clock, a day chosen near today rather
+# than a fixed date). The fixture yields the traveller (``clock.shift(...)``,
 # ``clock.move_to(...)``) or None when the test is not marked. ``make test-future`` runs the
 # suite with the real clock moved ahead to catch a test that still depends on it.
 @pytest.fixture(autouse=True)
@@ -58,6 +60,8 @@ def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | N
         yield None
         return
     (at,) = marker.args
+    if callable(at):
+        at = at(datetime.now(UTC))
     instant = datetime.fromisoformat(at) if isinstance(at, str) else at
     if instant.tzinfo is None:
         raise pytest.UsageError(f"@pytest.mark.clock needs an aware time (with an offset): {at!r}")

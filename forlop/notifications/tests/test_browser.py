@@ -3,18 +3,37 @@ notification read lowers it without a reload."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from forlop.core.tz import OSLO
 from forlop.notifications import services
+from forlop.pathways.deadlines import DEFAULT_CALENDAR
 from forlop.pathways.tests.test_browser import log_in, watch_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def latest_working_noon(now: datetime) -> datetime:
+    """Noon of the latest working day that has reached noon by ``now`` (Europe/Oslo).
+
+    An overdue reminder is given at the start of the next working day after the deadline
+    passed, so only on a working day's working hours has every passed deadline been reminded
+    of: early on a Monday, a deadline of the Saturday is overdue and not yet reminded. The day
+    is at most a few days back, so the session cookie, which expires by the browser's clock,
+    is still valid."""
+    local = now.astimezone(OSLO)
+    day = local.date() if local.time() >= time(12) else local.date() - timedelta(days=1)
+    while not DEFAULT_CALENDAR.is_working_day(day):
+        day -= timedelta(days=1)
+    return datetime.combine(day, time(12), tzinfo=OSLO)
+
+
+@pytest.mark.clock.with_args(latest_working_noon)
 def test_the_bell_equals_the_overdue_count_and_marking_read_updates_it(
     live_server: Any, page: Page, nurse: Any, district: Any, patient: Any, start_hph: Any
 ) -> None:
