@@ -63,6 +63,9 @@ def test_ready_for_discharge_to_home_through_three_roles(
     page.fill("#id_started_at", _local(now - timedelta(minutes=5)))
     page.fill("#id_planned_discharge_at", _local(planned))
     page.select_option("#id_primary_contact", value=str(nurse.pk))
+    # As a user reads the preview before starting: the last change's preview has come (each
+    # change asks for one after 200 ms; a request cut off by leaving the page is logged).
+    page.wait_for_load_state("networkidle")
     with page.expect_navigation():
         page.get_by_test_id("start-submit").click()
     pathway = Pathway.objects.get(patient=patient)
