@@ -50,8 +50,8 @@ def _default_language() -> Iterator[None]:
 # it gives the same answer on every day it runs. The clock starts at that instant and runs on
 # (tick=True: timestamps still increase, the live server and its threads see the same time);
 # ``clock(..., tick=False)`` stops it. The instant may be a function of the real time (for a
-# browser test, whose cookies expire by the browser's clock, a day chosen near today rather
-# than a fixed date). The fixture yields the traveller (``clock.shift(...)``,
+# browser test, whose CSRF cookie expires by the browser's clock, a day chosen near today
+# rather than a fixed date). The fixture yields the traveller (``clock.shift(...)``,
 # ``clock.move_to(...)``) or None when the test is not marked. ``make test-future`` runs the
 # suite with the real clock moved ahead to catch a test that still depends on it.
 @pytest.fixture(autouse=True)

@@ -24,8 +24,9 @@ def latest_working_noon(now: datetime) -> datetime:
     An overdue reminder is given at the start of the next working day after the deadline
     passed, so only on a working day's working hours has every passed deadline been reminded
     of: early on a Monday, a deadline of the Saturday is overdue and not yet reminded. The day
-    is at most a few days back, so the session cookie, which expires by the browser's clock,
-    is still valid."""
+    is at most a few days back, so the CSRF cookie, which expires by the browser's clock a
+    year after the server's time, is valid whenever the test runs (a fixed date would not be
+    a year on)."""
     local = now.astimezone(OSLO)
     day = local.date() if local.time() >= time(12) else local.date() - timedelta(days=1)
     while not DEFAULT_CALENDAR.is_working_day(day):
