@@ -19,7 +19,7 @@ def texts(values: list[float]) -> str:
 
 def test_a_step_change_names_the_run_before_and_the_run_after() -> None:
     # given 12 months at about a third, then 12 at about nine in ten (a change halfway): both
-    # halves are runs of 12 where at most 8 are expected by chance
+    # halves are runs of 12 where at most 7 are expected by chance (24 useful points)
     before = [0.30, 0.35, 0.32, 0.28, 0.33, 0.36, 0.31, 0.29, 0.34, 0.30, 0.37, 0.33]
     after = [0.88, 0.91, 0.90, 0.86, 0.93, 0.89, 0.92, 0.87, 0.90, 0.94, 0.88, 0.91]
     words = texts(before + after)
