@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from forlop.core.audit import audit_record
@@ -37,15 +37,20 @@ kilobytes however long the list is."""
 SECTIONS = ("overdue", "today", "week")
 
 
-def page_number(raw: object, *, total: int, per_page: int = PAGE_SIZE) -> int:
+def requested_page(raw: object) -> int:
     """The page asked for in ``raw`` (a query parameter), read as every page number is
     (``core.validation.page_param``: junk, zero, negative and absurd numbers give page 1),
-    and digits of other scripts ("٢") are junk too; a number past the last page gives the
-    last page."""
+    and digits of other scripts ("٢") are junk too."""
     text = None if raw is None else str(raw)
     if text is not None and not text.isascii():
         return 1
-    return min(page_param(text), max(1, -(-total // per_page)))
+    return page_param(text)
+
+
+def page_number(raw: object, *, total: int, per_page: int = PAGE_SIZE) -> int:
+    """The page asked for in ``raw`` (``requested_page``); a number past the last page gives
+    the last page."""
+    return min(requested_page(raw), max(1, -(-total // per_page)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +108,13 @@ class WorkListPage:
         return self.patients_shown
 
 
-def _page_ids(
+def _page_rows(
     scope: QuerySet[models.StopPoint], *, now: datetime, numbers: Mapping[str, int], per_page: int
-) -> QuerySet[models.StopPoint]:
-    """The cards on the asked pages of the three sections: each stop point's section and
-    place in it (ROW_NUMBER over the list's order) on the narrow scope rows, as the subquery
-    whose ids the cards' read looks up (``_cards``)."""
+) -> list[tuple[int, int, int]]:
+    """The cards on the asked pages of the three sections, as (id, section, the section's
+    total): each stop point's section, its place in it (ROW_NUMBER over the list's order) and
+    the section's size (COUNT over the section) on the narrow scope rows, in one statement.
+    A section with no row on its asked page has no total here (``worklist_page``)."""
     tomorrow_starts = _horizon(now)[0]
     section = Case(
         When(deadline_passed_q(now), then=Value(0)),
@@ -123,12 +129,13 @@ def _page_ids(
             partition_by=[section],
             order_by=[F("ends_at").asc(), F("due_at").asc(), F("pk").asc()],
         ),
+        section_total=Window(Count("pk"), partition_by=[section]),
     )
     wanted = Q()
     for index, key in enumerate(SECTIONS):
         first = (numbers[key] - 1) * per_page
         wanted |= Q(section=index, place__gt=first, place__lte=first + per_page)
-    return ranked.filter(wanted)
+    return list(ranked.filter(wanted).order_by().values_list("pk", "section", "section_total"))
 
 
 def worklist_page(
@@ -145,22 +152,36 @@ def worklist_page(
     """One page of each section of the user's work list (``worklist_scope``, as ``worklist``).
 
     ``pages`` maps a section ("overdue", "today", "week") to the page asked for, as it came
-    in (``page_number`` reads it: junk gives page 1). Five queries, whatever the length of the
-    list: the section totals, the user's roles, the cards of the pages, their parts, and one
-    audit row naming the patients shown. ``scope``: that ``worklist_scope`` at ``now`` when the
-    caller has built it already (the menu's, ``context_processors.nav_scope``); ``roles``: the
-    user's active roles when the caller has read them (then four queries).
+    in (``requested_page`` reads it: junk gives page 1; past the end gives the last page).
+    Five queries, whatever the length of the list: the pages' ids with the sections' totals
+    (``_page_rows``), the user's roles, the cards of the pages, their parts, and one audit row
+    naming the patients shown; two more only for a page past a section's end. ``scope``: that
+    ``worklist_scope`` at ``now`` when the caller has built it already (the menu's,
+    ``context_processors.nav_scope``); ``roles``: the user's active roles when the caller has
+    read them (then four queries). An empty list reads no cards.
     """
     pages = pages or {}
     if scope is None:
         scope = worklist_scope(user=user, now=now, unit=unit, assignee=assignee)
-    totals = section_counts(_in_horizon(scope, now), now=now)
-    numbers = {
-        key: page_number(pages.get(key), total=totals[key], per_page=per_page) for key in SECTIONS
-    }
-    work = _cards(
-        _page_ids(scope, now=now, numbers=numbers, per_page=per_page), now, user=user, roles=roles
-    )
+    numbers = {key: requested_page(pages.get(key)) for key in SECTIONS}
+    rows = _page_rows(scope, now=now, numbers=numbers, per_page=per_page)
+    totals = dict.fromkeys(SECTIONS, 0)
+    for _, section, total in rows:
+        totals[SECTIONS[section]] = total
+    if any(numbers[key] > 1 and not totals[key] for key in SECTIONS):
+        # A page past a section's end (an old link, a list that shrank): count the sections
+        # and read the last pages instead (two more queries, only then).
+        totals = section_counts(_in_horizon(scope, now), now=now)
+        numbers = {
+            key: page_number(pages.get(key), total=totals[key], per_page=per_page)
+            for key in SECTIONS
+        }
+        rows = (
+            _page_rows(scope, now=now, numbers=numbers, per_page=per_page)
+            if any(totals.values())
+            else []
+        )
+    work = _cards([pk for pk, _, _ in rows], now, user=user, roles=roles)
     result = WorkListPage(
         overdue=SectionPage(
             "overdue", work.overdue, totals["overdue"], numbers["overdue"], per_page

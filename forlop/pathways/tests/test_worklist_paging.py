@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forlop.core.audit import audit_write_queries
 from forlop.core.models import Unit, User
 from forlop.pathways import selectors
 from forlop.pathways.models import StopPoint
@@ -198,9 +199,39 @@ def test_the_page_counts_its_list_once_and_reads_the_roles_once(client, nurse, c
     # when
     with CaptureQueriesContext(connection) as queries:
         html = client.get(reverse("pathways:worklist")).content.decode()
-    # then the badge shows the headings' totals (one count of the list, not a second for the
-    # menu) and the menu, the cards and the discharge list share one read of the roles
+    # then the badge shows the headings' totals (counted once, in the statement that picks the
+    # page's cards, not again for the menu) and the menu, the cards and the discharge list
+    # share one read of the roles
     sql = [query["sql"] for query in queries.captured_queries]
     assert (_badge(html, "nav-overdue"), _badge(html, "nav-today")) == (OVERDUE, TODAY)
-    assert sum(s.startswith('SELECT COUNT("pathways_stoppoint"."id")') for s in sql) == 1
+    assert sum('COUNT("pathways_stoppoint"."id")' in s for s in sql) == 1
+    assert sum('COUNT("pathways_stoppoint"."id") OVER' in s for s in sql) == 1
     assert sum(s.startswith('SELECT "core_membership"."role"') for s in sql) == 1
+
+
+def test_the_page_reads_its_ids_and_totals_in_one_statement(
+    nurse, cards, django_assert_num_queries
+) -> None:
+    # the pages' ids with the sections' totals, the roles, the cards, their parts, the audit row
+    with django_assert_num_queries(4 + audit_write_queries()):
+        page = selectors.worklist_page(user=nurse, now=NOW)
+    assert (page.overdue.total, page.today.total, page.week.total) == (OVERDUE, TODAY, WEEK)
+    assert [item.stop_point.pk for item in page.overdue.items] == cards["overdue"][:25]
+    # a page past a section's end counts the sections and reads the last page instead
+    with django_assert_num_queries(6 + audit_write_queries()):
+        past = selectors.worklist_page(user=nurse, now=NOW, pages={"today": "3"})
+    assert past.today.number == 1
+    assert [item.stop_point.pk for item in past.today.items] == cards["today"]
+    assert past.overdue.total == OVERDUE
+
+
+def test_an_empty_list_reads_no_cards(nurse, django_assert_num_queries) -> None:
+    # the pages' ids (none) and the audit row: no read of cards, parts or roles
+    with django_assert_num_queries(1 + audit_write_queries()):
+        page = selectors.worklist_page(user=nurse, now=NOW)
+    assert page.total == 0
+    # an old link to page 2 of the week: the count says there is nothing to read
+    with django_assert_num_queries(2 + audit_write_queries()):
+        page = selectors.worklist_page(user=nurse, now=NOW, pages={"week": "2"})
+    assert [section.number for section in page.sections] == [1, 1, 1]
+    assert page.total == 0
