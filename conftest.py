@@ -4,7 +4,7 @@ Chromium."""
 from __future__ import annotations
 
 import os
-import sys
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -322,9 +322,9 @@ def _audit_truncate_allowed_for_test_flushes(django_db_setup: Any, django_db_blo
 @pytest.fixture(scope="session", autouse=True)
 def _no_connection_left_open(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """At the end of a PostgreSQL session, name any other connection still open on the test
-    database (its last statement), before the database is dropped: a test that leaves one
-    open makes the drop wait and print "is being accessed by other users", and this says
-    which statement it was."""
+    database (its last statement) and end it, before the database is dropped: a connection
+    left open makes the drop wait and fail with "is being accessed by other users", and this
+    says which statement it was."""
     yield
     from django.db import connection
 
@@ -333,16 +333,20 @@ def _no_connection_left_open(django_db_setup: Any, django_db_blocker: Any) -> It
             return
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pid, application_name, state, backend_start, left(query, 300) "
-                "FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
+                "SELECT pid, application_name, state, backend_start, left(query, 300), "
+                "pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             left_open = cursor.fetchall()
-    for pid, application, state, started, query in left_open:
-        # stderr: an xdist worker has no terminal reporter, and its stderr reaches the log
-        sys.stderr.write(
-            f"connection left open on the test database: pid {pid} {application!r} "
-            f"{state} since {started:%H:%M:%S}: {query}\n"
+    for pid, application, state, started, query, _ in left_open:
+        # A warning, not stderr: an xdist worker's stderr is dropped, its warnings are reported
+        # (beside the worker's last test).
+        warnings.warn(
+            pytest.PytestWarning(
+                f"connection left open on the test database (ended): pid {pid} "
+                f"{application!r} {state} since {started:%H:%M:%S}: {query}"
+            ),
+            stacklevel=1,
         )
 
 
