@@ -11,6 +11,7 @@
 # login's TOTP step is not what is measured, and synthetic staff have no password.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (Debian)" >&2; exit 1; }
 PORT=${BENCH_PORT:-8031}
 DURATION=${BENCH_SECONDS:-10}
 WHO=${BENCH_USER:-sykepleier}
