@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection
@@ -273,16 +274,14 @@ def _cards(
         # wide read's hundred columns costs the ORM more to compile than this sort.
         stop_points = sorted(wide.filter(pk__in=qs), key=_list_order)
     else:
-        stop_points = wide.filter(by_ids(qs.order_by().values("pk"))).order_by(
-            "ends_at", "due_at", "pk"
-        )
+        stop_points = wide.filter(by_ids(qs.order_by().values("pk"))).order_by(*LIST_ORDER)
     return _build(stop_points, now=now, roles=roles, user=user)
 
 
-def _list_order(sp: models.StopPoint) -> tuple[datetime, datetime, int]:
-    """The list's order (``worklist_scope``'s readers all use it): when the deadline ends,
-    the deadline, then the id."""
-    return (sp.ends_at, sp.due_at, sp.pk)
+LIST_ORDER = ("ends_at", "due_at", "pk")
+"""The work list's order, in the database and in Python: when the deadline ends, the
+deadline, then the id."""
+_list_order = attrgetter(*LIST_ORDER)
 
 
 def _listed(qs: QuerySet[models.StopPoint], now: datetime, *, user: User | None = None) -> WorkList:

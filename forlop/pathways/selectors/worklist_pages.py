@@ -21,6 +21,7 @@ from forlop.core.validation import page_param
 from forlop.pathways import models
 from forlop.pathways.models import deadline_passed_q
 from forlop.pathways.selectors.worklist import (
+    LIST_ORDER,
     WorkItem,
     _cards,
     _horizon,
@@ -127,7 +128,7 @@ def _page_rows(
         place=Window(
             RowNumber(),
             partition_by=[section],
-            order_by=[F("ends_at").asc(), F("due_at").asc(), F("pk").asc()],
+            order_by=[F(name).asc() for name in LIST_ORDER],
         ),
         section_total=Window(Count("pk"), partition_by=[section]),
     )
