@@ -338,12 +338,13 @@ def _no_connection_left_open(django_db_setup: Any, django_db_blocker: Any) -> It
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             left_open = cursor.fetchall()
-    for pid, application, state, started, query, _ in left_open:
+    for pid, application, state, started, query, ended in left_open:
         # A warning, not stderr: an xdist worker's stderr is dropped, its warnings are reported
         # (beside the worker's last test).
+        outcome = "ended" if ended else "could not be ended"
         warnings.warn(
             pytest.PytestWarning(
-                f"connection left open on the test database (ended): pid {pid} "
+                f"connection left open on the test database ({outcome}): pid {pid} "
                 f"{application!r} {state} since {started:%H:%M:%S}: {query}"
             ),
             stacklevel=1,
