@@ -56,7 +56,7 @@ def pathway_chain(*, pathway: models.Pathway, now: datetime) -> ChainView:
     """The pathway as a collaboration chain: one lane per actor, in the chain's order.
 
     Each lane has the version's definitions for that actor and their instances with status
-    and dates; the events are on a timeline (oldest first). Four queries.
+    and dates; the events are on a timeline (oldest first). Five queries.
     """
     definitions = list(pathway.version.definitions.all())
     instances = list(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from forlop.core.models import Role, User
 from forlop.pathways import models
@@ -110,7 +110,32 @@ OWNER_SELECT = (
 )
 """What ``stop_point_owners`` reads, for ``select_related``; prefetch ``OWNER_PREFETCH`` too."""
 
-OWNER_PREFETCH = ("parts__assignee", "parts__signed_by")
+PERSON_COLUMNS = ("first_name", "last_name", "username")
+"""What a card, a chain or a print shows of a person (``User.__str__``): never the password
+hash, nor the rest of the user row."""
+
+
+def person_columns(relation: str) -> tuple[str, ...]:
+    """``only()`` names for the person reached through ``relation`` (the relation itself, so
+    ``select_related`` may follow it, and the person's ``PERSON_COLUMNS``)."""
+    return (relation, *(f"{relation}__{column}" for column in PERSON_COLUMNS))
+
+
+OWNER_PREFETCH = (
+    Prefetch(
+        "parts",
+        # The parts with their people in one query (not one per relation), and of the people
+        # only their names.
+        queryset=models.StopPointPart.objects.select_related("assignee", "signed_by").only(
+            "stop_point",
+            "role",
+            "title",
+            "signed_at",
+            *person_columns("assignee"),
+            *person_columns("signed_by"),
+        ),
+    ),
+)
 
 
 def person_q(person: User, *, prefix: str = "") -> Q:
