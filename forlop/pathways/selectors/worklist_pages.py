@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from forlop.core.audit import audit_record
 from forlop.core.models import AuditVerb, Unit, User
@@ -115,7 +116,13 @@ def _page_rows(
     """The cards on the asked pages of the three sections, as (id, section, the section's
     total): each stop point's section, its place in it (ROW_NUMBER over the list's order) and
     the section's size (COUNT over the section) on the narrow scope rows, in one statement.
-    A section with no row on its asked page has no total here (``worklist_page``)."""
+    A section with no row on its asked page has no total here (``worklist_page``).
+
+    The scope is compiled by the ORM and the window written around it by hand: Django filters
+    on a window by cloning and relabelling the whole query into two more levels (its QUALIFY
+    emulation), which on the 40k-patient benchmark took 6 of this function's 21 ms (median of
+    30, the same rows). Portable SQL: SQLite and PostgreSQL run it alike.
+    """
     tomorrow_starts = _horizon(now)[0]
     section = Case(
         When(deadline_passed_q(now), then=Value(0)),
@@ -123,20 +130,31 @@ def _page_rows(
         default=Value(2),
         output_field=IntegerField(),
     )
-    ranked = _in_horizon(scope, now).annotate(
-        section=section,
-        place=Window(
-            RowNumber(),
-            partition_by=[section],
-            order_by=[F(name).asc() for name in LIST_ORDER],
-        ),
-        section_total=Window(Count("pk"), partition_by=[section]),
-    )
-    wanted = Q()
+    columns = {"w_pk": F("pk"), "w_section": section} | {
+        f"w_{name}": F(name) for name in LIST_ORDER if name != "pk"
+    }
+    narrow = _in_horizon(scope, now).order_by().annotate(**columns).values_list(*columns)
+    try:
+        inner, params = narrow.query.get_compiler(using=narrow.db).as_sql()
+    except EmptyResultSet:  # a scope that can hold nothing (``.none()``)
+        return []
+    order = ", ".join(f"w_{name}" for name in LIST_ORDER)
+    wanted: list[str] = []
     for index, key in enumerate(SECTIONS):
         first = (numbers[key] - 1) * per_page
-        wanted |= Q(section=index, place__gt=first, place__lte=first + per_page)
-    return list(ranked.filter(wanted).order_by().values_list("pk", "section", "section_total"))
+        wanted.append("(w_section = %s AND place > %s AND place <= %s)")
+        params = (*params, index, first, first + per_page)
+    # Interpolated: the ORM's compiled SQL and fixed names; every value is a parameter.
+    sql = (
+        "SELECT w_pk, w_section, section_total FROM ("  # noqa: S608
+        f" SELECT w_pk, w_section, ROW_NUMBER() OVER (PARTITION BY w_section ORDER BY {order})"
+        " AS place, COUNT(*) OVER (PARTITION BY w_section) AS section_total"
+        f" FROM ({inner}) AS scope"
+        f") AS ranked WHERE {' OR '.join(wanted)}"
+    )
+    with connections[narrow.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, section, total) for pk, section, total in cursor.fetchall()]
 
 
 def worklist_page(
