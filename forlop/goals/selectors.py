@@ -339,7 +339,8 @@ def goals_header(*, patient: Patient) -> GoalsHeader | None:
 
 
 def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
-    """`goals_header` for many patients in a fixed number of queries (work lists, print views)."""
+    """`goals_header` for many patients in a fixed number of queries (work lists, print views):
+    two when none of them has a goal or a suggestion (no header to show), four when some have."""
     ids = sorted(set(patient_ids))
     if not ids:
         return {}
@@ -348,31 +349,32 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
         "patient_id", "pk"
     ):
         goals_by_patient.setdefault(goal.patient_id, []).append(goal)
-    latest_ids = (
-        Patient.objects.filter(pk__in=ids)
-        .annotate(
+    proposals: dict[int, list[PatientProposal]] = {}
+    for proposal in PatientProposal.objects.filter(
+        patient_id__in=ids, seen_at__isnull=True
+    ).order_by("patient_id", "created_at", "pk"):
+        proposals.setdefault(proposal.patient_id, []).append(proposal)
+    shown = sorted(goals_by_patient.keys() | proposals.keys())
+    latest: dict[int, Scoring] = {}
+    if shown:
+        # Each patient's latest scoring, in the statement that reads the scorings.
+        latest_ids = Patient.objects.filter(pk__in=shown).annotate(
             latest=Subquery(
                 Scoring.objects.filter(patient=OuterRef("pk"))
                 .order_by("-scored_at", "-pk")
                 .values("pk")[:1]
             )
         )
-        .exclude(latest__isnull=True)
-        .values_list("latest", flat=True)
-    )
-    latest = {
-        sc.patient_id: sc
-        for sc in Scoring.objects.filter(pk__in=list(latest_ids)).prefetch_related("scores")
-    }
-    proposals: dict[int, list[PatientProposal]] = {}
-    for proposal in PatientProposal.objects.filter(
-        patient_id__in=ids, seen_at__isnull=True
-    ).order_by("patient_id", "created_at", "pk"):
-        proposals.setdefault(proposal.patient_id, []).append(proposal)
+        latest = {
+            sc.patient_id: sc
+            for sc in Scoring.objects.filter(
+                pk__in=latest_ids.exclude(latest__isnull=True).values("latest")
+            ).prefetch_related("scores")
+        }
     headers = {}
     # A patient with no goals yet but a suggestion from the portal gets a header too: the
     # patient's voice shows before the first conversation.
-    for patient_id in sorted(goals_by_patient.keys() | proposals.keys()):
+    for patient_id in shown:
         goals = goals_by_patient.get(patient_id, [])
         scoring = latest.get(patient_id)
         headers[patient_id] = GoalsHeader(
