@@ -174,7 +174,8 @@ def worklist_page(
     in (``requested_page`` reads it: junk gives page 1; past the end gives the last page).
     Five queries, whatever the length of the list: the pages' ids with the sections' totals
     (``_page_rows``), the user's roles, the cards of the pages, their parts, and one audit row
-    naming the patients shown; two more only for a page past a section's end. ``scope``: that
+    naming the patients shown; two more only for a page past a section's end, and on
+    PostgreSQL two around the cards' read (``_joins_as_written``). ``scope``: that
     ``worklist_scope`` at ``now`` when the caller has built it already (the menu's,
     ``context_processors.nav_scope``); ``roles``: the user's active roles when the caller has
     read them (then four queries). An empty list reads no cards.

@@ -213,12 +213,14 @@ def test_the_page_reads_its_ids_and_totals_in_one_statement(
     nurse, cards, django_assert_num_queries
 ) -> None:
     # the pages' ids with the sections' totals, the roles, the cards, their parts, the audit row
-    with django_assert_num_queries(4 + audit_write_queries()):
+    # (and on PostgreSQL the join order fixed and reset around the cards' read)
+    join_order = 2 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(4 + join_order + audit_write_queries()):
         page = selectors.worklist_page(user=nurse, now=NOW)
     assert (page.overdue.total, page.today.total, page.week.total) == (OVERDUE, TODAY, WEEK)
     assert [item.stop_point.pk for item in page.overdue.items] == cards["overdue"][:25]
     # a page past a section's end counts the sections and reads the last page instead
-    with django_assert_num_queries(6 + audit_write_queries()):
+    with django_assert_num_queries(6 + join_order + audit_write_queries()):
         past = selectors.worklist_page(user=nurse, now=NOW, pages={"today": "3"})
     assert past.today.number == 1
     assert [item.stop_point.pk for item in past.today.items] == cards["today"]
