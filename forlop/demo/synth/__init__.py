@@ -27,7 +27,8 @@ Fast and bounded in memory: rows are built as plain tuples (one layout per table
 ``forlop.demo.synth.tables``), with the keys that other rows refer to taken from the tables'
 sequences in blocks, and written one batch of patients at a time, one transaction each, by
 PostgreSQL ``COPY`` (elsewhere one ``executemany`` per table). On PostgreSQL ``workers``
-processes share the municipalities. Indexes and constraints stay as they are. See
+processes share the municipalities. Into empty tables on PostgreSQL, the secondary indexes
+are built after the load (``forlop.demo.synth.indexes``); constraints stay as they are. See
 docs/benchmarks.md for the figures.
 """
 
@@ -53,6 +54,7 @@ from forlop.demo.synth.base import (
     _batches,
     _templates,
 )
+from forlop.demo.synth.indexes import indexes_set_aside
 from forlop.demo.synth.rows import _Context, _Keys, _municipality, _patient_rows
 from forlop.demo.synth.tables import (
     EVENT,
@@ -61,6 +63,7 @@ from forlop.demo.synth.tables import (
     PATIENT,
     SCORING,
     STOP_POINT,
+    TABLES,
     check_layouts,
 )
 from forlop.demo.synth.write import Chunk, write_chunk
@@ -102,6 +105,7 @@ def synth(
     progress: Callable[[int], None] | None = None,
     goals: bool = True,
     workers: int = 1,
+    notice: Callable[[str], None] | None = None,
 ) -> Summary:
     """Generate ``patients`` synthetic patients in municipalities of
     ``patients_per_municipality`` (the last one may be smaller); see the module docstring.
@@ -113,7 +117,8 @@ def synth(
     database unless ``append``: then it adds municipalities after the ones there (a benchmark
     growing the database in steps; with full municipalities, the same rows as one run of the
     total). ``workers`` above 1 (PostgreSQL only, outside a transaction: each process has its
-    own connection) writes that many municipalities at once.
+    own connection) writes that many municipalities at once. ``notice`` is told when the
+    indexes set aside for the load are being built again (the last minute of a large run).
     """
     if patients < 1 or patients_per_municipality < 1 or years < 1 or workers < 1:
         raise ValueError(
@@ -150,11 +155,14 @@ def synth(
         if progress is not None:
             progress(done)
 
-    if workers == 1 or len(jobs) == 1:
-        for job in jobs:
-            _municipality_run(run, job, report)
-        return summary
-    _in_processes(run, jobs, min(workers, len(jobs)), report)
+    with indexes_set_aside([table.name for table in TABLES]) as set_aside:
+        if workers == 1 or len(jobs) == 1:
+            for job in jobs:
+                _municipality_run(run, job, report)
+        else:
+            _in_processes(run, jobs, min(workers, len(jobs)), report)
+        if set_aside and notice is not None:
+            notice(f"Building the {len(set_aside)} indexes set aside for the load")
     return summary
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -290,3 +291,90 @@ def test_work_list_badge_and_measures_are_constant_query_as_the_database_grows()
     measures = Measure.objects.count()
     assert measures >= 12
     assert counts() == small == (listed, 1, 1, 1 + 4 * measures)
+
+
+def _secondary_indexes() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    from forlop.demo.synth.indexes import SECONDARY
+
+    with connection.cursor() as cursor:
+        cursor.execute(SECONDARY, [[table.name for table in TABLES]])
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_synth_builds_the_indexes_after_loading_empty_tables(monkeypatch):
+    """PostgreSQL, outside a transaction, into empty tables: the secondary indexes are set
+    aside for the load and built again after it, the same ones, also when the run fails."""
+    from django.db import connection
+
+    from forlop.demo.synth import indexes as synth_indexes
+
+    notices: list[str] = []
+    if connection.vendor != "postgresql":
+        synth(patients=10, seed=3, patients_per_municipality=10, now=NOW, notice=notices.append)
+        assert notices == []  # SQLite: nothing set aside
+        return
+    before = _secondary_indexes()
+    assert len(before) >= 20  # the stop points' ten and the rest
+    dropped: list[str] = []
+    real = synth_indexes.indexes_set_aside
+
+    @contextmanager
+    def watching(tables):
+        with real(tables) as names:
+            dropped.extend(names)
+            if names:
+                assert _secondary_indexes() == []  # the load runs without them
+            yield names
+
+    monkeypatch.setattr(synth_package, "indexes_set_aside", watching)
+    summary = synth(
+        patients=20, seed=3, patients_per_municipality=10, now=NOW, notice=notices.append
+    )
+    assert summary.patients == 20
+    assert sorted(dropped) == sorted(name for name, _ in before)
+    assert _secondary_indexes() == before
+    assert notices == [f"Building the {len(before)} indexes set aside for the load"]
+
+    # a second run finds rows: it keeps the indexes where they are
+    dropped.clear()
+    synth(patients=10, seed=4, patients_per_municipality=10, now=NOW, append=True)
+    assert dropped == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_synth_builds_the_indexes_again_when_the_load_fails(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the indexes are set aside on PostgreSQL only")
+    before = _secondary_indexes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(synth_package, "write_chunk", broken)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        synth(patients=10, seed=3, patients_per_municipality=10, now=NOW)
+    assert _secondary_indexes() == before
+
+
+@pytest.mark.django_db(transaction=False)
+def test_synth_in_a_transaction_keeps_the_indexes():
+    # given an open transaction (the test's): the rebuild could not wait for its end
+    before = _secondary_indexes() if _is_postgresql() else []
+    notices: list[str] = []
+    # when
+    synth(patients=10, seed=3, patients_per_municipality=10, now=NOW, notice=notices.append)
+    # then
+    assert notices == []
+    if _is_postgresql():
+        assert _secondary_indexes() == before
+
+
+def _is_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

@@ -76,6 +76,7 @@ class Command(BaseCommand):
                     progress=lambda done: bar.update(task, completed=done),
                     goals=not options["no_goals"],
                     workers=workers,
+                    notice=lambda text: bar.console.print(f"{text}…"),
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
