@@ -66,8 +66,10 @@ def test_include_keyed_renders_each_distinct_value_once_per_response() -> None:
     assert render.call_count == 2 * 3
     tags = html.split(";")[:-1]
     assert len(tags) == 10
-    assert tags[0] == tags[2] == tags[5] and "status--overdue" in tags[0]
-    assert tags[1] != tags[0] and "status--due" in tags[1]
+    assert tags[0] == tags[2] == tags[5]
+    assert "status--overdue" in tags[0]
+    assert tags[1] != tags[0]
+    assert "status--due" in tags[1]
 
 
 def test_include_keyed_fragment_sees_only_its_values() -> None:
