@@ -340,7 +340,7 @@ def goals_header(*, patient: Patient) -> GoalsHeader | None:
 
 def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
     """`goals_header` for many patients in a fixed number of queries (work lists, print views):
-    two when none of them has a goal or a suggestion (no header to show), four when some have."""
+    two when none of them has a goal or a suggestion (no header to show), three when some have."""
     ids = sorted(set(patient_ids))
     if not ids:
         return {}
@@ -355,34 +355,41 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
     ).order_by("patient_id", "created_at", "pk"):
         proposals.setdefault(proposal.patient_id, []).append(proposal)
     shown = sorted(goals_by_patient.keys() | proposals.keys())
-    latest: dict[int, Scoring] = {}
+    # Each patient's latest scoring and its scores, in one statement (values, no instances).
+    latest_at: dict[int, datetime] = {}
+    latest_scores: dict[int, dict[int, int | None]] = {}
     if shown:
-        # Each patient's latest scoring, in the statement that reads the scorings.
-        latest_ids = Patient.objects.filter(pk__in=shown).annotate(
-            latest=Subquery(
-                Scoring.objects.filter(patient=OuterRef("pk"))
-                .order_by("-scored_at", "-pk")
-                .values("pk")[:1]
+        latest_ids = (
+            Patient.objects.filter(pk__in=shown)
+            .annotate(
+                latest=Subquery(
+                    Scoring.objects.filter(patient=OuterRef("pk"))
+                    .order_by("-scored_at", "-pk")
+                    .values("pk")[:1]
+                )
             )
+            .exclude(latest__isnull=True)
+            .values("latest")
         )
-        latest = {
-            sc.patient_id: sc
-            for sc in Scoring.objects.filter(
-                pk__in=latest_ids.exclude(latest__isnull=True).values("latest")
-            ).prefetch_related("scores")
-        }
+        for patient_id, scored_at, goal_id, value in (
+            Scoring.objects.filter(pk__in=latest_ids)
+            .order_by()
+            .values_list("patient_id", "scored_at", "scores__goal_id", "scores__value")
+        ):
+            latest_at[patient_id] = scored_at
+            if goal_id is not None:  # a scoring without scores still has its date
+                latest_scores.setdefault(patient_id, {})[goal_id] = value
     headers = {}
     # A patient with no goals yet but a suggestion from the portal gets a header too: the
     # patient's voice shows before the first conversation.
     for patient_id in shown:
         goals = goals_by_patient.get(patient_id, [])
-        scoring = latest.get(patient_id)
         headers[patient_id] = GoalsHeader(
             goals=goals,
-            latest_average=rules.average({sc.goal_id: sc.value for sc in scoring.scores.all()})
-            if scoring
+            latest_average=rules.average(latest_scores.get(patient_id, {}))
+            if patient_id in latest_at
             else None,
-            latest_scored_at=scoring.scored_at if scoring else None,
+            latest_scored_at=latest_at.get(patient_id),
             unseen_proposals=len(proposals.get(patient_id, [])),
             proposals=proposals.get(patient_id, []),
         )
