@@ -8,12 +8,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from forlop.core.forms import Form, NorwegianDateField
+from forlop.core.forms import Form, ListedModelChoiceField, NorwegianDateField
 from forlop.core.models import Unit
 
 
 class WorkListFilterForm(Form):
-    unit = forms.ModelChoiceField(
+    unit = ListedModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All my units")
     )
     mine = forms.BooleanField(label=_("Only stop points assigned to me"), required=False)
@@ -26,7 +26,7 @@ class WorkListFilterForm(Form):
 class PrintDayForm(Form):
     """The printed day: the user's own list (as on the screen) unless a unit is chosen."""
 
-    unit = forms.ModelChoiceField(
+    unit = ListedModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("My list")
     )
     mine = forms.BooleanField(label=_("Only stop points assigned to me"), required=False)
