@@ -135,7 +135,8 @@ OWNER_PREFETCH = (
         "parts",
         # A list in an attribute (to_attr), not the related manager's cache: for a Prefetch
         # with a queryset, Django clones that queryset for every stop point to fill the
-        # manager's cache (about 60 us each, 4 of the work list's 16 ms for its cards).
+        # manager's cache (the work list's cards at 40k patients: 21.6 -> 20.4 ms, median of
+        # 40 interleaved calls).
         to_attr=OWNER_PARTS,
         # The parts with their people in one query (not one per relation), and of the people
         # only their names.
