@@ -345,8 +345,11 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
     if not ids:
         return {}
     goals_by_patient: dict[int, list[Goal]] = {}
-    for goal in Goal.objects.filter(patient_id__in=ids, status=Goal.Status.ACTIVE).order_by(
-        "patient_id", "pk"
+    # Of a goal, the headers show its text: not the rest of the row.
+    for goal in (
+        Goal.objects.filter(patient_id__in=ids, status=Goal.Status.ACTIVE)
+        .order_by("patient_id", "pk")
+        .only("patient_id", "text")
     ):
         goals_by_patient.setdefault(goal.patient_id, []).append(goal)
     proposals: dict[int, list[PatientProposal]] = {}

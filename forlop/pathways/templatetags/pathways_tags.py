@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,13 +22,19 @@ def patient_panels(context: template.Context, slot: str, patient: Patient | None
     loaded = context.get(f"panels_{slot}")
     if not isinstance(loaded, registry.PanelData):
         loaded = registry.panel_data(slot, [patient])
-    engine = context.template.engine  # type: ignore[union-attr]  # always set while rendering
+    # The panels' templates, looked up once per response (a work list renders them per card).
+    templates: dict[str, Any] = context.render_context.dicts[0].setdefault("patient_panels", {})
     # A panel sees the patient and its data, and the request and CSRF token for its forms.
     shared = {key: context.get(key) for key in ("request", "csrf_token")}
-    parts = [
-        engine.get_template(name).render(context.new({**shared, "patient": patient, "panel": data}))
-        for name, data in loaded.for_patient(patient.pk)
-    ]
+    parts = []
+    for name, data in loaded.for_patient(patient.pk):
+        panel_template = templates.get(name)
+        if panel_template is None:
+            engine = context.template.engine  # type: ignore[union-attr]  # set while rendering
+            panel_template = templates[name] = engine.get_template(name)
+        parts.append(
+            panel_template.render(context.new({**shared, "patient": patient, "panel": data}))
+        )
     return mark_safe("".join(parts))  # noqa: S308 - templates rendered (and escaped) by the engine
 
 
