@@ -30,7 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "forlop.core.views.bad_request"
+handler400 = "forlop.interop.json_api.errors.bad_request"  # JSON on /api/, else the page
 handler403 = "forlop.core.views.permission_denied"
 handler404 = "forlop.core.views.page_not_found"
 handler500 = "forlop.core.views.server_error"

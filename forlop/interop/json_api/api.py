@@ -65,7 +65,8 @@ class Error(Schema):
     detail: Any
 
 
-ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 422: Error}
+ERRORS: dict[int, type[Schema]] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+"""400: a request refused at the edge (a NUL byte; ``json_api.errors``)."""
 
 
 def _user(request: HttpRequest, resource: str = "Task") -> User:

@@ -91,6 +91,26 @@ def test_openapi_document_at_a_stable_url(client: Client) -> None:
     ]
 
 
+def test_a_nul_byte_is_refused_in_the_documented_json_shape(client: Client, api_token: str) -> None:
+    # given a query string with a NUL byte (refused at the edge, before the API: a 400)
+    headers = {"Authorization": f"Bearer {api_token}"}
+    # when
+    api = client.get("/api/v1/worklist?unit=%00%C3%92", headers=headers, secure=True)
+    page = client.get("/pathways/worklist/?unit=%00", secure=True)
+    # then the API answers with its documented error in JSON, and a page with the HTML page
+    assert api.status_code == 400
+    assert api["Content-Type"] == "application/json"
+    assert set(api.json()) == {"detail"}
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+    document = client.get("/api/v1/openapi.json").json()
+    assert all(
+        "400" in operation["responses"]
+        for path in document["paths"].values()
+        for operation in path.values()
+    )
+
+
 def test_work_list_and_pathway_follow_the_access_rule(
     client: Client,
     world: World,
