@@ -7,13 +7,13 @@ The list, the menu badge, the print view and the leaders' overdue list all start
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from operator import attrgetter
 from typing import Any
 
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.db.models import Count, Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.urls import reverse
 
@@ -325,9 +325,14 @@ def _joins_as_written(using: str) -> Iterator[None]:
         cursor.execute("SET join_collapse_limit = 1")
     try:
         yield
-    finally:
-        with connection.cursor() as cursor:
+    except BaseException:
+        # In a transaction the failed statement aborted, the RESET fails too: the original
+        # error is the one to see, and the transaction takes the SET back as it rolls back.
+        with suppress(DatabaseError), connection.cursor() as cursor:
             cursor.execute("RESET join_collapse_limit")
+        raise
+    with connection.cursor() as cursor:
+        cursor.execute("RESET join_collapse_limit")
 
 
 LIST_ORDER = ("ends_at", "due_at", "pk")

@@ -237,3 +237,39 @@ def test_an_empty_list_reads_no_cards(nurse, django_assert_num_queries) -> None:
         page = selectors.worklist_page(user=nurse, now=NOW, pages={"week": "2"})
     assert [section.number for section in page.sections] == [1, 1, 1]
     assert page.total == 0
+
+
+def _join_collapse_limit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cards_read_gives_the_join_order_back() -> None:
+    """PostgreSQL: the fixed join order lasts for the cards' read only, also when it fails."""
+    from django.db import DatabaseError, transaction
+
+    from forlop.pathways.selectors.worklist import _joins_as_written
+
+    if connection.vendor != "postgresql":
+        with _joins_as_written("default"):
+            pass  # nothing to fix on SQLite, and nothing runs
+        return
+    before = _join_collapse_limit()
+    with _joins_as_written("default"):
+        assert _join_collapse_limit() == "1"
+    assert _join_collapse_limit() == before
+    # a failure outside a transaction, and inside one (an aborted transaction): the
+    # statement's own error comes out, and the setting is the server's again
+    with pytest.raises(ValueError, match="a bug"), _joins_as_written("default"):
+        raise ValueError("a bug")
+    assert _join_collapse_limit() == before
+
+    def divide_in_a_transaction() -> None:
+        with transaction.atomic(), _joins_as_written("default"), connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+
+    with pytest.raises(DatabaseError, match="division by zero"):
+        divide_in_a_transaction()
+    assert _join_collapse_limit() == before
