@@ -253,9 +253,7 @@ def test_the_cards_read_gives_the_join_order_back() -> None:
     from forlop.pathways.selectors.worklist import _joins_as_written
 
     if connection.vendor != "postgresql":
-        with _joins_as_written("default"):
-            pass  # nothing to fix on SQLite, and nothing runs
-        return
+        pytest.skip("a PostgreSQL planner setting; on SQLite the context manager does nothing")
     before = _join_collapse_limit()
     with _joins_as_written("default"):
         assert _join_collapse_limit() == "1"
