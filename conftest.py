@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
@@ -42,6 +43,14 @@ hypothesis_settings.load_profile("forlop")
 def _default_language() -> Iterator[None]:
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+# The goals headers' cache (settings.CACHES "panels") lives in the process, and a test database
+# gives the ids and the clock's times of a rolled-back test to the next one: each test starts
+# with it empty, as a freshly started server does.
+@pytest.fixture(autouse=True)
+def _empty_panel_cache() -> None:
+    caches["panels"].clear()
 
 
 # The clock. A test whose data has fixed dates while the code under test reads "now" (a default

@@ -234,6 +234,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Sessions: short-lived, closed with the browser: shared tablets in patients' homes.
+# Caches: each process's memory only. "panels" holds the goals headers of the work list's
+# cards (forlop.goals.selectors.goals_headers_for), keyed by each patient's panel_version, so it
+# is never stale and needs no shared server; it holds goal texts, so it stays in the process
+# (docs/security.md). About 2 kB an entry: 20,000 entries, some 40 MB a process at most.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "panels": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "forlop-panels",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FORLOP_PANEL_CACHE_ENTRIES", "20000"))},
+    },
+}
 SESSION_COOKIE_AGE = int(os.environ.get("FORLOP_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,7 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         # Plug "what matters" into the pathway engine, which does not import goals.
-        from forlop.goals import plugins
+        from forlop.goals import plugins, signals
 
         plugins.register()
+        signals.connect()

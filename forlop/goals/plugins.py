@@ -86,7 +86,13 @@ def _display(value: dict[str, Any]) -> str:
 
 
 def _headers(patients: Sequence[Patient]) -> Mapping[int, Any]:
-    return selectors.goals_headers(patient_ids=[patient.pk for patient in patients])
+    return selectors.goals_headers_for(patients)
+
+
+def _header_html_key(header: selectors.GoalsHeader) -> str | None:
+    """The header's HTML is kept with its data (``goals_headers_for``), except when it shows
+    the patient's suggestions: their buttons are forms, with the viewer's CSRF token."""
+    return None if header.proposals else header.cache_key
 
 
 def _reports(patients: Sequence[Patient]) -> Mapping[int, Any]:
@@ -108,6 +114,7 @@ def register() -> None:
             name="goals",
             template="goals/_goals_header.html",
             load=_headers,
+            html_key=_header_html_key,
         )
     )
     registry.register_panel(

@@ -7,12 +7,13 @@ None of these check access: the caller has already reached the patient through
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import caches
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -129,12 +130,23 @@ class GoalSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class HeaderGoal:
+    """What a header shows of an active goal: its text (read as a value, not a model)."""
+
+    patient_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class GoalsHeader:
-    goals: list[Goal]
+    goals: list[HeaderGoal]
     latest_average: Decimal | None
     latest_scored_at: datetime | None
     unseen_proposals: int
     proposals: list[PatientProposal] = field(default_factory=list)  # not seen yet, oldest first
+    cache_key: str | None = None
+    """Where it is cached (``goals_headers_for``), which names the patient's data as of this
+    header: None when it was not cached."""
 
 
 def threshold_source_text(source: str) -> str:
@@ -344,14 +356,15 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
     ids = sorted(set(patient_ids))
     if not ids:
         return {}
-    goals_by_patient: dict[int, list[Goal]] = {}
-    # Of a goal, the headers show its text: not the rest of the row.
-    for goal in (
+    goals_by_patient: dict[int, list[HeaderGoal]] = {}
+    # Of a goal, the headers show its text: values, not model instances (a work list shows a
+    # few hundred goals; an instance costs ten times a tuple to make).
+    for patient_id, text in (
         Goal.objects.filter(patient_id__in=ids, status=Goal.Status.ACTIVE)
         .order_by("patient_id", "pk")
-        .only("patient_id", "text")
+        .values_list("patient_id", "text")
     ):
-        goals_by_patient.setdefault(goal.patient_id, []).append(goal)
+        goals_by_patient.setdefault(patient_id, []).append(HeaderGoal(patient_id, text))
     proposals: dict[int, list[PatientProposal]] = {}
     for proposal in PatientProposal.objects.filter(
         patient_id__in=ids, seen_at__isnull=True
@@ -362,17 +375,14 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
     latest_at: dict[int, datetime] = {}
     latest_scores: dict[int, dict[int, int | None]] = {}
     if shown:
-        latest_ids = (
-            Patient.objects.filter(pk__in=shown)
-            .annotate(
-                latest=Subquery(
-                    Scoring.objects.filter(patient=OuterRef("pk"))
-                    .order_by("-scored_at", "-pk")
-                    .values("pk")[:1]
-                )
+        # A patient without a scoring gives NULL here, which matches no scoring: no filter
+        # on it needed (one correlated subquery fewer to compile and to run).
+        latest_ids = Patient.objects.filter(pk__in=shown).values(
+            latest=Subquery(
+                Scoring.objects.filter(patient=OuterRef("pk"))
+                .order_by("-scored_at", "-pk")
+                .values("pk")[:1]
             )
-            .exclude(latest__isnull=True)
-            .values("latest")
         )
         for patient_id, scored_at, goal_id, value in (
             Scoring.objects.filter(pk__in=latest_ids)
@@ -396,6 +406,61 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
             unseen_proposals=len(proposals.get(patient_id, [])),
             proposals=proposals.get(patient_id, []),
         )
+    return headers
+
+
+HEADER_CACHE = "panels"
+"""The cache alias of the goals headers (settings.CACHES: in the process's memory)."""
+
+_NO_HEADER = False
+"""Cached for a patient with neither a goal nor a suggestion: no header, and no query for it
+next time either."""
+
+
+def _header_key(patient: Patient) -> str | None:
+    """The cache key of the patient's header as of its ``panel_version``, or None when the
+    instance was read without that column (then it is loaded, not cached: reading the column
+    would cost a query). The creation time tells apart two patients given the same id (a
+    database emptied and filled again while the server ran)."""
+    if {"panel_version", "created_at"} & patient.get_deferred_fields():
+        return None
+    return f"goals-header:{patient.pk}:{patient.created_at.timestamp()}:{patient.panel_version}"
+
+
+def goals_headers_for(patients: Sequence[Patient]) -> dict[int, GoalsHeader]:
+    """`goals_headers` of these patients, from the cache where their ``panel_version`` is
+    current: a work list shows the same patients' goals page after page, and loading them
+    took more of its time than anything else (docs/benchmarks.md). Zero queries when every
+    header is cached; the three of `goals_headers` for the others.
+
+    The cache is keyed by the version, which every change raises in its own transaction
+    (``goals.signals``): a header read after the change is always loaded afresh. The cache is
+    the process's memory (settings.CACHES); it holds goal texts, so it must not be pointed at
+    a shared cache server (docs/security.md)."""
+    cache = caches[HEADER_CACHE]
+    keys = {patient.pk: key for patient in patients if (key := _header_key(patient))}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    headers: dict[int, GoalsHeader] = {}
+    missing: list[int] = []
+    for patient in patients:
+        key = keys.get(patient.pk)
+        if key is not None and key in found:
+            if found[key] is not _NO_HEADER:
+                headers[patient.pk] = found[key]
+        else:
+            missing.append(patient.pk)
+    if missing:
+        loaded = goals_headers(patient_ids=missing)
+        kept: dict[str, GoalsHeader | bool] = {}
+        for pk in missing:
+            header = loaded.get(pk)
+            if pk in keys:
+                if header is not None:
+                    header = replace(header, cache_key=keys[pk])
+                kept[keys[pk]] = header if header is not None else _NO_HEADER
+            if header is not None:
+                headers[pk] = header
+        cache.set_many(kept)
     return headers
 
 

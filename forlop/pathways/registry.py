@@ -55,6 +55,11 @@ class Panel:
     template: str
     load: Callable[[Sequence[Patient]], Mapping[int, Any]]
     """Patients → the panel's data for each, by patient pk (absent: nothing to show)."""
+    html_key: Callable[[Any], str | None] | None = None
+    """The data → a key its rendered HTML may be kept under in the panels' cache (settings
+    CACHES "panels"), or None to render it each time. Only for HTML that follows from the data
+    alone (and the language, time zone and script prefix, which the tag adds to the key): no
+    form, no CSRF token, nothing of the request."""
 
 
 _item_kinds: dict[str, ItemKind] = {}
@@ -83,17 +88,17 @@ def panels(slot: str) -> list[Panel]:
 
 @dataclass(frozen=True, slots=True)
 class PanelData:
-    """The loaded panels of one slot for a page: ``for_patient(pk)`` gives (template, data)."""
+    """The loaded panels of one slot for a page: ``for_patient(pk)`` gives (panel, data)."""
 
     slot: str
     rows: Mapping[str, Mapping[int, Any]]
 
-    def for_patient(self, patient_id: int) -> list[tuple[str, Any]]:
-        out: list[tuple[str, Any]] = []
+    def for_patient(self, patient_id: int) -> list[tuple[Panel, Any]]:
+        out: list[tuple[Panel, Any]] = []
         for panel in panels(self.slot):
             data = self.rows.get(panel.name, {}).get(patient_id)
             if data is not None:
-                out.append((panel.template, data))
+                out.append((panel, data))
         return out
 
 

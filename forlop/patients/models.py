@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +157,20 @@ class Patient(BaseModel):
         related_name="primary_patients",
     )
     deceased_at = models.DateTimeField(_("died"), null=True, blank=True)
+    panel_version = models.PositiveBigIntegerField(
+        _("panel version"),
+        default=0,
+        # A database default too: the generator's COPY and bulk inserts leave the column out.
+        db_default=0,
+        editable=False,
+        help_text=_(
+            "Counts the changes to what the patient panels show (the goals header); keys "
+            "their cache."
+        ),
+    )
+    """Raised by ``bump_panel_version`` in the transaction of every change to what a patient
+    panel shows (``goals.signals``), so a panel cached under an older number is never shown
+    again (``goals.selectors.goals_headers_for``)."""
 
     objects: ClassVar[PatientQuerySet] = PatientQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -176,6 +190,25 @@ class Patient(BaseModel):
         # Name only: __str__ ends up in logs and admin messages.
         return f"{self.given_name} {self.family_name}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``panel_version`` is raised in the database only (``bump_panel_version``): saving a
+        # patient read before a goal changed must not write the older number back, which
+        # would make the goals header cached under it current again.
+        if (
+            not self._state.adding
+            and not kwargs.get("force_insert")
+            and kwargs.get("update_fields") is None
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname != "panel_version"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
@@ -190,6 +223,12 @@ class Patient(BaseModel):
     @property
     def masked_identity_number(self) -> str:
         return f"{self.identity_number[:6]} *****"
+
+
+def bump_panel_version(patient_id: int) -> None:
+    """Mark what the patient's panels show as changed (``Patient.panel_version``): one UPDATE,
+    in the caller's transaction, so the new number is seen together with the change."""
+    Patient.objects.filter(pk=patient_id).update(panel_version=F("panel_version") + 1)
 
 
 class DataControllerField(models.ForeignKey["Organisation", "Organisation"]):
