@@ -36,7 +36,8 @@ def include_keyed(context: template.Context, name: str, **values: Any) -> SafeSt
     """The fragment ``name`` rendered with ``values`` only, once per response for each distinct
     set of values."""
     state: dict[str, Any] = context.render_context.dicts[0].setdefault("include_keyed", {})
-    key = (name, *sorted((k, _hashable(v)) for k, v in values.items()))
+    # In the tag's order: a template names the values in the same order every time.
+    key = (name, *((k, _hashable(v)) for k, v in values.items()))
     try:
         html: SafeString | None = state.get(key)
     except TypeError:  # an unhashable value: no key, so no reuse

@@ -40,6 +40,12 @@ def test_leaders_view_is_for_leaders(client, nurse, leader, hph2):
     hph2_row = next(r for r in tables["definition"] if r.key == "HPH2")
     assert (hph2_row.n_due, hph2_row.n_missed, hph2_row.share_on_time) == (1, 1, 0.0)
     assert [i.code for i in response.context["overdue"]].count("HPH2") == 1
+    # the overdue cards are the work list's, with its words
+    overdue = response.content.decode().split('data-testid="leader-overdue"')[1]
+    assert 'data-testid="work-item"' in overdue
+    assert "<dt>Frist</dt>" in overdue
+    assert "<dt>Ansvarlig</dt>" in overdue
+    assert "Registrer en hendelse" in overdue
 
 
 @pytest.mark.clock("2026-03-20T10:00+01:00")
