@@ -77,6 +77,7 @@ PATIENT = Table(
         "phone": "",
         "gp_id": None,
         "deceased_at": None,
+        "panel_version": 0,
     },
 )
 PATIENT_SERVICE = Table(
