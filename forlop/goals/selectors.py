@@ -30,6 +30,7 @@ from forlop.goals.models import (
 )
 from forlop.pathways import selectors as pathway_selectors
 from forlop.pathways.models import Pathway, StopPoint
+from forlop.pathways.registry import PANEL_CACHE
 from forlop.patients.models import Patient
 
 
@@ -409,9 +410,6 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
     return headers
 
 
-HEADER_CACHE = "panels"
-"""The cache alias of the goals headers (settings.CACHES: in the process's memory)."""
-
 _NO_HEADER = False
 """Cached for a patient with neither a goal nor a suggestion: no header, and no query for it
 next time either."""
@@ -437,7 +435,7 @@ def goals_headers_for(patients: Sequence[Patient]) -> dict[int, GoalsHeader]:
     (``goals.signals``): a header read after the change is always loaded afresh. The cache is
     the process's memory (settings.CACHES); it holds goal texts, so it must not be pointed at
     a shared cache server (docs/security.md)."""
-    cache = caches[HEADER_CACHE]
+    cache = caches[PANEL_CACHE]
     keys = {patient.pk: key for patient in patients if (key := _header_key(patient))}
     found = cache.get_many(list(keys.values())) if keys else {}
     headers: dict[int, GoalsHeader] = {}

@@ -62,6 +62,9 @@ class Panel:
     form, no CSRF token, nothing of the request."""
 
 
+PANEL_CACHE = "panels"
+"""The cache alias of the panels' data and HTML (settings.CACHES: the process's memory)."""
+
 _item_kinds: dict[str, ItemKind] = {}
 _panels: dict[str, dict[str, Panel]] = defaultdict(dict)
 

@@ -37,7 +37,7 @@ def patient_panels(context: template.Context, slot: str, patient: Patient | None
     parts = []
     for panel, data in loaded.for_patient(patient.pk):
         key = _html_key(panel, data, response_key)
-        html = caches[PANEL_CACHE].get(key) if key is not None else None
+        html = caches[registry.PANEL_CACHE].get(key) if key is not None else None
         if html is None:
             panel_template = templates.get(panel.template)
             if panel_template is None:
@@ -45,13 +45,9 @@ def patient_panels(context: template.Context, slot: str, patient: Patient | None
                 panel_template = templates[panel.template] = engine.get_template(panel.template)
             html = panel_template.render(context.new({**shared, "patient": patient, "panel": data}))
             if key is not None:
-                caches[PANEL_CACHE].set(key, html)
+                caches[registry.PANEL_CACHE].set(key, html)
         parts.append(html)
     return mark_safe("".join(parts))  # noqa: S308 - templates rendered (and escaped) by the engine
-
-
-PANEL_CACHE = "panels"
-"""The cache alias of the panels' HTML (settings.CACHES: in the process's memory)."""
 
 
 def _html_key(panel: registry.Panel, data: Any, response_key: str) -> str | None:
