@@ -222,3 +222,39 @@ def test_bulk_export_kickoff_status_and_download(
             == 202
         )
         assert fhir.get(manifest["output"][1]["url"].split("/fhir/r4/", 1)[1]).status_code == 404
+
+
+def test_export_in_parts_of_patients_writes_the_same_resources(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export reads a patient-bound type a few patients at a time (``_by_patients``), so
+    its plans start from them; the files hold the same resources whatever the part's size."""
+    from forlop.interop.fhir.resources import access
+    from forlop.pathways import models as pm
+    from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
+
+    with time_machine.travel(NOW, tick=False):
+        _history(world)
+        for n in range(3):
+            other = PatientFactory(municipality=world.municipality, given_name=f"Andre{n}")
+            PatientServiceFactory(patient=other, unit=world.district)
+            services.pathway_start(
+                actor=world.nurse,
+                patient=other,
+                version=world.hph,
+                unit=world.district,
+                start_reason=pm.Pathway.StartReason.NEW_USER,
+                started_at=aware(2026, 11, 20, 9, 0),
+                now=NOW,
+            )
+
+    def lines(directory: Path) -> dict[str, set[str]]:
+        return {f.name: set(f.read_text().splitlines()) for f in sorted(directory.glob("*"))}
+
+    whole = _export(tmp_path / "whole", "--org", world.municipality.code)
+    whole_lines = lines(tmp_path / "whole" / "export")
+    monkeypatch.setattr(access, "PATIENT_CHUNK", 1)
+    parts = _export(tmp_path / "parts", "--org", world.municipality.code)
+    assert parts == whole
+    assert whole["Patient"] == 4
+    assert lines(tmp_path / "parts" / "export") == whole_lines
