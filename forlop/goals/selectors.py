@@ -134,7 +134,6 @@ class GoalSummary:
 class HeaderGoal:
     """What a header shows of an active goal: its text (read as a value, not a model)."""
 
-    patient_id: int
     text: str
 
 
@@ -365,7 +364,7 @@ def goals_headers(*, patient_ids: Iterable[int]) -> dict[int, GoalsHeader]:
         .order_by("patient_id", "pk")
         .values_list("patient_id", "text")
     ):
-        goals_by_patient.setdefault(patient_id, []).append(HeaderGoal(patient_id, text))
+        goals_by_patient.setdefault(patient_id, []).append(HeaderGoal(text))
     proposals: dict[int, list[PatientProposal]] = {}
     for proposal in PatientProposal.objects.filter(
         patient_id__in=ids, seen_at__isnull=True
