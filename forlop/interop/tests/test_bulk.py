@@ -258,3 +258,90 @@ def test_export_in_parts_of_patients_writes_the_same_resources(
     assert parts == whole
     assert whole["Patient"] == 4
     assert lines(tmp_path / "parts" / "export") == whole_lines
+
+
+def _more_patients(world: World, n: int) -> None:
+    from forlop.pathways import models as pm
+    from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
+
+    with time_machine.travel(NOW, tick=False):
+        for i in range(n):
+            other = PatientFactory(municipality=world.municipality, given_name=f"Flere{i}")
+            PatientServiceFactory(patient=other, unit=world.district)
+            services.pathway_start(
+                actor=world.nurse,
+                patient=other,
+                version=world.hph,
+                unit=world.district,
+                start_reason=pm.Pathway.StartReason.NEW_USER,
+                started_at=aware(2026, 11, 20, 9, 0),
+                now=NOW,
+            )
+
+
+def _task_export_queries(world: World, directory: Path) -> list[str]:
+    from django.test.utils import CaptureQueriesContext
+
+    from forlop.interop.fhir import bulk
+    from forlop.interop.fhir.resources import Caller
+
+    caller = Caller(
+        user=None,
+        now=NOW,
+        patients=bulk.patients_of_organisation(world.municipality),
+        client_id="test",
+        audit=False,
+    )
+    with CaptureQueriesContext(connection) as captured:
+        bulk.export_ndjson(caller=caller, directory=directory, types=["Task"])
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_a_task_page_costs_the_same_queries_whatever_its_stop_points(
+    world: World, tmp_path: Path
+) -> None:
+    """A page of Tasks reads its stop points' pathways, patients and answers in one query
+    each, and the people, units and definitions once per export (``care._lookup``): four
+    times the stop points cost no query more."""
+    _more_patients(world, 1)
+    few = _task_export_queries(world, tmp_path / "few")
+    _more_patients(world, 3)
+    many = _task_export_queries(world, tmp_path / "many")
+    tasks = (tmp_path / "many" / "Task.ndjson").read_text().splitlines()
+    assert len(tasks) > len((tmp_path / "few" / "Task.ndjson").read_text().splitlines())
+    assert len(many) == len(few)
+    assert not any("password" in sql for sql in many)  # people's names only
+
+
+def test_the_access_rule_runs_once_per_part_of_patients_not_in_every_page(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part's pages name the part's patient ids (``Caller.within``): the organisation's rule
+    (its services and stays) is in the query that finds the part's patients only."""
+    from forlop.interop.fhir import bulk
+
+    _more_patients(world, 2)
+    monkeypatch.setattr(bulk, "CHUNK", 1)
+    queries = _task_export_queries(world, tmp_path / "out")
+    pages = [sql for sql in queries if sql.startswith('SELECT "pathways_stoppoint"')]
+    rule = [sql for sql in queries if "patients_patientservice" in sql]
+    assert len(pages) > 3
+    assert rule and not any("pathways_stoppoint" in sql for sql in rule)
+
+
+def test_people_and_units_kept_in_a_bounded_lookup_give_the_same_tasks(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``care._lookup`` starts over beyond ``LOOKUP_LIMIT`` rows of a kind: at a limit of one
+    row the Tasks are the same as with everything kept."""
+    from forlop.interop.fhir.resources import care
+
+    with time_machine.travel(NOW, tick=False):
+        _history(world)
+    _more_patients(world, 2)
+    _task_export_queries(world, tmp_path / "kept")
+    monkeypatch.setattr(care, "LOOKUP_LIMIT", 1)
+    _task_export_queries(world, tmp_path / "bounded")
+    kept = (tmp_path / "kept" / "Task.ndjson").read_text()
+    assert kept == (tmp_path / "bounded" / "Task.ndjson").read_text()
+    assert kept.count("\n") > 3

@@ -84,6 +84,8 @@ def audit_reads(
 
 
 def _patient_ids(source: Source, rows: Sequence[Any]) -> list[int]:
+    """The patients of rows that ``source.to_fhir`` has mapped (it may attach the relations
+    ``patient_field`` follows: ``_tasks`` does)."""
     if source.patient_field is None:
         return []
     ids = []
@@ -121,13 +123,14 @@ def resource_read(caller: Caller, resource_type: ResourceType, logical_id: str) 
             continue
         rows = list(source.base(caller).filter(id_q)[:1])
         if rows:
+            resource = source.to_fhir(rows, caller)[0]  # first: it may attach the patient
             audit_reads(
                 caller,
                 _patient_ids(source, rows),
                 resource_type=resource_type.name,
                 interaction="read",
             )
-            return source.to_fhir(rows, caller)[0]
+            return resource
     raise not_found()
 
 
@@ -197,13 +200,13 @@ def resource_search(
         rows = list(qs[remaining_skip : remaining_skip + remaining_take])
         remaining_skip = 0
         remaining_take -= len(rows)
+        resources += source.to_fhir(rows, caller)
         audit_reads(
             caller,
             _patient_ids(source, rows),
             resource_type=resource_type.name,
             interaction=interaction,
         )
-        resources += source.to_fhir(rows, caller)
     return SearchResult(resources=resources, total=total, offset=offset, count=count)
 
 
@@ -267,16 +270,18 @@ def iterate_all(
     With ``patients_seen`` the patients are collected there (id and resource type) for the
     caller to audit once per export, instead of a row per patient, type and chunk."""
     for source in resource_type.sources:
-        qs = filtered(caller, resource_type, source, params)
-        if qs is None:
+        if filtered(caller, resource_type, source, params) is None:
             continue
-        for part in _by_patients(caller, source, qs):
+        for part_caller in _by_patients(caller, source):
+            part = filtered(part_caller, resource_type, source, params)
+            assert part is not None  # the same parameters as above
             last_pk = 0
             while True:
                 rows = list(part.filter(pk__gt=last_pk).order_by("pk")[:chunk])
                 if not rows:
                     break
                 last_pk = rows[-1].pk
+                resources = source.to_fhir(rows, caller)
                 if patients_seen is not None:
                     for pid in _patient_ids(source, rows):
                         patients_seen.add(pid, resource_type.name)
@@ -287,24 +292,25 @@ def iterate_all(
                         resource_type=resource_type.name,
                         interaction="export",
                     )
-                yield from source.to_fhir(rows, caller)
+                yield from resources
 
 
 PATIENT_CHUNK = 200
 """Patients whose rows ``iterate_all`` reads in one pass of its pages."""
 
 
-def _by_patients(caller: Caller, source: Source, qs: QuerySet[Any]) -> Iterable[QuerySet[Any]]:
-    """``qs`` in parts of ``PATIENT_CHUNK`` of the caller's patients each (the patients in id
-    order), or whole for rows that belong to no patient.
+def _by_patients(caller: Caller, source: Source) -> Iterable[Caller]:
+    """The caller narrowed to ``PATIENT_CHUNK`` of its patients at a time (``Caller.within``,
+    the patients in id order), or the caller itself for rows that belong to no patient.
 
     Paging the whole scope by the rows' own id made PostgreSQL walk the table's primary key
     and test each row against the scope: at a million pathways, one municipality's export read
     every stop point after that municipality's last one to find that there was none, 23 s for
     the last page (EXPLAIN; docs/benchmarks.md). A part names its patients, so its plan starts
-    from them whatever the size of the table."""
+    from them whatever the size of the table; and the access rule runs once per part of ids,
+    not inside every page's query."""
     if source.patient_field is None:
-        yield qs
+        yield caller
         return
     patients = caller.visible_patients().order_by("pk").values_list("pk", flat=True)
     last = 0
@@ -313,4 +319,4 @@ def _by_patients(caller: Caller, source: Source, qs: QuerySet[Any]) -> Iterable[
         if not ids:
             return
         last = ids[-1]
-        yield qs.filter(**{f"{source.patient_field}__in": ids})
+        yield caller.within(ids)

@@ -28,7 +28,9 @@ from forlop.interop.fhir.resources.params import (
     token_parts,
 )
 from forlop.pathways import models as pm
-from forlop.patients.models import HospitalStay
+from forlop.core.models import Unit, User
+from forlop.pathways.selectors.responsibility import PERSON_COLUMNS
+from forlop.patients.models import HospitalStay, Patient
 
 # CarePlan and EpisodeOfCare ----------------------------------------------------------------
 
@@ -147,31 +149,88 @@ ENCOUNTER = ResourceType(
 
 
 def _stop_points(caller: Caller) -> QuerySet[pm.StopPoint]:
-    return (
-        pm.StopPoint.objects.filter(pathway__patient__in=caller.visible_patient_ids())
-        .select_related(
-            "definition__version__template",
-            "completed_by",
-            "pathway__patient__gp",
-            "pathway__unit",
-            "pathway__primary_contact",
-            "assignee",
-        )
-        .annotate(first_answer_at=Min("answers__answered_at"), n_answers=Count("answers"))
-        .order_by("pk")
+    # The stop point's own row only: ``_tasks`` fills in what the mapper reads around it.
+    return pm.StopPoint.objects.filter(pathway__patient__in=caller.visible_patient_ids()).order_by(
+        "pk"
     )
 
 
+LOOKUP_LIMIT = 5000
+"""Rows of one small table a caller keeps (``_lookup``); beyond it the kept rows start over."""
+
+
+def _lookup(caller: Caller, kind: str, queryset: QuerySet[Any], ids: set[Any]) -> dict[int, Any]:
+    """Rows of a small table (people, units, stop-point definitions) by id, read once per
+    caller and kept in ``caller.cache``: joined into each stop point's row, they were fetched
+    and built again for every one of them, most of the bulk export's time per Task (its
+    datetimes parsed, its instances made; the export at a million pathways in
+    docs/benchmarks.md). Bounded by ``LOOKUP_LIMIT`` per kind, whatever the export's size."""
+    wanted = {i for i in ids if i is not None}
+    kept: dict[int, Any] = caller.cache.setdefault(kind, {})
+    missing = wanted - kept.keys()
+    if missing:
+        if len(kept) + len(missing) > LOOKUP_LIMIT:
+            kept.clear()
+            missing = wanted
+        kept.update(queryset.in_bulk(missing))
+    return kept
+
+
 def _tasks(rows: Sequence[pm.StopPoint], caller: Caller) -> list[Json]:
-    return [
-        mappers.task_to_fhir(
-            sp,
-            now=caller.now,
-            first_answer_at=getattr(sp, "first_answer_at", None),
-            has_answers=bool(getattr(sp, "n_answers", 0)),
+    """The stop points as Tasks, with what ``task_to_fhir`` reads around them attached: their
+    pathways (patient, unit, primary contact) and patients (the GP) in one query each, the
+    definitions, units and people from ``_lookup``, and the first answer and whether there is
+    one in one grouped query: four queries a page at most, and no column the mapper does not
+    read (no person's password hash, no patient's identity number)."""
+    pathways = pm.Pathway.objects.only("patient", "unit", "primary_contact").in_bulk(
+        {sp.pathway_id for sp in rows}
+    )
+    patients = Patient.objects.only("gp").in_bulk({p.patient_id for p in pathways.values()})
+    people = _lookup(
+        caller,
+        "people",
+        User.objects.only(*PERSON_COLUMNS),
+        {sp.assignee_id for sp in rows}
+        | {p.primary_contact_id for p in pathways.values()}
+        | {p.gp_id for p in patients.values()},
+    )
+    units = _lookup(
+        caller, "units", Unit.objects.only("name"), {p.unit_id for p in pathways.values()}
+    )
+    definitions = _lookup(
+        caller,
+        "definitions",
+        pm.StopPointDefinition.objects.select_related("version__template"),
+        {sp.definition_id for sp in rows},
+    )
+    answers = {
+        sp_id: (first, n)
+        for sp_id, first, n in pm.ChecklistAnswer.objects.filter(
+            stop_point_id__in=[sp.pk for sp in rows]
         )
-        for sp in rows
-    ]
+        .order_by()
+        .values("stop_point_id")
+        .annotate(first=Min("answered_at"), n=Count("pk"))
+        .values_list("stop_point_id", "first", "n")
+    }
+    out = []
+    for sp in rows:
+        pathway = pathways[sp.pathway_id]
+        patient = patients[pathway.patient_id]
+        patient.gp = people.get(patient.gp_id)
+        pathway.patient = patient
+        pathway.unit = units[pathway.unit_id]
+        pathway.primary_contact = people.get(pathway.primary_contact_id)
+        sp.pathway = pathway
+        sp.definition = definitions[sp.definition_id]
+        sp.assignee = people.get(sp.assignee_id)
+        first_answer_at, n_answers = answers.get(sp.pk, (None, 0))
+        out.append(
+            mappers.task_to_fhir(
+                sp, now=caller.now, first_answer_at=first_answer_at, has_answers=bool(n_answers)
+            )
+        )
+    return out
 
 
 def _task_status_map(caller: Caller) -> dict[str, Q]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,8 +34,12 @@ class Caller:
     patients: QuerySet[Patient] | None = None  # the CLI's filter when there is no user
     audit: bool = True
     cache: dict[str, Any] = field(default_factory=dict)
+    # A part of what ``visible_patients`` gave (``within``): these ids were checked already.
+    checked_ids: tuple[int, ...] | None = None
 
     def visible_patients(self) -> QuerySet[Patient]:
+        if self.checked_ids is not None:
+            return Patient.objects.filter(pk__in=self.checked_ids)
         if self.user is not None:
             return Patient.objects.visible_to(self.user, now=self.now)
         if self.patients is not None:
@@ -44,6 +48,14 @@ class Caller:
 
     def visible_patient_ids(self) -> QuerySet[Patient]:
         return self.visible_patients().values("pk")
+
+    def within(self, patient_ids: Sequence[int]) -> Caller:
+        """This caller narrowed to some of the patients its ``visible_patients`` gave (the
+        caller's duty: the ids must come from there), for reading its data a part at a time.
+        The access rule is not evaluated again for each part: at a million pathways that
+        rule, a subquery in every part's query, scanned every patient each time (issue 16).
+        Same user, clock, scopes and cache."""
+        return replace(self, checked_ids=tuple(patient_ids))
 
 
 # --- parameter parsing ----------------------------------------------------------------------
