@@ -326,7 +326,8 @@ def test_the_access_rule_runs_once_per_part_of_patients_not_in_every_page(
     pages = [sql for sql in queries if sql.startswith('SELECT "pathways_stoppoint"')]
     rule = [sql for sql in queries if "patients_patientservice" in sql]
     assert len(pages) > 3
-    assert rule and not any("pathways_stoppoint" in sql for sql in rule)
+    assert rule
+    assert not any("pathways_stoppoint" in sql for sql in rule)
 
 
 def test_people_and_units_kept_in_a_bounded_lookup_give_the_same_tasks(

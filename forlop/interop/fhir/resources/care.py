@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
+from forlop.core.models import Unit, User
 from forlop.goals.models import Goal, Score, Scoring
 from forlop.interop.fhir import codes, mappers
 from forlop.interop.fhir.resources.directory import (
@@ -28,7 +29,6 @@ from forlop.interop.fhir.resources.params import (
     token_parts,
 )
 from forlop.pathways import models as pm
-from forlop.core.models import Unit, User
 from forlop.pathways.selectors.responsibility import PERSON_COLUMNS
 from forlop.patients.models import HospitalStay, Patient
 
