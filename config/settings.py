@@ -365,6 +365,9 @@ FORLOP_EMERGENCY_REVIEW_HOURS = int(os.environ.get("FORLOP_EMERGENCY_REVIEW_HOUR
 # failed notification rolls the escalation back and the task's retry does both once.
 FORLOP_EMERGENCY_ESCALATION_NOTIFIER = os.environ.get("FORLOP_EMERGENCY_ESCALATION_NOTIFIER", "")
 FORLOP_SUPPRESS_BELOW = int(os.environ.get("FORLOP_SUPPRESS_BELOW", "5"))
+# The measures dashboards read the maintained rollup when it was refreshed at most this many
+# seconds ago (0: always compute live); docs/operations.md.
+FORLOP_MEASURES_ROLLUP_MAX_AGE = int(os.environ.get("FORLOP_MEASURES_ROLLUP_MAX_AGE", "900"))
 # Largest upload (imports); enforced while the body arrives (forlop/core/uploads.py).
 FORLOP_MAX_UPLOAD_BYTES = int(os.environ.get("FORLOP_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))
 FILE_UPLOAD_HANDLERS = [

@@ -13,9 +13,10 @@ closing a period, an import) check again, read and write on the primary.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -62,6 +63,19 @@ def _series(
     )
 
 
+def _dashboard_series(scope: Scope) -> list[Series]:
+    """The dashboard's series (the page and its downloads alike): from the rollup when it is
+    fresh enough (``FORLOP_MEASURES_ROLLUP_MAX_AGE`` seconds, 0 for always live)."""
+    seconds = settings.FORLOP_MEASURES_ROLLUP_MAX_AGE
+    return selectors.dashboard_series(
+        list(selectors.measures_for_scope(scope=scope)),
+        scope=scope,
+        today=timezone.localdate(),
+        now=timezone.now(),
+        max_age=timedelta(seconds=seconds) if seconds > 0 else None,
+    )
+
+
 @require_GET
 def measure_index(request: AuthedHttpRequest) -> HttpResponse:
     scopes = selectors.scopes_for_user(user=request.user)
@@ -74,8 +88,9 @@ def dashboard(request: AuthedHttpRequest, level: str, code: str) -> HttpResponse
     install_default_measures()
     cards = []
     with replica_reads():
-        for measure in selectors.measures_for_scope(scope=scope):
-            series = _series(request, measure, scope)
+        all_series = _dashboard_series(scope)
+        for series in all_series:
+            measure = series.measure
             first, last = _window(request, measure.period)
             cards.append(
                 {
@@ -93,6 +108,7 @@ def dashboard(request: AuthedHttpRequest, level: str, code: str) -> HttpResponse
         {
             "scope": scope,
             "cards": cards,
+            "as_of": min((series.as_of for series in all_series), default=None),
             "may_edit": selectors.user_may_edit(user=request.user, scope=scope),
         },
     )
@@ -279,8 +295,5 @@ def measure_export(
 def dashboard_export(request: AuthedHttpRequest, level: str, code: str, fmt: str) -> HttpResponse:
     scope = selectors.scope_get_for_user(user=request.user, level=level, code=code)
     with replica_reads():
-        all_series = [
-            _series(request, measure, scope)
-            for measure in selectors.measures_for_scope(scope=scope)
-        ]
+        all_series = _dashboard_series(scope)
     return _export_response(all_series, fmt, f"{scope.code}-measures")
