@@ -230,23 +230,10 @@ def test_export_in_parts_of_patients_writes_the_same_resources(
     """The export reads a patient-bound type a few patients at a time (``_by_patients``), so
     its plans start from them; the files hold the same resources whatever the part's size."""
     from forlop.interop.fhir.resources import access
-    from forlop.pathways import models as pm
-    from forlop.patients.tests.factories import PatientFactory, PatientServiceFactory
 
     with time_machine.travel(NOW, tick=False):
         _history(world)
-        for n in range(3):
-            other = PatientFactory(municipality=world.municipality, given_name=f"Andre{n}")
-            PatientServiceFactory(patient=other, unit=world.district)
-            services.pathway_start(
-                actor=world.nurse,
-                patient=other,
-                version=world.hph,
-                unit=world.district,
-                start_reason=pm.Pathway.StartReason.NEW_USER,
-                started_at=aware(2026, 11, 20, 9, 0),
-                now=NOW,
-            )
+    _more_patients(world, 3)
 
     def lines(directory: Path) -> dict[str, set[str]]:
         return {f.name: set(f.read_text().splitlines()) for f in sorted(directory.glob("*"))}
