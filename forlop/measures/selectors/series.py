@@ -462,8 +462,8 @@ def dashboard_series(
     refresh, ``Series.as_of``); computed live as of ``now`` otherwise: a measure the rollup
     does not hold (a team's own, a manual one), a rollup older than ``max_age`` (or
     ``max_age`` None), or a period closed after the refresh (its snapshot would be compared
-    with numbers older than itself). A municipality's dashboard at a million pathways took
-    1.2 s live (docs/benchmarks.md)."""
+    with numbers older than itself). A municipality's dashboard at a million pathways: 783 ms
+    live, 244 ms from the rollup (docs/benchmarks.md)."""
     found: dict[int, Series] = {}
     if max_age is not None:
         by_window: dict[tuple[date, date], list[Measure]] = {}
