@@ -17,6 +17,7 @@ from forlop.demo.loader import DEMO_PASSWORD
 from forlop.demo.testing import demo_load
 from forlop.measures import registry
 from forlop.measures.models import Measure
+from forlop.measures.rollup import rollup_rebuild, rollup_window
 from forlop.measures.selectors import scope_get_by_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,10 +39,18 @@ def test_leader_reads_the_shift_annotates_and_downloads_excel(live_server, page:
     today = timezone.localdate()
     # given the demo, with 30 months of measure history and a change a year ago
     demo_load(today=today)
+    # and the rollup just refreshed, so the dashboard reads it
+    first, last = rollup_window(today=today)
+    refreshed = timezone.now()
+    rollup_rebuild(first=first, last=last, as_of=refreshed)
     log_in(page, live_server.url, "leder")
     # when the unit leader opens the municipality's dashboard
     page.goto(live_server.url + reverse("measures:dashboard", args=("municipality", "horten")))
     expect(page.get_by_role("heading", name="Målepunkter: Horten kommune")).to_be_visible()
+    # then it says when its figures are from: the refresh
+    expect(page.get_by_test_id("figures-as-of")).to_have_text(
+        f"Tallene er per {timezone.localtime(refreshed):%d.%m.%Y %H:%M}."
+    )
     card = page.get_by_test_id(f"measure-{CODE}")
     # then the HPH2 run chart shows, with the shift in words
     expect(card.locator("svg.spc-chart")).to_be_visible()
